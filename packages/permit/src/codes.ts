@@ -1,0 +1,101 @@
+/**
+ * CITES code lists used by the rule checks (FACTS.md, "CITES facts"; the
+ * CITES annual report guidelines, Res. Conf. 11.17, Dec. 2019 edition).
+ */
+
+/** Document types (Box 1 / `HeaderExchangedDocument/TypeCode`). */
+export const DOCUMENT_TYPES = {
+  E: 'export permit',
+  I: 'import permit',
+  R: 're-export certificate',
+  O: 'other certificate (e.g. certificate of origin)'
+} as const
+export type DocumentType = keyof typeof DOCUMENT_TYPES
+
+/** CITES Appendices. */
+export const APPENDICES = ['I', 'II', 'III'] as const
+export type Appendix = typeof APPENDICES[number]
+
+/** Source codes (Res. Conf. 12.3). */
+export const SOURCE_CODES = {
+  W: 'wild',
+  R: 'ranched',
+  D: 'Appendix-I animals bred in captivity or plants artificially propagated for commercial purposes',
+  A: 'artificially propagated plants',
+  C: 'bred in captivity',
+  F: 'born in captivity (F1)',
+  I: 'confiscated or seized',
+  O: 'pre-Convention',
+  X: 'taken in the marine environment not under the jurisdiction of any State',
+  Y: 'assisted production',
+  U: 'unknown'
+} as const
+
+/** Purpose codes (Res. Conf. 12.3). */
+export const PURPOSE_CODES = {
+  B: 'breeding in captivity or artificial propagation',
+  E: 'educational',
+  G: 'botanical gardens',
+  H: 'hunting trophies',
+  L: 'law enforcement / judicial / forensic',
+  M: 'biomedical research',
+  N: 'reintroduction or introduction into the wild',
+  P: 'personal',
+  Q: 'circuses and travelling exhibitions',
+  S: 'scientific',
+  T: 'commercial',
+  Z: 'zoos'
+} as const
+
+/**
+ * Term codes (description of specimens) from the annual report guidelines.
+ * Kept as one list so the report writer and the rules agree.
+ */
+export const TERM_CODES: ReadonlySet<string> = new Set([
+  'BAL', 'BAR', 'BEL', 'BOC', 'BOD', 'BON', 'BOP', 'BPR', 'CAL', 'CAP', 'CAR', 'CAV', 'CHP', 'CLA', 'CLO',
+  'COR', 'CPR', 'CST', 'CUL', 'CUT', 'DER', 'DPL', 'EAR', 'EGG', 'EGL', 'EXT', 'FEA', 'FIB', 'FIG', 'FIN',
+  'FLO', 'FOO', 'FPT', 'FRN', 'FRU', 'GAB', 'GAL', 'GAR', 'GEN', 'GRS', 'HAI', 'HAP', 'HOC', 'HOP', 'HOR',
+  'HPR', 'IJW', 'IVC', 'IVP', 'KEY', 'LEA', 'LIV', 'LOG', 'LPL', 'LPS', 'LVS', 'MEA', 'MED', 'MUS', 'OIL',
+  'PKY', 'PLA', 'PLY', 'POW', 'QUI', 'RFR', 'ROO', 'SAW', 'SCA', 'SDL', 'SEE', 'SHE', 'SHO', 'SID', 'SKE',
+  'SKI', 'SKP', 'SKS', 'SKU', 'SOU', 'SPE', 'STE', 'SWI', 'TAI', 'TEE', 'TIM', 'TRO', 'TUS', 'VEN', 'VNM',
+  'WAX', 'WOO', 'WPR'
+])
+
+/**
+ * Units of quantity. Empty (or a UN/ECE Rec. 20 "piece" code) means a number
+ * of specimens; the rest are the guidelines' measures, in their short form
+ * and their Rec. 20 code, since both occur in eCITES exchanges.
+ */
+export const NUMBER_OF_SPECIMENS_UNITS: ReadonlySet<string> = new Set(['', 'NAR', 'PCS', 'H87', 'C62', 'NMB'])
+export const UNIT_CODES: ReadonlySet<string> = new Set([
+  ...NUMBER_OF_SPECIMENS_UNITS,
+  'g', 'GRM', 'kg', 'KGM', 'mg', 'MGM', 'l', 'LTR', 'ml', 'MLT', 'cm3', 'CMQ', 'm3', 'MTQ',
+  'm', 'MTR', 'cm', 'CMT', 'm2', 'MTK', 'cm2', 'CMK', 'pairs', 'PR', 'sets', 'SET', 'bottles', 'flasks', 'shipments'
+])
+
+/**
+ * ISO 3166-1 alpha-2 codes officially assigned, as of 2024 (249 codes).
+ * `EU` is added by the rules where a party may be the European Union.
+ */
+export const ISO_COUNTRIES: ReadonlySet<string> = new Set((
+  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
+  'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR ' +
+  'GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP ' +
+  'KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT ' +
+  'MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW ' +
+  'SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG ' +
+  'UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
+).split(' '))
+
+/**
+ * ISO 3166 user-assigned codes `XA`..`XZ`. The EPIX samples and pilot
+ * networks use them for fictitious parties, so they are accepted with a
+ * warning rather than refused.
+ */
+export function isUserAssignedCountry (code: string): boolean {
+  return /^X[A-Z]$/.test(code)
+}
+
+/** UN/EDIFACT 1001 codes for a line's associated documents (FACTS.md). */
+export const DOC_CODE_ORIGIN_PERMIT = '861'
+export const DOC_CODE_LAST_REEXPORT = '811'

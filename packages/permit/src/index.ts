@@ -1,0 +1,41 @@
+/**
+ * @cites/permit: the CITES permit model; the eCITES XML reader (Toolkit v1
+ * and v2, bare or in a SOAP envelope) and v2 writer; the JSON form; the CITES
+ * rule checks; and the safe XML parser the other packages share.
+ *
+ * @example
+ * ```ts
+ * import { readPermitXml, checkPermit } from '@cites/permit'
+ * const { permit } = readPermitXml(xml)
+ * const problems = checkPermit(permit) // every problem, with code and box
+ * ```
+ *
+ * @packageDocumentation
+ */
+export type { Address, TradeParty, DocumentRef, ExportEndorsement, PermitLine, Replacement, Permit } from './model.js'
+export { permitParty, permitDestination } from './model.js'
+export {
+  DOCUMENT_TYPES, APPENDICES, SOURCE_CODES, PURPOSE_CODES, TERM_CODES, UNIT_CODES, NUMBER_OF_SPECIMENS_UNITS,
+  ISO_COUNTRIES, isUserAssignedCountry, DOC_CODE_ORIGIN_PERMIT, DOC_CODE_LAST_REEXPORT
+} from './codes.js'
+export type { DocumentType, Appendix } from './codes.js'
+export {
+  PermitInputError, XmlTooLargeError, XmlTooDeepError, XmlDoctypeError, XmlMalformedError,
+  PermitNotFoundError, PermitJsonError, PermitValueError
+} from './errors.js'
+export type { JsonIssue } from './errors.js'
+export {
+  parseXml, scanDepth, childElement, childElements, pathElement, pathText, elementText, escapeXml,
+  DEFAULT_MAX_XML_BYTES, DEFAULT_MAX_XML_DEPTH
+} from './xml.js'
+export type { XmlLimits } from './xml.js'
+export {
+  readPermitXml, readPermitDocument, readPermitElement, findPermitElement, NS_CITES_V1, NS_CITES_V2, NS_RAM
+} from './read.js'
+export type { ReadPermit } from './read.js'
+export { writePermitXml } from './write.js'
+export { RuleCode, checkPermit, passesRules, parseIsoDate, maxValidityMonths } from './rules.js'
+export type { RuleProblem, RuleOptions } from './rules.js'
+export { permitJsonSchema, permitJsonSchemaDocument, permitFromJson, permitFromJsonText } from './json.js'
+export { importPermit } from './import.js'
+export type { ImportedPermit } from './import.js'

@@ -1,0 +1,220 @@
+/**
+ * CITES rule checks in the "diagnose" style: they return every problem at
+ * once, each with a stable code and the box of the standard form it concerns
+ * (Res. Conf. 12.3 Annex 2). Codes are listed in protocol-spec/permit-profile.md
+ * and are never renumbered or reused.
+ */
+import { APPENDICES, DOCUMENT_TYPES, ISO_COUNTRIES, PURPOSE_CODES, SOURCE_CODES, TERM_CODES, UNIT_CODES, isUserAssignedCountry } from './codes.js'
+import type { Permit } from './model.js'
+
+/** Stable rule codes, one doc line each. */
+export const RuleCode = {
+  /** Box 1 has no permit number. */
+  NUMBER_MISSING: 'NUMBER_MISSING',
+  /** Box 1 document type is not E, I, R or O. */
+  TYPE_INVALID: 'TYPE_INVALID',
+  /** Box 2 lacks a start or an end date. */
+  VALIDITY_MISSING: 'VALIDITY_MISSING',
+  /** A date is not ISO 8601. */
+  DATE_INVALID: 'DATE_INVALID',
+  /** Box 2 ends before (or when) it starts. */
+  VALIDITY_END_BEFORE_START: 'VALIDITY_END_BEFORE_START',
+  /** Box 2 is longer than the Convention allows (6 months E/R, 12 months I/O). */
+  VALIDITY_TOO_LONG: 'VALIDITY_TOO_LONG',
+  /** Box 5a purpose code is missing. */
+  PURPOSE_MISSING: 'PURPOSE_MISSING',
+  /** Box 5a purpose code is not a CITES purpose code. */
+  PURPOSE_INVALID: 'PURPOSE_INVALID',
+  /** A party's country is missing. */
+  COUNTRY_MISSING: 'COUNTRY_MISSING',
+  /** A country code is not ISO 3166-1 alpha-2 (or EU). */
+  COUNTRY_INVALID: 'COUNTRY_INVALID',
+  /** A user-assigned ISO code (XA..XZ): fine for pilots, not for real trade (warning). */
+  COUNTRY_USER_ASSIGNED: 'COUNTRY_USER_ASSIGNED',
+  /** Consignor (Box 4) and consignee (Box 3) are in the same country. */
+  SAME_COUNTRY: 'SAME_COUNTRY',
+  /** The issuing MA's country is not the exporting (E, R) or importing (I) country. */
+  ISSUER_COUNTRY_MISMATCH: 'ISSUER_COUNTRY_MISMATCH',
+  /** No species line. */
+  LINES_MISSING: 'LINES_MISSING',
+  /** A line has no letter, or two lines share one. */
+  LINE_ID_INVALID: 'LINE_ID_INVALID',
+  /** A line has no scientific name. */
+  SPECIES_MISSING: 'SPECIES_MISSING',
+  /** Appendix is not I, II or III (or is missing). */
+  APPENDIX_INVALID: 'APPENDIX_INVALID',
+  /** Source code is not a CITES source code (or is missing). */
+  SOURCE_INVALID: 'SOURCE_INVALID',
+  /** Term code is not a CITES term code (or is missing). */
+  TERM_INVALID: 'TERM_INVALID',
+  /** Unit is not a recognised unit of quantity. */
+  UNIT_INVALID: 'UNIT_INVALID',
+  /** Box 11 has no quantity. */
+  QUANTITY_MISSING: 'QUANTITY_MISSING',
+  /** A quantity is zero, negative or not finite. */
+  QUANTITY_NOT_POSITIVE: 'QUANTITY_NOT_POSITIVE',
+  /** Box 14 quantity exported exceeds Box 11. */
+  EXPORTED_EXCEEDS_AUTHORISED: 'EXPORTED_EXCEEDS_AUTHORISED',
+  /** An Appendix I export permit does not reference its import permit (Art. III). */
+  APPENDIX_I_IMPORT_PERMIT_MISSING: 'APPENDIX_I_IMPORT_PERMIT_MISSING',
+  /** A re-export certificate line gives neither its origin permit nor its last re-export certificate. */
+  REEXPORT_ORIGIN_MISSING: 'REEXPORT_ORIGIN_MISSING',
+  /** A replacement does not give the number of the permit it replaces. */
+  REPLACEMENT_NUMBER_MISSING: 'REPLACEMENT_NUMBER_MISSING'
+} as const
+export type RuleCode = typeof RuleCode[keyof typeof RuleCode]
+
+/** One problem found in a permit. */
+export interface RuleProblem {
+  code: RuleCode
+  /** The box of the standard form, e.g. "1", "5a", "11". */
+  box: string
+  severity: 'error' | 'warning'
+  message: string
+  /** The line letter, for per-line problems. */
+  line?: string
+}
+
+/** Options for {@link checkPermit}. */
+export interface RuleOptions {
+  /**
+   * Accept ISO user-assigned codes XA..XZ with a warning (pilot networks and
+   * the EPIX samples use them). When false they are errors.
+   * @default true
+   */
+  allowUserAssignedCountries?: boolean
+}
+
+const ISO_DATE_RE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/
+
+/** Parse an ISO 8601 date or date-time to epoch ms, or undefined when it is not one. */
+export function parseIsoDate (s: string | undefined): number | undefined {
+  if (s === undefined || !ISO_DATE_RE.test(s)) return undefined
+  const t = Date.parse(s)
+  return Number.isNaN(t) ? undefined : t
+}
+
+/** Longest validity, in calendar months, by document type (Art. VI(2), Res. Conf. 12.3). */
+export function maxValidityMonths (type: string): number {
+  return type === 'E' || type === 'R' ? 6 : 12
+}
+
+function addMonths (t: number, months: number): number {
+  const d = new Date(t)
+  d.setUTCMonth(d.getUTCMonth() + months)
+  return d.getTime()
+}
+
+/** Check a permit against the CITES rules. Returns every problem; empty when it passes. */
+export function checkPermit (p: Permit, opts: RuleOptions = {}): RuleProblem[] {
+  const out: RuleProblem[] = []
+  const allowX = opts.allowUserAssignedCountries ?? true
+  const err = (code: RuleCode, box: string, message: string, line?: string): void => {
+    out.push(line === undefined ? { code, box, severity: 'error', message } : { code, box, severity: 'error', message, line })
+  }
+  const country = (code: string | undefined, box: string, what: string, required: boolean, line?: string): void => {
+    if (code === undefined || code === '') {
+      if (required) err(RuleCode.COUNTRY_MISSING, box, `${what}: country is missing`, line)
+      return
+    }
+    if (ISO_COUNTRIES.has(code) || code === 'EU') return
+    if (isUserAssignedCountry(code)) {
+      const w: RuleProblem = { code: RuleCode.COUNTRY_USER_ASSIGNED, box, severity: allowX ? 'warning' : 'error', message: `${what}: ${code} is a user-assigned ISO code` }
+      if (line !== undefined) w.line = line
+      out.push(w)
+      return
+    }
+    err(RuleCode.COUNTRY_INVALID, box, `${what}: "${code}" is not an ISO 3166-1 alpha-2 code`, line)
+  }
+  const positive = (q: number | undefined, box: string, what: string, line: string): void => {
+    if (q !== undefined && !(Number.isFinite(q) && q > 0)) err(RuleCode.QUANTITY_NOT_POSITIVE, box, `${what} must be positive, got ${q}`, line)
+  }
+
+  // Box 1
+  if (p.number.trim() === '') err(RuleCode.NUMBER_MISSING, '1', 'permit number is missing')
+  const typeOk = Object.hasOwn(DOCUMENT_TYPES, p.type)
+  if (!typeOk) err(RuleCode.TYPE_INVALID, '1', `document type "${p.type}" is not one of E, I, R, O`)
+
+  // Box 2
+  if (p.validFrom === undefined || p.validUntil === undefined) {
+    err(RuleCode.VALIDITY_MISSING, '2', 'validity start and end dates are required')
+  }
+  const from = parseIsoDate(p.validFrom)
+  const until = parseIsoDate(p.validUntil)
+  if (p.validFrom !== undefined && from === undefined) err(RuleCode.DATE_INVALID, '2', `valid-from "${p.validFrom}" is not an ISO 8601 date`)
+  if (p.validUntil !== undefined && until === undefined) err(RuleCode.DATE_INVALID, '2', `valid-until "${p.validUntil}" is not an ISO 8601 date`)
+  if (from !== undefined && until !== undefined) {
+    if (until <= from) {
+      err(RuleCode.VALIDITY_END_BEFORE_START, '2', 'validity ends before it starts')
+    } else if (typeOk) {
+      const months = maxValidityMonths(p.type)
+      if (until > addMonths(from, months)) {
+        err(RuleCode.VALIDITY_TOO_LONG, '2', `a ${DOCUMENT_TYPES[p.type as keyof typeof DOCUMENT_TYPES]} is valid for at most ${months} months`)
+      }
+    }
+  }
+  if (p.issueDate !== undefined && parseIsoDate(p.issueDate) === undefined) err(RuleCode.DATE_INVALID, '2', `issue date "${p.issueDate}" is not an ISO 8601 date`)
+
+  // Box 5, 5a
+  if (p.purpose === undefined) err(RuleCode.PURPOSE_MISSING, '5a', 'purpose code is missing')
+  else if (!Object.hasOwn(PURPOSE_CODES, p.purpose)) err(RuleCode.PURPOSE_INVALID, '5a', `"${p.purpose}" is not a CITES purpose code`)
+  if (p.replacement !== undefined && p.replacement.replaces.trim() === '') {
+    err(RuleCode.REPLACEMENT_NUMBER_MISSING, '5', 'a replacement must give the number of the permit it replaces')
+  }
+
+  // Boxes 3, 4, 6
+  const issuerC = p.issuer.address?.country
+  const consigneeC = p.consignee.address?.country
+  const consignorC = p.consignor.address?.country
+  country(issuerC, '6', 'issuing Management Authority', true)
+  country(consigneeC, '3', 'importer', true)
+  country(consignorC, '4', 'exporter', true)
+  if (consigneeC !== undefined && consigneeC !== '' && consigneeC === consignorC) {
+    err(RuleCode.SAME_COUNTRY, '3', `importer and exporter are both in ${consigneeC}`)
+  }
+  if (issuerC !== undefined && issuerC !== '') {
+    const expected = p.type === 'I' ? consigneeC : (p.type === 'E' || p.type === 'R') ? consignorC : undefined
+    if (expected !== undefined && expected !== '' && expected !== issuerC) {
+      const role = p.type === 'I' ? 'importer (Box 3)' : 'exporter (Box 4)'
+      err(RuleCode.ISSUER_COUNTRY_MISMATCH, '6', `issuing MA is in ${issuerC} but the ${role} is in ${expected}`)
+    }
+  }
+
+  // Lines
+  if (p.lines.length === 0) err(RuleCode.LINES_MISSING, '7/8', 'a permit needs at least one species line')
+  const seen = new Set<string>()
+  let appendixI = false
+  for (const [i, l] of p.lines.entries()) {
+    const lid = l.id === '' ? `#${i + 1}` : l.id
+    if (l.id === '' || seen.has(l.id)) err(RuleCode.LINE_ID_INVALID, '7/8', l.id === '' ? 'line has no letter' : `line letter ${l.id} is used twice`, lid)
+    seen.add(l.id)
+    if (l.scientificName.trim() === '') err(RuleCode.SPECIES_MISSING, '7/8', 'scientific name is missing', lid)
+    if (l.appendix === undefined || !(APPENDICES as readonly string[]).includes(l.appendix)) err(RuleCode.APPENDIX_INVALID, '10', `appendix "${l.appendix ?? ''}" is not I, II or III`, lid)
+    if (l.appendix === 'I') appendixI = true
+    if (l.source === undefined || !Object.hasOwn(SOURCE_CODES, l.source)) err(RuleCode.SOURCE_INVALID, '10', `source "${l.source ?? ''}" is not a CITES source code`, lid)
+    if (l.term === undefined || !TERM_CODES.has(l.term)) err(RuleCode.TERM_INVALID, '9', `term "${l.term ?? ''}" is not a CITES term code`, lid)
+    if (l.quantity === undefined) err(RuleCode.QUANTITY_MISSING, '11', 'quantity is missing', lid)
+    positive(l.quantity, '11', 'quantity', lid)
+    if (l.unit !== undefined && !UNIT_CODES.has(l.unit)) err(RuleCode.UNIT_INVALID, '11', `unit "${l.unit}" is not a recognised unit`, lid)
+    positive(l.exportedQuantity, '14', 'quantity exported', lid)
+    if (l.exportedUnit !== undefined && !UNIT_CODES.has(l.exportedUnit)) err(RuleCode.UNIT_INVALID, '14', `unit "${l.exportedUnit}" is not a recognised unit`, lid)
+    if (l.exportedQuantity !== undefined && l.quantity !== undefined && l.exportedQuantity > l.quantity) {
+      err(RuleCode.EXPORTED_EXCEEDS_AUTHORISED, '14', `exported ${l.exportedQuantity} exceeds the ${l.quantity} authorised`, lid)
+    }
+    positive(l.quotaAnnual, '11a', 'annual quota', lid)
+    country(l.originCountry, '12', 'country of origin', false, lid)
+    country(l.exportCountry, '12a', 'country of last re-export', false, lid)
+    if (p.type === 'R' && (l.originPermit?.id ?? '') === '' && (l.lastReexport?.id ?? '') === '') {
+      err(RuleCode.REEXPORT_ORIGIN_MISSING, '12', 'a re-export certificate must give the origin permit or the last re-export certificate', lid)
+    }
+  }
+  if (p.type === 'E' && appendixI && !(p.references ?? []).some((r) => r.typeCode === 'I' && (r.id ?? '') !== '')) {
+    err(RuleCode.APPENDIX_I_IMPORT_PERMIT_MISSING, '5', 'an Appendix I export permit must reference the import permit (Art. III)')
+  }
+  return out
+}
+
+/** True when no problem is an error (warnings allowed). */
+export function passesRules (problems: readonly RuleProblem[]): boolean {
+  return problems.every((p) => p.severity !== 'error')
+}
