@@ -1,0 +1,3 @@
+import { runAttack } from '../attack-kit.js'
+
+runAttack('second-signature')

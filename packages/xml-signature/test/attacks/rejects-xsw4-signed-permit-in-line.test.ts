@@ -1,0 +1,3 @@
+import { runAttack } from '../attack-kit.js'
+
+runAttack('xsw4-signed-permit-in-line')
