@@ -16,8 +16,9 @@ import { SigCode } from './profile.js'
  * {@link PermitRefusedError}) a permit whose rules fail or whose issuing
  * party (Box 6) is not `party`. The XML is written afresh from the model, so
  * comments and placeholders in an imported file never reach the signature.
+ * A permit without an issue date gets the signing time (`now`).
  */
-export async function signPermit (permit: Permit, signer: Signer, party: string, rules?: RuleOptions): Promise<string> {
+export async function signPermit (permit: Permit, signer: Signer, party: string, rules?: RuleOptions, now?: Date): Promise<string> {
   const problems: Array<{ code: string, message: string, box?: string, line?: string }> = checkPermit(permit, rules)
     .filter((p) => p.severity === 'error')
   const issuer = permitParty(permit)
@@ -25,7 +26,10 @@ export async function signPermit (permit: Permit, signer: Signer, party: string,
     problems.push({ code: 'ISSUER_NOT_SIGNER', box: '6', message: `the permit's issuing party is ${issuer ?? '(none)'}, but this key signs for ${party}` })
   }
   if (problems.length > 0) throw new PermitRefusedError(`permit ${permit.number} refused: ${problems.map((p) => p.code).join(', ')}`, problems)
-  return signXml(writePermitXml(permit), signer)
+  // The issue time is what the certificate status is checked against, so a
+  // permit without one is stamped with the signing time.
+  const toSign = permit.issueDate === undefined ? { ...permit, issueDate: (now ?? new Date()).toISOString() } : permit
+  return signXml(writePermitXml(toSign), signer)
 }
 
 /** Options for {@link verifySignedPermit}. */

@@ -166,8 +166,12 @@ async function verifyParsed (doc: Document, opts: VerifyDocumentOptions): Promis
 function issuerStatus (c: Candidate, method: string | undefined, at: number | undefined): Check {
   if (c.info.algorithm !== method) return check('issuer', 'INVALID', SigCode.ISSUER_ALGORITHM_MISMATCH, 'the certificate key does not match the signature method')
   if (at === undefined) return check('issuer', 'INVALID', SigCode.ISSUER_TIME_MISSING, 'the document has no issue time to check the certificate against')
-  if (c.grantedAt === undefined || at < c.grantedAt || (c.withdrawnAt !== undefined && at >= c.withdrawnAt)) {
-    return check('issuer', 'INVALID', SigCode.ISSUER_CERT_NOT_GRANTED, 'the signing certificate was not granted on the trust list at the issue time')
+  const when = new Date(at).toISOString()
+  if (c.grantedAt === undefined || at < c.grantedAt) {
+    return check('issuer', 'INVALID', SigCode.ISSUER_CERT_NOT_GRANTED, `the signing certificate was granted on the trust list only at ${c.grantedAt === undefined ? '(never)' : new Date(c.grantedAt).toISOString()}, after the issue time ${when}`)
+  }
+  if (c.withdrawnAt !== undefined && at >= c.withdrawnAt) {
+    return check('issuer', 'INVALID', SigCode.ISSUER_CERT_NOT_GRANTED, `the signing certificate was withdrawn at ${new Date(c.withdrawnAt).toISOString()}, before the issue time ${when}`)
   }
   if (at < c.info.notBefore.getTime() || at > c.info.notAfter.getTime()) {
     return check('issuer', 'INVALID', SigCode.ISSUER_CERT_EXPIRED, 'the issue time is outside the certificate\'s validity period')

@@ -1,0 +1,25 @@
+import type { Command } from 'commander'
+import { generateKeys } from '../keys.js'
+import { CliError, json, type Io } from '../io.js'
+import { partyOption, algorithmOption } from './options.js'
+
+export function keysCommand (program: Command, io: Io): void {
+  const keys = program.command('keys').description('permit-signing keys, certificates and libp2p peer keys')
+  keys.command('generate')
+    .description('write a permit-signing key + certificate and a libp2p peer key (or, with --anchor, the task-force anchor key)')
+    .requiredOption('--out <dir>', 'folder to write the keys to')
+    .option('--party <code>', 'ISO 3166 party code of the authority, e.g. CH', partyOption)
+    .option('--anchor', 'generate the trust anchor (task-force secretariat) key and self-signed certificate')
+    .option('--name <name>', 'certificate subject name')
+    .option('--algorithm <alg>', 'ecdsa-p256 (default) or rsa-2048', algorithmOption)
+    .option('--force', 'replace keys already in the folder')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { out: string, party?: string, anchor?: boolean, name?: string, algorithm?: 'ECDSA-P256' | 'RSA-2048', force?: boolean, json?: boolean }) => {
+      if ((o.anchor === true) === (o.party !== undefined)) {
+        throw new CliError('USAGE', 'give exactly one of --party <code> or --anchor')
+      }
+      const id = await generateKeys(o)
+      if (o.json === true) json(io, { ...id, dir: o.out })
+      else io.out(`wrote ${o.anchor === true ? 'anchor' : id.party} keys to ${o.out}/ (${id.algorithm}${id.peerId !== undefined ? `, peer ${id.peerId}` : ''}; certificate ${id.certificateSha256.slice(0, 16)})\n`)
+    })
+}

@@ -1,0 +1,223 @@
+import type { Command } from 'commander'
+import { createHash } from 'node:crypto'
+import { createInterface } from 'node:readline/promises'
+import {
+  DOCUMENT_TYPES, checkPermit, importPermit, maxValidityMonths, parseXml, passesRules, permitFromJson,
+  permitParty, type Permit, type PermitLine
+} from '@cites/permit'
+import { NS_DSIG, PermitRefusedError, checkSignatureStructure, parseCertificate, signPermit, verifySignedPermit } from '@cites/xml-signature'
+import { TrustListSignatureError, TrustStore } from '@cites/trust-list'
+import { CliError, EXIT_INVALID, json, readText, writeAtomic, type Io } from '../io.js'
+import { loadKeyFolder, readAnchorCertificate } from '../keys.js'
+import { formatPermit, formatProblems, formatVerdict } from '../format.js'
+import { collect, dateOption, partyOption } from './options.js'
+
+export function permitCommand (program: Command, io: Io): void {
+  const permit = program.command('permit').description('CITES permits: import, create, sign, verify, inspect')
+
+  permit.command('import')
+    .description('read an eCITES XML (v1/v2, bare or in SOAP) or JSON permit; print the model or diagnose it (exit 1)')
+    .argument('<file>', 'eCITES XML or permit JSON')
+    .option('--json', 'machine-readable output')
+    .action((file: string, o: { json?: boolean }) => {
+      const { permit: p, format } = importPermit(readText(file, 'permit'))
+      const problems = checkPermit(p)
+      const ok = passesRules(problems)
+      if (o.json === true) json(io, { format, valid: ok, permit: p, problems })
+      else io.out(`${formatPermit(p)}${problems.length > 0 ? `${ok ? 'rules: passed with warnings' : 'rules: FAILED'}\n${formatProblems(problems)}` : 'rules: passed\n'}`)
+      if (!ok) throw new CliError('RULES_FAILED', `permit ${p.number} breaks CITES rules`, EXIT_INVALID, problems)
+    })
+
+  permit.command('new')
+    .description('make a permit JSON from flags (or, with --interactive, from prompts)')
+    .option('--number <n>', 'Box 1: permit number')
+    .option('--type <E|I|R|O>', 'document type', 'E')
+    .option('--party <code>', 'Box 6: the issuing MA\'s party', partyOption)
+    .option('--issuer-name <name>', 'Box 6: the issuing MA\'s name')
+    .option('--exporter <name>', 'Box 4: exporter name')
+    .option('--exporter-country <code>', 'Box 4: exporter country', partyOption)
+    .option('--importer <name>', 'Box 3: importer name')
+    .option('--importer-country <code>', 'Box 3: importer country', partyOption)
+    .option('--purpose <code>', 'Box 5a: purpose code', 'T')
+    .option('--valid-from <date>', 'Box 2: first day (default today)', dateOption)
+    .option('--valid-months <n>', 'Box 2: months of validity (default: the longest allowed)')
+    .option('--line <spec>', 'a species line "ID:Scientific name:Appendix:Source:Term:Quantity[:Unit]" (repeatable)', collect, [])
+    .option('--import-permit <number>', 'the import permit an Appendix I export refers to')
+    .option('--replaces <number>', 'the permit this one replaces')
+    .option('--reason <text>', 'why it is replaced')
+    .option('--condition <text>', 'Box 5: special condition (repeatable)', collect, [])
+    .option('--security-stamp <id>', 'Box 5b')
+    .option('--interactive', 'ask for what is missing')
+    .option('--out <file>', 'write the JSON here instead of stdout')
+    .action(async (o: NewOptions) => {
+      if (o.interactive === true) await ask(o)
+      const p = buildPermit(o)
+      const problems = checkPermit(p)
+      const text = JSON.stringify(p, null, 2) + '\n'
+      if (o.out !== undefined) { writeAtomic(o.out, text); io.err(`wrote ${o.out}\n`) } else io.out(text)
+      if (!passesRules(problems)) {
+        io.err(`rules: FAILED\n${formatProblems(problems)}`)
+        throw new CliError('RULES_FAILED', `permit ${p.number} breaks CITES rules`, EXIT_INVALID, problems)
+      }
+    })
+
+  permit.command('sign')
+    .description('check the CITES rules and sign as the key folder\'s MA; prints the signed eCITES XML')
+    .argument('<file>', 'permit (eCITES XML or JSON)')
+    .requiredOption('--key <dir>', 'the MA\'s key folder')
+    .option('--out <file>', 'write the signed XML here instead of stdout')
+    .action(async (file: string, o: { key: string, out?: string }) => {
+      const { permit: p } = importPermit(readText(file, 'permit'))
+      const { signer, identity } = await loadKeyFolder(o.key)
+      if (identity.party === undefined) throw new CliError('KEYS_INVALID', `${o.key} is not an MA key folder`)
+      let xml: string
+      try {
+        xml = await signPermit(p, signer, identity.party)
+      } catch (err) {
+        if (err instanceof PermitRefusedError) {
+          io.err(`refused: permit ${p.number} was not signed\n${formatProblems(err.problems)}`)
+          throw new CliError(err.code, err.message, EXIT_INVALID, err.problems)
+        }
+        throw err
+      }
+      if (o.out !== undefined) { writeAtomic(o.out, xml); io.err(`signed ${identity.party}/${p.number} -> ${o.out}\n`) } else io.out(xml)
+    })
+
+  permit.command('verify')
+    .description('verify a signed permit against an anchor-signed trust list (exit 0 valid, 1 invalid)')
+    .argument('<file>', 'signed eCITES XML')
+    .requiredOption('--trust-list <file>', 'the trust list')
+    .requiredOption('--anchor <cert>', 'anchor certificate (anchor/cert.pem) or folder')
+    .option('--at <date>', 'check the validity dates as of this time (default now)', dateOption)
+    .option('--json', 'machine-readable verdict')
+    .action(async (file: string, o: { trustList: string, anchor: string, at?: Date, json?: boolean }) => {
+      const store = new TrustStore(readAnchorCertificate(o.anchor))
+      try {
+        await store.accept(readText(o.trustList, 'trust list'))
+      } catch (err) {
+        // A trust list that does not verify means nothing can be checked: input error.
+        if (err instanceof TrustListSignatureError) throw new CliError(err.code, `the trust list does not verify against the anchor: ${err.message}`, 2, err.reasons)
+        throw err
+      }
+      const xml = readText(file, 'permit')
+      const opts: Parameters<typeof verifySignedPermit>[1] = { certificatesFor: (party) => store.certificatesFor(party) }
+      if (o.at !== undefined) opts.now = o.at
+      const v = await verifySignedPermit(xml, opts)
+      if (o.json === true) json(io, { valid: v.valid, party: v.party, number: v.permit?.number, sha256: sha256(xml), checks: v.checks, signer: v.signer })
+      else io.out(formatVerdict(v))
+      if (!v.valid) throw new CliError('INVALID', 'the permit is not valid', EXIT_INVALID, v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR'))
+    })
+
+  permit.command('inspect')
+    .description('show a permit\'s fields and its signature block, without judging trust')
+    .argument('<file>', 'permit (eCITES XML or JSON)')
+    .option('--json', 'machine-readable output')
+    .action((file: string, o: { json?: boolean }) => {
+      const text = readText(file, 'permit')
+      const { permit: p, format } = importPermit(text)
+      const signature = format === 'json' ? undefined : describeSignature(text)
+      const info = { format, sha256: sha256(text), party: permitParty(p), number: p.number, signature, permit: p }
+      if (o.json === true) { json(io, info); return }
+      io.out(`${formatPermit(p)}  format      ${format}\n  sha256      ${info.sha256}\n`)
+      if (signature === undefined) io.out('  signature   none\n')
+      else if ('error' in signature) io.out(`  signature   present but outside the profile: ${signature.error}\n`)
+      else io.out(`  signature   ${signature.algorithm}\n  signer cert ${signature.subject} (sha256 ${signature.certificateSha256.slice(0, 16)}...)\n  (run "permit verify" to check it against the trust list)\n`)
+    })
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
+
+function describeSignature (xml: string): undefined | { error: string } | { algorithm: string, subject: string, certificateSha256: string } {
+  let doc: Document
+  try { doc = parseXml(xml) } catch (err) { return { error: (err as Error).message } }
+  if (doc.getElementsByTagNameNS(NS_DSIG, 'Signature').length === 0) return undefined
+  try {
+    const s = checkSignatureStructure(doc)
+    const cert = s.keyInfoCertificates[0]
+    if (cert === undefined) return { error: 'no certificate in KeyInfo' }
+    const info = parseCertificate(cert)
+    return { algorithm: s.signatureMethod.split('#')[1] ?? s.signatureMethod, subject: info.subject, certificateSha256: info.sha256 }
+  } catch (err) {
+    return { error: (err as Error).message }
+  }
+}
+
+interface NewOptions {
+  number?: string; type: string; party?: string; issuerName?: string; exporter?: string; exporterCountry?: string
+  importer?: string; importerCountry?: string; purpose: string; validFrom?: Date; validMonths?: string; line: string[]
+  importPermit?: string; replaces?: string; reason?: string; condition: string[]; securityStamp?: string; interactive?: boolean; out?: string
+}
+
+function parseLine (spec: string): PermitLine {
+  const f = spec.split(':').map((x) => x.trim())
+  if (f.length < 6 || f.length > 7) throw new CliError('USAGE', `--line "${spec}": use ID:Scientific name:Appendix:Source:Term:Quantity[:Unit]`)
+  const [id, scientificName, appendix, source, term, q, unit] = f as [string, string, string, string, string, string, string | undefined]
+  if (!/^\d+(\.\d+)?$/.test(q)) throw new CliError('USAGE', `--line "${spec}": quantity "${q}" is not a number`)
+  const l: PermitLine = { id, scientificName, appendix, source, term, quantity: Number(q) }
+  if (unit !== undefined && unit !== '') l.unit = unit
+  return l
+}
+
+function buildPermit (o: NewOptions): Permit {
+  const missing = [['--number', o.number], ['--party', o.party], ['--exporter-country', o.exporterCountry], ['--importer-country', o.importerCountry]]
+    .filter(([, v]) => v === undefined).map(([k]) => k)
+  if (o.line.length === 0) missing.push('--line')
+  if (missing.length > 0) throw new CliError('USAGE', `missing ${missing.join(', ')} (or use --interactive)`)
+  if (!Object.hasOwn(DOCUMENT_TYPES, o.type)) throw new CliError('USAGE', `--type must be one of ${Object.keys(DOCUMENT_TYPES).join(', ')}`)
+  const from = o.validFrom ?? new Date(new Date().toISOString().slice(0, 10))
+  const months = o.validMonths === undefined ? maxValidityMonths(o.type) : Number(o.validMonths)
+  if (!Number.isInteger(months) || months < 1) throw new CliError('USAGE', '--valid-months must be a whole number of at least 1')
+  const until = new Date(from)
+  until.setUTCMonth(until.getUTCMonth() + months)
+  until.setUTCSeconds(until.getUTCSeconds() - 1)
+  const p: Record<string, unknown> = {
+    number: o.number,
+    type: o.type,
+    validFrom: from.toISOString(),
+    validUntil: until.toISOString(),
+    issueDate: new Date().toISOString(),
+    purpose: o.purpose,
+    issuer: { ...(o.issuerName !== undefined ? { name: o.issuerName } : {}), address: { country: o.party } },
+    consignor: { ...(o.exporter !== undefined ? { name: o.exporter } : {}), address: { country: o.exporterCountry } },
+    consignee: { ...(o.importer !== undefined ? { name: o.importer } : {}), address: { country: o.importerCountry } },
+    lines: o.line.map(parseLine)
+  }
+  if (o.condition.length > 0) p.conditions = o.condition
+  if (o.securityStamp !== undefined) p.securityStamp = o.securityStamp
+  if (o.importPermit !== undefined) p.references = [{ id: o.importPermit, typeCode: 'I' }]
+  if (o.replaces !== undefined || o.reason !== undefined) p.replacement = { replaces: o.replaces ?? '', ...(o.reason !== undefined ? { reason: o.reason } : {}) }
+  // The JSON schema is the single gate for shape, as for any back-office input.
+  return permitFromJson(p)
+}
+
+async function ask (o: NewOptions): Promise<void> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    const q = async (label: string, def?: string): Promise<string> => {
+      const a = (await rl.question(`${label}${def !== undefined ? ` [${def}]` : ''}: `)).trim()
+      return a === '' ? (def ?? '') : a
+    }
+    o.number ??= await q('Permit number (Box 1)')
+    o.type = (await q('Document type E/I/R/O', o.type)).toUpperCase()
+    o.party ??= partyOption(await q('Issuing party (Box 6), e.g. CH'))
+    o.issuerName ??= await q('Issuing authority name', '') || undefined
+    o.exporter ??= await q('Exporter name (Box 4)', '') || undefined
+    o.exporterCountry ??= partyOption(await q('Exporter country', o.type === 'I' ? undefined : o.party))
+    o.importer ??= await q('Importer name (Box 3)', '') || undefined
+    o.importerCountry ??= partyOption(await q('Importer country', o.type === 'I' ? o.party : undefined))
+    o.purpose = (await q('Purpose code (Box 5a)', o.purpose)).toUpperCase()
+    while (o.line.length === 0 || (await q('Add another line? y/n', 'n')).toLowerCase() === 'y') {
+      const id = String.fromCharCode(65 + o.line.length)
+      const sp = await q(`Line ${id}: scientific name`)
+      const app = await q(`Line ${id}: appendix I/II/III`, 'II')
+      const src = await q(`Line ${id}: source code`, 'W')
+      const term = await q(`Line ${id}: term code`, 'LIV')
+      const qty = await q(`Line ${id}: quantity`)
+      const unit = await q(`Line ${id}: unit (empty = specimens)`, '')
+      o.line.push([id, sp, app, src, term, qty, unit].join(':'))
+    }
+  } finally {
+    rl.close()
+  }
+}
+

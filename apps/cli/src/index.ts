@@ -1,0 +1,67 @@
+/**
+ * @cites/cli: the `cites` command. `main(argv)` returns the exit code:
+ * 0 ok or valid; 1 invalid or refused, with the reasons; 2 usage or input error.
+ *
+ * @packageDocumentation
+ */
+import { Command, CommanderError } from 'commander'
+import { PermitInputError } from '@cites/permit'
+import { SignatureInputError } from '@cites/xml-signature'
+import { TrustListError } from '@cites/trust-list'
+import { CliError, EXIT_OK, EXIT_USAGE, processIo, type Io } from './io.js'
+import { keysCommand } from './commands/keys.js'
+import { trustListCommand } from './commands/trust-list.js'
+import { permitCommand } from './commands/permit.js'
+
+export { CliError, EXIT_OK, EXIT_INVALID, EXIT_USAGE } from './io.js'
+export type { Io } from './io.js'
+export { generateKeys, readIdentity, loadKeyFolder, readAnchorCertificate } from './keys.js'
+export type { Identity, GenerateKeysOptions } from './keys.js'
+
+/** Build the command tree (exposed for tests and for embedding). */
+export function buildProgram (io: Io = processIo): Command {
+  const program = new Command('cites')
+    .description('CITES electronic permit exchange: keys, trust list, permits')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+  keysCommand(program, io)
+  trustListCommand(program, io)
+  permitCommand(program, io)
+  for (const c of program.commands) {
+    c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
+    for (const s of c.commands) s.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
+  }
+  return program
+}
+
+/** Run the CLI; never throws, returns the exit code. */
+export async function main (argv: string[], io: Io = processIo): Promise<number> {
+  const wantsJson = argv.includes('--json')
+  const report = (code: string, message: string, details?: unknown): void => {
+    if (wantsJson) io.err(JSON.stringify({ error: { code, message, ...(details !== undefined ? { details } : {}) } }) + '\n')
+    else io.err(`error [${code}]: ${message}\n`)
+  }
+  try {
+    await buildProgram(io).parseAsync(argv)
+    return EXIT_OK
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; any other commander error is a usage error.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK
+      return EXIT_USAGE
+    }
+    if (err instanceof CliError) {
+      // Problems were already printed by the command in human mode.
+      if (wantsJson || err.details === undefined || err.exitCode === EXIT_USAGE) report(err.code, err.message, wantsJson ? err.details : undefined)
+      return err.exitCode
+    }
+    if (err instanceof PermitInputError || err instanceof SignatureInputError || err instanceof TrustListError) {
+      report(err.code, err.message)
+      return EXIT_USAGE
+    }
+    report('INTERNAL', (err as Error).stack ?? String(err))
+    return EXIT_USAGE
+  }
+}
