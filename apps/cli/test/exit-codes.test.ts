@@ -1,0 +1,76 @@
+/** Exit codes: 0 ok/valid, 1 invalid/refused with reasons, 2 usage or input error with a stable code. */
+import { describe, expect, it } from 'vitest'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { VECTORS, checkCodes, cites } from './run-cli.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'cites-exit-'))
+
+describe('cites exit codes and errors', () => {
+  it('2 for usage errors: unknown command, missing option, bad option value', () => {
+    expect(cites(dir, 'frobnicate').code).toBe(2)
+    expect(cites(dir, 'keys', 'generate').code).toBe(2)
+    const bad = cites(dir, 'keys', 'generate', '--party', 'QQ', '--out', 'k')
+    expect(bad.code).toBe(2)
+    expect(bad.err).toContain('not an ISO 3166-1 alpha-2 code')
+    expect(cites(dir, 'keys', 'generate', '--party', 'CH', '--anchor', '--out', 'k').code).toBe(2)
+  })
+
+  it('0 for --help and --version', () => {
+    const h = cites(dir, '--help')
+    expect(h.code).toBe(0)
+    expect(h.out).toContain('trust-list')
+    expect(cites(dir, '--version').code).toBe(0)
+  })
+
+  it('2 with FILE_NOT_FOUND for a missing file, as JSON with --json', () => {
+    const r = cites(dir, 'permit', 'import', 'nope.xml', '--json')
+    expect(r.code).toBe(2)
+    expect(JSON.parse(r.err)).toMatchObject({ error: { code: 'FILE_NOT_FOUND' } })
+  })
+
+  it('2 with the parser\'s code for hostile or broken XML', () => {
+    writeFileSync(join(dir, 'xxe.xml'), '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>')
+    expect(cites(dir, 'permit', 'import', 'xxe.xml').err).toContain('XML_DOCTYPE')
+    writeFileSync(join(dir, 'broken.xml'), '<CITESEPermit><HeaderExchangedDocument>')
+    const r = cites(dir, 'permit', 'import', 'broken.xml', '--json')
+    expect(r.code).toBe(2)
+    expect(JSON.parse(r.err)).toMatchObject({ error: { code: 'XML_MALFORMED' } })
+    writeFileSync(join(dir, 'bad.json'), '{"number": 1}')
+    const j = cites(dir, 'permit', 'import', 'bad.json', '--json')
+    expect(j.code).toBe(2)
+    expect(JSON.parse(j.err)).toMatchObject({ error: { code: 'PERMIT_JSON_INVALID' } })
+  })
+
+  it('imports both EPIX samples (exit 0) and diagnoses a permit that breaks the rules (exit 1)', () => {
+    for (const v of ['v1', 'v2']) {
+      const r = cites(dir, 'permit', 'import', join(VECTORS, `epix/${v}-get-non-final-cites-certificate.xml`), '--json')
+      expect(r.code).toBe(0)
+      expect(JSON.parse(r.out)).toMatchObject({ format: `ecites-${v}`, valid: true, permit: { number: 'XA000000', type: 'R' } })
+    }
+    const p = JSON.parse(readFileSync(join(VECTORS, 'permits/ch-export-th.json'), 'utf8')) as { validUntil: string, lines: Array<{ appendix: string }> }
+    p.validUntil = '2028-01-01T00:00:00Z'
+    p.lines[0]!.appendix = 'IV'
+    writeFileSync(join(dir, 'rulebreaker.json'), JSON.stringify(p))
+    const r = cites(dir, 'permit', 'import', 'rulebreaker.json', '--json')
+    expect(r.code).toBe(1)
+    const out = JSON.parse(r.out) as { valid: boolean, problems: Array<{ code: string, box: string }> }
+    expect(out.valid).toBe(false)
+    expect(out.problems.map((x) => `${x.code}@${x.box}`)).toEqual(expect.arrayContaining(['VALIDITY_TOO_LONG@2', 'APPENDIX_INVALID@10']))
+  })
+
+  it('2 when the trust list does not verify against the anchor', () => {
+    const r = cites(dir, 'permit', 'verify', '--trust-list', join(VECTORS, 'trust-list/tampered.xml'), '--anchor', join(VECTORS, 'keys/ANCHOR/cert.pem'), join(VECTORS, 'signature/valid/ch-export-th.xml'))
+    expect(r.code).toBe(2)
+    expect(r.err).toContain('TRUST_LIST_SIGNATURE')
+  })
+
+  it('1 for a hostile signed permit, 0 for the valid vector, against the vector trust list', () => {
+    const tl = ['--trust-list', join(VECTORS, 'trust-list/valid-seq1.xml'), '--anchor', join(VECTORS, 'keys/ANCHOR/cert.pem'), '--at', '2026-12-01']
+    expect(cites(dir, 'permit', 'verify', ...tl, join(VECTORS, 'signature/valid/ch-export-th.xml')).code).toBe(0)
+    const r = cites(dir, 'permit', 'verify', ...tl, join(VECTORS, 'signature/attacks/comment-in-text.xml'), '--json')
+    expect(r.code).toBe(1)
+    expect(checkCodes(r.out).integrity).toBe('INVALID XML_FORBIDDEN_NODE')
+  })
+})

@@ -1,0 +1,87 @@
+/** The exact flow the README and later tools rely on (issue: Foundation, CLI). */
+import { describe, expect, it, beforeAll } from 'vitest'
+import { mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { checkCodes, cites } from './run-cli.js'
+
+describe('cites: keys -> trust list -> permit -> sign -> verify', () => {
+  let dir: string
+  const ok = (...args: string[]) => { const r = cites(dir, ...args); expect(r.code, `${args.join(' ')}\n${r.err}`).toBe(0); return r }
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cites-cli-'))
+    ok('keys', 'generate', '--anchor', '--out', 'anchor')
+    ok('keys', 'generate', '--party', 'CH', '--out', 'keys/CH')
+    ok('keys', 'generate', '--party', 'TH', '--out', 'keys/TH')
+    ok('trust-list', 'create', '--anchor', 'anchor', '--out', 'tl.xml')
+    ok('trust-list', 'add', 'tl.xml', '--keys', 'keys/CH', '--name', 'Federal Food Safety and Veterinary Office', '--role', 'management-authority', '--addr', '/ip4/127.0.0.1/tcp/7001')
+    ok('trust-list', 'add', 'tl.xml', '--keys', 'keys/TH', '--name', 'Department of National Parks', '--role', 'management-authority', '--addr', '/ip4/127.0.0.1/tcp/7002')
+    ok('trust-list', 'sign', 'tl.xml', '--anchor', 'anchor')
+  })
+
+  it('writes key folders with private keys readable by the owner only', () => {
+    const id = JSON.parse(readFileSync(join(dir, 'keys/CH/identity.json'), 'utf8')) as { party: string, peerId: string }
+    expect(id.party).toBe('CH')
+    expect(id.peerId).toMatch(/^12D3KooW/)
+    expect(statSync(join(dir, 'keys/CH/key.pem')).mode & 0o777).toBe(0o600)
+    expect(statSync(join(dir, 'keys/CH/peer.key')).mode & 0o777).toBe(0o600)
+    expect(readFileSync(join(dir, 'anchor/cert.pem'), 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/)
+  })
+
+  it('shows the verified trust list', () => {
+    const r = ok('trust-list', 'show', 'tl.xml', '--anchor', 'anchor/cert.pem', '--json')
+    const j = JSON.parse(r.out) as { verified: boolean, list: { sequence: number, authorities: Array<{ party: string }> } }
+    expect(j.verified).toBe(true)
+    expect(j.list.sequence).toBe(1)
+    expect(j.list.authorities.map((a) => a.party)).toEqual(['CH', 'TH'])
+  })
+
+  it('makes, imports, signs and verifies a permit; refuses a tampered copy and a foreign signer', () => {
+    const made = ok('permit', 'new', '--number', '26CH000100', '--party', 'CH', '--exporter', 'Alpine Herpetoculture AG', '--exporter-country', 'CH',
+      '--importer', 'Siam Reptile Park', '--importer-country', 'TH', '--line', 'A:Python regius:II:C:LIV:50:PCS', '--out', 'permit.json')
+    expect(made.err).toContain('wrote permit.json')
+    const imp = JSON.parse(ok('permit', 'import', 'permit.json', '--json').out) as { valid: boolean, permit: { number: string } }
+    expect(imp).toMatchObject({ valid: true, permit: { number: '26CH000100' } })
+
+    const signed = ok('permit', 'sign', '--key', 'keys/CH', 'permit.json').out
+    writeFileSync(join(dir, 'signed.xml'), signed)
+    const v = JSON.parse(ok('permit', 'verify', '--trust-list', 'tl.xml', '--anchor', 'anchor/cert.pem', 'signed.xml', '--json').out) as { valid: boolean, party: string }
+    expect(v).toMatchObject({ valid: true, party: 'CH' })
+    expect(ok('permit', 'verify', '--trust-list', 'tl.xml', '--anchor', 'anchor/cert.pem', 'signed.xml').out).toMatch(/^VALID: permit CH\/26CH000100/)
+
+    writeFileSync(join(dir, 'tampered.xml'), signed.replace('unitCode="PCS">50<', 'unitCode="PCS">500<'))
+    const bad = cites(dir, 'permit', 'verify', '--trust-list', 'tl.xml', '--anchor', 'anchor/cert.pem', 'tampered.xml', '--json')
+    expect(bad.code).toBe(1)
+    expect(checkCodes(bad.out).integrity).toBe('INVALID SIG_DIGEST_MISMATCH')
+
+    const foreign = cites(dir, 'permit', 'sign', '--key', 'keys/TH', 'permit.json')
+    expect(foreign.code).toBe(1)
+    expect(foreign.err).toContain('ISSUER_NOT_SIGNER')
+    expect(foreign.out).toBe('')
+  })
+
+  it('refuses to sign an Appendix I export without an import permit, and signs it with one', () => {
+    const args = ['permit', 'new', '--number', '26CH000101', '--party', 'CH', '--exporter-country', 'CH', '--importer-country', 'TH', '--line', 'A:Panthera tigris:I:C:LIV:2']
+    const r = cites(dir, ...args, '--out', 'app1.json')
+    expect(r.code).toBe(1)
+    expect(r.err).toContain('APPENDIX_I_IMPORT_PERMIT_MISSING')
+    const s = cites(dir, 'permit', 'sign', '--key', 'keys/CH', 'app1.json')
+    expect(s.code).toBe(1)
+    expect(s.err).toContain('APPENDIX_I_IMPORT_PERMIT_MISSING')
+    ok(...args, '--import-permit', '26TH000007', '--out', 'app1b.json')
+    ok('permit', 'sign', '--key', 'keys/CH', 'app1b.json', '--out', 'app1b.xml')
+  })
+
+  it('a withdrawn certificate no longer signs new permits that verify', () => {
+    const sha = (JSON.parse(readFileSync(join(dir, 'keys/CH/identity.json'), 'utf8')) as { certificateSha256: string }).certificateSha256
+    writeFileSync(join(dir, 'tl2.xml'), readFileSync(join(dir, 'tl.xml')))
+    ok('trust-list', 'withdraw', 'tl2.xml', '--cert', sha.slice(0, 12))
+    ok('trust-list', 'sign', 'tl2.xml', '--anchor', 'anchor')
+    ok('permit', 'new', '--number', '26CH000102', '--party', 'CH', '--exporter-country', 'CH', '--importer-country', 'TH', '--line', 'A:Python regius:II:C:LIV:5', '--out', 'late.json')
+    ok('permit', 'sign', '--key', 'keys/CH', 'late.json', '--out', 'late.xml')
+    const r = cites(dir, 'permit', 'verify', '--trust-list', 'tl2.xml', '--anchor', 'anchor', 'late.xml', '--json')
+    expect(r.code).toBe(1)
+    expect(checkCodes(r.out)).toMatchObject({ integrity: 'VALID OK', issuer: 'INVALID ISSUER_CERT_NOT_GRANTED' })
+  })
+})
