@@ -74,12 +74,24 @@ export function permitJsonSchemaDocument (): Record<string, unknown> {
   return z.toJSONSchema(permitJsonSchema) as Record<string, unknown>
 }
 
-/** Remove keys whose value is undefined, recursively, so models compare by value. */
+// Optional objects that mean nothing when empty: `{ address: {} }` is no address.
+const DROP_WHEN_EMPTY = new Set(['address', 'signatory', 'endorsement', 'originPermit', 'lastReexport'])
+
+/**
+ * Remove keys whose value is undefined, and empty optional objects,
+ * recursively: the model has no "present but empty", so equal permits
+ * compare equal whichever form they came from.
+ */
 function compact<T> (v: T): T {
   if (Array.isArray(v)) return v.map(compact) as T
   if (v !== null && typeof v === 'object') {
     const o: Record<string, unknown> = {}
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) o[k] = compact(x)
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined) continue
+      const c = compact(x)
+      if (DROP_WHEN_EMPTY.has(k) && c !== null && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 0) continue
+      o[k] = c
+    }
     return o as T
   }
   return v

@@ -41,3 +41,15 @@ describe('JSON form', () => {
     expect((s.required as string[])).toEqual(expect.arrayContaining(['number', 'type', 'issuer', 'consignee', 'consignor', 'lines']))
   })
 })
+
+describe('JSON form normalisation', () => {
+  it('drops empty optional objects, so the model has no "present but empty"', () => {
+    const p = JSON.parse(readVector('permits/ch-export-th.json')) as Record<string, unknown> & { issuer: Record<string, unknown> }
+    p.issuer.address = {}
+    p.endorsement = {}
+    const m = permitFromJson(p)
+    expect(m.issuer.address).toBeUndefined()
+    expect('endorsement' in m).toBe(false)
+    expect(importPermit(writePermitXml(m)).permit).toEqual(m)
+  })
+})

@@ -101,7 +101,7 @@ describe(`sign and verify (engine: ${process.env.CITES_CRYPTO_ENGINE ?? 'default
           expect(readPermitXml(input).permit).toEqual(readPermitXml(signed).permit)
         }
       }
-    ), { numRuns: 300 })
+    ), { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) })
   })
 
   it('fails closed: an empty or partial verdict is never valid', () => {
