@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { VECTORS, checkCodes, cites } from './run-cli.js'
+import { VECTORS, checkCodes, cites, citesWithInput } from './run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'cites-exit-'))
 
@@ -72,5 +72,15 @@ describe('cites exit codes and errors', () => {
     const r = cites(dir, 'permit', 'verify', ...tl, join(VECTORS, 'signature/attacks/comment-in-text.xml'), '--json')
     expect(r.code).toBe(1)
     expect(checkCodes(r.out).integrity).toBe('INVALID XML_FORBIDDEN_NODE')
+  })
+
+  it('permit new --interactive takes its answers from stdin, and stops cleanly when they run out', () => {
+    const answers = ['26CH000200', 'E', 'CH', 'FSVO', 'Exporter AG', '', 'Importer Ltd', 'TH', 'T', 'Python regius', 'II', 'C', 'LIV', '10', '', 'n', ''].join('\n')
+    const r = citesWithInput(dir, answers, 'permit', 'new', '--interactive')
+    expect(r.code, r.err).toBe(0)
+    expect(JSON.parse(r.out)).toMatchObject({ number: '26CH000200', consignor: { address: { country: 'CH' } }, lines: [{ scientificName: 'Python regius', quantity: 10 }] })
+    const short = citesWithInput(dir, '26CH000201\n', 'permit', 'new', '--interactive')
+    expect(short.code).toBe(2)
+    expect(short.err).toContain('input ended')
   })
 })

@@ -8,7 +8,12 @@ export interface Run { code: number, out: string, err: string }
 
 /** Run the real `cites` binary, as a user would. */
 export function cites (cwd: string, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  return citesWithInput(cwd, '', ...args)
+}
+
+/** Run `cites` with `input` piped to its stdin. */
+export function citesWithInput (cwd: string, input: string, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
 }
 

@@ -340,7 +340,7 @@ export const ATTACKS: Attack[] = [
       const d = unsigned(s)
       setText(byLocal(d, 'ItemQuantity'), '5000')
       const secret = parseCertificate(certPem('CH')).der
-      const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+      const key = await crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
       const sx = new xmldsig.SignedXml()
       sx.XmlSignature.SignedInfo.CanonicalizationMethod.Algorithm = 'http://www.w3.org/2001/10/xml-exc-c14n#'
       await sx.Sign({ name: 'HMAC' }, key, d, {

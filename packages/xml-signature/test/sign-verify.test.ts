@@ -39,7 +39,7 @@ describe(`sign and verify (engine: ${process.env.CITES_CRYPTO_ENGINE ?? 'default
     const doc = new DOMParser().parseFromString(xml, 'text/xml') as unknown as Document
     const sx = new xmldsig.SignedXml(doc)
     sx.LoadXml(doc.getElementsByTagNameNS(NS_DSIG, 'Signature')[0] as Element)
-    sx.Algorithm = { ...(sx.Algorithm as object), namedCurve: 'P-256' } as EcdsaParams
+    sx.Algorithm = { ...(sx.Algorithm as object), namedCurve: 'P-256' } as unknown as EcdsaParams
     const { crypto } = cryptoEngine()
     const cert = parseCertificate(certPem('CH'))
     const x509 = await import('@peculiar/x509')

@@ -191,10 +191,16 @@ function buildPermit (o: NewOptions): Permit {
 }
 
 async function ask (o: NewOptions): Promise<void> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  // Lines are read through the async iterator, which buffers them: with
+  // piped input, rl.question() would drop lines that arrive early.
+  const rl = createInterface({ input: process.stdin, terminal: false })
+  const lines = rl[Symbol.asyncIterator]()
   try {
     const q = async (label: string, def?: string): Promise<string> => {
-      const a = (await rl.question(`${label}${def !== undefined ? ` [${def}]` : ''}: `)).trim()
+      process.stderr.write(`${label}${def !== undefined ? ` [${def}]` : ''}: `)
+      const next = await lines.next()
+      if (next.done === true) throw new CliError('USAGE', `input ended before "${label}" was answered`)
+      const a = String(next.value).trim()
       return a === '' ? (def ?? '') : a
     }
     o.number ??= await q('Permit number (Box 1)')
