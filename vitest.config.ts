@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 // Every crypto-using suite runs twice: once on Node's built-in WebCrypto and
 // once on @peculiar/webcrypto (the engine is injectable; both must pass).
-const cryptoSuites = ['packages/xml-signature/test/**/*.test.ts', 'packages/trust-list/test/**/*.test.ts']
+const cryptoSuites = ['packages/xml-signature/test/**/*.test.ts', 'packages/trust-list/test/**/*.test.ts', 'apps/cli/test/**/*.test.ts']
 
 export default defineConfig({
   test: {

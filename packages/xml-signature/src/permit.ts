@@ -3,13 +3,12 @@
  * verification reads the permit's values from the very DOM it verified.
  */
 import {
-  NS_CITES_V2, PermitInputError, check, checkPermit, makeVerdict, parseIsoDate, parseXml, passesRules, permitParty,
+  NS_CITES_V2, check, checkPermit, makeVerdict, parseIsoDate, passesRules, permitParty,
   readPermitElement, writePermitXml, type Check, type Permit, type RuleOptions, type Verdict, type XmlLimits
 } from '@cites/permit'
 import { signXml, type Signer } from './sign.js'
-import { verifySignedDocument, type TrustedCertificate } from './verify.js'
+import { parseForVerification, verifySignedDocument, type TrustedCertificate } from './verify.js'
 import { PermitRefusedError } from './errors.js'
-import { SigCode } from './profile.js'
 
 /**
  * Sign a permit as `party`'s Management Authority. Refuses (with
@@ -58,13 +57,9 @@ const notConsulted = (name: 'status' | 'use' | 'confirmation'): Check =>
  * use, confirmation) are SKIPPED here; the node adds them.
  */
 export async function verifySignedPermit (input: string | Document, opts: VerifyPermitOptions): Promise<PermitVerdict> {
-  let doc: Document
-  try {
-    doc = typeof input === 'string' ? parseXml(input, opts.limits) : input
-  } catch (err) {
-    const code = err instanceof PermitInputError ? err.code : SigCode.XML_MALFORMED
-    return makeVerdict([check('integrity', 'INVALID', code, (err as Error).message), check('issuer', 'SKIPPED', 'NOT_CHECKED', 'the document could not be parsed')])
-  }
+  const parsed = parseForVerification(input, opts.limits)
+  if (!('doc' in parsed)) return makeVerdict([parsed.integrity, parsed.issuer])
+  const { doc } = parsed
   let permit: Permit | undefined
   let readError: Error | undefined
   try {

@@ -79,15 +79,25 @@ function candidates (trusted: readonly TrustedCertificate[]): Candidate[] {
 
 const skipped = (name: 'integrity' | 'issuer', why: string): Check => check(name, 'SKIPPED', 'NOT_CHECKED', why)
 
-/** Verify an XML-DSig signed document under the hardened profile. */
-export async function verifySignedDocument (input: string | Document, opts: VerifyDocumentOptions): Promise<SignatureResult> {
-  let doc: Document
+/**
+ * Parse for verification: the DOM, or the integrity and issuer checks that
+ * say why it cannot be had (profile rule 1). Shared by every verifier so the
+ * parse codes are reported the same way.
+ */
+export function parseForVerification (input: string | Document, limits?: XmlLimits): { doc: Document } | SignatureResult {
   try {
-    doc = typeof input === 'string' ? parseXml(input, opts.limits) : input
+    return { doc: typeof input === 'string' ? parseXml(input, limits) : input }
   } catch (err) {
     const code = err instanceof PermitInputError ? err.code : SigCode.XML_MALFORMED
     return { integrity: check('integrity', 'INVALID', code, (err as Error).message), issuer: skipped('issuer', 'the document could not be parsed') }
   }
+}
+
+/** Verify an XML-DSig signed document under the hardened profile. */
+export async function verifySignedDocument (input: string | Document, opts: VerifyDocumentOptions): Promise<SignatureResult> {
+  const parsed = parseForVerification(input, opts.limits)
+  if (!('doc' in parsed)) return parsed
+  const { doc } = parsed
   try {
     return await verifyParsed(doc, opts)
   } catch (err) {
