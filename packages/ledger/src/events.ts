@@ -1,0 +1,143 @@
+/**
+ * Signed log events and checkpoints: encoding, hashing, signing and
+ * verification. Events are protocol records, signed with the authority's
+ * permit-signing key over the exact encoded bytes (not XML-DSig), with a
+ * domain-separation prefix so that a signature made for one kind of record
+ * can never be replayed as another.
+ */
+import { createHash } from 'node:crypto'
+import { cryptoEngine, certificatePublicKey, parseCertificate, type Signer, type TrustedCertificate, type CertificateInfo } from '@cites/xml-signature'
+import { Checkpoint, Event, SignedCheckpoint, SignedEvent } from './pb/ledger.js'
+
+export const EVENT_CONTEXT = new TextEncoder().encode('CITES-LEDGER-EVENT-1\n')
+export const CHECKPOINT_CONTEXT = new TextEncoder().encode('CITES-LEDGER-CHECKPOINT-1\n')
+
+/** Hard cap on one encoded signed event (an ISSUED event carries a ≤ 256 KiB permit). */
+export const MAX_EVENT_BYTES = 300 * 1024
+
+export function sha256 (data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(data).digest())
+}
+
+export function hex (b: Uint8Array): string {
+  return Buffer.from(b).toString('hex')
+}
+
+function withContext (ctx: Uint8Array, data: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(ctx.length + data.length)
+  out.set(ctx, 0)
+  out.set(data, ctx.length)
+  return out
+}
+
+function algorithmFor (info: CertificateInfo): AlgorithmIdentifier | EcdsaParams {
+  return info.algorithm === 'ECDSA-P256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' }
+}
+
+/** A decoded signed event, with its exact bytes and hash kept alongside. */
+export interface LoggedEvent {
+  event: Event
+  /** The encoded Event: what is signed, hashed and used as the Merkle leaf. */
+  eventBytes: Uint8Array
+  /** The encoded SignedEvent, as stored and sent. */
+  bytes: Uint8Array
+  signature: Uint8Array
+  /** SHA-256 of eventBytes. */
+  hash: Uint8Array
+}
+
+/** Sign an event (fields as given) and return it in stored form. */
+export async function signEvent (fields: Omit<Event, 'certSha256'>, signer: Signer): Promise<LoggedEvent> {
+  const event: Event = { ...fields, certSha256: Buffer.from(signer.certificate.sha256, 'hex') as unknown as Uint8Array<ArrayBuffer> }
+  const eventBytes = Event.encode(event)
+  const { crypto } = cryptoEngine()
+  const signature = new Uint8Array(await crypto.subtle.sign(algorithmFor(signer.certificate), signer.key, withContext(EVENT_CONTEXT, eventBytes)))
+  const bytes = SignedEvent.encode({ event: eventBytes, signature: signature as Uint8Array<ArrayBuffer> })
+  return { event, eventBytes, bytes, signature, hash: sha256(eventBytes) }
+}
+
+/** Decode stored or received bytes. Throws on malformed input (callers map it to EVENT_MALFORMED). */
+export function decodeEvent (bytes: Uint8Array): LoggedEvent {
+  if (bytes.length > MAX_EVENT_BYTES) throw new RangeError(`event of ${bytes.length} bytes exceeds ${MAX_EVENT_BYTES}`)
+  const se = SignedEvent.decode(bytes)
+  const event = Event.decode(se.event)
+  return { event, eventBytes: se.event, bytes, signature: se.signature, hash: sha256(se.event) }
+}
+
+// Parsing X.509 costs far more than an ECDSA verify: parse each listed
+// certificate once. Bounded, since a trust list holds a few hundred.
+const certCache = new Map<string, CertificateInfo | null>()
+function parsedCertificate (c: string | Uint8Array): CertificateInfo | null {
+  const k = typeof c === 'string' ? c : Buffer.from(c).toString('base64')
+  let info = certCache.get(k)
+  if (info === undefined) {
+    try { info = parseCertificate(c) } catch { info = null } // an unparsable listed certificate verifies nothing
+    if (certCache.size > 4096) certCache.clear()
+    certCache.set(k, info)
+  }
+  return info
+}
+
+/** Pick the listed certificate the record names, if the trust list holds it. */
+export function findCertificate (trusted: readonly TrustedCertificate[] | undefined, certSha256: Uint8Array): { info: CertificateInfo, t: TrustedCertificate } | undefined {
+  const want = hex(certSha256)
+  for (const t of trusted ?? []) {
+    const info = parsedCertificate(t.certificate)
+    if (info !== null && info.sha256 === want) return { info, t }
+  }
+  return undefined
+}
+
+/** Was this listed certificate granted at `time` (ms)? */
+export function grantedAt (t: TrustedCertificate, time: number): boolean {
+  const g = Date.parse(t.grantedAt)
+  const w = t.withdrawnAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(t.withdrawnAt)
+  return !Number.isNaN(g) && g <= time && time < w
+}
+
+export type SignatureCheck = 'OK' | 'EVENT_UNKNOWN_AUTHOR' | 'EVENT_SIGNATURE_INVALID' | 'EVENT_CERT_NOT_GRANTED'
+
+async function verifyWith (trusted: readonly TrustedCertificate[] | undefined, certSha256: Uint8Array, time: number, ctx: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<SignatureCheck> {
+  if (trusted === undefined || trusted.length === 0) return 'EVENT_UNKNOWN_AUTHOR'
+  const found = findCertificate(trusted, certSha256)
+  if (found === undefined) return 'EVENT_SIGNATURE_INVALID'
+  if (!grantedAt(found.t, time)) return 'EVENT_CERT_NOT_GRANTED'
+  const { crypto } = cryptoEngine()
+  try {
+    const ok = await crypto.subtle.verify(algorithmFor(found.info), await certificatePublicKey(found.info), new Uint8Array(signature), withContext(ctx, data))
+    return ok ? 'OK' : 'EVENT_SIGNATURE_INVALID'
+  } catch {
+    return 'EVENT_SIGNATURE_INVALID'
+  }
+}
+
+/** Check an event's signature against the author's certificates at the event's time. */
+export function verifyEventSignature (e: LoggedEvent, trusted: readonly TrustedCertificate[] | undefined): Promise<SignatureCheck> {
+  return verifyWith(trusted, e.event.certSha256, Number(e.event.time), EVENT_CONTEXT, e.eventBytes, e.signature)
+}
+
+/** A decoded signed checkpoint. */
+export interface LoggedCheckpoint {
+  checkpoint: Checkpoint
+  bytes: Uint8Array
+  checkpointBytes: Uint8Array
+  signature: Uint8Array
+}
+
+export async function signCheckpoint (fields: Omit<Checkpoint, 'certSha256'>, signer: Signer): Promise<LoggedCheckpoint> {
+  const checkpoint: Checkpoint = { ...fields, certSha256: Buffer.from(signer.certificate.sha256, 'hex') as unknown as Uint8Array<ArrayBuffer> }
+  const checkpointBytes = Checkpoint.encode(checkpoint)
+  const { crypto } = cryptoEngine()
+  const signature = new Uint8Array(await crypto.subtle.sign(algorithmFor(signer.certificate), signer.key, withContext(CHECKPOINT_CONTEXT, checkpointBytes)))
+  return { checkpoint, checkpointBytes, signature, bytes: SignedCheckpoint.encode({ checkpoint: checkpointBytes, signature: signature as Uint8Array<ArrayBuffer> }) }
+}
+
+export function decodeCheckpoint (bytes: Uint8Array): LoggedCheckpoint {
+  if (bytes.length > 4096) throw new RangeError('checkpoint too large')
+  const sc = SignedCheckpoint.decode(bytes)
+  return { checkpoint: Checkpoint.decode(sc.checkpoint), checkpointBytes: sc.checkpoint, signature: sc.signature, bytes }
+}
+
+export function verifyCheckpointSignature (c: LoggedCheckpoint, trusted: readonly TrustedCertificate[] | undefined): Promise<SignatureCheck> {
+  return verifyWith(trusted, c.checkpoint.certSha256, Number(c.checkpoint.time), CHECKPOINT_CONTEXT, c.checkpointBytes, c.signature)
+}

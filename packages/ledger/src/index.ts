@@ -1,0 +1,42 @@
+/**
+ * @cites/ledger: the LevelDB ledger of permit events. One signed, hash-
+ * chained, append-only log per authority; RFC 6962 checkpoints with
+ * inclusion and consistency proofs; the permit state machine with single
+ * use enforced under concurrency and crashes; derived, rebuildable indexes;
+ * and the CITES annual trade report.
+ *
+ * @example
+ * ```ts
+ * const ledger = await Ledger.open({ location, party: 'CH', signer, trust: trustStore })
+ * const { state } = await ledger.issue(permit)
+ * const receipt = await ledger.consume('CH', state.number, { lines: [{ line: 'A', quantity: 50, unit: 'PCS' }], port: 'THBKK' })
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { Ledger, applyEvent } from './ledger.js'
+export type {
+  LedgerInit, TrustSource, LogHead, Alert, AlertKind, AcceptStatus, AcceptResult, ActionInput, ConsumeInput, EventView, PermitView,
+  ListFilter, Page, ListResult, LogProblem, LogVerification
+} from './ledger.js'
+export { derivedStatus, checkConsume, checkEndorse, checkCancel, checkReplace } from './state.js'
+export type { RecordedStatus, PermitStatus, LineQty, LineSummary, Receipt, PermitState } from './state.js'
+export {
+  LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,
+  EndorsementAfterConsumptionError, AlreadyEndorsedError, PermitExpiredError, PermitNotYetValidError, QuantityExceededError,
+  InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError
+} from './errors.js'
+export type { EventRejection } from './errors.js'
+export {
+  leafHash, nodeHash, rootOf, frontierAppend, frontierRoot, inclusionProof, consistencyProof, verifyInclusion, verifyConsistency
+} from './merkle.js'
+export type { Hash } from './merkle.js'
+export {
+  signEvent, decodeEvent, verifyEventSignature, signCheckpoint, decodeCheckpoint, verifyCheckpointSignature, sha256, hex,
+  EVENT_CONTEXT, CHECKPOINT_CONTEXT, MAX_EVENT_BYTES
+} from './events.js'
+export type { LoggedEvent, LoggedCheckpoint } from './events.js'
+export { Sublevel, SCHEMA_VERSION, logKey, permitKey } from './keys.js'
+export { KeyedMutex } from './mutex.js'
+export { annualReport, ANNUAL_REPORT_COLUMNS } from './report.js'
+export { EventType } from './pb/ledger.js'

@@ -1,0 +1,915 @@
+/**
+ * The ledger: one LevelDB per node holding one append-only, signed, hash-
+ * chained log per authority (its own, and verified replicas of the others),
+ * checkpoints over them, and indexes derived from the logs.
+ *
+ * Every check-and-write on a permit runs inside a single-writer section for
+ * that permit and lands in one atomic batch; the node's own events are
+ * written with `sync: true` before anyone is answered.
+ */
+import { Level } from 'level'
+import { permitParty, permitDestination, type Permit } from '@cites/permit'
+import { signPermit, verifySignedPermit, type Signer, type TrustedCertificate } from '@cites/xml-signature'
+import {
+  ConsumedBody, CancelledBody, EndorsedBody, EventType, IssuedBody, ReplacedBody, type Event
+} from './pb/ledger.js'
+import {
+  decodeCheckpoint, decodeEvent, hex, sha256, signCheckpoint, signEvent, verifyCheckpointSignature, verifyEventSignature,
+  type LoggedCheckpoint, type LoggedEvent
+} from './events.js'
+import {
+  InvalidEventError, LedgerError, NotIssuerError, PermitAlreadyIssuedError, PermitNotFoundError, PermitNotSignedError,
+  InvalidLinesError, type EventRejection
+} from './errors.js'
+import { KeyedMutex } from './mutex.js'
+import { consistencyProof, frontierAppend, frontierRoot, inclusionProof, leafHash, rootOf, type Hash } from './merkle.js'
+import {
+  SCHEMA_VERSION, Sublevel, checkpointKey, dateIndexKey, logKey, pad, permitKey, prefixEnd, speciesIndexKey, statusIndexKey
+} from './keys.js'
+import {
+  checkCancel, checkConsume, checkEndorse, checkReplace, derivedStatus, type LineQty, type PermitState, type PermitStatus, type Receipt
+} from './state.js'
+
+/** Where the ledger gets trusted certificates: a TrustStore fits. */
+export interface TrustSource {
+  certificatesFor: (party: string) => readonly TrustedCertificate[] | undefined
+}
+
+export interface LedgerInit {
+  /** Folder of the LevelDB. */
+  location: string
+  /** This node's party (the author of its own log). */
+  party: string
+  /** This authority's permit-signing key. */
+  signer: Signer
+  trust: TrustSource
+  /** Sign a checkpoint every K own events. @default 1000 */
+  checkpointInterval?: number
+  /** Clock (ms), injectable for tests. @default Date.now */
+  now?: () => number
+}
+
+/** What a node records about a log it holds. */
+export interface LogHead {
+  size: number
+  /** Hex SHA-256 of the last Event's bytes ('' when empty). */
+  hash: string
+  /** Hex Merkle frontier (compact range) of the log. */
+  frontier: string[]
+}
+
+export type AlertKind = 'EQUIVOCATION' | 'TRANSITION_REFUSED' | 'CHECKPOINT_MISMATCH'
+
+export interface Alert {
+  id: string
+  time: string
+  kind: AlertKind
+  author: string
+  seq?: number
+  size?: number
+  message: string
+  /** EVIDENCE sublevel keys of the conflicting records. */
+  evidence?: string[]
+}
+
+export type AcceptStatus = 'accepted' | 'duplicate' | 'held' | 'fork'
+export interface AcceptResult { status: AcceptStatus, author: string, seq: number }
+
+export interface ActionInput {
+  lines: LineQty[]
+  /** UN/LOCODE of the port. */
+  port: string
+  officer?: string
+  /** When the endorsement was made (ms); defaults to now. */
+  date?: number
+}
+
+export interface ConsumeInput extends ActionInput {
+  /** The destination party asking. @default the permit's destination */
+  consumingParty?: string
+  /** The destination's signed request bytes, when it came over the network. */
+  request?: Uint8Array
+}
+
+export interface EventView {
+  author: string
+  seq: number
+  type: string
+  time: string
+  hash: string
+  body: Record<string, unknown>
+}
+
+export interface PermitView {
+  state: PermitState
+  status: PermitStatus
+  history: EventView[]
+}
+
+export interface ListFilter {
+  party?: string
+  species?: string
+  status?: PermitStatus
+  /** Issue time range, inclusive, ms. */
+  from?: number
+  to?: number
+}
+
+export interface Page { limit?: number, after?: string }
+export interface ListResult { items: Array<{ state: PermitState, status: PermitStatus }>, next?: string }
+
+export interface LogProblem { seq: number, code: string, message: string }
+export interface LogVerification { author: string, size: number, ok: boolean, problems: LogProblem[], checkpointsChecked: number }
+
+const PERMIT_NUMBER_RE = /^[A-Za-z0-9][A-Za-z0-9./_ -]{0,63}$/
+const ZERO = new Uint8Array(0)
+const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'))
+
+type Json = Record<string, unknown>
+type SubMap = Record<keyof typeof Sublevel, ReturnType<Level<string, unknown>['sublevel']>>
+type BatchOp = { type: 'put', sublevel: unknown, key: string, value: unknown } | { type: 'del', sublevel: unknown, key: string }
+
+function indexKeysOf (s: PermitState | undefined): Set<string> {
+  const keys = new Set<string>()
+  if (s === undefined) return keys
+  keys.add(statusIndexKey(s.status, s.party, s.number))
+  for (const l of s.lines) keys.add(speciesIndexKey(l.scientificName, s.party, s.number))
+  keys.add(dateIndexKey(s.issueTime, s.party, s.number))
+  return keys
+}
+
+function bodyView (type: EventType, body: Uint8Array): Json {
+  switch (type) {
+    case EventType.ISSUED: {
+      const b = IssuedBody.decode(body)
+      return { documentType: b.documentType, destination: b.destination, exporterCountry: b.exporterCountry, validFrom: new Date(Number(b.validFrom)).toISOString(), validUntil: new Date(Number(b.validUntil)).toISOString(), xmlSha256: hex(b.xmlSha256), lines: b.lines.map((l) => ({ line: l.line, scientificName: l.scientificName, quantity: l.quantity, unit: l.unit })) }
+    }
+    case EventType.EXPORT_ENDORSED: {
+      const b = EndorsedBody.decode(body)
+      return { lines: b.lines, port: b.port, officer: b.officer, date: new Date(Number(b.date)).toISOString() }
+    }
+    case EventType.CONSUMED: {
+      const b = ConsumedBody.decode(body)
+      return { lines: b.lines, port: b.port, officer: b.officer, consumingParty: b.consumingParty }
+    }
+    case EventType.CANCELLED: return { reason: CancelledBody.decode(body).reason }
+    case EventType.REPLACED: {
+      const b = ReplacedBody.decode(body)
+      return { replacementNumber: b.replacementNumber, reason: b.reason }
+    }
+    default: return {}
+  }
+}
+
+const lineQty = (l: { line: string, quantity: number, unit: string }): LineQty => ({ line: l.line, quantity: l.quantity, unit: l.unit })
+
+/**
+ * Apply one event of the issuer's log to the permit's state. Throws the
+ * ledger refusal when the transition is illegal. Pure: used for own writes,
+ * replicas and index rebuilds alike.
+ */
+export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): PermitState {
+  const e = le.event
+  const seq = Number(e.seq)
+  const time = Number(e.time)
+  const label = `${e.permitParty}/${e.permitNumber}`
+  if (e.type === EventType.ISSUED) {
+    if (prev !== undefined) throw new PermitAlreadyIssuedError(`${label} was already issued`)
+    const b = IssuedBody.decode(e.body)
+    return {
+      party: e.permitParty,
+      number: e.permitNumber,
+      type: b.documentType,
+      destination: b.destination,
+      exporter: b.exporterCountry,
+      validFrom: Number(b.validFrom),
+      validUntil: Number(b.validUntil),
+      issueTime: Number(b.issueTime),
+      purpose: b.purpose,
+      xmlSha256: hex(b.xmlSha256),
+      lines: b.lines.map((l) => ({ line: l.line, scientificName: l.scientificName, appendix: l.appendix, source: l.source, term: l.term, quantity: l.quantity, unit: l.unit, origin: l.origin, originPermit: l.originPermit })),
+      status: 'ISSUED',
+      events: [seq]
+    }
+  }
+  if (prev === undefined) throw new PermitNotFoundError(`${label} is not in the ledger`)
+  const next: PermitState = { ...prev, events: [...prev.events, seq] }
+  switch (e.type) {
+    case EventType.EXPORT_ENDORSED: {
+      const b = EndorsedBody.decode(e.body)
+      const lines = b.lines.map(lineQty)
+      checkEndorse(prev, lines, time)
+      next.status = 'ENDORSED'
+      next.endorsement = { lines, port: b.port, officer: b.officer, date: Number(b.date), seq }
+      return next
+    }
+    case EventType.CONSUMED: {
+      const b = ConsumedBody.decode(e.body)
+      const lines = b.lines.map(lineQty)
+      checkConsume(prev, lines, time)
+      next.status = 'CONSUMED'
+      next.consumption = {
+        party: e.permitParty, number: e.permitNumber, consumedAt: new Date(time).toISOString(), port: b.port, officer: b.officer,
+        consumingParty: b.consumingParty, lines, seq, eventHash: hex(le.hash)
+      }
+      return next
+    }
+    case EventType.CANCELLED: {
+      checkCancel(prev)
+      next.status = 'CANCELLED'
+      next.cancellation = { reason: CancelledBody.decode(e.body).reason, time, seq }
+      return next
+    }
+    case EventType.REPLACED: {
+      checkReplace(prev)
+      const b = ReplacedBody.decode(e.body)
+      next.status = 'REPLACED'
+      next.replacement = { number: b.replacementNumber, reason: b.reason, time, seq }
+      return next
+    }
+    default:
+      throw new InvalidEventError('EVENT_MALFORMED', `unknown event type ${String(e.type)}`, seq)
+  }
+}
+
+export class Ledger {
+  readonly party: string
+  readonly #db: Level<string, unknown>
+  readonly #sub: SubMap
+  readonly #signer: Signer
+  readonly #trust: TrustSource
+  readonly #interval: number
+  readonly #now: () => number
+  readonly #heads = new Map<string, LogHead>()
+  readonly #permitLock = new KeyedMutex()
+  readonly #logLock = new KeyedMutex()
+  #alertCounter = 0
+
+  private constructor (init: LedgerInit, db: Level<string, unknown>) {
+    this.party = init.party
+    this.#db = db
+    this.#signer = init.signer
+    this.#trust = init.trust
+    this.#interval = init.checkpointInterval ?? 1000
+    this.#now = init.now ?? Date.now
+    const bin = { keyEncoding: 'utf8', valueEncoding: 'view' } as const
+    const json = { keyEncoding: 'utf8', valueEncoding: 'json' } as const
+    this.#sub = {
+      LOG: db.sublevel(Sublevel.LOG, bin),
+      HEAD: db.sublevel(Sublevel.HEAD, json),
+      CHECKPOINT: db.sublevel(Sublevel.CHECKPOINT, bin),
+      PENDING: db.sublevel(Sublevel.PENDING, bin),
+      EVIDENCE: db.sublevel(Sublevel.EVIDENCE, bin),
+      PERMIT: db.sublevel(Sublevel.PERMIT, json),
+      INDEX: db.sublevel(Sublevel.INDEX, { keyEncoding: 'utf8', valueEncoding: 'utf8' }),
+      ALERT: db.sublevel(Sublevel.ALERT, json),
+      META: db.sublevel(Sublevel.META, json)
+    } as unknown as SubMap
+  }
+
+  /** Open (or create) a ledger. */
+  static async open (init: LedgerInit): Promise<Ledger> {
+    const db = new Level<string, unknown>(init.location, { keyEncoding: 'utf8', valueEncoding: 'json' })
+    await db.open()
+    const l = new Ledger(init, db)
+    const schema = await l.#sub.META.get('schema') as number | undefined
+    if (schema === undefined) await l.#sub.META.put('schema', SCHEMA_VERSION)
+    else if (schema !== SCHEMA_VERSION) throw new TypeError(`ledger schema ${schema} is not ${SCHEMA_VERSION}`)
+    for await (const [author, head] of l.#sub.HEAD.iterator()) l.#heads.set(author as string, head as LogHead)
+    return l
+  }
+
+  async close (): Promise<void> {
+    await this.#db.close()
+  }
+
+  /** Size and last hash of every log held. */
+  heads (): Map<string, LogHead> {
+    return new Map(this.#heads)
+  }
+
+  #head (author: string): LogHead {
+    return this.#heads.get(author) ?? { size: 0, hash: '', frontier: [] }
+  }
+
+  async #state (party: string, number: string): Promise<PermitState | undefined> {
+    return await this.#sub.PERMIT.get(permitKey(party, number)) as PermitState | undefined
+  }
+
+  #stateOps (prev: PermitState | undefined, next: PermitState): BatchOp[] {
+    const ops: BatchOp[] = [{ type: 'put', sublevel: this.#sub.PERMIT, key: permitKey(next.party, next.number), value: next }]
+    const before = indexKeysOf(prev)
+    const after = indexKeysOf(next)
+    for (const k of before) if (!after.has(k)) ops.push({ type: 'del', sublevel: this.#sub.INDEX, key: k })
+    for (const k of after) if (!before.has(k)) ops.push({ type: 'put', sublevel: this.#sub.INDEX, key: k, value: permitKey(next.party, next.number) })
+    return ops
+  }
+
+  #alertOp (a: Omit<Alert, 'id' | 'time'>): BatchOp {
+    const t = this.#now()
+    const id = `${pad(t, 13)}!${pad(this.#alertCounter++ % 1_000_000, 6)}`
+    return { type: 'put', sublevel: this.#sub.ALERT, key: id, value: { id, time: new Date(t).toISOString(), ...a } }
+  }
+
+  // ---- own writes ------------------------------------------------------
+
+  /**
+   * Append an event to this node's own log: sign it, apply it to the
+   * permit's state, and write log, head, state, indexes (and a checkpoint
+   * every K events) in one synced batch. Caller holds the permit's lock.
+   */
+  async #appendOwn (type: EventType, number: string, body: Uint8Array, prev: PermitState | undefined): Promise<{ event: LoggedEvent, state: PermitState }> {
+    return await this.#logLock.run(this.party, async () => {
+      const head = this.#head(this.party)
+      const seq = head.size + 1
+      const fields: Omit<Event, 'certSha256'> = {
+        author: this.party,
+        seq: BigInt(seq),
+        prevHash: (head.hash === '' ? ZERO : unhex(head.hash)) as Uint8Array<ArrayBuffer>,
+        type,
+        permitParty: this.party,
+        permitNumber: number,
+        body: body as Uint8Array<ArrayBuffer>,
+        time: BigInt(this.#now())
+      }
+      const event = await signEvent(fields, this.#signer)
+      const state = applyEvent(prev, event)
+      const frontier = frontierAppend(head.frontier.map(unhex), head.size, leafHash(event.eventBytes))
+      const newHead: LogHead = { size: seq, hash: hex(event.hash), frontier: frontier.map(hex) }
+      const ops: BatchOp[] = [
+        { type: 'put', sublevel: this.#sub.LOG, key: logKey(this.party, seq), value: event.bytes },
+        { type: 'put', sublevel: this.#sub.HEAD, key: this.party, value: newHead },
+        ...this.#stateOps(prev, state)
+      ]
+      if (seq % this.#interval === 0) {
+        const cp = await this.#signCheckpoint(newHead)
+        ops.push({ type: 'put', sublevel: this.#sub.CHECKPOINT, key: checkpointKey(this.party, seq), value: cp.bytes })
+      }
+      // Nobody is answered before the batch is on disk (sync), and log,
+      // head and state land together or not at all.
+      await this.#db.batch(ops as never, { sync: true })
+      this.#heads.set(this.party, newHead)
+      return { event, state }
+    })
+  }
+
+  async #signCheckpoint (head: LogHead): Promise<LoggedCheckpoint> {
+    return signCheckpoint({ author: this.party, size: BigInt(head.size), root: frontierRoot(head.frontier.map(unhex)) as Uint8Array<ArrayBuffer>, time: BigInt(this.#now()) }, this.#signer)
+  }
+
+  #own (party: string): void {
+    if (party !== this.party) throw new NotIssuerError(`only ${party}'s node writes ${party}'s permits; this node is ${this.party}`)
+  }
+
+  async #existing (party: string, number: string): Promise<PermitState> {
+    const s = await this.#state(party, number)
+    if (s === undefined) throw new PermitNotFoundError(`${party}/${number} is not in the ledger`)
+    return s
+  }
+
+  /** Sign a permit as this party's MA (rules enforced) and record its issuance. */
+  async issue (permit: Permit): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
+    const signedXml = await signPermit(permit, this.#signer, this.party, undefined, new Date(this.#now()))
+    const { state, event } = await this.#recordIssued(permit.issueDate === undefined ? { ...permit, issueDate: new Date(this.#now()).toISOString() } : permit, signedXml)
+    return { state, event, signedXml }
+  }
+
+  /**
+   * Record a permit this party signed elsewhere (its own permit system).
+   * The XML must verify against the trust list as this party's.
+   */
+  async recordSigned (signedXml: string): Promise<{ state: PermitState, event: LoggedEvent }> {
+    const v = await verifySignedPermit(signedXml, { certificatesFor: (p) => this.#trust.certificatesFor(p), now: new Date(this.#now()) })
+    const bad = v.checks.filter((c) => (c.name === 'integrity' || c.name === 'issuer' || c.name === 'rules') && c.status !== 'VALID')
+    if (bad.length > 0 || v.permit === undefined) {
+      throw new PermitNotSignedError(`the permit is not validly signed: ${bad.map((c) => c.reason.code).join(', ')}`, bad.map((c) => ({ check: c.name, code: c.reason.code, message: c.reason.message })))
+    }
+    return await this.#recordIssued(v.permit, signedXml)
+  }
+
+  async #recordIssued (permit: Permit, signedXml: string): Promise<{ state: PermitState, event: LoggedEvent }> {
+    const party = permitParty(permit) ?? ''
+    this.#own(party)
+    if (!PERMIT_NUMBER_RE.test(permit.number)) throw new InvalidLinesError(`permit number "${permit.number.slice(0, 70)}" has characters a ledger key cannot hold (use letters, digits, . / _ - and spaces)`)
+    const t = (s: string | undefined): bigint => BigInt(s === undefined ? 0 : Math.max(0, Date.parse(s) || 0))
+    const body = IssuedBody.encode({
+      signedXml,
+      xmlSha256: sha256(new TextEncoder().encode(signedXml)) as Uint8Array<ArrayBuffer>,
+      documentType: permit.type,
+      destination: permitDestination(permit) ?? '',
+      exporterCountry: permit.consignor.address?.country ?? '',
+      validFrom: t(permit.validFrom),
+      validUntil: t(permit.validUntil),
+      issueTime: t(permit.issueDate ?? permit.validFrom),
+      purpose: permit.purpose ?? '',
+      lines: permit.lines.map((l) => ({
+        line: l.id, scientificName: l.scientificName, appendix: l.appendix ?? '', source: l.source ?? '', term: l.term ?? '',
+        quantity: l.quantity ?? 0, unit: l.unit ?? '', origin: l.originCountry ?? '', originPermit: l.originPermit?.id ?? ''
+      }))
+    })
+    return await this.#permitLock.run(permitKey(party, permit.number), async () => {
+      if (await this.#state(party, permit.number) !== undefined) throw new PermitAlreadyIssuedError(`${party}/${permit.number} was already issued`)
+      return await this.#appendOwn(EventType.ISSUED, permit.number, body, undefined)
+    })
+  }
+
+  /** Record the export endorsement (Box 14). */
+  async endorse (party: string, number: string, input: ActionInput): Promise<PermitState> {
+    this.#own(party)
+    return await this.#permitLock.run(permitKey(party, number), async () => {
+      const prev = await this.#existing(party, number)
+      const date = input.date ?? this.#now()
+      checkEndorse(prev, input.lines, this.#now())
+      const body = EndorsedBody.encode({ lines: input.lines, port: input.port, officer: input.officer ?? '', date: BigInt(date) })
+      return (await this.#appendOwn(EventType.EXPORT_ENDORSED, number, body, prev)).state
+    })
+  }
+
+  /**
+   * Record the use of a permit at import. Exactly once: a second attempt is
+   * refused with ALREADY_CONSUMED and the first receipt as evidence.
+   */
+  async consume (party: string, number: string, input: ConsumeInput): Promise<Receipt> {
+    this.#own(party)
+    return await this.#permitLock.run(permitKey(party, number), async () => {
+      const prev = await this.#existing(party, number)
+      checkConsume(prev, input.lines, this.#now())
+      const body = ConsumedBody.encode({
+        lines: input.lines, port: input.port, officer: input.officer ?? '', consumingParty: input.consumingParty ?? prev.destination,
+        request: (input.request ?? ZERO) as Uint8Array<ArrayBuffer>
+      })
+      const { state } = await this.#appendOwn(EventType.CONSUMED, number, body, prev)
+      return state.consumption as Receipt
+    })
+  }
+
+  async cancel (party: string, number: string, reason: string): Promise<PermitState> {
+    this.#own(party)
+    return await this.#permitLock.run(permitKey(party, number), async () => {
+      const prev = await this.#existing(party, number)
+      checkCancel(prev)
+      return (await this.#appendOwn(EventType.CANCELLED, number, CancelledBody.encode({ reason }), prev)).state
+    })
+  }
+
+  async replace (party: string, number: string, replacementNumber: string, reason: string): Promise<PermitState> {
+    this.#own(party)
+    return await this.#permitLock.run(permitKey(party, number), async () => {
+      const prev = await this.#existing(party, number)
+      checkReplace(prev)
+      return (await this.#appendOwn(EventType.REPLACED, number, ReplacedBody.encode({ replacementNumber, reason }), prev)).state
+    })
+  }
+
+  /** Sign a checkpoint of this node's log now. */
+  async checkpoint (): Promise<LoggedCheckpoint> {
+    return await this.#logLock.run(this.party, async () => {
+      const head = this.#head(this.party)
+      const cp = await this.#signCheckpoint(head)
+      await this.#sub.CHECKPOINT.put(checkpointKey(this.party, head.size), cp.bytes as never)
+      return cp
+    })
+  }
+
+  // ---- replicas --------------------------------------------------------
+
+  /** Accept one event of another authority's log. See {@link acceptEvents}. */
+  async acceptEvent (bytes: Uint8Array): Promise<AcceptResult> {
+    const [r] = await this.acceptEvents([bytes])
+    return r as AcceptResult
+  }
+
+  /**
+   * Accept events of other authorities' logs (gossip, delivery, sync). Each
+   * is checked: signature against the trust list at the event's time,
+   * sequence number, previous hash. A gap is held back (status `held`) until
+   * the missing events arrive; a duplicate is a no-op; a second, different
+   * event at a sequence number already held is an equivocation: both are kept
+   * as evidence and an alert is raised (status `fork`). Accepted events are
+   * written in one batch. Throws {@link InvalidEventError} for an event that
+   * is malformed or not signed by its author; earlier events in the list stay
+   * accepted.
+   */
+  async acceptEvents (list: readonly Uint8Array[]): Promise<AcceptResult[]> {
+    const decoded: LoggedEvent[] = []
+    for (const bytes of list) {
+      let le: LoggedEvent
+      try {
+        le = decodeEvent(bytes)
+      } catch (err) {
+        throw new InvalidEventError('EVENT_MALFORMED', `event does not decode: ${(err as Error).message}`)
+      }
+      const e = le.event
+      if (e.author === this.party) {
+        // Our own log is written only by us: compare, never accept.
+        const mine = await this.#sub.LOG.get(logKey(e.author, Number(e.seq))) as Uint8Array | undefined
+        if (mine !== undefined && Buffer.compare(Buffer.from(mine), Buffer.from(bytes)) === 0) continue
+        throw new InvalidEventError('EVENT_WRONG_LOG', `an event claiming to be from this node's own log (${e.author} #${e.seq}) that it did not write`, Number(e.seq))
+      }
+      if (e.permitParty !== e.author) throw new InvalidEventError('EVENT_WRONG_LOG', `${e.author} cannot write events of ${e.permitParty}'s permit`, Number(e.seq))
+      if (e.seq < 1n || e.type === EventType.EVENT_TYPE_UNSPECIFIED) throw new InvalidEventError('EVENT_MALFORMED', 'sequence numbers start at 1 and the type must be set', Number(e.seq))
+      decoded.push(le)
+    }
+    // Signatures are independent of each other: check them concurrently
+    // (WebCrypto runs on the thread pool), then apply in order.
+    const sigs = await Promise.all(decoded.map(async (le) => await verifyEventSignature(le, this.#trust.certificatesFor(le.event.author))))
+    const byAuthor = new Map<string, LoggedEvent[]>()
+    for (const [i, le] of decoded.entries()) {
+      const verdict = sigs[i]
+      if (verdict !== 'OK') throw new InvalidEventError(verdict as EventRejection, `${le.event.author} #${le.event.seq}: ${String(verdict)}`, Number(le.event.seq))
+      const arr = byAuthor.get(le.event.author) ?? []
+      arr.push(le)
+      byAuthor.set(le.event.author, arr)
+    }
+    const results: AcceptResult[] = []
+    for (const [author, events] of byAuthor) {
+      results.push(...await this.#logLock.run(author, async () => await this.#acceptForAuthor(author, events)))
+    }
+    return results
+  }
+
+  async #acceptForAuthor (author: string, events: LoggedEvent[]): Promise<AcceptResult[]> {
+    const results: AcceptResult[] = []
+    const ops: BatchOp[] = []
+    let head = this.#head(author)
+    const states = new Map<string, PermitState | undefined>()
+    const stateOf = async (number: string): Promise<PermitState | undefined> => {
+      if (!states.has(number)) states.set(number, await this.#state(author, number))
+      return states.get(number)
+    }
+    const pending = new Map<number, LoggedEvent>()
+    for (const le of events) pending.set(Number(le.event.seq), le)
+    // Events held back earlier may now fit.
+    for await (const [, v] of this.#sub.PENDING.iterator({ gt: `${author}!`, lt: prefixEnd(`${author}!`) })) {
+      const le = decodeEvent(v as Uint8Array)
+      if (!pending.has(Number(le.event.seq))) pending.set(Number(le.event.seq), le)
+    }
+    const written = new Map<number, LoggedEvent>()
+    const handled = new Set<number>()
+    for (;;) {
+      const le = pending.get(head.size + 1)
+      if (le === undefined) break
+      const seq = head.size + 1
+      pending.delete(seq)
+      handled.add(seq)
+      ops.push({ type: 'del', sublevel: this.#sub.PENDING, key: logKey(author, seq) })
+      if (hex(le.event.prevHash) !== head.hash) {
+        // Signed by the author, but it does not follow what the author told
+        // us before: a fork of its log.
+        ops.push(...this.#forkOps(author, seq, le, undefined, 'its previous-hash does not match the event we hold before it'))
+        results.push({ status: 'fork', author, seq })
+        continue
+      }
+      const number = le.event.permitNumber
+      const prev = await stateOf(number)
+      try {
+        const next = applyEvent(prev, le)
+        states.set(number, next)
+        ops.push(...this.#stateOps(prev, next))
+      } catch (err) {
+        if (!(err instanceof LedgerError)) throw err
+        // The author signed an illegal transition (e.g. consumed twice). It
+        // stays in its log as evidence; the state keeps the first outcome.
+        ops.push(this.#alertOp({ kind: 'TRANSITION_REFUSED', author, seq, message: `${author}/${number}: ${err.code}: ${err.message}` }))
+      }
+      const frontier = frontierAppend(head.frontier.map(unhex), head.size, leafHash(le.eventBytes))
+      head = { size: seq, hash: hex(le.hash), frontier: frontier.map(hex) }
+      ops.push({ type: 'put', sublevel: this.#sub.LOG, key: logKey(author, seq), value: le.bytes })
+      written.set(seq, le)
+      results.push({ status: 'accepted', author, seq })
+    }
+    for (const le of events) {
+      const seq = Number(le.event.seq)
+      if (handled.has(seq)) continue
+      if (seq <= head.size) {
+        const held = written.get(seq) ?? await this.#logEvent(author, seq)
+        if (held !== undefined && Buffer.compare(Buffer.from(held.eventBytes), Buffer.from(le.eventBytes)) === 0) {
+          results.push({ status: 'duplicate', author, seq })
+        } else {
+          ops.push(...this.#forkOps(author, seq, le, held, 'two different events with the same sequence number'))
+          results.push({ status: 'fork', author, seq })
+        }
+      } else {
+        ops.push({ type: 'put', sublevel: this.#sub.PENDING, key: logKey(author, seq), value: le.bytes })
+        results.push({ status: 'held', author, seq })
+      }
+    }
+    if (head.size !== this.#head(author).size) ops.push({ type: 'put', sublevel: this.#sub.HEAD, key: author, value: head })
+    if (ops.length > 0) await this.#db.batch(ops as never)
+    this.#heads.set(author, head)
+    return results
+  }
+
+  #forkOps (author: string, seq: number, le: LoggedEvent, held: LoggedEvent | undefined, why: string): BatchOp[] {
+    const keys = [`${logKey(author, seq)}!${hex(le.hash)}`]
+    const ops: BatchOp[] = [{ type: 'put', sublevel: this.#sub.EVIDENCE, key: keys[0] as string, value: le.bytes }]
+    if (held !== undefined) {
+      const k = `${logKey(author, seq)}!${hex(held.hash)}`
+      keys.push(k)
+      ops.push({ type: 'put', sublevel: this.#sub.EVIDENCE, key: k, value: held.bytes })
+    }
+    ops.push(this.#alertOp({ kind: 'EQUIVOCATION', author, seq, message: `${author} equivocated at #${seq}: ${why}`, evidence: keys }))
+    return ops
+  }
+
+  /**
+   * Accept another authority's signed checkpoint. Two different roots for
+   * the same size from one author is an equivocation alert; a root that does
+   * not match the events we hold is a checkpoint mismatch alert.
+   */
+  async acceptCheckpoint (bytes: Uint8Array): Promise<'stored' | 'equivocation' | 'mismatch'> {
+    let cp: LoggedCheckpoint
+    try {
+      cp = decodeCheckpoint(bytes)
+    } catch (err) {
+      throw new InvalidEventError('CHECKPOINT_INVALID', `checkpoint does not decode: ${(err as Error).message}`)
+    }
+    const { author } = cp.checkpoint
+    const size = Number(cp.checkpoint.size)
+    const sig = await verifyCheckpointSignature(cp, this.#trust.certificatesFor(author))
+    if (sig !== 'OK') throw new InvalidEventError(sig === 'EVENT_UNKNOWN_AUTHOR' ? 'EVENT_UNKNOWN_AUTHOR' : 'CHECKPOINT_INVALID', `checkpoint of ${author} at ${size}: ${sig}`)
+    return await this.#logLock.run(author, async () => {
+      const key = checkpointKey(author, size)
+      const existing = await this.#sub.CHECKPOINT.get(key) as Uint8Array | undefined
+      if (existing !== undefined) {
+        const old = decodeCheckpoint(existing)
+        if (Buffer.compare(Buffer.from(old.checkpoint.root), Buffer.from(cp.checkpoint.root)) !== 0) {
+          const ek = [`${key}!${hex(sha256(old.bytes))}`, `${key}!${hex(sha256(cp.bytes))}`]
+          await this.#db.batch([
+            { type: 'put', sublevel: this.#sub.EVIDENCE, key: ek[0], value: old.bytes },
+            { type: 'put', sublevel: this.#sub.EVIDENCE, key: ek[1], value: cp.bytes },
+            this.#alertOp({ kind: 'EQUIVOCATION', author, size, message: `${author} signed two different checkpoints of size ${size}`, evidence: ek })
+          ] as never)
+          return 'equivocation'
+        }
+        return 'stored'
+      }
+      const head = this.#head(author)
+      if (size <= head.size && author !== this.party) {
+        const root = size === head.size ? frontierRoot(head.frontier.map(unhex)) : rootOf(await this.#leaves(author, size))
+        if (Buffer.compare(Buffer.from(root), Buffer.from(cp.checkpoint.root)) !== 0) {
+          await this.#db.batch([this.#alertOp({ kind: 'CHECKPOINT_MISMATCH', author, size, message: `${author}'s checkpoint at ${size} does not match the events it sent us` })] as never)
+          return 'mismatch'
+        }
+      }
+      await this.#sub.CHECKPOINT.put(key, cp.bytes as never)
+      return 'stored'
+    })
+  }
+
+  // ---- reads -----------------------------------------------------------
+
+  async #logEvent (author: string, seq: number): Promise<LoggedEvent | undefined> {
+    const b = await this.#sub.LOG.get(logKey(author, seq)) as Uint8Array | undefined
+    return b === undefined ? undefined : decodeEvent(b)
+  }
+
+  /** Raw signed events of a log from `fromSeq`, for sync. */
+  async eventsFrom (author: string, fromSeq: number, limit = 1000): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = []
+    for await (const v of this.#sub.LOG.values({ gte: logKey(author, Math.max(1, fromSeq)), lt: prefixEnd(`${author}!`), limit })) out.push(v as Uint8Array)
+    return out
+  }
+
+  /** Checkpoints held for an author, oldest first. */
+  async checkpoints (author: string): Promise<LoggedCheckpoint[]> {
+    const out: LoggedCheckpoint[] = []
+    for await (const v of this.#sub.CHECKPOINT.values({ gt: `${author}!`, lt: prefixEnd(`${author}!`) })) out.push(decodeCheckpoint(v as Uint8Array))
+    return out
+  }
+
+  async #leaves (author: string, size: number): Promise<Hash[]> {
+    const out: Hash[] = []
+    for await (const v of this.#sub.LOG.values({ gt: `${author}!`, lt: prefixEnd(`${author}!`), limit: size })) out.push(leafHash(decodeEvent(v as Uint8Array).eventBytes))
+    return out
+  }
+
+  /** RFC 6962 inclusion proof of event `seq` in the first `size` events of a log. */
+  async inclusionProof (author: string, seq: number, size = this.#head(author).size): Promise<{ leafIndex: number, size: number, proof: string[], root: string }> {
+    const leaves = await this.#leaves(author, size)
+    if (leaves.length < size) throw new RangeError(`${author}'s log holds ${leaves.length} events, not ${size}`)
+    return { leafIndex: seq - 1, size, proof: inclusionProof(leaves, seq - 1).map(hex), root: hex(rootOf(leaves)) }
+  }
+
+  /** RFC 6962 consistency proof between sizes m and n of a log. */
+  async consistencyProof (author: string, m: number, n = this.#head(author).size): Promise<{ m: number, n: number, proof: string[], rootM: string, rootN: string }> {
+    const leaves = await this.#leaves(author, n)
+    if (leaves.length < n) throw new RangeError(`${author}'s log holds ${leaves.length} events, not ${n}`)
+    return { m, n, proof: consistencyProof(leaves, m, n).map(hex), rootM: hex(rootOf(leaves, 0, m)), rootN: hex(rootOf(leaves)) }
+  }
+
+  /** Status only: one read (the customs hot path). */
+  async status (party: string, number: string): Promise<{ state: PermitState, status: PermitStatus } | undefined> {
+    const s = await this.#state(party, number)
+    return s === undefined ? undefined : { state: s, status: derivedStatus(s, this.#now()) }
+  }
+
+  /** A permit with its history and derived status. */
+  async getPermit (party: string, number: string): Promise<PermitView | undefined> {
+    const s = await this.#state(party, number)
+    if (s === undefined) return undefined
+    const history: EventView[] = []
+    for (const seq of s.events) {
+      const le = await this.#logEvent(party, seq)
+      if (le === undefined) continue
+      history.push({ author: le.event.author, seq, type: le.event.type, time: new Date(Number(le.event.time)).toISOString(), hash: hex(le.hash), body: bodyView(le.event.type, le.event.body) })
+    }
+    return { state: s, status: derivedStatus(s, this.#now()), history }
+  }
+
+  /** The signed eCITES XML of a permit, from its ISSUED event. */
+  async signedXml (party: string, number: string): Promise<string | undefined> {
+    const s = await this.#state(party, number)
+    const first = s?.events[0]
+    if (s === undefined || first === undefined) return undefined
+    const le = await this.#logEvent(party, first)
+    return le === undefined ? undefined : IssuedBody.decode(le.event.body).signedXml
+  }
+
+  /** List permits, filtered, in index order, with paging (`next` is the cursor for `after`). */
+  async list (filter: ListFilter = {}, page: Page = {}): Promise<ListResult> {
+    const limit = Math.min(Math.max(page.limit ?? 50, 1), 1000)
+    const items: ListResult['items'] = []
+    let next: string | undefined
+    for await (const [key, state, status] of this.#scan(filter, page.after)) {
+      if (items.length === limit) { next = key; break }
+      items.push({ state, status })
+    }
+    // `next` is the first key not returned; paging resumes just before it.
+    return next === undefined ? { items } : { items, next: items.length > 0 ? this.#cursorOf(filter, items[items.length - 1]!.state) : next }
+  }
+
+  /** How many permits match. */
+  async count (filter: ListFilter = {}): Promise<number> {
+    let n = 0
+    for await (const _ of this.#scan(filter)) n++
+    return n
+  }
+
+  #cursorOf (filter: ListFilter, s: PermitState): string {
+    const [prefix] = this.#plan(filter)
+    if (prefix.startsWith('s!')) return statusIndexKey(s.status, s.party, s.number)
+    if (prefix.startsWith('sp!')) return speciesIndexKey(filter.species ?? '', s.party, s.number)
+    if (prefix.startsWith('d!')) return dateIndexKey(s.issueTime, s.party, s.number)
+    return permitKey(s.party, s.number)
+  }
+
+  /** Choose the most selective index for a filter: [prefix, sublevel is INDEX]. */
+  #plan (f: ListFilter): [string, boolean] {
+    // EXPIRED is derived: scan the recorded statuses that can expire.
+    if (f.status !== undefined && f.status !== 'EXPIRED') return [`s!${f.status}!`, true]
+    if (f.species !== undefined) return [`sp!${f.species.toLowerCase()}!`, true]
+    if (f.party !== undefined) return [`${f.party}!`, false]
+    return ['d!', true]
+  }
+
+  async * #scan (f: ListFilter, after?: string): AsyncGenerator<[string, PermitState, PermitStatus]> {
+    const now = this.#now()
+    const [prefix, viaIndex] = this.#plan(f)
+    let lo = prefix
+    let hi = prefixEnd(prefix)
+    if (prefix === 'd!') {
+      if (f.from !== undefined) lo = `d!${pad(Math.max(0, f.from), 13)}`
+      if (f.to !== undefined) hi = `d!${pad(Math.max(0, f.to), 13)}\xff`
+    }
+    const range = after !== undefined && after >= lo ? { gt: after, lt: hi } : { gte: lo, lt: hi }
+    const matches = (s: PermitState, status: PermitStatus): boolean =>
+      (f.party === undefined || s.party === f.party) &&
+      (f.status === undefined || status === f.status) &&
+      (f.species === undefined || s.lines.some((l) => l.scientificName.toLowerCase() === f.species?.toLowerCase())) &&
+      (f.from === undefined || s.issueTime >= f.from) &&
+      (f.to === undefined || s.issueTime <= f.to)
+    if (viaIndex) {
+      for await (const [key, pk] of this.#sub.INDEX.iterator(range)) {
+        const s = await this.#sub.PERMIT.get(pk as string) as PermitState | undefined
+        if (s === undefined) continue
+        const status = derivedStatus(s, now)
+        if (matches(s, status)) yield [key as string, s, status]
+      }
+      if (f.status === 'EXPIRED') return
+    } else {
+      for await (const [key, v] of this.#sub.PERMIT.iterator(range)) {
+        const s = v as PermitState
+        const status = derivedStatus(s, now)
+        if (matches(s, status)) yield [key as string, s, status]
+      }
+    }
+    if (f.status === 'EXPIRED' && viaIndex === false) return
+  }
+
+  /** Alerts raised (equivocation, refused transitions, checkpoint mismatch), oldest first. */
+  async alerts (): Promise<Alert[]> {
+    const out: Alert[] = []
+    for await (const v of this.#sub.ALERT.values()) out.push(v as Alert)
+    return out
+  }
+
+  /** Evidence kept for an alert. */
+  async evidence (key: string): Promise<Uint8Array | undefined> {
+    return await this.#sub.EVIDENCE.get(key) as Uint8Array | undefined
+  }
+
+  // ---- integrity -------------------------------------------------------
+
+  /**
+   * Verify a log end to end from the stored bytes: contiguous sequence
+   * numbers, the hash chain, every signature against the trust list at the
+   * event's time, every stored checkpoint's root, and the head. Names the
+   * sequence number of each problem.
+   */
+  async verifyLog (author: string): Promise<LogVerification> {
+    const problems: LogProblem[] = []
+    const trusted = this.#trust.certificatesFor(author)
+    const checkpoints = new Map<number, LoggedCheckpoint>()
+    for (const cp of await this.checkpoints(author)) checkpoints.set(Number(cp.checkpoint.size), cp)
+    let expected = 1
+    let prevHash = ''
+    let frontier: Hash[] = []
+    let checked = 0
+    const batch: Array<{ seq: number, le: LoggedEvent }> = []
+    const flush = async (): Promise<void> => {
+      const verdicts = await Promise.all(batch.map(async ({ le }) => await verifyEventSignature(le, trusted)))
+      for (const [i, { seq }] of batch.entries()) {
+        if (verdicts[i] !== 'OK') problems.push({ seq, code: verdicts[i] as string, message: `event #${seq}: signature check ${String(verdicts[i])}` })
+      }
+      batch.length = 0
+    }
+    for await (const [key, v] of this.#sub.LOG.iterator({ gt: `${author}!`, lt: prefixEnd(`${author}!`) })) {
+      const seq = Number((key as string).slice(author.length + 1))
+      let le: LoggedEvent
+      try {
+        le = decodeEvent(v as Uint8Array)
+      } catch {
+        problems.push({ seq, code: 'EVENT_MALFORMED', message: `event #${seq} does not decode` })
+        expected = seq + 1
+        prevHash = ''
+        continue
+      }
+      if (seq !== expected) problems.push({ seq: expected, code: 'EVENT_MISSING', message: `events #${expected}..#${seq - 1} are missing` })
+      if (Number(le.event.seq) !== seq || le.event.author !== author) problems.push({ seq, code: 'EVENT_WRONG_LOG', message: `event stored at #${seq} says ${le.event.author} #${le.event.seq}` })
+      if (seq > 1 && hex(le.event.prevHash) !== prevHash) problems.push({ seq, code: 'EVENT_PREV_HASH_MISMATCH', message: `event #${seq} does not chain to event #${seq - 1}` })
+      batch.push({ seq, le })
+      if (batch.length >= 256) await flush()
+      frontier = frontierAppend(frontier, seq - 1, leafHash(le.eventBytes))
+      const cp = checkpoints.get(seq)
+      if (cp !== undefined) {
+        checked++
+        if (hex(frontierRoot(frontier)) !== hex(cp.checkpoint.root)) problems.push({ seq, code: 'CHECKPOINT_MISMATCH', message: `the signed checkpoint at size ${seq} does not match the stored events` })
+        if (await verifyCheckpointSignature(cp, trusted) !== 'OK') problems.push({ seq, code: 'CHECKPOINT_INVALID', message: `the checkpoint at size ${seq} is not validly signed` })
+      }
+      prevHash = hex(le.hash)
+      expected = seq + 1
+    }
+    await flush()
+    const size = expected - 1
+    const head = this.#head(author)
+    if (head.size !== size || head.hash !== prevHash) problems.push({ seq: size, code: 'HEAD_MISMATCH', message: `the recorded head (${head.size}) does not match the stored log (${size})` })
+    problems.sort((a, b) => a.seq - b.seq)
+    return { author, size, ok: problems.length === 0, problems, checkpointsChecked: checked }
+  }
+
+  /** Every author with a log here. */
+  authors (): string[] {
+    return [...this.#heads.keys()].sort()
+  }
+
+  /**
+   * Recreate every derived index (permit states and secondary indexes) from
+   * the logs alone.
+   */
+  async rebuildIndexes (): Promise<{ permits: number, events: number }> {
+    await this.#sub.PERMIT.clear()
+    await this.#sub.INDEX.clear()
+    let events = 0
+    const permits = new Set<string>()
+    for (const author of this.authors()) {
+      await this.#logLock.run(author, async () => {
+        const states = new Map<string, PermitState | undefined>()
+        let ops: BatchOp[] = []
+        for await (const v of this.#sub.LOG.values({ gt: `${author}!`, lt: prefixEnd(`${author}!`) })) {
+          const le = decodeEvent(v as Uint8Array)
+          const number = le.event.permitNumber
+          if (!states.has(number)) states.set(number, undefined)
+          const prev = states.get(number)
+          try {
+            const next = applyEvent(prev, le)
+            states.set(number, next)
+            ops.push(...this.#stateOps(prev, next))
+            permits.add(permitKey(author, number))
+          } catch (err) {
+            if (!(err instanceof LedgerError)) throw err
+          }
+          events++
+          if (ops.length > 5000) { await this.#db.batch(ops as never); ops = [] }
+        }
+        if (ops.length > 0) await this.#db.batch(ops as never)
+      })
+    }
+    return { permits: permits.size, events }
+  }
+
+  /** Iterate every permit state (for reports). */
+  async * permits (): AsyncGenerator<PermitState> {
+    for await (const v of this.#sub.PERMIT.values()) yield v as PermitState
+  }
+}

@@ -1,0 +1,2094 @@
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export enum EventType {
+  EVENT_TYPE_UNSPECIFIED = 'EVENT_TYPE_UNSPECIFIED',
+  ISSUED = 'ISSUED',
+  EXPORT_ENDORSED = 'EXPORT_ENDORSED',
+  CONSUMED = 'CONSUMED',
+  CANCELLED = 'CANCELLED',
+  REPLACED = 'REPLACED'
+}
+
+enum __EventTypeValues {
+  EVENT_TYPE_UNSPECIFIED = 0,
+  ISSUED = 1,
+  EXPORT_ENDORSED = 2,
+  CONSUMED = 3,
+  CANCELLED = 4,
+  REPLACED = 5
+}
+
+export namespace EventType {
+  export const codec = (): Codec<EventType> => {
+    return enumeration<EventType>(__EventTypeValues)
+  }
+}
+
+export interface Event {
+  author: string
+  seq: bigint
+  prevHash: Uint8Array<ArrayBuffer>
+  type: EventType
+  permitParty: string
+  permitNumber: string
+  body: Uint8Array<ArrayBuffer>
+  time: bigint
+  certSha256: Uint8Array<ArrayBuffer>
+}
+
+export namespace Event {
+  let _codec: Codec<Event>
+
+  export const codec = (): Codec<Event> => {
+    if (_codec == null) {
+      _codec = message<Event>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.author != null && obj.author !== '')) {
+          w.uint32(10)
+          w.string(obj.author)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.seq)
+        }
+
+        if ((obj.prevHash != null && obj.prevHash.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.prevHash)
+        }
+
+        if (obj.type != null && __EventTypeValues[obj.type] !== 0) {
+          w.uint32(32)
+          EventType.codec().encode(obj.type, w)
+        }
+
+        if ((obj.permitParty != null && obj.permitParty !== '')) {
+          w.uint32(42)
+          w.string(obj.permitParty)
+        }
+
+        if ((obj.permitNumber != null && obj.permitNumber !== '')) {
+          w.uint32(50)
+          w.string(obj.permitNumber)
+        }
+
+        if ((obj.body != null && obj.body.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.body)
+        }
+
+        if ((obj.time != null && obj.time !== 0n)) {
+          w.uint32(64)
+          w.uint64(obj.time)
+        }
+
+        if ((obj.certSha256 != null && obj.certSha256.byteLength > 0)) {
+          w.uint32(74)
+          w.bytes(obj.certSha256)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          author: '',
+          seq: 0n,
+          prevHash: uint8ArrayAlloc(0),
+          type: EventType.EVENT_TYPE_UNSPECIFIED,
+          permitParty: '',
+          permitNumber: '',
+          body: uint8ArrayAlloc(0),
+          time: 0n,
+          certSha256: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.author = reader.string()
+              break
+            }
+            case 2: {
+              obj.seq = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.prevHash = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.type = EventType.codec().decode(reader)
+              break
+            }
+            case 5: {
+              obj.permitParty = reader.string()
+              break
+            }
+            case 6: {
+              obj.permitNumber = reader.string()
+              break
+            }
+            case 7: {
+              obj.body = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.time = reader.uint64()
+              break
+            }
+            case 9: {
+              obj.certSha256 = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.author`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.prevHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.type`,
+                value: EventType.codec().decode(reader)
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.permitParty`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.permitNumber`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.time`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.certSha256`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface EventAuthorFieldEvent {
+    field: '$.author'
+    value: string
+  }
+
+  export interface EventSeqFieldEvent {
+    field: '$.seq'
+    value: bigint
+  }
+
+  export interface EventPrevHashFieldEvent {
+    field: '$.prevHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EventTypeFieldEvent {
+    field: '$.type'
+    value: EventType
+  }
+
+  export interface EventPermitPartyFieldEvent {
+    field: '$.permitParty'
+    value: string
+  }
+
+  export interface EventPermitNumberFieldEvent {
+    field: '$.permitNumber'
+    value: string
+  }
+
+  export interface EventBodyFieldEvent {
+    field: '$.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EventTimeFieldEvent {
+    field: '$.time'
+    value: bigint
+  }
+
+  export interface EventCertSha256FieldEvent {
+    field: '$.certSha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Event>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Event.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Event>): Event {
+    return decodeMessage(buf, Event.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Event>): Generator<EventAuthorFieldEvent | EventSeqFieldEvent | EventPrevHashFieldEvent | EventTypeFieldEvent | EventPermitPartyFieldEvent | EventPermitNumberFieldEvent | EventBodyFieldEvent | EventTimeFieldEvent | EventCertSha256FieldEvent> {
+    return streamMessage(buf, Event.codec(), opts)
+  }
+}
+
+export interface SignedEvent {
+  event: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedEvent {
+  let _codec: Codec<SignedEvent>
+
+  export const codec = (): Codec<SignedEvent> => {
+    if (_codec == null) {
+      _codec = message<SignedEvent>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.event != null && obj.event.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.event)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          event: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.event = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.event`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedEventEventFieldEvent {
+    field: '$.event'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedEventSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedEvent>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedEvent.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedEvent>): SignedEvent {
+    return decodeMessage(buf, SignedEvent.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedEvent>): Generator<SignedEventEventFieldEvent | SignedEventSignatureFieldEvent> {
+    return streamMessage(buf, SignedEvent.codec(), opts)
+  }
+}
+
+export interface LineQuantity {
+  line: string
+  quantity: number
+  unit: string
+}
+
+export namespace LineQuantity {
+  let _codec: Codec<LineQuantity>
+
+  export const codec = (): Codec<LineQuantity> => {
+    if (_codec == null) {
+      _codec = message<LineQuantity>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.line != null && obj.line !== '')) {
+          w.uint32(10)
+          w.string(obj.line)
+        }
+
+        if ((obj.quantity != null && obj.quantity !== 0)) {
+          w.uint32(17)
+          w.double(obj.quantity)
+        }
+
+        if ((obj.unit != null && obj.unit !== '')) {
+          w.uint32(26)
+          w.string(obj.unit)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          line: '',
+          quantity: 0,
+          unit: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.line = reader.string()
+              break
+            }
+            case 2: {
+              obj.quantity = reader.double()
+              break
+            }
+            case 3: {
+              obj.unit = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.line`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.quantity`,
+                value: reader.double()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.unit`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface LineQuantityLineFieldEvent {
+    field: '$.line'
+    value: string
+  }
+
+  export interface LineQuantityQuantityFieldEvent {
+    field: '$.quantity'
+    value: number
+  }
+
+  export interface LineQuantityUnitFieldEvent {
+    field: '$.unit'
+    value: string
+  }
+
+  export function encode (obj: Partial<LineQuantity>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, LineQuantity.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LineQuantity>): LineQuantity {
+    return decodeMessage(buf, LineQuantity.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LineQuantity>): Generator<LineQuantityLineFieldEvent | LineQuantityQuantityFieldEvent | LineQuantityUnitFieldEvent> {
+    return streamMessage(buf, LineQuantity.codec(), opts)
+  }
+}
+
+export interface PermitLineSummary {
+  line: string
+  scientificName: string
+  appendix: string
+  source: string
+  term: string
+  quantity: number
+  unit: string
+  origin: string
+  originPermit: string
+}
+
+export namespace PermitLineSummary {
+  let _codec: Codec<PermitLineSummary>
+
+  export const codec = (): Codec<PermitLineSummary> => {
+    if (_codec == null) {
+      _codec = message<PermitLineSummary>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.line != null && obj.line !== '')) {
+          w.uint32(10)
+          w.string(obj.line)
+        }
+
+        if ((obj.scientificName != null && obj.scientificName !== '')) {
+          w.uint32(18)
+          w.string(obj.scientificName)
+        }
+
+        if ((obj.appendix != null && obj.appendix !== '')) {
+          w.uint32(26)
+          w.string(obj.appendix)
+        }
+
+        if ((obj.source != null && obj.source !== '')) {
+          w.uint32(34)
+          w.string(obj.source)
+        }
+
+        if ((obj.term != null && obj.term !== '')) {
+          w.uint32(42)
+          w.string(obj.term)
+        }
+
+        if ((obj.quantity != null && obj.quantity !== 0)) {
+          w.uint32(49)
+          w.double(obj.quantity)
+        }
+
+        if ((obj.unit != null && obj.unit !== '')) {
+          w.uint32(58)
+          w.string(obj.unit)
+        }
+
+        if ((obj.origin != null && obj.origin !== '')) {
+          w.uint32(66)
+          w.string(obj.origin)
+        }
+
+        if ((obj.originPermit != null && obj.originPermit !== '')) {
+          w.uint32(74)
+          w.string(obj.originPermit)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          line: '',
+          scientificName: '',
+          appendix: '',
+          source: '',
+          term: '',
+          quantity: 0,
+          unit: '',
+          origin: '',
+          originPermit: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.line = reader.string()
+              break
+            }
+            case 2: {
+              obj.scientificName = reader.string()
+              break
+            }
+            case 3: {
+              obj.appendix = reader.string()
+              break
+            }
+            case 4: {
+              obj.source = reader.string()
+              break
+            }
+            case 5: {
+              obj.term = reader.string()
+              break
+            }
+            case 6: {
+              obj.quantity = reader.double()
+              break
+            }
+            case 7: {
+              obj.unit = reader.string()
+              break
+            }
+            case 8: {
+              obj.origin = reader.string()
+              break
+            }
+            case 9: {
+              obj.originPermit = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.line`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.scientificName`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.appendix`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.source`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.term`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.quantity`,
+                value: reader.double()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.unit`,
+                value: reader.string()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.origin`,
+                value: reader.string()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.originPermit`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PermitLineSummaryLineFieldEvent {
+    field: '$.line'
+    value: string
+  }
+
+  export interface PermitLineSummaryScientificNameFieldEvent {
+    field: '$.scientificName'
+    value: string
+  }
+
+  export interface PermitLineSummaryAppendixFieldEvent {
+    field: '$.appendix'
+    value: string
+  }
+
+  export interface PermitLineSummarySourceFieldEvent {
+    field: '$.source'
+    value: string
+  }
+
+  export interface PermitLineSummaryTermFieldEvent {
+    field: '$.term'
+    value: string
+  }
+
+  export interface PermitLineSummaryQuantityFieldEvent {
+    field: '$.quantity'
+    value: number
+  }
+
+  export interface PermitLineSummaryUnitFieldEvent {
+    field: '$.unit'
+    value: string
+  }
+
+  export interface PermitLineSummaryOriginFieldEvent {
+    field: '$.origin'
+    value: string
+  }
+
+  export interface PermitLineSummaryOriginPermitFieldEvent {
+    field: '$.originPermit'
+    value: string
+  }
+
+  export function encode (obj: Partial<PermitLineSummary>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PermitLineSummary.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PermitLineSummary>): PermitLineSummary {
+    return decodeMessage(buf, PermitLineSummary.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PermitLineSummary>): Generator<PermitLineSummaryLineFieldEvent | PermitLineSummaryScientificNameFieldEvent | PermitLineSummaryAppendixFieldEvent | PermitLineSummarySourceFieldEvent | PermitLineSummaryTermFieldEvent | PermitLineSummaryQuantityFieldEvent | PermitLineSummaryUnitFieldEvent | PermitLineSummaryOriginFieldEvent | PermitLineSummaryOriginPermitFieldEvent> {
+    return streamMessage(buf, PermitLineSummary.codec(), opts)
+  }
+}
+
+export interface IssuedBody {
+  signedXml: string
+  xmlSha256: Uint8Array<ArrayBuffer>
+  documentType: string
+  destination: string
+  exporterCountry: string
+  validFrom: bigint
+  validUntil: bigint
+  issueTime: bigint
+  purpose: string
+  lines: PermitLineSummary[]
+}
+
+export namespace IssuedBody {
+  let _codec: Codec<IssuedBody>
+
+  export const codec = (): Codec<IssuedBody> => {
+    if (_codec == null) {
+      _codec = message<IssuedBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.signedXml != null && obj.signedXml !== '')) {
+          w.uint32(10)
+          w.string(obj.signedXml)
+        }
+
+        if ((obj.xmlSha256 != null && obj.xmlSha256.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.xmlSha256)
+        }
+
+        if ((obj.documentType != null && obj.documentType !== '')) {
+          w.uint32(26)
+          w.string(obj.documentType)
+        }
+
+        if ((obj.destination != null && obj.destination !== '')) {
+          w.uint32(34)
+          w.string(obj.destination)
+        }
+
+        if ((obj.exporterCountry != null && obj.exporterCountry !== '')) {
+          w.uint32(42)
+          w.string(obj.exporterCountry)
+        }
+
+        if ((obj.validFrom != null && obj.validFrom !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.validFrom)
+        }
+
+        if ((obj.validUntil != null && obj.validUntil !== 0n)) {
+          w.uint32(56)
+          w.uint64(obj.validUntil)
+        }
+
+        if ((obj.issueTime != null && obj.issueTime !== 0n)) {
+          w.uint32(64)
+          w.uint64(obj.issueTime)
+        }
+
+        if ((obj.purpose != null && obj.purpose !== '')) {
+          w.uint32(74)
+          w.string(obj.purpose)
+        }
+
+        if (obj.lines != null && obj.lines.length > 0) {
+          for (const value of obj.lines) {
+            w.uint32(82)
+            PermitLineSummary.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          signedXml: '',
+          xmlSha256: uint8ArrayAlloc(0),
+          documentType: '',
+          destination: '',
+          exporterCountry: '',
+          validFrom: 0n,
+          validUntil: 0n,
+          issueTime: 0n,
+          purpose: '',
+          lines: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.signedXml = reader.string()
+              break
+            }
+            case 2: {
+              obj.xmlSha256 = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.documentType = reader.string()
+              break
+            }
+            case 4: {
+              obj.destination = reader.string()
+              break
+            }
+            case 5: {
+              obj.exporterCountry = reader.string()
+              break
+            }
+            case 6: {
+              obj.validFrom = reader.uint64()
+              break
+            }
+            case 7: {
+              obj.validUntil = reader.uint64()
+              break
+            }
+            case 8: {
+              obj.issueTime = reader.uint64()
+              break
+            }
+            case 9: {
+              obj.purpose = reader.string()
+              break
+            }
+            case 10: {
+              if (opts.limits?.lines != null && obj.lines.length === opts.limits.lines) {
+                throw new MaxLengthError('Decode error - repeated field "lines" had too many elements')
+              }
+
+              obj.lines.push(PermitLineSummary.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.lines$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          lines: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.signedXml`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.xmlSha256`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.documentType`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.destination`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.exporterCountry`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.validFrom`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.validUntil`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.issueTime`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.purpose`,
+                value: reader.string()
+              }
+              break
+            }
+            case 10: {
+              if (opts.limits?.lines != null && obj.lines === opts.limits.lines) {
+                throw new MaxLengthError('Streaming decode error - repeated field "lines" had too many elements')
+              }
+
+              for (const evt of PermitLineSummary.codec().stream(reader, reader.uint32(), `${prefix}.lines[]`, {
+                limits: opts.limits?.lines$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.lines
+                }
+              }
+
+              obj.lines++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface IssuedBodySignedXmlFieldEvent {
+    field: '$.signedXml'
+    value: string
+  }
+
+  export interface IssuedBodyXmlSha256FieldEvent {
+    field: '$.xmlSha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface IssuedBodyDocumentTypeFieldEvent {
+    field: '$.documentType'
+    value: string
+  }
+
+  export interface IssuedBodyDestinationFieldEvent {
+    field: '$.destination'
+    value: string
+  }
+
+  export interface IssuedBodyExporterCountryFieldEvent {
+    field: '$.exporterCountry'
+    value: string
+  }
+
+  export interface IssuedBodyValidFromFieldEvent {
+    field: '$.validFrom'
+    value: bigint
+  }
+
+  export interface IssuedBodyValidUntilFieldEvent {
+    field: '$.validUntil'
+    value: bigint
+  }
+
+  export interface IssuedBodyIssueTimeFieldEvent {
+    field: '$.issueTime'
+    value: bigint
+  }
+
+  export interface IssuedBodyPurposeFieldEvent {
+    field: '$.purpose'
+    value: string
+  }
+
+  export interface IssuedBodyLinesLineFieldEvent {
+    field: '$.lines[].line'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesScientificNameFieldEvent {
+    field: '$.lines[].scientificName'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesAppendixFieldEvent {
+    field: '$.lines[].appendix'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesSourceFieldEvent {
+    field: '$.lines[].source'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesTermFieldEvent {
+    field: '$.lines[].term'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesQuantityFieldEvent {
+    field: '$.lines[].quantity'
+    value: number
+    index: number
+  }
+
+  export interface IssuedBodyLinesUnitFieldEvent {
+    field: '$.lines[].unit'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesOriginFieldEvent {
+    field: '$.lines[].origin'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesOriginPermitFieldEvent {
+    field: '$.lines[].originPermit'
+    value: string
+    index: number
+  }
+
+  export function encode (obj: Partial<IssuedBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, IssuedBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IssuedBody>): IssuedBody {
+    return decodeMessage(buf, IssuedBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IssuedBody>): Generator<IssuedBodySignedXmlFieldEvent | IssuedBodyXmlSha256FieldEvent | IssuedBodyDocumentTypeFieldEvent | IssuedBodyDestinationFieldEvent | IssuedBodyExporterCountryFieldEvent | IssuedBodyValidFromFieldEvent | IssuedBodyValidUntilFieldEvent | IssuedBodyIssueTimeFieldEvent | IssuedBodyPurposeFieldEvent | IssuedBodyLinesLineFieldEvent | IssuedBodyLinesScientificNameFieldEvent | IssuedBodyLinesAppendixFieldEvent | IssuedBodyLinesSourceFieldEvent | IssuedBodyLinesTermFieldEvent | IssuedBodyLinesQuantityFieldEvent | IssuedBodyLinesUnitFieldEvent | IssuedBodyLinesOriginFieldEvent | IssuedBodyLinesOriginPermitFieldEvent> {
+    return streamMessage(buf, IssuedBody.codec(), opts)
+  }
+}
+
+export interface EndorsedBody {
+  lines: LineQuantity[]
+  port: string
+  officer: string
+  date: bigint
+}
+
+export namespace EndorsedBody {
+  let _codec: Codec<EndorsedBody>
+
+  export const codec = (): Codec<EndorsedBody> => {
+    if (_codec == null) {
+      _codec = message<EndorsedBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.lines != null && obj.lines.length > 0) {
+          for (const value of obj.lines) {
+            w.uint32(10)
+            LineQuantity.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.port != null && obj.port !== '')) {
+          w.uint32(18)
+          w.string(obj.port)
+        }
+
+        if ((obj.officer != null && obj.officer !== '')) {
+          w.uint32(26)
+          w.string(obj.officer)
+        }
+
+        if ((obj.date != null && obj.date !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.date)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          lines: [],
+          port: '',
+          officer: '',
+          date: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.lines != null && obj.lines.length === opts.limits.lines) {
+                throw new MaxLengthError('Decode error - repeated field "lines" had too many elements')
+              }
+
+              obj.lines.push(LineQuantity.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.lines$
+              }))
+              break
+            }
+            case 2: {
+              obj.port = reader.string()
+              break
+            }
+            case 3: {
+              obj.officer = reader.string()
+              break
+            }
+            case 4: {
+              obj.date = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          lines: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.lines != null && obj.lines === opts.limits.lines) {
+                throw new MaxLengthError('Streaming decode error - repeated field "lines" had too many elements')
+              }
+
+              for (const evt of LineQuantity.codec().stream(reader, reader.uint32(), `${prefix}.lines[]`, {
+                limits: opts.limits?.lines$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.lines
+                }
+              }
+
+              obj.lines++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.port`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.officer`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.date`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface EndorsedBodyLinesLineFieldEvent {
+    field: '$.lines[].line'
+    value: string
+    index: number
+  }
+
+  export interface EndorsedBodyLinesQuantityFieldEvent {
+    field: '$.lines[].quantity'
+    value: number
+    index: number
+  }
+
+  export interface EndorsedBodyLinesUnitFieldEvent {
+    field: '$.lines[].unit'
+    value: string
+    index: number
+  }
+
+  export interface EndorsedBodyPortFieldEvent {
+    field: '$.port'
+    value: string
+  }
+
+  export interface EndorsedBodyOfficerFieldEvent {
+    field: '$.officer'
+    value: string
+  }
+
+  export interface EndorsedBodyDateFieldEvent {
+    field: '$.date'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<EndorsedBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, EndorsedBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EndorsedBody>): EndorsedBody {
+    return decodeMessage(buf, EndorsedBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EndorsedBody>): Generator<EndorsedBodyLinesLineFieldEvent | EndorsedBodyLinesQuantityFieldEvent | EndorsedBodyLinesUnitFieldEvent | EndorsedBodyPortFieldEvent | EndorsedBodyOfficerFieldEvent | EndorsedBodyDateFieldEvent> {
+    return streamMessage(buf, EndorsedBody.codec(), opts)
+  }
+}
+
+export interface ConsumedBody {
+  lines: LineQuantity[]
+  port: string
+  officer: string
+  consumingParty: string
+  request: Uint8Array<ArrayBuffer>
+}
+
+export namespace ConsumedBody {
+  let _codec: Codec<ConsumedBody>
+
+  export const codec = (): Codec<ConsumedBody> => {
+    if (_codec == null) {
+      _codec = message<ConsumedBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.lines != null && obj.lines.length > 0) {
+          for (const value of obj.lines) {
+            w.uint32(10)
+            LineQuantity.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.port != null && obj.port !== '')) {
+          w.uint32(18)
+          w.string(obj.port)
+        }
+
+        if ((obj.officer != null && obj.officer !== '')) {
+          w.uint32(26)
+          w.string(obj.officer)
+        }
+
+        if ((obj.consumingParty != null && obj.consumingParty !== '')) {
+          w.uint32(34)
+          w.string(obj.consumingParty)
+        }
+
+        if ((obj.request != null && obj.request.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.request)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          lines: [],
+          port: '',
+          officer: '',
+          consumingParty: '',
+          request: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.lines != null && obj.lines.length === opts.limits.lines) {
+                throw new MaxLengthError('Decode error - repeated field "lines" had too many elements')
+              }
+
+              obj.lines.push(LineQuantity.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.lines$
+              }))
+              break
+            }
+            case 2: {
+              obj.port = reader.string()
+              break
+            }
+            case 3: {
+              obj.officer = reader.string()
+              break
+            }
+            case 4: {
+              obj.consumingParty = reader.string()
+              break
+            }
+            case 5: {
+              obj.request = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          lines: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.lines != null && obj.lines === opts.limits.lines) {
+                throw new MaxLengthError('Streaming decode error - repeated field "lines" had too many elements')
+              }
+
+              for (const evt of LineQuantity.codec().stream(reader, reader.uint32(), `${prefix}.lines[]`, {
+                limits: opts.limits?.lines$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.lines
+                }
+              }
+
+              obj.lines++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.port`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.officer`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.consumingParty`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.request`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ConsumedBodyLinesLineFieldEvent {
+    field: '$.lines[].line'
+    value: string
+    index: number
+  }
+
+  export interface ConsumedBodyLinesQuantityFieldEvent {
+    field: '$.lines[].quantity'
+    value: number
+    index: number
+  }
+
+  export interface ConsumedBodyLinesUnitFieldEvent {
+    field: '$.lines[].unit'
+    value: string
+    index: number
+  }
+
+  export interface ConsumedBodyPortFieldEvent {
+    field: '$.port'
+    value: string
+  }
+
+  export interface ConsumedBodyOfficerFieldEvent {
+    field: '$.officer'
+    value: string
+  }
+
+  export interface ConsumedBodyConsumingPartyFieldEvent {
+    field: '$.consumingParty'
+    value: string
+  }
+
+  export interface ConsumedBodyRequestFieldEvent {
+    field: '$.request'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ConsumedBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ConsumedBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumedBody>): ConsumedBody {
+    return decodeMessage(buf, ConsumedBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumedBody>): Generator<ConsumedBodyLinesLineFieldEvent | ConsumedBodyLinesQuantityFieldEvent | ConsumedBodyLinesUnitFieldEvent | ConsumedBodyPortFieldEvent | ConsumedBodyOfficerFieldEvent | ConsumedBodyConsumingPartyFieldEvent | ConsumedBodyRequestFieldEvent> {
+    return streamMessage(buf, ConsumedBody.codec(), opts)
+  }
+}
+
+export interface CancelledBody {
+  reason: string
+}
+
+export namespace CancelledBody {
+  let _codec: Codec<CancelledBody>
+
+  export const codec = (): Codec<CancelledBody> => {
+    if (_codec == null) {
+      _codec = message<CancelledBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(10)
+          w.string(obj.reason)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          reason: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.reason = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CancelledBodyReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export function encode (obj: Partial<CancelledBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, CancelledBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CancelledBody>): CancelledBody {
+    return decodeMessage(buf, CancelledBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CancelledBody>): Generator<CancelledBodyReasonFieldEvent> {
+    return streamMessage(buf, CancelledBody.codec(), opts)
+  }
+}
+
+export interface ReplacedBody {
+  replacementNumber: string
+  reason: string
+}
+
+export namespace ReplacedBody {
+  let _codec: Codec<ReplacedBody>
+
+  export const codec = (): Codec<ReplacedBody> => {
+    if (_codec == null) {
+      _codec = message<ReplacedBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.replacementNumber != null && obj.replacementNumber !== '')) {
+          w.uint32(10)
+          w.string(obj.replacementNumber)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(18)
+          w.string(obj.reason)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          replacementNumber: '',
+          reason: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.replacementNumber = reader.string()
+              break
+            }
+            case 2: {
+              obj.reason = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.replacementNumber`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReplacedBodyReplacementNumberFieldEvent {
+    field: '$.replacementNumber'
+    value: string
+  }
+
+  export interface ReplacedBodyReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export function encode (obj: Partial<ReplacedBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ReplacedBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplacedBody>): ReplacedBody {
+    return decodeMessage(buf, ReplacedBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplacedBody>): Generator<ReplacedBodyReplacementNumberFieldEvent | ReplacedBodyReasonFieldEvent> {
+    return streamMessage(buf, ReplacedBody.codec(), opts)
+  }
+}
+
+export interface Checkpoint {
+  author: string
+  size: bigint
+  root: Uint8Array<ArrayBuffer>
+  time: bigint
+  certSha256: Uint8Array<ArrayBuffer>
+}
+
+export namespace Checkpoint {
+  let _codec: Codec<Checkpoint>
+
+  export const codec = (): Codec<Checkpoint> => {
+    if (_codec == null) {
+      _codec = message<Checkpoint>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.author != null && obj.author !== '')) {
+          w.uint32(10)
+          w.string(obj.author)
+        }
+
+        if ((obj.size != null && obj.size !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.size)
+        }
+
+        if ((obj.root != null && obj.root.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.root)
+        }
+
+        if ((obj.time != null && obj.time !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.time)
+        }
+
+        if ((obj.certSha256 != null && obj.certSha256.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.certSha256)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          author: '',
+          size: 0n,
+          root: uint8ArrayAlloc(0),
+          time: 0n,
+          certSha256: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.author = reader.string()
+              break
+            }
+            case 2: {
+              obj.size = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.root = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.time = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.certSha256 = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.author`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.size`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.root`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.time`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.certSha256`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CheckpointAuthorFieldEvent {
+    field: '$.author'
+    value: string
+  }
+
+  export interface CheckpointSizeFieldEvent {
+    field: '$.size'
+    value: bigint
+  }
+
+  export interface CheckpointRootFieldEvent {
+    field: '$.root'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CheckpointTimeFieldEvent {
+    field: '$.time'
+    value: bigint
+  }
+
+  export interface CheckpointCertSha256FieldEvent {
+    field: '$.certSha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Checkpoint>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Checkpoint.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Checkpoint>): Checkpoint {
+    return decodeMessage(buf, Checkpoint.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Checkpoint>): Generator<CheckpointAuthorFieldEvent | CheckpointSizeFieldEvent | CheckpointRootFieldEvent | CheckpointTimeFieldEvent | CheckpointCertSha256FieldEvent> {
+    return streamMessage(buf, Checkpoint.codec(), opts)
+  }
+}
+
+export interface SignedCheckpoint {
+  checkpoint: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedCheckpoint {
+  let _codec: Codec<SignedCheckpoint>
+
+  export const codec = (): Codec<SignedCheckpoint> => {
+    if (_codec == null) {
+      _codec = message<SignedCheckpoint>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.checkpoint != null && obj.checkpoint.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.checkpoint)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          checkpoint: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.checkpoint = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.checkpoint`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedCheckpointCheckpointFieldEvent {
+    field: '$.checkpoint'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedCheckpointSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedCheckpoint>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedCheckpoint.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedCheckpoint>): SignedCheckpoint {
+    return decodeMessage(buf, SignedCheckpoint.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedCheckpoint>): Generator<SignedCheckpointCheckpointFieldEvent | SignedCheckpointSignatureFieldEvent> {
+    return streamMessage(buf, SignedCheckpoint.codec(), opts)
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The CITES annual trade report, written from the ledger: one row per
+ * shipment line, in the column layout of the CITES Trade Database's bulk
+ * shipment files (Res. Conf. 11.17, annual report guidelines, 2019 edition).
+ * The quantity is what was actually traded where the ledger knows it
+ * (consumed at import, else endorsed at export, Box 14), otherwise what was
+ * authorised (Box 11).
+ */
+import type { Ledger } from './ledger.js'
+import type { PermitState } from './state.js'
+
+/** Columns, in order, with their meaning (documented in protocol-spec/ledger.md). */
+export const ANNUAL_REPORT_COLUMNS = [
+  'Year', 'Appendix', 'Taxon', 'Term', 'Quantity', 'Unit', 'Importer', 'Exporter', 'Origin', 'Purpose', 'Source',
+  'Reporter.type', 'Import.permit', 'Export.permit', 'Origin.permit', 'Quantity.basis'
+] as const
+
+function csv (v: string | number): string {
+  const s = String(v)
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/** The year a shipment counts in: when it was traded if known, else when the permit was issued. */
+function tradeYear (s: PermitState): number {
+  const t = s.consumption !== undefined ? Date.parse(s.consumption.consumedAt) : s.endorsement?.date ?? s.issueTime
+  return new Date(t).getUTCFullYear()
+}
+
+/**
+ * Write the report for `year` as `reporter` (default: the ledger's party):
+ * exports and re-exports it issued (Reporter.type E) and imports consumed at
+ * its borders (Reporter.type I). Cancelled and replaced permits, and permits
+ * never used or endorsed, are left out unless `includeUnused` is set (then
+ * with the authorised quantity).
+ */
+export async function annualReport (ledger: Ledger, year: number, opts: { reporter?: string, includeUnused?: boolean } = {}): Promise<string> {
+  const reporter = opts.reporter ?? ledger.party
+  const rows: string[] = [ANNUAL_REPORT_COLUMNS.join(',')]
+  for await (const s of ledger.permits()) {
+    if (s.status === 'CANCELLED' || s.status === 'REPLACED') continue
+    const traded = s.consumption !== undefined || s.endorsement !== undefined
+    if (!traded && opts.includeUnused !== true) continue
+    if (tradeYear(s) !== year) continue
+    const exporterSide = s.party === reporter && (s.type === 'E' || s.type === 'R' || s.type === 'O')
+    const importerSide = s.destination === reporter && s.consumption !== undefined
+    if (!exporterSide && !importerSide) continue
+    for (const l of s.lines) {
+      const consumed = s.consumption?.lines.find((x) => x.line === l.line)
+      const endorsed = s.endorsement?.lines.find((x) => x.line === l.line)
+      const [quantity, basis] = consumed !== undefined ? [consumed.quantity, 'consumed'] : endorsed !== undefined ? [endorsed.quantity, 'endorsed'] : [l.quantity, 'authorised']
+      if (traded && consumed === undefined && endorsed === undefined) continue // line not shipped
+      rows.push([
+        year, l.appendix, l.scientificName, l.term, quantity, l.unit === '' ? 'Number of specimens' : l.unit,
+        s.destination, s.exporter, l.origin, s.purpose, l.source, exporterSide ? 'E' : 'I',
+        s.type === 'I' ? s.number : '', s.type === 'I' ? '' : s.number, l.originPermit, basis
+      ].map(csv).join(','))
+    }
+  }
+  return rows.join('\n') + '\n'
+}
