@@ -825,6 +825,7 @@ export class Ledger {
     let expected = 1
     let prevHash = ''
     let frontier: Hash[] = []
+    let leafCount = 0
     let checked = 0
     const batch: Array<{ seq: number, le: LoggedEvent }> = []
     const flush = async (): Promise<void> => {
@@ -850,7 +851,8 @@ export class Ledger {
       if (seq > 1 && hex(le.event.prevHash) !== prevHash) problems.push({ seq, code: 'EVENT_PREV_HASH_MISMATCH', message: `event #${seq} does not chain to event #${seq - 1}` })
       batch.push({ seq, le })
       if (batch.length >= 256) await flush()
-      frontier = frontierAppend(frontier, seq - 1, leafHash(le.eventBytes))
+      // Count leaves as stored, so a missing event cannot derail the tree.
+      frontier = frontierAppend(frontier, leafCount++, leafHash(le.eventBytes))
       const cp = checkpoints.get(seq)
       if (cp !== undefined) {
         checked++

@@ -49,6 +49,7 @@ export async function annualReport (ledger: Ledger, year: number, opts: { report
       const endorsed = s.endorsement?.lines.find((x) => x.line === l.line)
       const [quantity, basis] = consumed !== undefined ? [consumed.quantity, 'consumed'] : endorsed !== undefined ? [endorsed.quantity, 'endorsed'] : [l.quantity, 'authorised']
       if (traded && consumed === undefined && endorsed === undefined) continue // line not shipped
+      if (!exporterSide && consumed === undefined) continue // the importer reports only what it let in
       rows.push([
         year, l.appendix, l.scientificName, l.term, quantity, l.unit === '' ? 'Number of specimens' : l.unit,
         s.destination, s.exporter, l.origin, s.purpose, l.source, exporterSide ? 'E' : 'I',
