@@ -65,6 +65,19 @@ cites(['permit', 'inspect', 'signed.xml'], 0)
 title('Thai customs verify it against the trust list')
 cites(['permit', 'verify', '--trust-list', 'tl.xml', '--anchor', 'anchor/cert.pem', 'signed.xml'], 0)
 
+title('CH records it in its ledger; CH customs endorse the export (Box 14); TH uses it at import')
+const L = ['--db', 'ledger-CH']
+const T = ['--trust-list', 'tl.xml', '--anchor', 'anchor/cert.pem']
+cites(['ledger', 'record', 'signed.xml', ...L, '--key', 'keys/CH', ...T], 0)
+cites(['ledger', 'endorse', 'CH', '26CH000042', ...L, '--key', 'keys/CH', '--line', 'A:48:PCS', '--port', 'CHZRH', '--officer', 'Zurich export desk'], 0)
+cites(['ledger', 'consume', 'CH', '26CH000042', ...L, '--key', 'keys/CH', '--line', 'A:48:PCS', '--port', 'THBKK', '--for', 'TH'], 0)
+
+title('The same permit presented again is refused as already used, with the first receipt')
+cites(['ledger', 'consume', 'CH', '26CH000042', ...L, '--key', 'keys/CH', '--line', 'A:48:PCS', '--port', 'CNSHA', '--for', 'CN'], 1)
+cites(['ledger', 'show', 'CH', '26CH000042', ...L], 0)
+cites(['ledger', 'verify-log', ...L, ...T], 0)
+cites(['ledger', 'report', ...L, '--year', String(new Date().getUTCFullYear())], 0)
+
 title('Someone changes the quantity from 50 to 500 on the way')
 writeFileSync(join(work, 'tampered.xml'), readFileSync(join(work, 'signed.xml'), 'utf8').replace('unitCode="PCS">50<', 'unitCode="PCS">500<'))
 cites(['permit', 'verify', '--trust-list', 'tl.xml', '--anchor', 'anchor/cert.pem', 'tampered.xml'], 1)
@@ -89,6 +102,6 @@ if (failures > 0) {
   console.log(bold(`walk-through FAILED: ${failures} step(s) behaved unexpectedly`))
   process.exit(1)
 }
-console.log(bold('walk-through complete: genuine permit accepted; tampered, impostor and rule-breaking permits refused.'))
-console.log('The peer-to-peer pilot network (libp2p nodes, ledger, customs page) is built in later issues;')
+console.log(bold('walk-through complete: genuine permit accepted and used once; reuse, tampered, impostor and rule-breaking permits refused.'))
+console.log('The peer-to-peer pilot network (libp2p nodes, customs page) is built in later issues;')
 console.log('until then this walk-through is what `npm start` runs. Files are in .demo/.')

@@ -8,10 +8,12 @@ import { Command, CommanderError } from 'commander'
 import { PermitInputError } from '@cites/permit'
 import { SignatureInputError } from '@cites/xml-signature'
 import { TrustListError } from '@cites/trust-list'
-import { CliError, EXIT_OK, EXIT_USAGE, processIo, type Io } from './io.js'
+import { CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE, processIo, type Io } from './io.js'
 import { keysCommand } from './commands/keys.js'
 import { trustListCommand } from './commands/trust-list.js'
 import { permitCommand } from './commands/permit.js'
+import { ledgerCommand } from './commands/ledger.js'
+import { AlreadyConsumedError, LedgerError, LedgerOpenError } from '@cites/ledger'
 
 export { CliError, EXIT_OK, EXIT_INVALID, EXIT_USAGE } from './io.js'
 export type { Io } from './io.js'
@@ -21,7 +23,7 @@ export type { Identity, GenerateKeysOptions } from './keys.js'
 /** Build the command tree (exposed for tests and for embedding). */
 export function buildProgram (io: Io = processIo): Command {
   const program = new Command('cites')
-    .description('CITES electronic permit exchange: keys, trust list, permits')
+    .description('CITES electronic permit exchange: keys, trust list, permits, ledger')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -29,6 +31,7 @@ export function buildProgram (io: Io = processIo): Command {
   keysCommand(program, io)
   trustListCommand(program, io)
   permitCommand(program, io)
+  ledgerCommand(program, io)
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
     for (const s of c.commands) s.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
@@ -57,7 +60,12 @@ export async function main (argv: string[], io: Io = processIo): Promise<number>
       if (wantsJson || err.details === undefined || err.exitCode === EXIT_USAGE) report(err.code, err.message, wantsJson ? err.details : undefined)
       return err.exitCode
     }
-    if (err instanceof PermitInputError || err instanceof SignatureInputError || err instanceof TrustListError) {
+    if (err instanceof LedgerError && !(err instanceof LedgerOpenError)) {
+      // A refusal by the ledger's rules: invalid, not a usage error.
+      report(err.code, err.message, err instanceof AlreadyConsumedError ? { receipt: err.receipt } : undefined)
+      return EXIT_INVALID
+    }
+    if (err instanceof PermitInputError || err instanceof SignatureInputError || err instanceof TrustListError || err instanceof LedgerOpenError) {
       report(err.code, err.message)
       return EXIT_USAGE
     }

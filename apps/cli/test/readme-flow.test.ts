@@ -84,4 +84,34 @@ describe('cites: keys -> trust list -> permit -> sign -> verify', () => {
     expect(r.code).toBe(1)
     expect(checkCodes(r.out)).toMatchObject({ integrity: 'VALID OK', issuer: 'INVALID ISSUER_CERT_NOT_GRANTED' })
   })
+
+  it('ledger: records, endorses and consumes once; show, list, report, verify-log and rebuild work on it', () => {
+    const L = ['--db', 'ledger']
+    const T = ['--trust-list', 'tl.xml', '--anchor', 'anchor/cert.pem']
+    ok('permit', 'new', '--number', '26CH000300', '--party', 'CH', '--exporter-country', 'CH', '--importer-country', 'TH', '--line', 'A:Python regius:II:C:LIV:50:PCS', '--out', 'p300.json')
+    ok('permit', 'sign', '--key', 'keys/CH', 'p300.json', '--out', 'p300.xml')
+    expect(cites(dir, 'ledger', 'show', 'CH', '26CH000300', ...L).code).toBe(2) // no ledger yet
+    ok('ledger', 'record', 'p300.xml', ...L, '--key', 'keys/CH', ...T)
+    expect(cites(dir, 'ledger', 'record', 'p300.xml', ...L, '--key', 'keys/CH', ...T).err).toContain('PERMIT_ALREADY_ISSUED')
+    ok('ledger', 'endorse', 'CH', '26CH000300', ...L, '--key', 'keys/CH', '--line', 'A:40:PCS', '--port', 'CHZRH')
+    const over = cites(dir, 'ledger', 'consume', 'CH', '26CH000300', ...L, '--key', 'keys/CH', '--line', 'A:41:PCS', '--port', 'THBKK')
+    expect([over.code, over.err]).toEqual([1, expect.stringContaining('QUANTITY_EXCEEDED')])
+    const first = JSON.parse(ok('ledger', 'consume', 'CH', '26CH000300', ...L, '--key', 'keys/CH', '--line', 'A:40:PCS', '--port', 'THBKK', '--json').out) as { seq: number }
+    const again = cites(dir, 'ledger', 'consume', 'CH', '26CH000300', ...L, '--key', 'keys/CH', '--line', 'A:40:PCS', '--port', 'CNSHA', '--json')
+    expect(again.code).toBe(1)
+    expect(JSON.parse(again.err)).toMatchObject({ error: { code: 'ALREADY_CONSUMED', details: { receipt: { seq: first.seq, port: 'THBKK' } } } })
+    const view = JSON.parse(ok('ledger', 'show', 'CH', '26CH000300', ...L, '--json').out) as { status: string, history: Array<{ type: string }> }
+    expect(view.status).toBe('CONSUMED')
+    expect(view.history.map((h) => h.type)).toEqual(['ISSUED', 'EXPORT_ENDORSED', 'CONSUMED'])
+    expect(ok('ledger', 'show', 'CH', '26CH000300', ...L, '--xml').out).toBe(readFileSync(join(dir, 'p300.xml'), 'utf8'))
+    expect(cites(dir, 'ledger', 'show', 'CH', 'NOPE', ...L).code).toBe(1)
+    expect(ok('ledger', 'list', ...L, '--status', 'CONSUMED', '--count').out.trim()).toBe('1')
+    expect(JSON.parse(ok('ledger', 'list', ...L, '--species', 'Python regius', '--json').out)).toMatchObject({ items: [{ number: '26CH000300', status: 'CONSUMED' }] })
+    const csv = ok('ledger', 'report', ...L, '--year', String(new Date().getUTCFullYear())).out
+    expect(csv).toContain('Python regius,LIV,40,PCS,TH,CH')
+    expect(ok('ledger', 'verify-log', ...L, ...T).out).toContain('CH: 3 events')
+    expect(cites(dir, 'ledger', 'verify-log', ...L).code).toBe(2) // needs the trust list
+    expect(ok('ledger', 'rebuild', ...L).out).toContain('1 permits from 3 events')
+    expect(ok('ledger', 'list', ...L, '--status', 'CONSUMED', '--count').out.trim()).toBe('1')
+  })
 })

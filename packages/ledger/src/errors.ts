@@ -134,3 +134,17 @@ export class InvalidEventError extends LedgerError {
 export type EventRejection =
   | 'EVENT_MALFORMED' | 'EVENT_UNKNOWN_AUTHOR' | 'EVENT_SIGNATURE_INVALID' | 'EVENT_CERT_NOT_GRANTED'
   | 'EVENT_PREV_HASH_MISMATCH' | 'EVENT_TRANSITION_INVALID' | 'EVENT_WRONG_LOG' | 'CHECKPOINT_INVALID'
+
+/** The ledger cannot be opened as asked (another party's, newer schema, not created). */
+export class LedgerOpenError extends LedgerError {
+  static override name = 'LedgerOpenError'
+  override name = 'LedgerOpenError'
+  readonly code = 'LEDGER_OPEN'
+}
+
+/** A write on a ledger opened without the party's signing key. */
+export class LedgerReadOnlyError extends LedgerError {
+  static override name = 'LedgerReadOnlyError'
+  override name = 'LedgerReadOnlyError'
+  readonly code = 'LEDGER_READ_ONLY'
+}

@@ -24,7 +24,7 @@ export type { RecordedStatus, PermitStatus, LineQty, LineSummary, Receipt, Permi
 export {
   LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,
   EndorsementAfterConsumptionError, AlreadyEndorsedError, PermitExpiredError, PermitNotYetValidError, QuantityExceededError,
-  InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError
+  InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError, LedgerOpenError, LedgerReadOnlyError
 } from './errors.js'
 export type { EventRejection } from './errors.js'
 export {

@@ -19,7 +19,7 @@ import {
 } from './events.js'
 import {
   InvalidEventError, LedgerError, NotIssuerError, PermitAlreadyIssuedError, PermitNotFoundError, PermitNotSignedError,
-  InvalidLinesError, type EventRejection
+  InvalidLinesError, LedgerOpenError, LedgerReadOnlyError, type EventRejection
 } from './errors.js'
 import { KeyedMutex } from './mutex.js'
 import { consistencyProof, frontierAppend, frontierRoot, inclusionProof, leafHash, rootOf, type Hash } from './merkle.js'
@@ -38,10 +38,13 @@ export interface TrustSource {
 export interface LedgerInit {
   /** Folder of the LevelDB. */
   location: string
-  /** This node's party (the author of its own log). */
-  party: string
-  /** This authority's permit-signing key. */
-  signer: Signer
+  /**
+   * This node's party (the author of its own log). Recorded at creation;
+   * optional when opening an existing ledger, and refused if it differs.
+   */
+  party?: string
+  /** This authority's permit-signing key. Without it the ledger is read-only (reports, queries, verification). */
+  signer?: Signer
   trust: TrustSource
   /** Sign a checkpoint every K own events. @default 1000 */
   checkpointInterval?: number
@@ -236,7 +239,7 @@ export class Ledger {
   readonly party: string
   readonly #db: Level<string, unknown>
   readonly #sub: SubMap
-  readonly #signer: Signer
+  readonly #signer: Signer | undefined
   readonly #trust: TrustSource
   readonly #interval: number
   readonly #now: () => number
@@ -245,8 +248,8 @@ export class Ledger {
   readonly #logLock = new KeyedMutex()
   #alertCounter = 0
 
-  private constructor (init: LedgerInit, db: Level<string, unknown>) {
-    this.party = init.party
+  private constructor (init: LedgerInit, party: string, db: Level<string, unknown>) {
+    this.party = party
     this.#db = db
     this.#signer = init.signer
     this.#trust = init.trust
@@ -271,10 +274,21 @@ export class Ledger {
   static async open (init: LedgerInit): Promise<Ledger> {
     const db = new Level<string, unknown>(init.location, { keyEncoding: 'utf8', valueEncoding: 'json' })
     await db.open()
-    const l = new Ledger(init, db)
-    const schema = await l.#sub.META.get('schema') as number | undefined
-    if (schema === undefined) await l.#sub.META.put('schema', SCHEMA_VERSION)
-    else if (schema !== SCHEMA_VERSION) throw new TypeError(`ledger schema ${schema} is not ${SCHEMA_VERSION}`)
+    let l: Ledger
+    try {
+      const meta = db.sublevel<string, unknown>(Sublevel.META, { keyEncoding: 'utf8', valueEncoding: 'json' })
+      const schema = await meta.get('schema') as number | undefined
+      const stored = await meta.get('party') as string | undefined
+      if (schema !== undefined && schema !== SCHEMA_VERSION) throw new LedgerOpenError(`ledger schema ${schema} is not ${SCHEMA_VERSION}`)
+      if (stored !== undefined && init.party !== undefined && stored !== init.party) throw new LedgerOpenError(`this ledger belongs to ${stored}, not ${init.party}`)
+      const party = stored ?? init.party
+      if (party === undefined) throw new LedgerOpenError(`${init.location} holds no ledger yet; give the party to create one`)
+      if (schema === undefined || stored === undefined) await meta.batch([{ type: 'put', key: 'schema', value: SCHEMA_VERSION }, { type: 'put', key: 'party', value: party }])
+      l = new Ledger(init, party, db)
+    } catch (err) {
+      await db.close()
+      throw err
+    }
     for await (const [author, head] of l.#sub.HEAD.iterator()) l.#heads.set(author as string, head as LogHead)
     return l
   }
@@ -332,7 +346,7 @@ export class Ledger {
         body: body as Uint8Array<ArrayBuffer>,
         time: BigInt(this.#now())
       }
-      const event = await signEvent(fields, this.#signer)
+      const event = await signEvent(fields, this.#requireSigner())
       const state = applyEvent(prev, event)
       const frontier = frontierAppend(head.frontier.map(unhex), head.size, leafHash(event.eventBytes))
       const newHead: LogHead = { size: seq, hash: hex(event.hash), frontier: frontier.map(hex) }
@@ -354,7 +368,12 @@ export class Ledger {
   }
 
   async #signCheckpoint (head: LogHead): Promise<LoggedCheckpoint> {
-    return signCheckpoint({ author: this.party, size: BigInt(head.size), root: frontierRoot(head.frontier.map(unhex)) as Uint8Array<ArrayBuffer>, time: BigInt(this.#now()) }, this.#signer)
+    return signCheckpoint({ author: this.party, size: BigInt(head.size), root: frontierRoot(head.frontier.map(unhex)) as Uint8Array<ArrayBuffer>, time: BigInt(this.#now()) }, this.#requireSigner())
+  }
+
+  #requireSigner (): Signer {
+    if (this.#signer === undefined) throw new LedgerReadOnlyError(`the ledger of ${this.party} was opened without its signing key`)
+    return this.#signer
   }
 
   #own (party: string): void {
@@ -369,7 +388,7 @@ export class Ledger {
 
   /** Sign a permit as this party's MA (rules enforced) and record its issuance. */
   async issue (permit: Permit): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
-    const signedXml = await signPermit(permit, this.#signer, this.party, undefined, new Date(this.#now()))
+    const signedXml = await signPermit(permit, this.#requireSigner(), this.party, undefined, new Date(this.#now()))
     const { state, event } = await this.#recordIssued(permit.issueDate === undefined ? { ...permit, issueDate: new Date(this.#now()).toISOString() } : permit, signedXml)
     return { state, event, signedXml }
   }

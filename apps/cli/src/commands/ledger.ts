@@ -1,0 +1,202 @@
+import type { Command } from 'commander'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Ledger, annualReport, type LedgerInit, type LineQty, type PermitStatus, type PermitView } from '@cites/ledger'
+import { TrustStore } from '@cites/trust-list'
+import { CliError, EXIT_INVALID, json, readText, writeAtomic, type Io } from '../io.js'
+import { loadKeyFolder, readAnchorCertificate } from '../keys.js'
+import { collect, dateOption, positiveInt } from './options.js'
+
+interface DbOptions { db: string, key?: string, trustList?: string, anchor?: string }
+
+const STATUSES: readonly PermitStatus[] = ['ISSUED', 'ENDORSED', 'CONSUMED', 'CANCELLED', 'REPLACED', 'EXPIRED']
+
+/** Open the ledger at --db: with --key it can write; with --trust-list/--anchor it can check signatures. */
+async function openLedger (o: DbOptions, needs: { write?: boolean, trust?: boolean, create?: boolean } = {}): Promise<Ledger> {
+  if (needs.create !== true && !existsSync(join(o.db, 'CURRENT'))) throw new CliError('LEDGER_NOT_FOUND', `no ledger at ${o.db}`)
+  if (needs.write === true && o.key === undefined) throw new CliError('USAGE', 'this command writes: give --key <dir> with the party\'s keys')
+  if (needs.trust === true && (o.trustList === undefined || o.anchor === undefined)) throw new CliError('USAGE', 'give --trust-list <file> and --anchor <cert> to check signatures')
+  const store = new TrustStore(o.anchor === undefined ? '' : readAnchorCertificate(o.anchor))
+  if (o.trustList !== undefined && o.anchor !== undefined) await store.accept(readText(o.trustList, 'trust list'))
+  const init: LedgerInit = { location: o.db, trust: store.current === undefined ? { certificatesFor: () => undefined } : store }
+  if (o.key !== undefined) {
+    const k = await loadKeyFolder(o.key)
+    if (k.identity.party === undefined) throw new CliError('KEYS_INVALID', `${o.key} is not an MA key folder`)
+    init.party = k.identity.party
+    init.signer = k.signer
+  }
+  return Ledger.open(init)
+}
+
+async function withLedger<T> (o: DbOptions, needs: Parameters<typeof openLedger>[1], fn: (l: Ledger) => Promise<T>): Promise<T> {
+  const l = await openLedger(o, needs)
+  try { return await fn(l) } finally { await l.close() }
+}
+
+const dbOpt = (c: Command): Command => c.requiredOption('--db <dir>', 'the ledger folder')
+const trustOpts = (c: Command): Command => c.option('--trust-list <file>', 'trust list').option('--anchor <cert>', 'anchor certificate or folder')
+
+function parseLines (specs: string[]): LineQty[] {
+  if (specs.length === 0) throw new CliError('USAGE', 'give at least one --line A:50[:unit]')
+  return specs.map((s) => {
+    const [line, q, unit] = s.split(':')
+    if (line === undefined || line === '' || q === undefined || !/^\d+(\.\d+)?$/.test(q)) throw new CliError('USAGE', `--line "${s}": use LINE:QUANTITY[:UNIT], e.g. A:50:PCS`)
+    return { line, quantity: Number(q), unit: unit ?? '' }
+  })
+}
+
+function formatView (v: PermitView): string {
+  const s = v.state
+  const out = [
+    `${s.party}/${s.number}  ${v.status}  (type ${s.type}, ${s.exporter} -> ${s.destination}, valid ${new Date(s.validFrom).toISOString().slice(0, 10)}..${new Date(s.validUntil).toISOString().slice(0, 10)})`,
+    ...s.lines.map((l) => `  line ${l.line}: ${l.scientificName}  App. ${l.appendix}  ${l.quantity} ${l.unit === '' ? 'specimens' : l.unit}`)
+  ]
+  if (s.consumption !== undefined) out.push(`  used ${s.consumption.consumedAt} at ${s.consumption.port} for ${s.consumption.consumingParty} (event #${s.consumption.seq})`)
+  out.push('  history:')
+  for (const h of v.history) out.push(`    #${h.seq} ${h.time} ${h.type} ${h.hash.slice(0, 16)}`)
+  return out.join('\n') + '\n'
+}
+
+export function ledgerCommand (program: Command, io: Io): void {
+  const ledger = program.command('ledger').description('the LevelDB ledger: permits, their events, reports, verification')
+
+  trustOpts(dbOpt(ledger.command('show')))
+    .description('a permit with its derived status and history (exit 1 if not in the ledger)')
+    .argument('<party>').argument('<number>')
+    .option('--xml', 'print the signed eCITES XML instead')
+    .option('--json', 'machine-readable output')
+    .action(async (party: string, number: string, o: DbOptions & { xml?: boolean, json?: boolean }) => {
+      await withLedger(o, {}, async (l) => {
+        if (o.xml === true) {
+          const xml = await l.signedXml(party, number)
+          if (xml === undefined) throw new CliError('PERMIT_NOT_FOUND', `${party}/${number} is not in the ledger`, EXIT_INVALID)
+          io.out(xml)
+          return
+        }
+        const v = await l.getPermit(party, number)
+        if (v === undefined) throw new CliError('PERMIT_NOT_FOUND', `${party}/${number} is not in the ledger`, EXIT_INVALID)
+        if (o.json === true) json(io, v)
+        else io.out(formatView(v))
+      })
+    })
+
+  dbOpt(ledger.command('list'))
+    .description('list permits by party, species, status and issue date, with paging')
+    .option('--party <code>').option('--species <name>')
+    .option('--status <status>', STATUSES.join(' | '))
+    .option('--from <date>', 'issued at or after', dateOption).option('--to <date>', 'issued at or before', dateOption)
+    .option('--limit <n>', 'page size (max 1000)', positiveInt, 50).option('--after <cursor>', 'the `next` cursor of the previous page')
+    .option('--count', 'print only how many match')
+    .option('--json', 'machine-readable output')
+    .action(async (o: DbOptions & { party?: string, species?: string, status?: string, from?: Date, to?: Date, limit: number, after?: string, count?: boolean, json?: boolean }) => {
+      if (o.status !== undefined && !(STATUSES as readonly string[]).includes(o.status)) throw new CliError('USAGE', `--status must be one of ${STATUSES.join(', ')}`)
+      const filter = {
+        ...(o.party !== undefined ? { party: o.party } : {}), ...(o.species !== undefined ? { species: o.species } : {}),
+        ...(o.status !== undefined ? { status: o.status as PermitStatus } : {}),
+        ...(o.from !== undefined ? { from: o.from.getTime() } : {}), ...(o.to !== undefined ? { to: o.to.getTime() } : {})
+      }
+      await withLedger(o, {}, async (l) => {
+        if (o.count === true) {
+          const n = await l.count(filter)
+          if (o.json === true) json(io, { count: n }); else io.out(`${n}\n`)
+          return
+        }
+        const page = await l.list(filter, { limit: o.limit, ...(o.after !== undefined ? { after: o.after } : {}) })
+        if (o.json === true) { json(io, { items: page.items.map((i) => ({ party: i.state.party, number: i.state.number, status: i.status, destination: i.state.destination, issueTime: new Date(i.state.issueTime).toISOString(), species: i.state.lines.map((x) => x.scientificName) })), next: page.next }); return }
+        for (const i of page.items) io.out(`${i.state.party}/${i.state.number}\t${i.status}\t${new Date(i.state.issueTime).toISOString().slice(0, 10)}\t${i.state.destination}\t${i.state.lines.map((x) => x.scientificName).join('; ')}\n`)
+        if (page.next !== undefined) io.out(`(more: --after '${page.next}')\n`)
+      })
+    })
+
+  dbOpt(ledger.command('report'))
+    .description('the CITES annual trade report (CSV, one row per shipment line)')
+    .requiredOption('--year <yyyy>', 'report year', positiveInt)
+    .option('--reporter <code>', 'party reporting (default: the ledger\'s)')
+    .option('--include-unused', 'also list permits never endorsed or used, with the authorised quantity')
+    .option('--out <file>', 'write the CSV here instead of stdout')
+    .action(async (o: DbOptions & { year: number, reporter?: string, includeUnused?: boolean, out?: string }) => {
+      await withLedger(o, {}, async (l) => {
+        const csv = await annualReport(l, o.year, { ...(o.reporter !== undefined ? { reporter: o.reporter } : {}), includeUnused: o.includeUnused === true })
+        if (o.out !== undefined) { writeAtomic(o.out, csv); io.err(`wrote ${csv.trim().split('\n').length - 1} rows to ${o.out}\n`) } else io.out(csv)
+      })
+    })
+
+  trustOpts(dbOpt(ledger.command('verify-log')))
+    .description('verify logs end to end from the stored bytes: chain, signatures, checkpoints (exit 1 on any problem)')
+    .option('--author <code>', 'one author (default: every log held)')
+    .option('--json', 'machine-readable output')
+    .action(async (o: DbOptions & { author?: string, json?: boolean }) => {
+      await withLedger(o, { trust: true }, async (l) => {
+        const authors = o.author !== undefined ? [o.author] : l.authors()
+        const results = []
+        for (const a of authors) results.push(await l.verifyLog(a))
+        if (o.json === true) json(io, results)
+        else {
+          for (const r of results) {
+            io.out(`${r.author}: ${r.size} events, ${r.checkpointsChecked} checkpoints: ${r.ok ? 'OK' : `${r.problems.length} PROBLEM(S)`}\n`)
+            for (const p of r.problems) io.out(`  #${p.seq} ${p.code}: ${p.message}\n`)
+          }
+        }
+        if (results.some((r) => !r.ok)) throw new CliError('LOG_INVALID', 'a log does not verify', EXIT_INVALID, results.flatMap((r) => r.problems))
+      })
+    })
+
+  dbOpt(ledger.command('rebuild'))
+    .description('recreate every index from the logs alone')
+    .action(async (o: DbOptions) => {
+      await withLedger(o, {}, async (l) => {
+        const r = await l.rebuildIndexes()
+        io.out(`rebuilt the indexes of ${r.permits} permits from ${r.events} events\n`)
+      })
+    })
+
+  trustOpts(dbOpt(ledger.command('record')))
+    .description('record a permit this party signed (verified against the trust list); creates the ledger if needed')
+    .argument('<signed.xml>')
+    .requiredOption('--key <dir>', 'the party\'s key folder')
+    .action(async (file: string, o: DbOptions) => {
+      const xml = readText(file, 'signed permit')
+      const l = await openLedger(o, { write: true, trust: true, create: true })
+      try {
+        const { state, event } = await l.recordSigned(xml)
+        io.out(`recorded ${state.party}/${state.number} as event #${event.event.seq}\n`)
+      } finally { await l.close() }
+    })
+
+  for (const action of ['endorse', 'consume'] as const) {
+    dbOpt(ledger.command(action))
+      .description(action === 'endorse' ? 'record the export endorsement (Box 14)' : 'record the use of a permit at import (once only)')
+      .argument('<party>').argument('<number>')
+      .requiredOption('--key <dir>', 'the issuing party\'s key folder')
+      .option('--line <LINE:QTY[:UNIT]>', 'quantity per line (repeatable)', collect, [])
+      .requiredOption('--port <locode>', 'UN/LOCODE of the port')
+      .option('--officer <name>')
+      .option('--for <party>', 'consume: the destination party asking')
+      .option('--json', 'machine-readable output')
+      .action(async (party: string, number: string, o: DbOptions & { line: string[], port: string, officer?: string, for?: string, json?: boolean }) => {
+        const lines = parseLines(o.line)
+        await withLedger(o, { write: true }, async (l) => {
+          const input = { lines, port: o.port, ...(o.officer !== undefined ? { officer: o.officer } : {}) }
+          if (action === 'endorse') {
+            const s = await l.endorse(party, number, input)
+            if (o.json === true) json(io, s); else io.out(`endorsed ${party}/${number} at ${o.port}\n`)
+          } else {
+            const r = await l.consume(party, number, { ...input, ...(o.for !== undefined ? { consumingParty: o.for } : {}) })
+            if (o.json === true) json(io, r); else io.out(`consumed ${party}/${number} at ${r.port} on ${r.consumedAt} (receipt: event #${r.seq}, ${r.eventHash.slice(0, 16)})\n`)
+          }
+        })
+      })
+  }
+
+  dbOpt(ledger.command('cancel'))
+    .description('cancel a permit (with a reason)')
+    .argument('<party>').argument('<number>')
+    .requiredOption('--key <dir>', 'the issuing party\'s key folder')
+    .requiredOption('--reason <text>')
+    .action(async (party: string, number: string, o: DbOptions & { reason: string }) => {
+      await withLedger(o, { write: true }, async (l) => {
+        await l.cancel(party, number, o.reason)
+        io.out(`cancelled ${party}/${number}\n`)
+      })
+    })
+}
