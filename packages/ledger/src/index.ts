@@ -39,4 +39,7 @@ export type { LoggedEvent, LoggedCheckpoint } from './events.js'
 export { Sublevel, SCHEMA_VERSION, logKey, permitKey } from './keys.js'
 export { KeyedMutex } from './mutex.js'
 export { annualReport, ANNUAL_REPORT_COLUMNS } from './report.js'
-export { EventType } from './pb/ledger.js'
+export {
+  EventType, Event, SignedEvent, IssuedBody, EndorsedBody, ConsumedBody, CancelledBody, ReplacedBody, LineQuantity, PermitLineSummary,
+  Checkpoint, SignedCheckpoint
+} from './pb/ledger.js'

@@ -14,7 +14,7 @@ import {
   ConsumedBody, CancelledBody, EndorsedBody, EventType, IssuedBody, ReplacedBody, type Event
 } from './pb/ledger.js'
 import {
-  decodeCheckpoint, decodeEvent, hex, sha256, signCheckpoint, signEvent, verifyCheckpointSignature, verifyEventSignature,
+  decodeCheckpoint, decodeEvent, hex, leafOf, sha256, signCheckpoint, signEvent, verifyCheckpointSignature, verifyEventSignature,
   type LoggedCheckpoint, type LoggedEvent
 } from './events.js'
 import {
@@ -246,6 +246,14 @@ export class Ledger {
   readonly #heads = new Map<string, LogHead>()
   readonly #permitLock = new KeyedMutex()
   readonly #logLock = new KeyedMutex()
+  readonly #indexLock = new KeyedMutex()
+  /** Per author: how many of its events the permit states reflect. */
+  readonly #indexed = new Map<string, number>()
+  readonly #indexing = new Map<string, Promise<void>>()
+  readonly #indexTimers = new Map<string, NodeJS.Timeout>()
+  /** Authors with events held back after a gap (loaded at open). */
+  readonly #pendingAuthors = new Set<string>()
+  #indexError: Error | undefined
   #alertCounter = 0
 
   private constructor (init: LedgerInit, party: string, db: Level<string, unknown>) {
@@ -290,10 +298,18 @@ export class Ledger {
       throw err
     }
     for await (const [author, head] of l.#sub.HEAD.iterator()) l.#heads.set(author as string, head as LogHead)
+    for await (const [k, v] of l.#sub.META.iterator({ gt: 'indexed!', lt: 'indexed!\xff' })) l.#indexed.set((k as string).slice(8), v as number)
+    for await (const k of l.#sub.PENDING.keys()) l.#pendingAuthors.add((k as string).split('!')[0] as string)
+    // Resume indexing interrupted by a stop or crash.
+    for (const a of l.#heads.keys()) if (l.#head(a).size > l.#indexedSize(a)) l.#scheduleIndex(a)
     return l
   }
 
   async close (): Promise<void> {
+    // Let background indexing finish its page: it resumes on the next open anyway.
+    for (const t of this.#indexTimers.values()) clearTimeout(t)
+    this.#indexTimers.clear()
+    await Promise.allSettled([...this.#indexing.values()])
     await this.#db.close()
   }
 
@@ -307,6 +323,8 @@ export class Ledger {
   }
 
   async #state (party: string, number: string): Promise<PermitState | undefined> {
+    // A replica's state is derived after its events land: never read it stale.
+    if (this.#head(party).size > this.#indexedSize(party)) await this.waitForIndex(party)
     return await this.#sub.PERMIT.get(permitKey(party, number)) as PermitState | undefined
   }
 
@@ -348,12 +366,14 @@ export class Ledger {
       }
       const event = await signEvent(fields, this.#requireSigner())
       const state = applyEvent(prev, event)
-      const frontier = frontierAppend(head.frontier.map(unhex), head.size, leafHash(event.eventBytes))
+      const frontier = frontierAppend(head.frontier.map(unhex), head.size, event.hash)
       const newHead: LogHead = { size: seq, hash: hex(event.hash), frontier: frontier.map(hex) }
       const ops: BatchOp[] = [
         { type: 'put', sublevel: this.#sub.LOG, key: logKey(this.party, seq), value: event.bytes },
         { type: 'put', sublevel: this.#sub.HEAD, key: this.party, value: newHead },
-        ...this.#stateOps(prev, state)
+        ...this.#stateOps(prev, state),
+        // Own events update the state in the same batch: always indexed.
+        { type: 'put', sublevel: this.#sub.META, key: `indexed!${this.party}`, value: seq }
       ]
       if (seq % this.#interval === 0) {
         const cp = await this.#signCheckpoint(newHead)
@@ -363,6 +383,7 @@ export class Ledger {
       // head and state land together or not at all.
       await this.#db.batch(ops as never, { sync: true })
       this.#heads.set(this.party, newHead)
+      this.#indexed.set(this.party, seq)
       return { event, state }
     })
   }
@@ -411,9 +432,10 @@ export class Ledger {
     this.#own(party)
     if (!PERMIT_NUMBER_RE.test(permit.number)) throw new InvalidLinesError(`permit number "${permit.number.slice(0, 70)}" has characters a ledger key cannot hold (use letters, digits, . / _ - and spaces)`)
     const t = (s: string | undefined): bigint => BigInt(s === undefined ? 0 : Math.max(0, Date.parse(s) || 0))
+    const xmlBytes = new TextEncoder().encode(signedXml)
     const body = IssuedBody.encode({
-      signedXml,
-      xmlSha256: sha256(new TextEncoder().encode(signedXml)) as Uint8Array<ArrayBuffer>,
+      signedXml: xmlBytes,
+      xmlSha256: sha256(xmlBytes) as Uint8Array<ArrayBuffer>,
       documentType: permit.type,
       destination: permitDestination(permit) ?? '',
       exporterCountry: permit.consignor.address?.country ?? '',
@@ -505,11 +527,14 @@ export class Ledger {
    * the missing events arrive; a duplicate is a no-op; a second, different
    * event at a sequence number already held is an equivocation: both are kept
    * as evidence and an alert is raised (status `fork`). Accepted events are
-   * written in one batch. Throws {@link InvalidEventError} for an event that
-   * is malformed or not signed by its author; earlier events in the list stay
-   * accepted.
+   * written in one batch per author. Throws {@link InvalidEventError} for an
+   * event that is malformed or not signed by its author.
+   *
+   * With `checkpoint` (a sync page): when the page is exactly the events up to
+   * the checkpoint's size and the Merkle root matches, one checkpoint
+   * signature stands for the page's per-event signatures.
    */
-  async acceptEvents (list: readonly Uint8Array[]): Promise<AcceptResult[]> {
+  async acceptEvents (list: readonly Uint8Array[], opts: { checkpoint?: Uint8Array } = {}): Promise<AcceptResult[]> {
     const decoded: LoggedEvent[] = []
     for (const bytes of list) {
       let le: LoggedEvent
@@ -529,39 +554,84 @@ export class Ledger {
       if (e.seq < 1n || e.type === EventType.EVENT_TYPE_UNSPECIFIED) throw new InvalidEventError('EVENT_MALFORMED', 'sequence numbers start at 1 and the type must be set', Number(e.seq))
       decoded.push(le)
     }
-    // Signatures are independent of each other: check them concurrently
-    // (WebCrypto runs on the thread pool), then apply in order.
-    const sigs = await Promise.all(decoded.map(async (le) => await verifyEventSignature(le, this.#trust.certificatesFor(le.event.author))))
+    let cp: LoggedCheckpoint | undefined
+    if (opts.checkpoint !== undefined) {
+      try {
+        cp = decodeCheckpoint(opts.checkpoint)
+      } catch (err) {
+        throw new InvalidEventError('CHECKPOINT_INVALID', `checkpoint does not decode: ${(err as Error).message}`)
+      }
+      const sig = await verifyCheckpointSignature(cp, this.#trust.certificatesFor(cp.checkpoint.author))
+      if (sig !== 'OK') throw new InvalidEventError(sig === 'EVENT_UNKNOWN_AUTHOR' ? 'EVENT_UNKNOWN_AUTHOR' : 'CHECKPOINT_INVALID', `checkpoint of ${cp.checkpoint.author}: ${sig}`)
+    }
     const byAuthor = new Map<string, LoggedEvent[]>()
-    for (const [i, le] of decoded.entries()) {
-      const verdict = sigs[i]
-      if (verdict !== 'OK') throw new InvalidEventError(verdict as EventRejection, `${le.event.author} #${le.event.seq}: ${String(verdict)}`, Number(le.event.seq))
+    for (const le of decoded) {
       const arr = byAuthor.get(le.event.author) ?? []
       arr.push(le)
       byAuthor.set(le.event.author, arr)
     }
     const results: AcceptResult[] = []
     for (const [author, events] of byAuthor) {
-      results.push(...await this.#logLock.run(author, async () => await this.#acceptForAuthor(author, events)))
+      results.push(...await this.#logLock.run(author, async () => {
+        const covered = cp !== undefined && cp.checkpoint.author === author ? this.#coveredBy(author, events, cp) : undefined
+        if (covered === undefined) {
+          // Signatures are independent of each other: check them
+          // concurrently (WebCrypto runs on the thread pool).
+          const trusted = this.#trust.certificatesFor(author)
+          const sigs = await Promise.all(events.map(async (le) => await verifyEventSignature(le, trusted)))
+          for (const [i, verdict] of sigs.entries()) {
+            const le = events[i] as LoggedEvent
+            if (verdict !== 'OK') throw new InvalidEventError(verdict as EventRejection, `${author} #${le.event.seq}: ${String(verdict)}`, Number(le.event.seq))
+          }
+        }
+        return await this.#acceptForAuthor(author, events, covered)
+      }))
     }
     return results
   }
 
-  async #acceptForAuthor (author: string, events: LoggedEvent[]): Promise<AcceptResult[]> {
+  /**
+   * A page is covered by a signed checkpoint when it is exactly the events
+   * that follow our head up to the checkpoint's size and the Merkle root over
+   * our held events plus the page equals the signed root. Each event is then
+   * exactly what the author committed to, so the per-event signature checks
+   * are skipped (the events keep their signatures, and verifyLog still checks
+   * them). Caller holds the author's log lock.
+   */
+  #coveredBy (author: string, events: readonly LoggedEvent[], cp: LoggedCheckpoint): Hash[] | undefined {
+    const head = this.#head(author)
+    if (Number(cp.checkpoint.size) !== head.size + events.length) return undefined
+    let frontier = head.frontier.map(unhex)
+    let size = head.size
+    let prev = head.hash
+    for (const le of events) {
+      if (Number(le.event.seq) !== size + 1 || hex(le.event.prevHash) !== prev) return undefined
+      frontier = frontierAppend(frontier, size++, leafOf(le))
+      prev = hex(le.hash)
+    }
+    // The frontier is handed on, so the accepted page is not hashed twice.
+    return Buffer.compare(Buffer.from(frontierRoot(frontier)), Buffer.from(cp.checkpoint.root)) === 0 ? frontier : undefined
+  }
+
+  async #acceptForAuthor (author: string, events: LoggedEvent[], precomputed?: Hash[]): Promise<AcceptResult[]> {
     const results: AcceptResult[] = []
     const ops: BatchOp[] = []
     let head = this.#head(author)
-    const states = new Map<string, PermitState | undefined>()
-    const stateOf = async (number: string): Promise<PermitState | undefined> => {
-      if (!states.has(number)) states.set(number, await this.#state(author, number))
-      return states.get(number)
-    }
+    // The frontier stays binary through the page; hex only for the stored head.
+    let frontier = head.frontier.map(unhex)
+    // A checkpoint-verified page is exactly the events after the head.
+    const coveredUpTo = precomputed === undefined ? 0 : head.size + events.length
     const pending = new Map<number, LoggedEvent>()
     for (const le of events) pending.set(Number(le.event.seq), le)
-    // Events held back earlier may now fit.
-    for await (const [, v] of this.#sub.PENDING.iterator({ gt: `${author}!`, lt: prefixEnd(`${author}!`) })) {
-      const le = decodeEvent(v as Uint8Array)
-      if (!pending.has(Number(le.event.seq))) pending.set(Number(le.event.seq), le)
+    // Events held back earlier may now fit (and must then leave PENDING).
+    const stored = new Set<number>()
+    if (this.#pendingAuthors.has(author)) {
+      for await (const [, v] of this.#sub.PENDING.iterator({ gt: `${author}!`, lt: prefixEnd(`${author}!`) })) {
+        const le = decodeEvent(v as Uint8Array)
+        const seq = Number(le.event.seq)
+        stored.add(seq)
+        if (!pending.has(seq)) pending.set(seq, le)
+      }
     }
     const written = new Map<number, LoggedEvent>()
     const handled = new Set<number>()
@@ -571,7 +641,7 @@ export class Ledger {
       const seq = head.size + 1
       pending.delete(seq)
       handled.add(seq)
-      ops.push({ type: 'del', sublevel: this.#sub.PENDING, key: logKey(author, seq) })
+      if (stored.has(seq)) ops.push({ type: 'del', sublevel: this.#sub.PENDING, key: logKey(author, seq) })
       if (hex(le.event.prevHash) !== head.hash) {
         // Signed by the author, but it does not follow what the author told
         // us before: a fork of its log.
@@ -579,20 +649,13 @@ export class Ledger {
         results.push({ status: 'fork', author, seq })
         continue
       }
-      const number = le.event.permitNumber
-      const prev = await stateOf(number)
-      try {
-        const next = applyEvent(prev, le)
-        states.set(number, next)
-        ops.push(...this.#stateOps(prev, next))
-      } catch (err) {
-        if (!(err instanceof LedgerError)) throw err
-        // The author signed an illegal transition (e.g. consumed twice). It
-        // stays in its log as evidence; the state keeps the first outcome.
-        ops.push(this.#alertOp({ kind: 'TRANSITION_REFUSED', author, seq, message: `${author}/${number}: ${err.code}: ${err.message}` }))
+      // For a checkpoint-verified page the frontier is already known.
+      if (seq <= coveredUpTo) {
+        if (seq === coveredUpTo) frontier = precomputed as Hash[]
+      } else {
+        frontier = frontierAppend(frontier, head.size, leafOf(le))
       }
-      const frontier = frontierAppend(head.frontier.map(unhex), head.size, leafHash(le.eventBytes))
-      head = { size: seq, hash: hex(le.hash), frontier: frontier.map(hex) }
+      head = { size: seq, hash: hex(le.hash), frontier: [] }
       ops.push({ type: 'put', sublevel: this.#sub.LOG, key: logKey(author, seq), value: le.bytes })
       written.set(seq, le)
       results.push({ status: 'accepted', author, seq })
@@ -613,10 +676,104 @@ export class Ledger {
         results.push({ status: 'held', author, seq })
       }
     }
+    // Remember whether anything is still held for this author, so the common
+    // case (no gap) never scans PENDING.
+    const stillHeld = [...stored].some((seq) => !handled.has(seq)) || results.some((r) => r.status === 'held')
+    if (stillHeld) this.#pendingAuthors.add(author)
+    else this.#pendingAuthors.delete(author)
+    if (head.size !== this.#head(author).size) head.frontier = frontier.map(hex)
+    else head = this.#head(author)
     if (head.size !== this.#head(author).size) ops.push({ type: 'put', sublevel: this.#sub.HEAD, key: author, value: head })
     if (ops.length > 0) await this.#db.batch(ops as never)
     this.#heads.set(author, head)
+    // The log is the truth and is now on disk; derived state follows in the
+    // background, and every read waits for it (see #caughtUp).
+    if (head.size > this.#indexedSize(author)) this.#scheduleIndex(author)
     return results
+  }
+
+  // ---- derived indexes ---------------------------------------------------
+
+  #indexedSize (author: string): number {
+    return this.#indexed.get(author) ?? 0
+  }
+
+  /**
+   * Index in the background once a burst of incoming events pauses (25 ms),
+   * so a catch-up streams pages to disk first and derives state after; any
+   * read forces the catch-up at once.
+   */
+  #scheduleIndex (author: string): void {
+    clearTimeout(this.#indexTimers.get(author))
+    const t = setTimeout(() => {
+      this.#indexTimers.delete(author)
+      if (this.#indexing.has(author)) return
+      const p = this.#catchUp(author)
+        .catch((err: unknown) => { this.#indexError = err as Error })
+        .finally(() => {
+          this.#indexing.delete(author)
+          if (this.#head(author).size > this.#indexedSize(author)) this.#scheduleIndex(author)
+        })
+      this.#indexing.set(author, p)
+    }, 25)
+    t.unref() // indexing resumes on the next open; it must not hold the process
+    this.#indexTimers.set(author, t)
+  }
+
+  /**
+   * Apply the author's log to the permit states and indexes, from the last
+   * indexed event to the head, in pages; each page and the new watermark land
+   * in one batch, so a crash resumes where it stopped.
+   */
+  async #catchUp (author: string): Promise<void> {
+    await this.#indexLock.run(author, async () => {
+      for (;;) {
+        const from = this.#indexedSize(author) + 1
+        const to = this.#head(author).size
+        if (from > to) return
+        const page: LoggedEvent[] = []
+        for await (const v of this.#sub.LOG.values({ gte: logKey(author, from), lte: logKey(author, Math.min(to, from + 1999)) })) page.push(decodeEvent(v as Uint8Array))
+        const numbers = [...new Set(page.map((le) => le.event.permitNumber))]
+        const got = await this.#sub.PERMIT.getMany(numbers.map((n) => permitKey(author, n))) as Array<PermitState | undefined>
+        const states = new Map<string, PermitState | undefined>(numbers.map((n, i) => [n, got[i]]))
+        const before = new Map(states)
+        const ops: BatchOp[] = []
+        let last = from - 1
+        for (const le of page) {
+          const seq = Number(le.event.seq)
+          if (seq !== last + 1) break // a hole in the log: verifyLog reports it; index what is contiguous
+          last = seq
+          const number = le.event.permitNumber
+          try {
+            states.set(number, applyEvent(states.get(number), le))
+          } catch (err) {
+            if (!(err instanceof LedgerError)) throw err
+            // The author signed an illegal transition (e.g. consumed twice). It
+            // stays in its log as evidence; the state keeps the first outcome.
+            ops.push(this.#alertOp({ kind: 'TRANSITION_REFUSED', author, seq, message: `${author}/${number}: ${err.code}: ${err.message}` }))
+          }
+        }
+        for (const [n, next] of states) if (next !== undefined && next !== before.get(n)) ops.push(...this.#stateOps(before.get(n), next))
+        ops.push({ type: 'put', sublevel: this.#sub.META, key: `indexed!${author}`, value: last })
+        await this.#db.batch(ops as never)
+        this.#indexed.set(author, last)
+        if (last < from || last < Math.min(to, from + 1999)) return
+      }
+    })
+  }
+
+  /** Wait until derived state reflects every event held (of one author, or all). */
+  async waitForIndex (author?: string): Promise<void> {
+    const authors = author === undefined ? [...this.#heads.keys()] : [author]
+    for (const a of authors) {
+      if (this.#head(a).size > this.#indexedSize(a)) await this.#catchUp(a)
+      await this.#indexing.get(a)
+    }
+    if (this.#indexError !== undefined) {
+      const e = this.#indexError
+      this.#indexError = undefined
+      throw e
+    }
   }
 
   #forkOps (author: string, seq: number, le: LoggedEvent, held: LoggedEvent | undefined, why: string): BatchOp[] {
@@ -699,7 +856,7 @@ export class Ledger {
 
   async #leaves (author: string, size: number): Promise<Hash[]> {
     const out: Hash[] = []
-    for await (const v of this.#sub.LOG.values({ gt: `${author}!`, lt: prefixEnd(`${author}!`), limit: size })) out.push(leafHash(decodeEvent(v as Uint8Array).eventBytes))
+    for await (const v of this.#sub.LOG.values({ gt: `${author}!`, lt: prefixEnd(`${author}!`), limit: size })) out.push(decodeEvent(v as Uint8Array).hash)
     return out
   }
 
@@ -742,11 +899,12 @@ export class Ledger {
     const first = s?.events[0]
     if (s === undefined || first === undefined) return undefined
     const le = await this.#logEvent(party, first)
-    return le === undefined ? undefined : IssuedBody.decode(le.event.body).signedXml
+    return le === undefined ? undefined : new TextDecoder().decode(IssuedBody.decode(le.event.body).signedXml)
   }
 
   /** List permits, filtered, in index order, with paging (`next` is the cursor for `after`). */
   async list (filter: ListFilter = {}, page: Page = {}): Promise<ListResult> {
+    await this.waitForIndex()
     const limit = Math.min(Math.max(page.limit ?? 50, 1), 1000)
     const items: ListResult['items'] = []
     let next: string | undefined
@@ -760,6 +918,7 @@ export class Ledger {
 
   /** How many permits match. */
   async count (filter: ListFilter = {}): Promise<number> {
+    await this.waitForIndex()
     let n = 0
     for await (const _ of this.#scan(filter)) n++
     return n
@@ -818,6 +977,8 @@ export class Ledger {
 
   /** Alerts raised (equivocation, refused transitions, checkpoint mismatch), oldest first. */
   async alerts (): Promise<Alert[]> {
+    // Refused transitions are found while indexing: include them.
+    await this.waitForIndex()
     const out: Alert[] = []
     for await (const v of this.#sub.ALERT.values()) out.push(v as Alert)
     return out
@@ -871,7 +1032,7 @@ export class Ledger {
       batch.push({ seq, le })
       if (batch.length >= 256) await flush()
       // Count leaves as stored, so a missing event cannot derail the tree.
-      frontier = frontierAppend(frontier, leafCount++, leafHash(le.eventBytes))
+      frontier = frontierAppend(frontier, leafCount++, le.hash)
       const cp = checkpoints.get(seq)
       if (cp !== undefined) {
         checked++
@@ -899,38 +1060,26 @@ export class Ledger {
    * the logs alone.
    */
   async rebuildIndexes (): Promise<{ permits: number, events: number }> {
+    await this.waitForIndex()
     await this.#sub.PERMIT.clear()
     await this.#sub.INDEX.clear()
     let events = 0
-    const permits = new Set<string>()
     for (const author of this.authors()) {
-      await this.#logLock.run(author, async () => {
-        const states = new Map<string, PermitState | undefined>()
-        let ops: BatchOp[] = []
-        for await (const v of this.#sub.LOG.values({ gt: `${author}!`, lt: prefixEnd(`${author}!`) })) {
-          const le = decodeEvent(v as Uint8Array)
-          const number = le.event.permitNumber
-          if (!states.has(number)) states.set(number, undefined)
-          const prev = states.get(number)
-          try {
-            const next = applyEvent(prev, le)
-            states.set(number, next)
-            ops.push(...this.#stateOps(prev, next))
-            permits.add(permitKey(author, number))
-          } catch (err) {
-            if (!(err instanceof LedgerError)) throw err
-          }
-          events++
-          if (ops.length > 5000) { await this.#db.batch(ops as never); ops = [] }
-        }
-        if (ops.length > 0) await this.#db.batch(ops as never)
+      await this.#indexLock.run(author, async () => {
+        await this.#sub.META.put(`indexed!${author}`, 0)
+        this.#indexed.set(author, 0)
       })
+      await this.#catchUp(author)
+      events += this.#head(author).size
     }
-    return { permits: permits.size, events }
+    let permits = 0
+    for await (const _ of this.#sub.PERMIT.keys()) permits++
+    return { permits, events }
   }
 
   /** Iterate every permit state (for reports). */
   async * permits (): AsyncGenerator<PermitState> {
+    await this.waitForIndex()
     for await (const v of this.#sub.PERMIT.values()) yield v as PermitState
   }
 }

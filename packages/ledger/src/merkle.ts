@@ -5,18 +5,31 @@
  * MTH({d0}) = SHA-256(0x00 || d0); MTH(D[n]) = SHA-256(0x01 || MTH(D[0:k]) || MTH(D[k:n]))
  * where k is the largest power of two smaller than n.
  */
+import * as crypto from 'node:crypto'
 import { createHash } from 'node:crypto'
 
 export type Hash = Uint8Array
 
 const EMPTY_ROOT = new Uint8Array(createHash('sha256').digest())
 
+const oneShot = (crypto as unknown as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash
+
+function digest (parts: Uint8Array[]): Hash {
+  if (oneShot !== undefined) return new Uint8Array(oneShot('sha256', Buffer.concat(parts), 'buffer'))
+  const h = createHash('sha256')
+  for (const p of parts) h.update(p)
+  return new Uint8Array(h.digest())
+}
+
+const LEAF = new Uint8Array([0])
+const NODE = new Uint8Array([1])
+
 export function leafHash (data: Uint8Array): Hash {
-  return new Uint8Array(createHash('sha256').update(new Uint8Array([0])).update(data).digest())
+  return digest([LEAF, data])
 }
 
 export function nodeHash (left: Hash, right: Hash): Hash {
-  return new Uint8Array(createHash('sha256').update(new Uint8Array([1])).update(left).update(right).digest())
+  return digest([NODE, left, right])
 }
 
 /** Largest power of two strictly smaller than n (n >= 2). */

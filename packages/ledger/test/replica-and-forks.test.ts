@@ -128,4 +128,31 @@ describe('replicas of another authority\'s log', () => {
     const odd = await signEvent({ ...e.event, type: EventType.EVENT_TYPE_UNSPECIFIED }, await signer('CH'))
     await expect(th.acceptEvent(odd.bytes)).rejects.toMatchObject({ reason: 'EVENT_MALFORMED' })
   })
+
+  it('accepts a sync page under one checkpoint signature, and falls back to per-event checks when the root does not match', async () => {
+    const evs = await chEvents(6)
+    await th.acceptEvents(evs.slice(0, 2))
+    const cp = await ch.checkpoint() // covers 1..6
+    expect((await th.acceptEvents(evs.slice(2), { checkpoint: cp.bytes })).map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted'])
+    expect(th.heads().get('CH')).toEqual(ch.heads().get('CH'))
+    expect(await th.verifyLog('CH')).toMatchObject({ ok: true, size: 6 })
+
+    // A page whose events were altered: the root no longer matches, so each
+    // event's own signature is checked, and the altered one is refused.
+    const dir3 = tempDir('th2')
+    const th2 = await openLedger('TH', dir3.path)
+    try {
+      const altered = decodeEvent(evs[3]!)
+      const forged = await signEvent({ ...altered.event, permitNumber: 'SWAPPED' }, await signer('ATTACKER'))
+      const page = [...evs.slice(0, 3), forged.bytes, ...evs.slice(4)]
+      await expect(th2.acceptEvents(page, { checkpoint: cp.bytes })).rejects.toMatchObject({ reason: 'EVENT_SIGNATURE_INVALID', seq: 4 })
+      // a checkpoint not signed by the author does not vouch for anything
+      const fake = await signCheckpoint({ ...cp.checkpoint }, await signer('ATTACKER'))
+      await expect(th2.acceptEvents(evs, { checkpoint: fake.bytes })).rejects.toMatchObject({ reason: 'CHECKPOINT_INVALID' })
+      expect(th2.heads().get('CH')).toBeUndefined()
+    } finally {
+      await th2.close()
+      dir3.cleanup()
+    }
+  })
 })

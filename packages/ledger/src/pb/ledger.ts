@@ -821,7 +821,7 @@ export namespace PermitLineSummary {
 }
 
 export interface IssuedBody {
-  signedXml: string
+  signedXml: Uint8Array<ArrayBuffer>
   xmlSha256: Uint8Array<ArrayBuffer>
   documentType: string
   destination: string
@@ -843,9 +843,9 @@ export namespace IssuedBody {
           w.fork()
         }
 
-        if ((obj.signedXml != null && obj.signedXml !== '')) {
+        if ((obj.signedXml != null && obj.signedXml.byteLength > 0)) {
           w.uint32(10)
-          w.string(obj.signedXml)
+          w.bytes(obj.signedXml)
         }
 
         if ((obj.xmlSha256 != null && obj.xmlSha256.byteLength > 0)) {
@@ -900,7 +900,7 @@ export namespace IssuedBody {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          signedXml: '',
+          signedXml: uint8ArrayAlloc(0),
           xmlSha256: uint8ArrayAlloc(0),
           documentType: '',
           destination: '',
@@ -919,7 +919,7 @@ export namespace IssuedBody {
 
           switch (tag >>> 3) {
             case 1: {
-              obj.signedXml = reader.string()
+              obj.signedXml = reader.bytes()
               break
             }
             case 2: {
@@ -986,7 +986,7 @@ export namespace IssuedBody {
             case 1: {
               yield {
                 field: `${prefix}.signedXml`,
-                value: reader.string()
+                value: reader.bytes()
               }
               break
             }
@@ -1078,7 +1078,7 @@ export namespace IssuedBody {
 
   export interface IssuedBodySignedXmlFieldEvent {
     field: '$.signedXml'
-    value: string
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface IssuedBodyXmlSha256FieldEvent {

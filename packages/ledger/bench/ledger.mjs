@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// Ledger benchmark, each figure beside raw `level` measured in the same run
+// on the same machine:
+//   - issue-and-record (XML-DSig sign + synced batch) vs raw synced put
+//   - consumption, synced, 1 and 8 in flight, vs raw synced put
+//   - batched ingest of replica events (signature + chain checks) vs raw batched puts of the same bytes
+//   - status lookup p50/p99 at 10k, 100k, 1M permits vs raw get on a DB of the same size
+//   - RSS at the largest size
+//
+//   npm run bench:ledger                       (10k, 100k, 1M; several minutes)
+//   BENCH_LEDGER_SIZES=10000,100000 npm run bench:ledger
+//
+// Replica events for the lookup stages carry a 1 KiB stand-in XML instead of
+// a 4-5 KiB signed permit, to keep a 1M-permit ledger to a few GB of disk;
+// the lookup path reads only the permit state, never the event.
+import '@cites/node20-polyfill'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir, cpus } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createHash, webcrypto } from 'node:crypto'
+import { Level } from 'level'
+import { permitFromJsonText } from '@cites/permit'
+import { loadSigner } from '@cites/xml-signature'
+import { spawnSync } from 'node:child_process'
+import { Ledger, Event, SignedEvent, IssuedBody, EventType, EVENT_CONTEXT, frontierAppend, frontierRoot, leafHash, signCheckpoint } from '../dist/index.js'
+
+const V = fileURLToPath(new URL('../../../protocol-spec/vectors/', import.meta.url))
+const read = (p) => readFileSync(V + p, 'utf8')
+const SIZES = (process.env.BENCH_LEDGER_SIZES ?? '10000,100000,1000000').split(',').map(Number)
+const NOW = Date.parse('2026-11-15T00:00:00Z')
+const work = mkdtempSync(join(tmpdir(), 'cites-bench-ledger-'))
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))] }
+const fmt = (x) => x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)
+const rows = []
+const row = (what, ours, base, unit, target = '') => { rows.push({ what, ours, base, unit, target }); console.error(`  ${what}: ${fmt(ours)} vs ${fmt(base)} ${unit}`) }
+
+const signer = await loadSigner(read('keys/CH/key.pem'), read('keys/CH/cert.pem'))
+const trust = { certificatesFor: (p) => p === 'CH' ? [{ certificate: read('keys/CH/cert.pem'), grantedAt: '2026-01-01T00:00:00Z' }] : undefined }
+const permit = permitFromJsonText(read('permits/ch-export-th.json'))
+permit.lines = permit.lines.slice(0, 1)
+
+async function rate (n, fn, inFlight = 1) {
+  let next = 0
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: inFlight }, async () => { while (next < n) { const i = next++; await fn(i) } }))
+  return n / ((performance.now() - t0) / 1000)
+}
+
+// ---- raw level baselines
+const raw = new Level(join(work, 'raw'), { valueEncoding: 'view' })
+const value3k = new Uint8Array(3000).fill(7)
+const rawSynced = await rate(500, (i) => raw.put(`s${i}`, value3k, { sync: true }))
+
+// ---- issue-and-record, consumption
+console.error('issue-and-record and consumption ...')
+const own = await Ledger.open({ location: join(work, 'own'), party: 'CH', signer, trust, now: () => NOW })
+const issueRate = await rate(300, (i) => own.issue({ ...permit, number: `26CHI${i}` }))
+row('issue-and-record (sign XML + synced batch), permits/s', issueRate, rawSynced, 'raw synced puts/s')
+const consumeRate1 = await rate(300, (i) => own.consume('CH', `26CHI${i}`, { lines: [{ line: 'A', quantity: 50, unit: 'PCS' }], port: 'THBKK' }))
+row('consumption, synced, 1 in flight, /s', consumeRate1, rawSynced, 'raw synced puts/s')
+await Promise.all(Array.from({ length: 8 }, (_, w) => w).map(async () => {}))
+for (let i = 300; i < 1100; i += 100) await Promise.all(Array.from({ length: 100 }, (_, j) => own.issue({ ...permit, number: `26CHI${i + j}` })))
+const rawSynced8 = await rate(800, (i) => raw.put(`t${i}`, value3k, { sync: true }), 8)
+const consumeRate8 = await rate(800, (i) => own.consume('CH', `26CHI${i + 300}`, { lines: [{ line: 'A', quantity: 50, unit: 'PCS' }], port: 'THBKK' }), 8)
+row('consumption, synced, 8 in flight, /s', consumeRate8, rawSynced8, 'raw synced puts/s, 8 in flight')
+await own.close()
+
+// ---- replica events for the lookup stages (signed here, in parallel)
+const standIn = `<stand-in>${'x'.repeat(1000)}</stand-in>`
+const standInBytes = new TextEncoder().encode(standIn)
+const xmlSha = new Uint8Array(createHash('sha256').update(standInBytes).digest())
+const certSha = new Uint8Array(Buffer.from(signer.certificate.sha256, 'hex'))
+let prev = new Uint8Array(0)
+let seq = 0
+let frontier = []
+/** n signed events and, per page of 500, the author's signed checkpoint (as a sync page carries). */
+async function makeEvents (n) {
+  const evs = []
+  for (let i = 0; i < n; i++) {
+    seq++
+    const body = IssuedBody.encode({
+      signedXml: standInBytes, xmlSha256: xmlSha, documentType: 'E', destination: 'TH', exporterCountry: 'CH',
+      validFrom: BigInt(Date.parse('2026-11-01')), validUntil: BigInt(Date.parse('2027-04-30')), issueTime: BigInt(NOW - 86400000), purpose: 'T',
+      lines: [{ line: 'A', scientificName: seq % 7 === 0 ? 'Panthera tigris' : 'Python regius', appendix: 'II', source: 'C', term: 'LIV', quantity: 50, unit: 'PCS', origin: 'CH', originPermit: '' }]
+    })
+    const bytes = Event.encode({ author: 'CH', seq: BigInt(seq), prevHash: prev, type: EventType.ISSUED, permitParty: 'CH', permitNumber: `26CHB${seq}`, body, time: BigInt(NOW - 1000), certSha256: certSha })
+    prev = leafHash(bytes)
+    evs.push(bytes)
+  }
+  const signed = []
+  for (let i = 0; i < evs.length; i += 512) {
+    const chunk = evs.slice(i, i + 512)
+    const sigs = await Promise.all(chunk.map((b) => {
+      const data = new Uint8Array(EVENT_CONTEXT.length + b.length); data.set(EVENT_CONTEXT); data.set(b, EVENT_CONTEXT.length)
+      return webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, signer.key, data)
+    }))
+    for (const [j, b] of chunk.entries()) signed.push(SignedEvent.encode({ event: b, signature: new Uint8Array(sigs[j]) }))
+  }
+  const pages = []
+  let size = seq - n
+  for (let i = 0; i < evs.length; i += 500) {
+    const page = evs.slice(i, i + 500)
+    for (const b of page) frontier = frontierAppend(frontier, size++, leafHash(b))
+    const cp = await signCheckpoint({ author: 'CH', size: BigInt(size), root: frontierRoot(frontier), time: BigInt(NOW) }, signer)
+    pages.push({ events: signed.slice(i, i + 500), checkpoint: cp.bytes })
+  }
+  return pages
+}
+
+const rep = await Ledger.open({ location: join(work, 'replica'), party: 'TH', trust, now: () => NOW })
+const rawGetDb = new Level(join(work, 'rawget'), { valueEncoding: 'view' })
+let held = 0
+let ingestMeasured = false
+for (const size of SIZES) {
+  console.error(`growing the replica to ${size} permits ...`)
+  while (held < size) {
+    const n = Math.min(20_000, size - held)
+    const pages = await makeEvents(n)
+    // The first page of each round goes through per-event signature checks,
+    // the rest as checkpoint-verified sync pages.
+    const t0 = performance.now()
+    let perEventMs = 0
+    for (const [i, p] of pages.entries()) {
+      const t = performance.now()
+      await (i === 0 && !ingestMeasured ? rep.acceptEvents(p.events) : rep.acceptEvents(p.events, { checkpoint: p.checkpoint }))
+      if (i === 0 && !ingestMeasured) perEventMs = performance.now() - t
+    }
+    const ours = (n - (ingestMeasured ? 0 : pages[0].events.length)) / ((performance.now() - t0 - perEventMs) / 1000)
+    // raw baseline: the same bytes, same batch size, no checks
+    const t1 = performance.now()
+    let k = held
+    for (const p of pages) await rawGetDb.batch(p.events.map((v) => ({ type: 'put', key: `e${String(k++).padStart(10, '0')}`, value: v })))
+    const base = n / ((performance.now() - t1) / 1000)
+    if (!ingestMeasured) {
+      row('ingest of replica events, per-event signature checks, events/s', pages[0].events.length / (perEventMs / 1000), base, 'raw batched puts/s of the same bytes')
+      row('ingest of replica events, checkpoint-verified pages of 500, events/s', ours, base, 'raw batched puts/s of the same bytes', '≥ 25% of raw')
+      ingestMeasured = true
+    }
+    held += n
+  }
+  // status lookups vs raw gets, random keys, sequential awaits
+  const samples = 3000
+  const ours = []
+  const base = []
+  for (let i = 0; i < samples; i++) {
+    const k = 1 + Math.floor(Math.random() * size)
+    let t = performance.now()
+    const s = await rep.status('CH', `26CHB${k}`)
+    ours.push(performance.now() - t)
+    if (s === undefined) throw new Error(`26CHB${k} missing`)
+    t = performance.now()
+    await rawGetDb.get(`e${String(k - 1).padStart(10, '0')}`)
+    base.push(performance.now() - t)
+  }
+  row(`status lookup p50 at ${size.toLocaleString('en')} permits, ms`, median(ours), median(base), 'raw get ms')
+  row(`status lookup p99 at ${size.toLocaleString('en')} permits, ms`, pct(ours, 0.99), pct(base, 0.99), 'raw get ms', size >= 1_000_000 ? '≤ 2× raw' : '')
+}
+await rep.close(); await raw.close(); await rawGetDb.close()
+// RSS of a process that opens the largest ledger and serves 10,000 lookups:
+// what a node holding that many permits costs, without this bench's own
+// allocations (event generation) inflating it.
+const child = spawnSync(process.execPath, ['--input-type=module', '-e', `
+  import '@cites/node20-polyfill'
+  import { Ledger } from '${new URL('../dist/index.js', import.meta.url).href}'
+  const l = await Ledger.open({ location: ${JSON.stringify(join(work, 'replica'))}, trust: { certificatesFor: () => undefined } })
+  for (let i = 0; i < 10000; i++) await l.status('CH', '26CHB' + (1 + Math.floor(Math.random() * ${SIZES[SIZES.length - 1]})))
+  console.log(process.memoryUsage().rss)
+  await l.close()`], { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) })
+const rss = Number(child.stdout.trim()) / 1048576
+rmSync(work, { recursive: true, force: true })
+
+console.log(`\nLedger benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}; baselines are raw \`level\` 10 in the same run\n`)
+console.log('| measure | ours | raw level | ratio | target |')
+console.log('|---|---|---|---|---|')
+for (const r of rows) {
+  const ratio = r.what.includes('ms') ? `${fmt(r.ours / r.base)}× raw` : `${(100 * r.ours / r.base).toFixed(0)}% of raw`
+  console.log(`| ${r.what} | ${fmt(r.ours)} | ${fmt(r.base)} (${r.unit}) | ${ratio} | ${r.target} |`)
+}
+console.log(`\nRSS of a process holding the ${SIZES[SIZES.length - 1].toLocaleString('en')}-permit ledger open and serving 10,000 lookups: ${rss.toFixed(0)} MiB (target < 300 MiB)`)
