@@ -60,7 +60,6 @@ const issueRate = await rate(300, (i) => own.issue({ ...permit, number: `26CHI${
 row('issue-and-record (sign XML + synced batch), permits/s', issueRate, rawSynced, 'raw synced puts/s')
 const consumeRate1 = await rate(300, (i) => own.consume('CH', `26CHI${i}`, { lines: [{ line: 'A', quantity: 50, unit: 'PCS' }], port: 'THBKK' }))
 row('consumption, synced, 1 in flight, /s', consumeRate1, rawSynced, 'raw synced puts/s')
-await Promise.all(Array.from({ length: 8 }, (_, w) => w).map(async () => {}))
 for (let i = 300; i < 1100; i += 100) await Promise.all(Array.from({ length: 100 }, (_, j) => own.issue({ ...permit, number: `26CHI${i + j}` })))
 const rawSynced8 = await rate(800, (i) => raw.put(`t${i}`, value3k, { sync: true }), 8)
 const consumeRate8 = await rate(800, (i) => own.consume('CH', `26CHI${i + 300}`, { lines: [{ line: 'A', quantity: 50, unit: 'PCS' }], port: 'THBKK' }), 8)

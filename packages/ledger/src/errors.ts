@@ -148,3 +148,10 @@ export class LedgerReadOnlyError extends LedgerError {
   override name = 'LedgerReadOnlyError'
   readonly code = 'LEDGER_READ_ONLY'
 }
+
+/** A permit number with characters a ledger key cannot hold. */
+export class PermitNumberInvalidError extends LedgerError {
+  static override name = 'PermitNumberInvalidError'
+  override name = 'PermitNumberInvalidError'
+  readonly code = 'PERMIT_NUMBER_INVALID'
+}

@@ -24,7 +24,8 @@ export type { RecordedStatus, PermitStatus, LineQty, LineSummary, Receipt, Permi
 export {
   LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,
   EndorsementAfterConsumptionError, AlreadyEndorsedError, PermitExpiredError, PermitNotYetValidError, QuantityExceededError,
-  InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError, LedgerOpenError, LedgerReadOnlyError
+  InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError, LedgerOpenError, LedgerReadOnlyError,
+  PermitNumberInvalidError
 } from './errors.js'
 export type { EventRejection } from './errors.js'
 export {

@@ -19,7 +19,7 @@ import {
 } from './events.js'
 import {
   InvalidEventError, LedgerError, NotIssuerError, PermitAlreadyIssuedError, PermitNotFoundError, PermitNotSignedError,
-  InvalidLinesError, LedgerOpenError, LedgerReadOnlyError, type EventRejection
+  LedgerOpenError, LedgerReadOnlyError, PermitNumberInvalidError, type EventRejection
 } from './errors.js'
 import { KeyedMutex } from './mutex.js'
 import { consistencyProof, frontierAppend, frontierRoot, inclusionProof, leafHash, rootOf, type Hash } from './merkle.js'
@@ -430,7 +430,7 @@ export class Ledger {
   async #recordIssued (permit: Permit, signedXml: string): Promise<{ state: PermitState, event: LoggedEvent }> {
     const party = permitParty(permit) ?? ''
     this.#own(party)
-    if (!PERMIT_NUMBER_RE.test(permit.number)) throw new InvalidLinesError(`permit number "${permit.number.slice(0, 70)}" has characters a ledger key cannot hold (use letters, digits, . / _ - and spaces)`)
+    if (!PERMIT_NUMBER_RE.test(permit.number)) throw new PermitNumberInvalidError(`permit number "${permit.number.slice(0, 70)}" has characters a ledger key cannot hold (use letters, digits, . / _ - and spaces)`)
     const t = (s: string | undefined): bigint => BigInt(s === undefined ? 0 : Math.max(0, Date.parse(s) || 0))
     const xmlBytes = new TextEncoder().encode(signedXml)
     const body = IssuedBody.encode({
@@ -517,7 +517,8 @@ export class Ledger {
   /** Accept one event of another authority's log. See {@link acceptEvents}. */
   async acceptEvent (bytes: Uint8Array): Promise<AcceptResult> {
     const [r] = await this.acceptEvents([bytes])
-    return r as AcceptResult
+    if (r === undefined) throw new InvalidEventError('EVENT_MALFORMED', 'no event')
+    return r
   }
 
   /**
@@ -536,6 +537,7 @@ export class Ledger {
    */
   async acceptEvents (list: readonly Uint8Array[], opts: { checkpoint?: Uint8Array } = {}): Promise<AcceptResult[]> {
     const decoded: LoggedEvent[] = []
+    const echoes: AcceptResult[] = []
     for (const bytes of list) {
       let le: LoggedEvent
       try {
@@ -547,7 +549,10 @@ export class Ledger {
       if (e.author === this.party) {
         // Our own log is written only by us: compare, never accept.
         const mine = await this.#sub.LOG.get(logKey(e.author, Number(e.seq))) as Uint8Array | undefined
-        if (mine !== undefined && Buffer.compare(Buffer.from(mine), Buffer.from(bytes)) === 0) continue
+        if (mine !== undefined && Buffer.compare(Buffer.from(mine), Buffer.from(bytes)) === 0) {
+          echoes.push({ status: 'duplicate', author: e.author, seq: Number(e.seq) })
+          continue
+        }
         throw new InvalidEventError('EVENT_WRONG_LOG', `an event claiming to be from this node's own log (${e.author} #${e.seq}) that it did not write`, Number(e.seq))
       }
       if (e.permitParty !== e.author) throw new InvalidEventError('EVENT_WRONG_LOG', `${e.author} cannot write events of ${e.permitParty}'s permit`, Number(e.seq))
@@ -570,7 +575,7 @@ export class Ledger {
       arr.push(le)
       byAuthor.set(le.event.author, arr)
     }
-    const results: AcceptResult[] = []
+    const results: AcceptResult[] = [...echoes]
     for (const [author, events] of byAuthor) {
       results.push(...await this.#logLock.run(author, async () => {
         const covered = cp !== undefined && cp.checkpoint.author === author ? this.#coveredBy(author, events, cp) : undefined
@@ -907,13 +912,15 @@ export class Ledger {
     await this.waitForIndex()
     const limit = Math.min(Math.max(page.limit ?? 50, 1), 1000)
     const items: ListResult['items'] = []
-    let next: string | undefined
+    let lastKey: string | undefined
     for await (const [key, state, status] of this.#scan(filter, page.after)) {
-      if (items.length === limit) { next = key; break }
+      // One more match than the page holds means there is a next page,
+      // which resumes after the last key returned.
+      if (items.length === limit) return { items, next: lastKey as string }
       items.push({ state, status })
+      lastKey = key
     }
-    // `next` is the first key not returned; paging resumes just before it.
-    return next === undefined ? { items } : { items, next: items.length > 0 ? this.#cursorOf(filter, items[items.length - 1]!.state) : next }
+    return { items }
   }
 
   /** How many permits match. */
@@ -922,14 +929,6 @@ export class Ledger {
     let n = 0
     for await (const _ of this.#scan(filter)) n++
     return n
-  }
-
-  #cursorOf (filter: ListFilter, s: PermitState): string {
-    const [prefix] = this.#plan(filter)
-    if (prefix.startsWith('s!')) return statusIndexKey(s.status, s.party, s.number)
-    if (prefix.startsWith('sp!')) return speciesIndexKey(filter.species ?? '', s.party, s.number)
-    if (prefix.startsWith('d!')) return dateIndexKey(s.issueTime, s.party, s.number)
-    return permitKey(s.party, s.number)
   }
 
   /** Choose the most selective index for a filter: [prefix, sublevel is INDEX]. */
@@ -964,7 +963,6 @@ export class Ledger {
         const status = derivedStatus(s, now)
         if (matches(s, status)) yield [key as string, s, status]
       }
-      if (f.status === 'EXPIRED') return
     } else {
       for await (const [key, v] of this.#sub.PERMIT.iterator(range)) {
         const s = v as PermitState
@@ -972,7 +970,6 @@ export class Ledger {
         if (matches(s, status)) yield [key as string, s, status]
       }
     }
-    if (f.status === 'EXPIRED' && viaIndex === false) return
   }
 
   /** Alerts raised (equivocation, refused transitions, checkpoint mismatch), oldest first. */

@@ -82,6 +82,7 @@ describe('permit lifecycle on the issuer\'s ledger', () => {
     await expect(ch.issue(chPermit('26CH000009'))).rejects.toBeInstanceOf(PermitAlreadyIssuedError)
     await expect(ch.consume('CH', 'NOPE', CONSUME_A)).rejects.toBeInstanceOf(PermitNotFoundError)
     await expect(ch.consume('TH', '26TH000007', CONSUME_A)).rejects.toBeInstanceOf(NotIssuerError)
+    await expect(ch.issue(chPermit('26CH!000010'))).rejects.toMatchObject({ code: 'PERMIT_NUMBER_INVALID' })
     const p = chPermit('26CH000010')
     p.issuer.address!.country = 'TH'
     await expect(ch.issue(p)).rejects.toMatchObject({ name: 'PermitRefusedError' })
