@@ -69,11 +69,11 @@ title('CH records it in its ledger; CH customs endorse the export (Box 14); TH u
 const L = ['--db', 'ledger-CH']
 const T = ['--trust-list', 'tl.xml', '--anchor', 'anchor/cert.pem']
 cites(['ledger', 'record', 'signed.xml', ...L, '--key', 'keys/CH', ...T], 0)
-cites(['ledger', 'endorse', 'CH', '26CH000042', ...L, '--key', 'keys/CH', '--line', 'A:48:PCS', '--port', 'CHZRH', '--officer', 'Zurich export desk'], 0)
-cites(['ledger', 'consume', 'CH', '26CH000042', ...L, '--key', 'keys/CH', '--line', 'A:48:PCS', '--port', 'THBKK', '--for', 'TH'], 0)
+cites(['ledger', 'endorse', 'CH', '26CH000042', ...L, '--key', 'keys/CH', ...T, '--line', 'A:48:PCS', '--port', 'CHZRH', '--officer', 'Zurich export desk'], 0)
+cites(['ledger', 'consume', 'CH', '26CH000042', ...L, '--key', 'keys/CH', ...T, '--line', 'A:48:PCS', '--port', 'THBKK', '--for', 'TH'], 0)
 
 title('The same permit presented again is refused as already used, with the first receipt')
-cites(['ledger', 'consume', 'CH', '26CH000042', ...L, '--key', 'keys/CH', '--line', 'A:48:PCS', '--port', 'CNSHA', '--for', 'CN'], 1)
+cites(['ledger', 'consume', 'CH', '26CH000042', ...L, '--key', 'keys/CH', ...T, '--line', 'A:48:PCS', '--port', 'CNSHA', '--for', 'CN'], 1)
 cites(['ledger', 'show', 'CH', '26CH000042', ...L], 0)
 cites(['ledger', 'verify-log', ...L, ...T], 0)
 cites(['ledger', 'report', ...L, '--year', String(new Date().getUTCFullYear())], 0)

@@ -93,11 +93,11 @@ describe('cites: keys -> trust list -> permit -> sign -> verify', () => {
     expect(cites(dir, 'ledger', 'show', 'CH', '26CH000300', ...L).code).toBe(2) // no ledger yet
     ok('ledger', 'record', 'p300.xml', ...L, '--key', 'keys/CH', ...T)
     expect(cites(dir, 'ledger', 'record', 'p300.xml', ...L, '--key', 'keys/CH', ...T).err).toContain('PERMIT_ALREADY_ISSUED')
-    ok('ledger', 'endorse', 'CH', '26CH000300', ...L, '--key', 'keys/CH', '--line', 'A:40:PCS', '--port', 'CHZRH')
-    const over = cites(dir, 'ledger', 'consume', 'CH', '26CH000300', ...L, '--key', 'keys/CH', '--line', 'A:41:PCS', '--port', 'THBKK')
+    ok('ledger', 'endorse', 'CH', '26CH000300', ...L, '--key', 'keys/CH', ...T, '--line', 'A:40:PCS', '--port', 'CHZRH')
+    const over = cites(dir, 'ledger', 'consume', 'CH', '26CH000300', ...L, '--key', 'keys/CH', ...T, '--line', 'A:41:PCS', '--port', 'THBKK')
     expect([over.code, over.err]).toEqual([1, expect.stringContaining('QUANTITY_EXCEEDED')])
-    const first = JSON.parse(ok('ledger', 'consume', 'CH', '26CH000300', ...L, '--key', 'keys/CH', '--line', 'A:40:PCS', '--port', 'THBKK', '--json').out) as { seq: number }
-    const again = cites(dir, 'ledger', 'consume', 'CH', '26CH000300', ...L, '--key', 'keys/CH', '--line', 'A:40:PCS', '--port', 'CNSHA', '--json')
+    const first = JSON.parse(ok('ledger', 'consume', 'CH', '26CH000300', ...L, '--key', 'keys/CH', ...T, '--line', 'A:40:PCS', '--port', 'THBKK', '--json').out) as { seq: number }
+    const again = cites(dir, 'ledger', 'consume', 'CH', '26CH000300', ...L, '--key', 'keys/CH', ...T, '--line', 'A:40:PCS', '--port', 'CNSHA', '--json')
     expect(again.code).toBe(1)
     expect(JSON.parse(again.err)).toMatchObject({ error: { code: 'ALREADY_CONSUMED', details: { receipt: { seq: first.seq, port: 'THBKK' } } } })
     const view = JSON.parse(ok('ledger', 'show', 'CH', '26CH000300', ...L, '--json').out) as { status: string, history: Array<{ type: string }> }

@@ -155,3 +155,10 @@ export class PermitNumberInvalidError extends LedgerError {
   override name = 'PermitNumberInvalidError'
   readonly code = 'PERMIT_NUMBER_INVALID'
 }
+
+/** This node's own signing certificate is not granted on the trust list: it may not write events. */
+export class SignerNotTrustedError extends LedgerError {
+  static override name = 'SignerNotTrustedError'
+  override name = 'SignerNotTrustedError'
+  readonly code = 'SIGNER_NOT_TRUSTED'
+}

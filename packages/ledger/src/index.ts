@@ -25,7 +25,7 @@ export {
   LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,
   EndorsementAfterConsumptionError, AlreadyEndorsedError, PermitExpiredError, PermitNotYetValidError, QuantityExceededError,
   InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError, LedgerOpenError, LedgerReadOnlyError,
-  PermitNumberInvalidError
+  PermitNumberInvalidError, SignerNotTrustedError
 } from './errors.js'
 export type { EventRejection } from './errors.js'
 export {

@@ -19,7 +19,7 @@ import {
 } from './events.js'
 import {
   InvalidEventError, LedgerError, NotIssuerError, PermitAlreadyIssuedError, PermitNotFoundError, PermitNotSignedError,
-  LedgerOpenError, LedgerReadOnlyError, PermitNumberInvalidError, type EventRejection
+  LedgerOpenError, LedgerReadOnlyError, PermitNumberInvalidError, SignerNotTrustedError, type EventRejection
 } from './errors.js'
 import { KeyedMutex } from './mutex.js'
 import { consistencyProof, frontierAppend, frontierRoot, inclusionProof, leafHash, rootOf, type Hash } from './merkle.js'
@@ -365,6 +365,10 @@ export class Ledger {
         time: BigInt(this.#now())
       }
       const event = await signEvent(fields, this.#requireSigner())
+      // The same check a replica makes: our own key must be on the trust
+      // list, granted now. A node whose certificate was withdrawn stops writing.
+      const check = await verifyEventSignature(event, this.#trust.certificatesFor(this.party))
+      if (check !== 'OK') throw new SignerNotTrustedError(`this node's signing certificate does not verify on the trust list now (${check})`)
       const state = applyEvent(prev, event)
       const frontier = frontierAppend(head.frontier.map(unhex), head.size, event.hash)
       const newHead: LogHead = { size: seq, hash: hex(event.hash), frontier: frontier.map(hex) }

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   AlreadyConsumedError, EndorsementAfterConsumptionError, InvalidLinesError, NotIssuerError, PermitAlreadyIssuedError,
-  PermitCancelledError, PermitExpiredError, PermitNotFoundError, PermitReplacedError, QuantityExceededError, type Ledger
+  PermitCancelledError, PermitExpiredError, PermitNotFoundError, PermitReplacedError, QuantityExceededError, Ledger
 } from '../src/index.js'
-import { CONSUME_A, NOW, chPermit, openLedger, tempDir, type Clock } from './kit.js'
+import { CONSUME_A, NOW, TRUST, chPermit, openLedger, signer, tempDir, type Clock } from './kit.js'
 
 describe('permit lifecycle on the issuer\'s ledger', () => {
   let dir: ReturnType<typeof tempDir>
@@ -130,5 +130,26 @@ describe('permit lifecycle on the issuer\'s ledger', () => {
     for (let i = 0; i < 9; i++) await ch.issue(chPermit(`26CH2000${i}`))
     const v = await ch.verifyLog('CH')
     expect(v).toMatchObject({ author: 'CH', size: 9, ok: true, problems: [], checkpointsChecked: 2 })
+  })
+})
+
+describe('a node whose own certificate is withdrawn', () => {
+  it('stops writing: SIGNER_NOT_TRUSTED, and nothing is appended', async () => {
+    const dir = tempDir()
+    let withdrawn = false
+    const ch = await Ledger.open({
+      location: dir.path, party: 'CH', signer: await signer('CH'), now: () => NOW,
+      trust: { certificatesFor: (p) => TRUST.certificatesFor(p)?.map((c) => withdrawn ? { ...c, withdrawnAt: '2026-11-10T00:00:00Z' } : c) }
+    })
+    try {
+      await ch.issue(chPermit('26CHW00001'))
+      withdrawn = true
+      await expect(ch.consume('CH', '26CHW00001', CONSUME_A)).rejects.toMatchObject({ code: 'SIGNER_NOT_TRUSTED' })
+      expect(ch.heads().get('CH')?.size).toBe(1)
+      expect((await ch.status('CH', '26CHW00001'))?.status).toBe('ISSUED')
+    } finally {
+      await ch.close()
+      dir.cleanup()
+    }
   })
 })

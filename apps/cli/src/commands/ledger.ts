@@ -164,7 +164,7 @@ export function ledgerCommand (program: Command, io: Io): void {
     })
 
   for (const action of ['endorse', 'consume'] as const) {
-    dbOpt(ledger.command(action))
+    trustOpts(dbOpt(ledger.command(action)))
       .description(action === 'endorse' ? 'record the export endorsement (Box 14)' : 'record the use of a permit at import (once only)')
       .argument('<party>').argument('<number>')
       .requiredOption('--key <dir>', 'the issuing party\'s key folder')
@@ -175,7 +175,7 @@ export function ledgerCommand (program: Command, io: Io): void {
       .option('--json', 'machine-readable output')
       .action(async (party: string, number: string, o: DbOptions & { line: string[], port: string, officer?: string, for?: string, json?: boolean }) => {
         const lines = parseLines(o.line)
-        await withLedger(o, { write: true }, async (l) => {
+        await withLedger(o, { write: true, trust: true }, async (l) => {
           const input = { lines, port: o.port, ...(o.officer !== undefined ? { officer: o.officer } : {}) }
           if (action === 'endorse') {
             const s = await l.endorse(party, number, input)
@@ -188,13 +188,13 @@ export function ledgerCommand (program: Command, io: Io): void {
       })
   }
 
-  dbOpt(ledger.command('cancel'))
+  trustOpts(dbOpt(ledger.command('cancel')))
     .description('cancel a permit (with a reason)')
     .argument('<party>').argument('<number>')
     .requiredOption('--key <dir>', 'the issuing party\'s key folder')
     .requiredOption('--reason <text>')
     .action(async (party: string, number: string, o: DbOptions & { reason: string }) => {
-      await withLedger(o, { write: true }, async (l) => {
+      await withLedger(o, { write: true, trust: true }, async (l) => {
         await l.cancel(party, number, o.reason)
         io.out(`cancelled ${party}/${number}\n`)
       })
