@@ -26,7 +26,8 @@ export function sha256 (data: Uint8Array): Uint8Array {
 }
 
 export function hex (b: Uint8Array): string {
-  return Buffer.from(b).toString('hex')
+  // A view, not a copy: this runs several times per ingested event.
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
 }
 
 function withContext (ctx: Uint8Array, data: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -127,6 +127,7 @@ export interface LogVerification { author: string, size: number, ok: boolean, pr
 const PERMIT_NUMBER_RE = /^[A-Za-z0-9][A-Za-z0-9./_ -]{0,63}$/
 const ZERO = new Uint8Array(0)
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'))
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0
 
 type Json = Record<string, unknown>
 type SubMap = Record<keyof typeof Sublevel, ReturnType<Level<string, unknown>['sublevel']>>
@@ -612,11 +613,11 @@ export class Ledger {
     if (Number(cp.checkpoint.size) !== head.size + events.length) return undefined
     let frontier = head.frontier.map(unhex)
     let size = head.size
-    let prev = head.hash
+    let prev = unhex(head.hash)
     for (const le of events) {
-      if (Number(le.event.seq) !== size + 1 || hex(le.event.prevHash) !== prev) return undefined
+      if (Number(le.event.seq) !== size + 1 || !sameBytes(le.event.prevHash, prev)) return undefined
       frontier = frontierAppend(frontier, size++, leafOf(le))
-      prev = hex(le.hash)
+      prev = le.hash
     }
     // The frontier is handed on, so the accepted page is not hashed twice.
     return Buffer.compare(Buffer.from(frontierRoot(frontier)), Buffer.from(cp.checkpoint.root)) === 0 ? frontier : undefined

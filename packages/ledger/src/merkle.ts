@@ -25,7 +25,8 @@ const LEAF = new Uint8Array([0])
 const NODE = new Uint8Array([1])
 
 export function leafHash (data: Uint8Array): Hash {
-  return digest([LEAF, data])
+  // Leaves are whole events (KiB): stream them rather than copy into a concat.
+  return new Uint8Array(createHash('sha256').update(LEAF).update(data).digest())
 }
 
 export function nodeHash (left: Hash, right: Hash): Hash {
