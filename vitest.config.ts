@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 // Every crypto-using suite runs twice: once on Node's built-in WebCrypto and
 // once on @peculiar/webcrypto (the engine is injectable; both must pass).
-const cryptoSuites = ['packages/xml-signature/test/**/*.test.ts', 'packages/trust-list/test/**/*.test.ts', 'packages/ledger/test/**/*.test.ts', 'apps/cli/test/**/*.test.ts']
+const cryptoSuites = ['packages/xml-signature/test/**/*.test.ts', 'packages/trust-list/test/**/*.test.ts', 'packages/ledger/test/**/*.test.ts', 'packages/protocol/test/**/*.test.ts', 'apps/cli/test/**/*.test.ts']
 // The kill -9 campaign spawns its own processes on the default engine; once is enough.
 const onceOnly = ['packages/ledger/test/kill-9-during-consumption.test.ts']
 

@@ -594,7 +594,11 @@ export class Ledger {
             if (verdict !== 'OK') throw new InvalidEventError(verdict as EventRejection, `${author} #${le.event.seq}: ${String(verdict)}`, Number(le.event.seq))
           }
         }
-        return await this.#acceptForAuthor(author, events, covered)
+        const r = await this.#acceptForAuthor(author, events, covered)
+        // Keep the author's checkpoint: it lets this node serve the same
+        // page, verified by one signature, to the next node that catches up.
+        if (covered !== undefined && cp !== undefined) await this.#sub.CHECKPOINT.put(checkpointKey(author, Number(cp.checkpoint.size)), cp.bytes as never)
+        return r
       }))
     }
     return results
@@ -854,6 +858,18 @@ export class Ledger {
   async eventsFrom (author: string, fromSeq: number, limit = 1000): Promise<Uint8Array[]> {
     const out: Uint8Array[] = []
     for await (const v of this.#sub.LOG.values({ gte: logKey(author, Math.max(1, fromSeq)), lt: prefixEnd(`${author}!`), limit })) out.push(v as Uint8Array)
+    return out
+  }
+
+  /** The stored checkpoint of an author at exactly `size`, if any (signed bytes). */
+  async storedCheckpoint (author: string, size: number): Promise<Uint8Array | undefined> {
+    return await this.#sub.CHECKPOINT.get(checkpointKey(author, size)) as Uint8Array | undefined
+  }
+
+  /** Sizes at which checkpoints of an author are stored, ascending, within [from, to]. */
+  async checkpointSizes (author: string, from: number, to: number): Promise<number[]> {
+    const out: number[] = []
+    for await (const k of this.#sub.CHECKPOINT.keys({ gte: checkpointKey(author, from), lte: checkpointKey(author, to) })) out.push(Number((k as string).slice(author.length + 1)))
     return out
   }
 

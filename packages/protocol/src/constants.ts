@@ -1,0 +1,11 @@
+/** Protocol ids: prefix, name, version (a new version gets a new id). */
+export const PROTOCOL_PREFIX = '/cites'
+export const SYNC_PROTOCOL = `${PROTOCOL_PREFIX}/sync/1.0.0`
+
+/** Caps per message (protocol-spec/network.md). */
+export const MAX_SYNC_REQUEST_BYTES = 1024
+/** Pages are cut at 4 MiB, whatever the event count. */
+export const MAX_SYNC_RESPONSE_BYTES = 4 * 1024 * 1024
+export const MAX_SYNC_PAGE_EVENTS = 1000
+/** Per-stream timeout. */
+export const STREAM_TIMEOUT_MS = 10_000

@@ -1,0 +1,14 @@
+/**
+ * @cites/protocol: the libp2p side of a CITES node. For now: the authorised
+ * node (trust-list connection gater) and /cites/sync/1.0.0; gossip, delivery,
+ * verify and consume follow (Network issue).
+ *
+ * @packageDocumentation
+ */
+export { createAuthorisedNode } from './node.js'
+export type { AuthorisedNodeInit, PeerAuthority } from './node.js'
+export { answerSync, handleSync, requestSyncPage, syncLog } from './sync.js'
+export type { SyncResult } from './sync.js'
+export { SYNC_PROTOCOL, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS } from './constants.js'
+export { ProtocolError, RemoteRefusedError, MalformedResponseError } from './errors.js'
+export { Status, SyncRequest, SyncResponse } from './pb/network.js'

@@ -1,0 +1,50 @@
+/**
+ * The authorised libp2p node: TCP + Noise + yamux + identify, with a
+ * connection gater that admits only peers on the current trust list
+ * (ARCHITECTURE.md, "Who may connect").
+ */
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@libp2p/yamux'
+import { identify } from '@libp2p/identify'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+
+/** What the gater needs to know: a TrustStore fits. */
+export interface PeerAuthority {
+  isAuthorisedPeer: (peerId: string) => boolean
+}
+
+export interface AuthorisedNodeInit {
+  privateKey: PrivateKey
+  /** @default ['/ip4/127.0.0.1/tcp/0'] */
+  listen?: string[]
+  trust: PeerAuthority
+  /**
+   * Connection ceiling. A network of up to 200 authorities needs at most 199
+   * peers; the rest is headroom for reconnects.
+   * @default 256
+   */
+  maxConnections?: number
+}
+
+/** Create (not start) a libp2p node that talks only to authorised peers. */
+export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<Libp2p<{ identify: ReturnType<ReturnType<typeof identify>> }>> {
+  const denied = (peerId: PeerId): boolean => !init.trust.isAuthorisedPeer(peerId.toString())
+  return await createLibp2p({
+    privateKey: init.privateKey,
+    addresses: { listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify() },
+    // Identity is known only once Noise completes, so strangers are refused
+    // at the encrypted stage (both directions) and never dialled.
+    connectionGater: {
+      denyDialPeer: denied,
+      denyInboundEncryptedConnection: denied,
+      denyOutboundEncryptedConnection: denied
+    },
+    connectionManager: { maxConnections: init.maxConnections ?? 256 }
+  })
+}

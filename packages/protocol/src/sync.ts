@@ -1,0 +1,142 @@
+/**
+ * /cites/sync/1.0.0 — paged catch-up of any authority's log from a sequence
+ * number (protocol-spec/network.md). Pages end at a point where the answerer
+ * can give the author's signed checkpoint, so the asker verifies a page with
+ * one signature plus the Merkle root; otherwise each event's signature is
+ * checked. Used after a restart, a partition or a gap in gossip.
+ */
+import { lpStream } from '@libp2p/utils'
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { Ledger } from '@cites/ledger'
+import { Status, SyncRequest, SyncResponse } from './pb/network.js'
+import { MAX_SYNC_PAGE_EVENTS, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, STREAM_TIMEOUT_MS, SYNC_PROTOCOL } from './constants.js'
+import { MalformedResponseError, RemoteRefusedError } from './errors.js'
+
+const EMPTY = new Uint8Array(0)
+const PARTY_RE = /^[A-Z]{2}$/
+
+function refusal (status: Status, message: string, headSize = 0n): SyncResponse {
+  return { status, events: [], checkpoint: EMPTY, headSize, message }
+}
+
+/** Build the answer to a sync request from the ledger. Pure apart from reads (and signing a checkpoint of our own log). */
+export async function answerSync (ledger: Ledger, req: SyncRequest): Promise<SyncResponse> {
+  if (!PARTY_RE.test(req.author) || req.fromSeq < 1n) return refusal(Status.MALFORMED, 'author must be a party code and from_seq at least 1')
+  const head = ledger.heads().get(req.author)
+  if (head === undefined) return refusal(Status.NOT_FOUND, `no log of ${req.author} here`)
+  const from = Number(req.fromSeq)
+  const headSize = BigInt(head.size)
+  if (from > head.size) return { status: Status.OK, events: [], checkpoint: EMPTY, headSize, message: '' }
+  const limit = Math.max(1, Math.min(req.limit === 0 ? MAX_SYNC_PAGE_EVENTS : req.limit, MAX_SYNC_PAGE_EVENTS))
+  let end = Math.min(head.size, from + limit - 1)
+  // End the page where a checkpoint exists: at our own head (we sign one),
+  // or at the last stored checkpoint inside the page.
+  let checkpoint: Uint8Array = EMPTY
+  if (req.author === ledger.party && end === head.size) {
+    checkpoint = (await ledger.checkpoint()).bytes
+  } else {
+    const sizes = await ledger.checkpointSizes(req.author, from, end)
+    const last = sizes[sizes.length - 1]
+    if (last !== undefined) {
+      end = last
+      checkpoint = await ledger.storedCheckpoint(req.author, last) ?? EMPTY
+    }
+  }
+  const events = await ledger.eventsFrom(req.author, from, end - from + 1)
+  // Keep the answer under its cap; a cut page carries no checkpoint.
+  let bytes = checkpoint.length + 64
+  let n = 0
+  for (const e of events) {
+    if (bytes + e.length + 8 > MAX_SYNC_RESPONSE_BYTES) break
+    bytes += e.length + 8
+    n++
+  }
+  if (n < events.length) checkpoint = EMPTY
+  return { status: Status.OK, events: events.slice(0, n) as Array<Uint8Array<ArrayBuffer>>, checkpoint: checkpoint as Uint8Array<ArrayBuffer>, headSize, message: '' }
+}
+
+/** Serve /cites/sync/1.0.0 from this ledger. */
+export async function handleSync (libp2p: Libp2p, ledger: Ledger): Promise<void> {
+  await libp2p.handle(SYNC_PROTOCOL, async (stream: Stream) => {
+    const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
+    const lp = lpStream(stream, { maxDataLength: MAX_SYNC_REQUEST_BYTES })
+    let res: SyncResponse
+    try {
+      const data = await lp.read({ signal })
+      let req: SyncRequest
+      try {
+        req = SyncRequest.decode(data)
+      } catch {
+        req = { author: '', fromSeq: 0n, limit: 0 }
+      }
+      res = await answerSync(ledger, req)
+    } catch (err) {
+      // A request over its cap, or a stream that broke: answer if we still can.
+      const tooLarge = /length|too long|too large/i.test((err as Error).message ?? '')
+      res = refusal(tooLarge ? Status.TOO_LARGE : Status.MALFORMED, tooLarge ? 'request too large' : 'request unreadable')
+    }
+    try {
+      await lp.write(SyncResponse.encode(res), { signal })
+      await stream.close({ signal })
+    } catch {
+      stream.abort(new Error('sync answer could not be sent'))
+    }
+  }, { maxInboundStreams: 32 })
+}
+
+/** Ask a peer for one page of a log. */
+export async function requestSyncPage (libp2p: Libp2p, peer: PeerId, req: SyncRequest): Promise<SyncResponse> {
+  const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
+  const stream = await libp2p.dialProtocol(peer, SYNC_PROTOCOL, { signal })
+  try {
+    const lp = lpStream(stream, { maxDataLength: MAX_SYNC_RESPONSE_BYTES })
+    await lp.write(SyncRequest.encode(req), { signal })
+    const data = await lp.read({ signal })
+    let res: SyncResponse
+    try {
+      res = SyncResponse.decode(data, { limits: { events: MAX_SYNC_PAGE_EVENTS } })
+    } catch (err) {
+      throw new MalformedResponseError(`sync answer does not decode: ${(err as Error).message}`)
+    }
+    await stream.close({ signal }).catch(() => {})
+    return res
+  } catch (err) {
+    stream.abort(err as Error)
+    throw err
+  }
+}
+
+export interface SyncResult {
+  author: string
+  pages: number
+  accepted: number
+  /** Our size of the log after the sync. */
+  size: number
+  /** The peer's size when it last answered. */
+  peerSize: number
+}
+
+/**
+ * Catch up on `author`'s log from a peer until we hold what it holds (or
+ * `maxPages` pages). Every page goes through the ledger's checks; a bad page
+ * throws and nothing of it is accepted.
+ */
+export async function syncLog (libp2p: Libp2p, peer: PeerId, ledger: Ledger, author: string, opts: { maxPages?: number, pageSize?: number } = {}): Promise<SyncResult> {
+  let pages = 0
+  let accepted = 0
+  let peerSize = 0
+  for (; pages < (opts.maxPages ?? 10_000);) {
+    const from = (ledger.heads().get(author)?.size ?? 0) + 1
+    const res = await requestSyncPage(libp2p, peer, { author, fromSeq: BigInt(from), limit: opts.pageSize ?? MAX_SYNC_PAGE_EVENTS })
+    pages++
+    if (res.status !== Status.OK) throw new RemoteRefusedError(res.status, `sync of ${author} refused: ${res.status} ${res.message}`)
+    peerSize = Number(res.headSize)
+    if (res.events.length === 0) break
+    const results = await ledger.acceptEvents(res.events, res.checkpoint.length > 0 ? { checkpoint: res.checkpoint } : {})
+    const n = results.filter((r) => r.status === 'accepted').length
+    accepted += n
+    if (n === 0) break // no progress (forks or holes are in the ledger's alerts)
+    if ((ledger.heads().get(author)?.size ?? 0) >= peerSize) break
+  }
+  return { author, pages, accepted, size: ledger.heads().get(author)?.size ?? 0, peerSize }
+}

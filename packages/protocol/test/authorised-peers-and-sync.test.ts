@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { lpStream } from '@libp2p/utils'
+import type { Libp2p } from '@libp2p/interface'
+import { InvalidEventError, signEvent, decodeEvent, type Ledger } from '@cites/ledger'
+import { Status, SyncResponse, SYNC_PROTOCOL, createAuthorisedNode, handleSync, requestSyncPage, syncLog, RemoteRefusedError } from '../src/index.js'
+import { chPermit, ledgerFor, parties, tempDir, trustFor, type Party } from './kit.js'
+
+describe('authorised peers and /cites/sync/1.0.0 (real libp2p on loopback)', () => {
+  let P: Awaited<ReturnType<typeof parties>>
+  const nodes: Libp2p[] = []
+  const ledgers: Ledger[] = []
+  const dirs: Array<ReturnType<typeof tempDir>> = []
+  let ch: { node: Libp2p, ledger: Ledger }
+  let th: { node: Libp2p, ledger: Ledger }
+  let fr: { node: Libp2p, ledger: Ledger }
+
+  async function start (p: Party, listed: Party[]): Promise<{ node: Libp2p, ledger: Ledger }> {
+    const trust = await trustFor(listed)
+    const node = await createAuthorisedNode({ privateKey: p.peerKey, trust })
+    await node.start()
+    const d = tempDir()
+    dirs.push(d)
+    const ledger = await ledgerFor(p, trust, d.path)
+    await handleSync(node, ledger)
+    nodes.push(node)
+    ledgers.push(ledger)
+    return { node, ledger }
+  }
+
+  beforeAll(async () => {
+    P = await parties()
+    const listed = [P.CH, P.TH, P.FR]
+    ch = await start(P.CH, listed)
+    th = await start(P.TH, listed)
+    fr = await start(P.FR, listed)
+    // CH's log: 600 events, checkpoints stored every 250
+    const numbers = Array.from({ length: 600 }, (_, i) => `26CHN${String(i).padStart(5, '0')}`)
+    for (let i = 0; i < numbers.length; i += 100) await Promise.all(numbers.slice(i, i + 100).map(async (n) => await ch.ledger.issue(chPermit(n))))
+  }, 120_000)
+
+  afterAll(async () => {
+    for (const n of nodes) await n.stop()
+    for (const l of ledgers) await l.close()
+    for (const d of dirs) d.cleanup()
+  })
+
+  it('an authorised peer connects; a stranger is dropped after Noise and never dialled', async () => {
+    await th.node.dial(ch.node.getMultiaddrs())
+    // the listener registers the connection a moment after the dialler
+    for (let i = 0; i < 50 && ch.node.getConnections(peerIdFromString(P.TH.peerId)).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(ch.node.getConnections(peerIdFromString(P.TH.peerId)).length).toBeGreaterThan(0)
+
+    // The stranger's own list admits CH; CH's list does not hold the stranger.
+    const strangerTrust = await trustFor([P.CH])
+    const stranger = await createAuthorisedNode({ privateKey: P.STRANGER.peerKey, trust: strangerTrust })
+    await stranger.start()
+    try {
+      // The stranger's own dial may "succeed" before CH learns who it is
+      // (FACTS.md); what matters is CH's side: no connection kept.
+      await stranger.dial(ch.node.getMultiaddrs()).catch(() => undefined)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(ch.node.getConnections(peerIdFromString(P.STRANGER.peerId))).toHaveLength(0)
+      // and CH refuses to dial it
+      await expect(ch.node.dial(stranger.getMultiaddrs())).rejects.toThrow()
+      expect(ch.node.getConnections(peerIdFromString(P.STRANGER.peerId))).toHaveLength(0)
+    } finally {
+      await stranger.stop()
+    }
+  })
+
+  it('TH catches up on CH\'s log from CH in checkpoint-verified pages', async () => {
+    const r = await syncLog(th.node, peerIdFromString(P.CH.peerId), th.ledger, 'CH', { pageSize: 400 })
+    expect(r).toMatchObject({ author: 'CH', accepted: 600, size: 600, peerSize: 600 })
+    expect(r.pages).toBe(2) // cut at the stored checkpoint 250, then to CH's head
+    expect(th.ledger.heads().get('CH')).toEqual(ch.ledger.heads().get('CH'))
+    expect(await th.ledger.verifyLog('CH')).toMatchObject({ ok: true, size: 600 })
+    expect((await th.ledger.status('CH', '26CHN00042'))?.status).toBe('ISSUED')
+    // nothing more to fetch
+    expect((await syncLog(th.node, peerIdFromString(P.CH.peerId), th.ledger, 'CH')).accepted).toBe(0)
+  })
+
+  it('FR catches up on CH\'s log from TH, a replica, using the checkpoints TH kept', async () => {
+    await fr.node.dial(th.node.getMultiaddrs())
+    const r = await syncLog(fr.node, peerIdFromString(P.TH.peerId), fr.ledger, 'CH', { pageSize: 1000 })
+    expect(r).toMatchObject({ accepted: 600, size: 600 })
+    expect(await fr.ledger.verifyLog('CH')).toMatchObject({ ok: true })
+  })
+
+  it('refuses unknown logs and malformed or oversized requests, and keeps serving', async () => {
+    const chPeer = peerIdFromString(P.CH.peerId)
+    await expect(syncLog(th.node, chPeer, th.ledger, 'US')).rejects.toBeInstanceOf(RemoteRefusedError)
+    expect((await requestSyncPage(th.node, chPeer, { author: 'ch; drop', fromSeq: 1n, limit: 1 })).status).toBe(Status.MALFORMED)
+    for (const payload of [new Uint8Array([0xff, 0xff, 0xff, 0x01]), new Uint8Array(5000).fill(7)]) {
+      const stream = await th.node.dialProtocol(chPeer, SYNC_PROTOCOL)
+      const lp = lpStream(stream, { maxDataLength: 8 * 1024 * 1024 })
+      await lp.write(payload)
+      const res = SyncResponse.decode(await lp.read())
+      expect([Status.MALFORMED, Status.TOO_LARGE]).toContain(res.status)
+      await stream.close().catch(() => {})
+    }
+    expect((await requestSyncPage(th.node, chPeer, { author: 'CH', fromSeq: 1n, limit: 5 })).events).toHaveLength(5)
+  })
+
+  it('a hostile answerer\'s forged page is refused and nothing of it is accepted', async () => {
+    // FR's node starts answering sync with CH events re-signed by FR's key.
+    const [first] = await ch.ledger.eventsFrom('CH', 1, 1)
+    const forged = await signEvent({ ...decodeEvent(first!).event }, P.FR.signer)
+    await fr.node.unhandle(SYNC_PROTOCOL)
+    await fr.node.handle(SYNC_PROTOCOL, async (stream) => {
+      const lp = lpStream(stream)
+      await lp.read()
+      await lp.write(SyncResponse.encode({ status: Status.OK, events: [forged.bytes as Uint8Array<ArrayBuffer>], checkpoint: new Uint8Array(0), headSize: 1n, message: '' }))
+      await stream.close()
+    })
+    const d = tempDir()
+    dirs.push(d)
+    const victim = await ledgerFor(P.TH, await trustFor([P.CH, P.TH, P.FR]), d.path)
+    ledgers.push(victim)
+    await th.node.dial(fr.node.getMultiaddrs())
+    await expect(syncLog(th.node, peerIdFromString(P.FR.peerId), victim, 'CH')).rejects.toBeInstanceOf(InvalidEventError)
+    expect(victim.heads().get('CH')).toBeUndefined()
+  })
+})

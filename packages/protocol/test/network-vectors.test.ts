@@ -1,0 +1,53 @@
+/** protocol-spec/vectors/network/sync.json: encoded messages and what they decode to. */
+import { describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Status, SyncRequest, SyncResponse } from '../src/index.js'
+
+const pkg = fileURLToPath(new URL('..', import.meta.url))
+const FILE = join(pkg, '..', '..', 'protocol-spec', 'vectors', 'network', 'sync.json')
+
+interface Vectors { requests: Array<{ hex: string, author: string, fromSeq: string, limit: number }>, responses: Array<{ hex: string, status: string, events: number, headSize: string }> }
+
+describe('network vectors', () => {
+  if (process.env.UPDATE_VECTORS === '1') {
+    it('regenerates them', () => {
+      const reqs = [{ author: 'CH', fromSeq: 1n, limit: 1000 }, { author: 'TH', fromSeq: 1001n, limit: 0 }]
+      const ress = [
+        { status: Status.OK, events: [new Uint8Array([1, 2, 3])], checkpoint: new Uint8Array(0), headSize: 1n, message: '' },
+        { status: Status.NOT_FOUND, events: [], checkpoint: new Uint8Array(0), headSize: 0n, message: 'no log of US here' }
+      ]
+      const v: Vectors = {
+        requests: reqs.map((r) => ({ hex: Buffer.from(SyncRequest.encode(r)).toString('hex'), author: r.author, fromSeq: String(r.fromSeq), limit: r.limit })),
+        responses: ress.map((r) => ({ hex: Buffer.from(SyncResponse.encode(r)).toString('hex'), status: r.status, events: r.events.length, headSize: String(r.headSize) }))
+      }
+      writeFileSync(FILE, JSON.stringify(v, null, 2) + '\n')
+    })
+  }
+
+  it('every vector decodes to what it says, and re-encodes to the same bytes', () => {
+    const v = JSON.parse(readFileSync(FILE, 'utf8')) as Vectors
+    for (const r of v.requests) {
+      const d = SyncRequest.decode(Buffer.from(r.hex, 'hex'))
+      expect([d.author, String(d.fromSeq), d.limit]).toEqual([r.author, r.fromSeq, r.limit])
+      expect(Buffer.from(SyncRequest.encode(d)).toString('hex')).toBe(r.hex)
+    }
+    for (const r of v.responses) {
+      const d = SyncResponse.decode(Buffer.from(r.hex, 'hex'))
+      expect([d.status, d.events.length, String(d.headSize)]).toEqual([r.status, r.events, r.headSize])
+    }
+  })
+
+  it('src/pb/network.ts is what protons generates from protocol-spec/network.proto', () => {
+    const out = mkdtempSync(join(tmpdir(), 'protons-'))
+    try {
+      execFileSync(join(pkg, 'node_modules', '.bin', 'protons'), ['--output', out, join(pkg, '..', '..', 'protocol-spec', 'network.proto')], { stdio: 'pipe' })
+      expect(readFileSync(join(out, 'network.ts'), 'utf8')).toBe(readFileSync(join(pkg, 'src', 'pb', 'network.ts'), 'utf8'))
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
+  })
+})
