@@ -1,6 +1,7 @@
 /** Protocol ids: prefix, name, version (a new version gets a new id). */
 export const PROTOCOL_PREFIX = '/cites'
 export const SYNC_PROTOCOL = `${PROTOCOL_PREFIX}/sync/1.0.0`
+export const TRUST_LIST_PROTOCOL = `${PROTOCOL_PREFIX}/trust-list/1.0.0`
 
 /** Caps per message (protocol-spec/network.md). */
 export const MAX_SYNC_REQUEST_BYTES = 1024
@@ -9,3 +10,7 @@ export const MAX_SYNC_RESPONSE_BYTES = 4 * 1024 * 1024
 export const MAX_SYNC_PAGE_EVENTS = 1000
 /** Per-stream timeout. */
 export const STREAM_TIMEOUT_MS = 10_000
+
+export const MAX_TRUST_LIST_REQUEST_BYTES = 64
+/** A trust list may be 4 MiB (trust-list.md). */
+export const MAX_TRUST_LIST_RESPONSE_BYTES = 4 * 1024 * 1024 + 1024

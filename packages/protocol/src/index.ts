@@ -1,6 +1,7 @@
 /**
  * @cites/protocol: the libp2p side of a CITES node. For now: the authorised
- * node (trust-list connection gater) and /cites/sync/1.0.0; gossip, delivery,
+ * node (trust-list connection gater), /cites/sync/1.0.0 and
+ * /cites/trust-list/1.0.0 with enforcement of withdrawals; gossip, delivery,
  * verify and consume follow (Network issue).
  *
  * @packageDocumentation
@@ -9,6 +10,7 @@ export { createAuthorisedNode } from './node.js'
 export type { AuthorisedNodeInit, PeerAuthority } from './node.js'
 export { answerSync, handleSync, requestSyncPage, syncLog } from './sync.js'
 export type { SyncResult } from './sync.js'
-export { SYNC_PROTOCOL, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS } from './constants.js'
+export { applyTrustList, disconnectUnauthorised, fetchTrustList, handleTrustList } from './trust.js'
+export { SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS } from './constants.js'
 export { ProtocolError, RemoteRefusedError, MalformedResponseError } from './errors.js'
-export { Status, SyncRequest, SyncResponse } from './pb/network.js'
+export { Status, SyncRequest, SyncResponse, TrustListRequest, TrustListResponse } from './pb/network.js'

@@ -5,12 +5,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Status, SyncRequest, SyncResponse } from '../src/index.js'
+import { Status, SyncRequest, SyncResponse, TrustListRequest } from '../src/index.js'
 
 const pkg = fileURLToPath(new URL('..', import.meta.url))
 const FILE = join(pkg, '..', '..', 'protocol-spec', 'vectors', 'network', 'sync.json')
 
-interface Vectors { requests: Array<{ hex: string, author: string, fromSeq: string, limit: number }>, responses: Array<{ hex: string, status: string, events: number, headSize: string }> }
+interface Vectors {
+  requests: Array<{ hex: string, author: string, fromSeq: string, limit: number }>
+  responses: Array<{ hex: string, status: string, events: number, headSize: string }>
+  trustListRequests: Array<{ hex: string, haveSequence: string }>
+}
 
 describe('network vectors', () => {
   if (process.env.UPDATE_VECTORS === '1') {
@@ -22,7 +26,8 @@ describe('network vectors', () => {
       ]
       const v: Vectors = {
         requests: reqs.map((r) => ({ hex: Buffer.from(SyncRequest.encode(r)).toString('hex'), author: r.author, fromSeq: String(r.fromSeq), limit: r.limit })),
-        responses: ress.map((r) => ({ hex: Buffer.from(SyncResponse.encode(r)).toString('hex'), status: r.status, events: r.events.length, headSize: String(r.headSize) }))
+        responses: ress.map((r) => ({ hex: Buffer.from(SyncResponse.encode(r)).toString('hex'), status: r.status, events: r.events.length, headSize: String(r.headSize) })),
+        trustListRequests: [0n, 7n].map((h) => ({ hex: Buffer.from(TrustListRequest.encode({ haveSequence: h })).toString('hex'), haveSequence: String(h) }))
       }
       writeFileSync(FILE, JSON.stringify(v, null, 2) + '\n')
     })
@@ -39,6 +44,7 @@ describe('network vectors', () => {
       const d = SyncResponse.decode(Buffer.from(r.hex, 'hex'))
       expect([d.status, d.events.length, String(d.headSize)]).toEqual([r.status, r.events, r.headSize])
     }
+    for (const r of v.trustListRequests) expect(String(TrustListRequest.decode(Buffer.from(r.hex, 'hex')).haveSequence)).toBe(r.haveSequence)
   })
 
   it('src/pb/network.ts is what protons generates from protocol-spec/network.proto', () => {

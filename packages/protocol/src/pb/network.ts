@@ -361,3 +361,250 @@ export namespace SyncResponse {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }
+
+export interface TrustListRequest {
+  haveSequence: bigint
+}
+
+export namespace TrustListRequest {
+  let _codec: Codec<TrustListRequest>
+
+  export const codec = (): Codec<TrustListRequest> => {
+    if (_codec == null) {
+      _codec = message<TrustListRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.haveSequence != null && obj.haveSequence !== 0n)) {
+          w.uint32(8)
+          w.uint64(obj.haveSequence)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          haveSequence: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.haveSequence = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.haveSequence`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface TrustListRequestHaveSequenceFieldEvent {
+    field: '$.haveSequence'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<TrustListRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, TrustListRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrustListRequest>): TrustListRequest {
+    return decodeMessage(buf, TrustListRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrustListRequest>): Generator<TrustListRequestHaveSequenceFieldEvent> {
+    return streamMessage(buf, TrustListRequest.codec(), opts)
+  }
+}
+
+export interface TrustListResponse {
+  status: Status
+  trustList: Uint8Array<ArrayBuffer>
+  sequence: bigint
+  message: string
+}
+
+export namespace TrustListResponse {
+  let _codec: Codec<TrustListResponse>
+
+  export const codec = (): Codec<TrustListResponse> => {
+    if (_codec == null) {
+      _codec = message<TrustListResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(8)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if ((obj.trustList != null && obj.trustList.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.trustList)
+        }
+
+        if ((obj.sequence != null && obj.sequence !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.sequence)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(34)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          status: Status.STATUS_UNSPECIFIED,
+          trustList: uint8ArrayAlloc(0),
+          sequence: 0n,
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.trustList = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.sequence = reader.uint64()
+              break
+            }
+            case 4: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.trustList`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.sequence`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface TrustListResponseStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface TrustListResponseTrustListFieldEvent {
+    field: '$.trustList'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrustListResponseSequenceFieldEvent {
+    field: '$.sequence'
+    value: bigint
+  }
+
+  export interface TrustListResponseMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<TrustListResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, TrustListResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrustListResponse>): TrustListResponse {
+    return decodeMessage(buf, TrustListResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrustListResponse>): Generator<TrustListResponseStatusFieldEvent | TrustListResponseTrustListFieldEvent | TrustListResponseSequenceFieldEvent | TrustListResponseMessageFieldEvent> {
+    return streamMessage(buf, TrustListResponse.codec(), opts)
+  }
+}

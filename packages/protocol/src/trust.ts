@@ -1,0 +1,96 @@
+/**
+ * Keeping the trust list current on a running node: `/cites/trust-list/1.0.0`
+ * to fetch a newer list from a peer, and enforcement when a list changes:
+ * peers no longer authorised are disconnected at once (the gater keeps them
+ * out afterwards).
+ */
+import { lpStream } from '@libp2p/utils'
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { TrustListSequenceError, type TrustStore, type VerifiedTrustList } from '@cites/trust-list'
+import { Status, TrustListRequest, TrustListResponse } from './pb/network.js'
+import { MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, STREAM_TIMEOUT_MS, TRUST_LIST_PROTOCOL } from './constants.js'
+import { MalformedResponseError, RemoteRefusedError } from './errors.js'
+
+const EMPTY = new Uint8Array(0)
+
+/** Close every connection to a peer the trust list no longer authorises. Returns the peers dropped. */
+export async function disconnectUnauthorised (libp2p: Libp2p, trust: Pick<TrustStore, 'isAuthorisedPeer'>): Promise<string[]> {
+  const dropped = new Set<string>()
+  for (const conn of libp2p.getConnections()) {
+    const id = conn.remotePeer.toString()
+    if (!trust.isAuthorisedPeer(id)) {
+      dropped.add(id)
+      await conn.close().catch(() => conn.abort(new Error('peer withdrawn from the trust list')))
+    }
+  }
+  return [...dropped]
+}
+
+/**
+ * Accept a trust list (anchor-signed, higher sequence) and enforce it.
+ * Throws the trust-list errors for a list that is refused.
+ */
+export async function applyTrustList (libp2p: Libp2p, trust: TrustStore, xml: string): Promise<{ list: VerifiedTrustList, dropped: string[] }> {
+  const list = await trust.accept(xml)
+  return { list, dropped: await disconnectUnauthorised(libp2p, trust) }
+}
+
+/** Serve the newest trust list this node holds. */
+export async function handleTrustList (libp2p: Libp2p, trust: TrustStore): Promise<void> {
+  await libp2p.handle(TRUST_LIST_PROTOCOL, async (stream: Stream) => {
+    const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
+    const lp = lpStream(stream, { maxDataLength: MAX_TRUST_LIST_REQUEST_BYTES })
+    let res: TrustListResponse
+    const current = trust.current
+    const sequence = BigInt(current?.list.sequence ?? 0)
+    try {
+      const req = TrustListRequest.decode(await lp.read({ signal }))
+      res = current === undefined || req.haveSequence >= sequence
+        ? { status: Status.OK, trustList: EMPTY, sequence, message: '' }
+        : { status: Status.OK, trustList: new TextEncoder().encode(current.xml), sequence, message: '' }
+    } catch {
+      res = { status: Status.MALFORMED, trustList: EMPTY, sequence, message: 'request unreadable' }
+    }
+    try {
+      await lp.write(TrustListResponse.encode(res), { signal })
+      await stream.close({ signal })
+    } catch {
+      stream.abort(new Error('trust-list answer could not be sent'))
+    }
+  }, { maxInboundStreams: 8 })
+}
+
+/**
+ * Ask a peer for a newer trust list and apply it if there is one. The list
+ * is accepted only if the anchor signed it and it is newer: a peer can delay
+ * an update but never forge or roll one back.
+ */
+export async function fetchTrustList (libp2p: Libp2p, peer: PeerId, trust: TrustStore): Promise<{ updated: boolean, sequence: number, dropped: string[] }> {
+  const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
+  const stream = await libp2p.dialProtocol(peer, TRUST_LIST_PROTOCOL, { signal })
+  let res: TrustListResponse
+  try {
+    const lp = lpStream(stream, { maxDataLength: MAX_TRUST_LIST_RESPONSE_BYTES })
+    await lp.write(TrustListRequest.encode({ haveSequence: BigInt(trust.sequence) }), { signal })
+    const data = await lp.read({ signal })
+    try {
+      res = TrustListResponse.decode(data)
+    } catch (err) {
+      throw new MalformedResponseError(`trust-list answer does not decode: ${(err as Error).message}`)
+    }
+    await stream.close({ signal }).catch(() => {})
+  } catch (err) {
+    stream.abort(err as Error)
+    throw err
+  }
+  if (res.status !== Status.OK) throw new RemoteRefusedError(res.status, `trust list refused: ${res.status} ${res.message}`)
+  if (res.trustList.length === 0) return { updated: false, sequence: trust.sequence, dropped: [] }
+  try {
+    const { dropped } = await applyTrustList(libp2p, trust, new TextDecoder().decode(res.trustList))
+    return { updated: true, sequence: trust.sequence, dropped }
+  } catch (err) {
+    // A peer offering an older list is not news; anything else propagates.
+    if (err instanceof TrustListSequenceError) return { updated: false, sequence: trust.sequence, dropped: [] }
+    throw err
+  }
+}
