@@ -252,6 +252,7 @@ export class Ledger {
   readonly #indexed = new Map<string, number>()
   readonly #indexing = new Map<string, Promise<void>>()
   readonly #indexTimers = new Map<string, NodeJS.Timeout>()
+  readonly #ownListeners = new Set<(e: LoggedEvent) => void>()
   /** Authors with events held back after a gap (loaded at open). */
   readonly #pendingAuthors = new Set<string>()
   #indexError: Error | undefined
@@ -312,6 +313,15 @@ export class Ledger {
     this.#indexTimers.clear()
     await Promise.allSettled([...this.#indexing.values()])
     await this.#db.close()
+  }
+
+  /**
+   * Call `fn` with each event this node appends to its own log, once it is
+   * on disk. Returns the function that stops the calls.
+   */
+  onOwnEvent (fn: (e: LoggedEvent) => void): () => void {
+    this.#ownListeners.add(fn)
+    return () => { this.#ownListeners.delete(fn) }
   }
 
   /** Size and last hash of every log held. */
@@ -389,6 +399,10 @@ export class Ledger {
       await this.#db.batch(ops as never, { sync: true })
       this.#heads.set(this.party, newHead)
       this.#indexed.set(this.party, seq)
+      // Tell the network layer (gossip), after the event is durable.
+      for (const fn of this.#ownListeners) {
+        try { fn(event) } catch { /* a listener's failure never undoes a durable write */ }
+      }
       return { event, state }
     })
   }

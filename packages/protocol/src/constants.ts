@@ -14,3 +14,8 @@ export const STREAM_TIMEOUT_MS = 10_000
 export const MAX_TRUST_LIST_REQUEST_BYTES = 64
 /** A trust list may be 4 MiB (trust-list.md). */
 export const MAX_TRUST_LIST_RESPONSE_BYTES = 4 * 1024 * 1024 + 1024
+
+/** Gossip topic of signed log events and checkpoints. */
+export const EVENTS_TOPIC = 'cites/events/1'
+/** Largest gossip message: one signed event (300 KiB) plus framing. */
+export const MAX_GOSSIP_BYTES = 310 * 1024

@@ -7,10 +7,12 @@
  * @packageDocumentation
  */
 export { createAuthorisedNode } from './node.js'
-export type { AuthorisedNodeInit, PeerAuthority } from './node.js'
+export type { AuthorisedNode, AuthorisedNodeInit, PeerAuthority } from './node.js'
+export { startEventGossip } from './gossip.js'
+export type { EventGossip, GossipStats } from './gossip.js'
 export { answerSync, handleSync, requestSyncPage, syncLog } from './sync.js'
 export type { SyncResult } from './sync.js'
 export { applyTrustList, disconnectUnauthorised, fetchTrustList, handleTrustList } from './trust.js'
-export { SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS } from './constants.js'
+export { EVENTS_TOPIC, MAX_GOSSIP_BYTES, SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS } from './constants.js'
 export { ProtocolError, RemoteRefusedError, MalformedResponseError } from './errors.js'
-export { Status, SyncRequest, SyncResponse, TrustListRequest, TrustListResponse } from './pb/network.js'
+export { Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, TrustListResponse } from './pb/network.js'

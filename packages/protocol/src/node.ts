@@ -8,6 +8,8 @@ import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
+import { gossipsub } from '@libp2p/gossipsub'
+import { EVENTS_TOPIC, MAX_GOSSIP_BYTES } from './constants.js'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 /** What the gater needs to know: a TrustStore fits. */
@@ -29,7 +31,9 @@ export interface AuthorisedNodeInit {
 }
 
 /** Create (not start) a libp2p node that talks only to authorised peers. */
-export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<Libp2p<{ identify: ReturnType<ReturnType<typeof identify>> }>> {
+export type AuthorisedNode = Libp2p<{ identify: ReturnType<ReturnType<typeof identify>>, pubsub: ReturnType<ReturnType<typeof gossipsub>> }>
+
+export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<AuthorisedNode> {
   const denied = (peerId: PeerId): boolean => !init.trust.isAuthorisedPeer(peerId.toString())
   return await createLibp2p({
     privateKey: init.privateKey,
@@ -37,7 +41,20 @@ export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<L
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    services: { identify: identify() },
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({
+        // Every message carries its publisher's libp2p signature.
+        globalSignaturePolicy: 'StrictSign',
+        allowedTopics: [EVENTS_TOPIC],
+        emitSelf: false,
+        fallbackToFloodsub: false,
+        maxInboundDataLength: MAX_GOSSIP_BYTES,
+        // All pilot nodes share one IP: without this the mesh stops forming
+        // past about 10 local peers (FACTS.md).
+        scoreParams: { IPColocationFactorWeight: 0 }
+      })
+    },
     // Identity is known only once Noise completes, so strangers are refused
     // at the encrypted stage (both directions) and never dialled.
     connectionGater: {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Status, SyncRequest, SyncResponse, TrustListRequest } from '../src/index.js'
+import { Gossip, Status, SyncRequest, SyncResponse, TrustListRequest } from '../src/index.js'
 
 const pkg = fileURLToPath(new URL('..', import.meta.url))
 const FILE = join(pkg, '..', '..', 'protocol-spec', 'vectors', 'network', 'sync.json')
@@ -14,6 +14,7 @@ interface Vectors {
   requests: Array<{ hex: string, author: string, fromSeq: string, limit: number }>
   responses: Array<{ hex: string, status: string, events: number, headSize: string }>
   trustListRequests: Array<{ hex: string, haveSequence: string }>
+  gossip: Array<{ hex: string, event: string, checkpoint: string }>
 }
 
 describe('network vectors', () => {
@@ -27,7 +28,9 @@ describe('network vectors', () => {
       const v: Vectors = {
         requests: reqs.map((r) => ({ hex: Buffer.from(SyncRequest.encode(r)).toString('hex'), author: r.author, fromSeq: String(r.fromSeq), limit: r.limit })),
         responses: ress.map((r) => ({ hex: Buffer.from(SyncResponse.encode(r)).toString('hex'), status: r.status, events: r.events.length, headSize: String(r.headSize) })),
-        trustListRequests: [0n, 7n].map((h) => ({ hex: Buffer.from(TrustListRequest.encode({ haveSequence: h })).toString('hex'), haveSequence: String(h) }))
+        trustListRequests: [0n, 7n].map((h) => ({ hex: Buffer.from(TrustListRequest.encode({ haveSequence: h })).toString('hex'), haveSequence: String(h) })),
+        gossip: [{ event: new Uint8Array([10, 2, 67, 72]), checkpoint: new Uint8Array(0) }, { event: new Uint8Array(0), checkpoint: new Uint8Array([10, 2, 84, 72]) }]
+          .map((g) => ({ hex: Buffer.from(Gossip.encode(g)).toString('hex'), event: Buffer.from(g.event).toString('hex'), checkpoint: Buffer.from(g.checkpoint).toString('hex') }))
       }
       writeFileSync(FILE, JSON.stringify(v, null, 2) + '\n')
     })
@@ -45,6 +48,10 @@ describe('network vectors', () => {
       expect([d.status, d.events.length, String(d.headSize)]).toEqual([r.status, r.events, r.headSize])
     }
     for (const r of v.trustListRequests) expect(String(TrustListRequest.decode(Buffer.from(r.hex, 'hex')).haveSequence)).toBe(r.haveSequence)
+    for (const g of v.gossip) {
+      const d = Gossip.decode(Buffer.from(g.hex, 'hex'))
+      expect([Buffer.from(d.event).toString('hex'), Buffer.from(d.checkpoint).toString('hex')]).toEqual([g.event, g.checkpoint])
+    }
   })
 
   it('src/pb/network.ts is what protons generates from protocol-spec/network.proto', () => {

@@ -608,3 +608,115 @@ export namespace TrustListResponse {
     return streamMessage(buf, TrustListResponse.codec(), opts)
   }
 }
+
+export interface Gossip {
+  event: Uint8Array<ArrayBuffer>
+  checkpoint: Uint8Array<ArrayBuffer>
+}
+
+export namespace Gossip {
+  let _codec: Codec<Gossip>
+
+  export const codec = (): Codec<Gossip> => {
+    if (_codec == null) {
+      _codec = message<Gossip>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.event != null && obj.event.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.event)
+        }
+
+        if ((obj.checkpoint != null && obj.checkpoint.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.checkpoint)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          event: uint8ArrayAlloc(0),
+          checkpoint: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.event = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.checkpoint = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.event`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.checkpoint`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GossipEventFieldEvent {
+    field: '$.event'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GossipCheckpointFieldEvent {
+    field: '$.checkpoint'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Gossip>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Gossip.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Gossip>): Gossip {
+    return decodeMessage(buf, Gossip.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Gossip>): Generator<GossipEventFieldEvent | GossipCheckpointFieldEvent> {
+    return streamMessage(buf, Gossip.codec(), opts)
+  }
+}
