@@ -113,7 +113,12 @@ export function grantedAt (t: TrustedCertificate, time: number): boolean {
 
 export type SignatureCheck = 'OK' | 'EVENT_UNKNOWN_AUTHOR' | 'EVENT_SIGNATURE_INVALID' | 'EVENT_CERT_NOT_GRANTED'
 
-async function verifyWith (trusted: readonly TrustedCertificate[] | undefined, certSha256: Uint8Array, time: number, ctx: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<SignatureCheck> {
+/**
+ * Verify a record signed with an authority's listed certificate (named by
+ * its SHA-256) over `ctx || data`, with the certificate granted at `time`.
+ * Shared by events, checkpoints and the network's signed requests.
+ */
+export async function verifyRecordSignature (trusted: readonly TrustedCertificate[] | undefined, certSha256: Uint8Array, time: number, ctx: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<SignatureCheck> {
   if (trusted === undefined || trusted.length === 0) return 'EVENT_UNKNOWN_AUTHOR'
   const found = findCertificate(trusted, certSha256)
   if (found === undefined) return 'EVENT_SIGNATURE_INVALID'
@@ -129,7 +134,7 @@ async function verifyWith (trusted: readonly TrustedCertificate[] | undefined, c
 
 /** Check an event's signature against the author's certificates at the event's time. */
 export function verifyEventSignature (e: LoggedEvent, trusted: readonly TrustedCertificate[] | undefined): Promise<SignatureCheck> {
-  return verifyWith(trusted, e.event.certSha256, Number(e.event.time), EVENT_CONTEXT, e.eventBytes, e.signature)
+  return verifyRecordSignature(trusted, e.event.certSha256, Number(e.event.time), EVENT_CONTEXT, e.eventBytes, e.signature)
 }
 
 /** A decoded signed checkpoint. */
@@ -155,5 +160,11 @@ export function decodeCheckpoint (bytes: Uint8Array): LoggedCheckpoint {
 }
 
 export function verifyCheckpointSignature (c: LoggedCheckpoint, trusted: readonly TrustedCertificate[] | undefined): Promise<SignatureCheck> {
-  return verifyWith(trusted, c.checkpoint.certSha256, Number(c.checkpoint.time), CHECKPOINT_CONTEXT, c.checkpointBytes, c.signature)
+  return verifyRecordSignature(trusted, c.checkpoint.certSha256, Number(c.checkpoint.time), CHECKPOINT_CONTEXT, c.checkpointBytes, c.signature)
+}
+
+/** Sign `ctx || data` with an authority's key (for protocol records other than events). */
+export async function signRecord (ctx: Uint8Array, data: Uint8Array, signer: Signer): Promise<Uint8Array> {
+  const { crypto } = cryptoEngine()
+  return new Uint8Array(await crypto.subtle.sign(algorithmFor(signer.certificate), signer.key, withContext(ctx, data)))
 }

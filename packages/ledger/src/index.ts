@@ -33,7 +33,7 @@ export {
 } from './merkle.js'
 export type { Hash } from './merkle.js'
 export {
-  signEvent, decodeEvent, verifyEventSignature, signCheckpoint, decodeCheckpoint, verifyCheckpointSignature, sha256, hex,
+  signEvent, decodeEvent, verifyEventSignature, verifyRecordSignature, signRecord, findCertificate, grantedAt, signCheckpoint, decodeCheckpoint, verifyCheckpointSignature, sha256, hex,
   EVENT_CONTEXT, CHECKPOINT_CONTEXT, MAX_EVENT_BYTES
 } from './events.js'
 export type { LoggedEvent, LoggedCheckpoint } from './events.js'

@@ -61,7 +61,7 @@ export interface LogHead {
   frontier: string[]
 }
 
-export type AlertKind = 'EQUIVOCATION' | 'TRANSITION_REFUSED' | 'CHECKPOINT_MISMATCH'
+export type AlertKind = 'EQUIVOCATION' | 'TRANSITION_REFUSED' | 'CHECKPOINT_MISMATCH' | 'DIVERTED_USE'
 
 export interface Alert {
   id: string
@@ -885,6 +885,29 @@ export class Ledger {
     const out: number[] = []
     for await (const k of this.#sub.CHECKPOINT.keys({ gte: checkpointKey(author, from), lte: checkpointKey(author, to) })) out.push(Number((k as string).slice(author.length + 1)))
     return out
+  }
+
+  /** The signed events of one permit, in log order (for /cites/verify). */
+  async permitEvents (party: string, number: string): Promise<Uint8Array[] | undefined> {
+    const s = await this.#state(party, number)
+    if (s === undefined) return undefined
+    const out: Uint8Array[] = []
+    for (const seq of s.events) {
+      const b = await this.#sub.LOG.get(logKey(party, seq)) as Uint8Array | undefined
+      if (b !== undefined) out.push(b)
+    }
+    return out
+  }
+
+  /** The newest checkpoint held of an author's log (signed bytes). */
+  async latestCheckpoint (author: string): Promise<Uint8Array | undefined> {
+    for await (const v of this.#sub.CHECKPOINT.values({ gt: `${author}!`, lt: prefixEnd(`${author}!`), reverse: true, limit: 1 })) return v as Uint8Array
+    return undefined
+  }
+
+  /** Record an alert found outside the ledger's own checks (e.g. a use asked for by the wrong party). */
+  async recordAlert (alert: Omit<Alert, 'id' | 'time'>): Promise<void> {
+    await this.#db.batch([this.#alertOp(alert)] as never)
   }
 
   /** Checkpoints held for an author, oldest first. */

@@ -2,6 +2,8 @@
 export const PROTOCOL_PREFIX = '/cites'
 export const SYNC_PROTOCOL = `${PROTOCOL_PREFIX}/sync/1.0.0`
 export const TRUST_LIST_PROTOCOL = `${PROTOCOL_PREFIX}/trust-list/1.0.0`
+export const VERIFY_PROTOCOL = `${PROTOCOL_PREFIX}/verify/1.0.0`
+export const CONSUME_PROTOCOL = `${PROTOCOL_PREFIX}/consume/1.0.0`
 
 /** Caps per message (protocol-spec/network.md). */
 export const MAX_SYNC_REQUEST_BYTES = 1024
@@ -19,3 +21,11 @@ export const MAX_TRUST_LIST_RESPONSE_BYTES = 4 * 1024 * 1024 + 1024
 export const EVENTS_TOPIC = 'cites/events/1'
 /** Largest gossip message: one signed event (300 KiB) plus framing. */
 export const MAX_GOSSIP_BYTES = 310 * 1024
+
+export const MAX_VERIFY_REQUEST_BYTES = 256
+/** A permit's events: its ISSUED event (≤ 300 KiB) and a handful more. */
+export const MAX_VERIFY_RESPONSE_BYTES = 1024 * 1024
+export const MAX_CONSUME_REQUEST_BYTES = 16 * 1024
+export const MAX_CONSUME_RESPONSE_BYTES = 16 * 1024
+/** A consumption request older (or newer) than this is refused as stale. */
+export const CONSUME_REQUEST_MAX_AGE_MS = 10 * 60_000

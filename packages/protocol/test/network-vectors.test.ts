@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Gossip, Status, SyncRequest, SyncResponse, TrustListRequest } from '../src/index.js'
+import { ConsumeResponse, Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, VerifyRequest } from '../src/index.js'
 
 const pkg = fileURLToPath(new URL('..', import.meta.url))
 const FILE = join(pkg, '..', '..', 'protocol-spec', 'vectors', 'network', 'sync.json')
@@ -15,6 +15,8 @@ interface Vectors {
   responses: Array<{ hex: string, status: string, events: number, headSize: string }>
   trustListRequests: Array<{ hex: string, haveSequence: string }>
   gossip: Array<{ hex: string, event: string, checkpoint: string }>
+  verifyRequests: Array<{ hex: string, party: string, number: string }>
+  consumeResponses: Array<{ hex: string, status: string, code: string }>
 }
 
 describe('network vectors', () => {
@@ -30,7 +32,10 @@ describe('network vectors', () => {
         responses: ress.map((r) => ({ hex: Buffer.from(SyncResponse.encode(r)).toString('hex'), status: r.status, events: r.events.length, headSize: String(r.headSize) })),
         trustListRequests: [0n, 7n].map((h) => ({ hex: Buffer.from(TrustListRequest.encode({ haveSequence: h })).toString('hex'), haveSequence: String(h) })),
         gossip: [{ event: new Uint8Array([10, 2, 67, 72]), checkpoint: new Uint8Array(0) }, { event: new Uint8Array(0), checkpoint: new Uint8Array([10, 2, 84, 72]) }]
-          .map((g) => ({ hex: Buffer.from(Gossip.encode(g)).toString('hex'), event: Buffer.from(g.event).toString('hex'), checkpoint: Buffer.from(g.checkpoint).toString('hex') }))
+          .map((g) => ({ hex: Buffer.from(Gossip.encode(g)).toString('hex'), event: Buffer.from(g.event).toString('hex'), checkpoint: Buffer.from(g.checkpoint).toString('hex') })),
+        verifyRequests: [{ party: 'CH', number: '26CH000042' }].map((r) => ({ hex: Buffer.from(VerifyRequest.encode(r)).toString('hex'), ...r })),
+        consumeResponses: [{ status: Status.REFUSED, code: 'ALREADY_CONSUMED' }, { status: Status.OK, code: 'OK' }]
+          .map((r) => ({ hex: Buffer.from(ConsumeResponse.encode({ ...r, event: new Uint8Array(0), message: '' })).toString('hex'), ...r }))
       }
       writeFileSync(FILE, JSON.stringify(v, null, 2) + '\n')
     })
@@ -48,6 +53,8 @@ describe('network vectors', () => {
       expect([d.status, d.events.length, String(d.headSize)]).toEqual([r.status, r.events, r.headSize])
     }
     for (const r of v.trustListRequests) expect(String(TrustListRequest.decode(Buffer.from(r.hex, 'hex')).haveSequence)).toBe(r.haveSequence)
+    for (const r of v.verifyRequests) expect(VerifyRequest.decode(Buffer.from(r.hex, 'hex'))).toEqual({ party: r.party, number: r.number })
+    for (const r of v.consumeResponses) expect(ConsumeResponse.decode(Buffer.from(r.hex, 'hex'))).toMatchObject({ status: r.status, code: r.code })
     for (const g of v.gossip) {
       const d = Gossip.decode(Buffer.from(g.hex, 'hex'))
       expect([Buffer.from(d.event).toString('hex'), Buffer.from(d.checkpoint).toString('hex')]).toEqual([g.event, g.checkpoint])

@@ -8,6 +8,7 @@ export enum Status {
   OK = 'OK',
   NOT_FOUND = 'NOT_FOUND',
   BUSY = 'BUSY',
+  REFUSED = 'REFUSED',
   MALFORMED = 'MALFORMED',
   TOO_LARGE = 'TOO_LARGE'
 }
@@ -17,6 +18,7 @@ enum __StatusValues {
   OK = 100,
   NOT_FOUND = 200,
   BUSY = 201,
+  REFUSED = 202,
   MALFORMED = 400,
   TOO_LARGE = 401
 }
@@ -718,5 +720,1120 @@ export namespace Gossip {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Gossip>): Generator<GossipEventFieldEvent | GossipCheckpointFieldEvent> {
     return streamMessage(buf, Gossip.codec(), opts)
+  }
+}
+
+export interface VerifyRequest {
+  party: string
+  number: string
+}
+
+export namespace VerifyRequest {
+  let _codec: Codec<VerifyRequest>
+
+  export const codec = (): Codec<VerifyRequest> => {
+    if (_codec == null) {
+      _codec = message<VerifyRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.party != null && obj.party !== '')) {
+          w.uint32(10)
+          w.string(obj.party)
+        }
+
+        if ((obj.number != null && obj.number !== '')) {
+          w.uint32(18)
+          w.string(obj.number)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          party: '',
+          number: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.party = reader.string()
+              break
+            }
+            case 2: {
+              obj.number = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.party`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.number`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface VerifyRequestPartyFieldEvent {
+    field: '$.party'
+    value: string
+  }
+
+  export interface VerifyRequestNumberFieldEvent {
+    field: '$.number'
+    value: string
+  }
+
+  export function encode (obj: Partial<VerifyRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, VerifyRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VerifyRequest>): VerifyRequest {
+    return decodeMessage(buf, VerifyRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VerifyRequest>): Generator<VerifyRequestPartyFieldEvent | VerifyRequestNumberFieldEvent> {
+    return streamMessage(buf, VerifyRequest.codec(), opts)
+  }
+}
+
+export interface VerifyResponse {
+  status: Status
+  events: Uint8Array<ArrayBuffer>[]
+  checkpoint: Uint8Array<ArrayBuffer>
+  headSize: bigint
+  message: string
+}
+
+export namespace VerifyResponse {
+  let _codec: Codec<VerifyResponse>
+
+  export const codec = (): Codec<VerifyResponse> => {
+    if (_codec == null) {
+      _codec = message<VerifyResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(8)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if (obj.events != null && obj.events.length > 0) {
+          for (const value of obj.events) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.checkpoint != null && obj.checkpoint.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.checkpoint)
+        }
+
+        if ((obj.headSize != null && obj.headSize !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.headSize)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(42)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          status: Status.STATUS_UNSPECIFIED,
+          events: [],
+          checkpoint: uint8ArrayAlloc(0),
+          headSize: 0n,
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 2: {
+              if (opts.limits?.events != null && obj.events.length === opts.limits.events) {
+                throw new MaxLengthError('Decode error - repeated field "events" had too many elements')
+              }
+
+              obj.events.push(reader.bytes())
+              break
+            }
+            case 3: {
+              obj.checkpoint = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.headSize = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          events: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.events != null && obj.events === opts.limits.events) {
+                throw new MaxLengthError('Streaming decode error - repeated field "events" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.events[]`,
+                index: obj.events,
+                value: reader.bytes()
+              }
+
+              obj.events++
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.checkpoint`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.headSize`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface VerifyResponseStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface VerifyResponseEventsFieldEvent {
+    field: '$.events[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface VerifyResponseCheckpointFieldEvent {
+    field: '$.checkpoint'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface VerifyResponseHeadSizeFieldEvent {
+    field: '$.headSize'
+    value: bigint
+  }
+
+  export interface VerifyResponseMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<VerifyResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, VerifyResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VerifyResponse>): VerifyResponse {
+    return decodeMessage(buf, VerifyResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VerifyResponse>): Generator<VerifyResponseStatusFieldEvent | VerifyResponseEventsFieldEvent | VerifyResponseCheckpointFieldEvent | VerifyResponseHeadSizeFieldEvent | VerifyResponseMessageFieldEvent> {
+    return streamMessage(buf, VerifyResponse.codec(), opts)
+  }
+}
+
+export interface ConsumeRequestBody {
+  party: string
+  number: string
+  lines: ConsumeLine[]
+  port: string
+  officer: string
+  requester: string
+  time: bigint
+  certSha256: Uint8Array<ArrayBuffer>
+  nonce: Uint8Array<ArrayBuffer>
+}
+
+export namespace ConsumeRequestBody {
+  let _codec: Codec<ConsumeRequestBody>
+
+  export const codec = (): Codec<ConsumeRequestBody> => {
+    if (_codec == null) {
+      _codec = message<ConsumeRequestBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.party != null && obj.party !== '')) {
+          w.uint32(10)
+          w.string(obj.party)
+        }
+
+        if ((obj.number != null && obj.number !== '')) {
+          w.uint32(18)
+          w.string(obj.number)
+        }
+
+        if (obj.lines != null && obj.lines.length > 0) {
+          for (const value of obj.lines) {
+            w.uint32(26)
+            ConsumeLine.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.port != null && obj.port !== '')) {
+          w.uint32(34)
+          w.string(obj.port)
+        }
+
+        if ((obj.officer != null && obj.officer !== '')) {
+          w.uint32(42)
+          w.string(obj.officer)
+        }
+
+        if ((obj.requester != null && obj.requester !== '')) {
+          w.uint32(50)
+          w.string(obj.requester)
+        }
+
+        if ((obj.time != null && obj.time !== 0n)) {
+          w.uint32(56)
+          w.uint64(obj.time)
+        }
+
+        if ((obj.certSha256 != null && obj.certSha256.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.certSha256)
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(74)
+          w.bytes(obj.nonce)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          party: '',
+          number: '',
+          lines: [],
+          port: '',
+          officer: '',
+          requester: '',
+          time: 0n,
+          certSha256: uint8ArrayAlloc(0),
+          nonce: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.party = reader.string()
+              break
+            }
+            case 2: {
+              obj.number = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.lines != null && obj.lines.length === opts.limits.lines) {
+                throw new MaxLengthError('Decode error - repeated field "lines" had too many elements')
+              }
+
+              obj.lines.push(ConsumeLine.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.lines$
+              }))
+              break
+            }
+            case 4: {
+              obj.port = reader.string()
+              break
+            }
+            case 5: {
+              obj.officer = reader.string()
+              break
+            }
+            case 6: {
+              obj.requester = reader.string()
+              break
+            }
+            case 7: {
+              obj.time = reader.uint64()
+              break
+            }
+            case 8: {
+              obj.certSha256 = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          lines: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.party`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.number`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.lines != null && obj.lines === opts.limits.lines) {
+                throw new MaxLengthError('Streaming decode error - repeated field "lines" had too many elements')
+              }
+
+              for (const evt of ConsumeLine.codec().stream(reader, reader.uint32(), `${prefix}.lines[]`, {
+                limits: opts.limits?.lines$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.lines
+                }
+              }
+
+              obj.lines++
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.port`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.officer`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.requester`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.time`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.certSha256`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ConsumeRequestBodyPartyFieldEvent {
+    field: '$.party'
+    value: string
+  }
+
+  export interface ConsumeRequestBodyNumberFieldEvent {
+    field: '$.number'
+    value: string
+  }
+
+  export interface ConsumeRequestBodyLinesLineFieldEvent {
+    field: '$.lines[].line'
+    value: string
+    index: number
+  }
+
+  export interface ConsumeRequestBodyLinesQuantityFieldEvent {
+    field: '$.lines[].quantity'
+    value: number
+    index: number
+  }
+
+  export interface ConsumeRequestBodyLinesUnitFieldEvent {
+    field: '$.lines[].unit'
+    value: string
+    index: number
+  }
+
+  export interface ConsumeRequestBodyPortFieldEvent {
+    field: '$.port'
+    value: string
+  }
+
+  export interface ConsumeRequestBodyOfficerFieldEvent {
+    field: '$.officer'
+    value: string
+  }
+
+  export interface ConsumeRequestBodyRequesterFieldEvent {
+    field: '$.requester'
+    value: string
+  }
+
+  export interface ConsumeRequestBodyTimeFieldEvent {
+    field: '$.time'
+    value: bigint
+  }
+
+  export interface ConsumeRequestBodyCertSha256FieldEvent {
+    field: '$.certSha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ConsumeRequestBodyNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ConsumeRequestBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ConsumeRequestBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeRequestBody>): ConsumeRequestBody {
+    return decodeMessage(buf, ConsumeRequestBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeRequestBody>): Generator<ConsumeRequestBodyPartyFieldEvent | ConsumeRequestBodyNumberFieldEvent | ConsumeRequestBodyLinesLineFieldEvent | ConsumeRequestBodyLinesQuantityFieldEvent | ConsumeRequestBodyLinesUnitFieldEvent | ConsumeRequestBodyPortFieldEvent | ConsumeRequestBodyOfficerFieldEvent | ConsumeRequestBodyRequesterFieldEvent | ConsumeRequestBodyTimeFieldEvent | ConsumeRequestBodyCertSha256FieldEvent | ConsumeRequestBodyNonceFieldEvent> {
+    return streamMessage(buf, ConsumeRequestBody.codec(), opts)
+  }
+}
+
+export interface ConsumeLine {
+  line: string
+  quantity: number
+  unit: string
+}
+
+export namespace ConsumeLine {
+  let _codec: Codec<ConsumeLine>
+
+  export const codec = (): Codec<ConsumeLine> => {
+    if (_codec == null) {
+      _codec = message<ConsumeLine>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.line != null && obj.line !== '')) {
+          w.uint32(10)
+          w.string(obj.line)
+        }
+
+        if ((obj.quantity != null && obj.quantity !== 0)) {
+          w.uint32(17)
+          w.double(obj.quantity)
+        }
+
+        if ((obj.unit != null && obj.unit !== '')) {
+          w.uint32(26)
+          w.string(obj.unit)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          line: '',
+          quantity: 0,
+          unit: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.line = reader.string()
+              break
+            }
+            case 2: {
+              obj.quantity = reader.double()
+              break
+            }
+            case 3: {
+              obj.unit = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.line`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.quantity`,
+                value: reader.double()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.unit`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ConsumeLineLineFieldEvent {
+    field: '$.line'
+    value: string
+  }
+
+  export interface ConsumeLineQuantityFieldEvent {
+    field: '$.quantity'
+    value: number
+  }
+
+  export interface ConsumeLineUnitFieldEvent {
+    field: '$.unit'
+    value: string
+  }
+
+  export function encode (obj: Partial<ConsumeLine>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ConsumeLine.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeLine>): ConsumeLine {
+    return decodeMessage(buf, ConsumeLine.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeLine>): Generator<ConsumeLineLineFieldEvent | ConsumeLineQuantityFieldEvent | ConsumeLineUnitFieldEvent> {
+    return streamMessage(buf, ConsumeLine.codec(), opts)
+  }
+}
+
+export interface SignedConsumeRequest {
+  body: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedConsumeRequest {
+  let _codec: Codec<SignedConsumeRequest>
+
+  export const codec = (): Codec<SignedConsumeRequest> => {
+    if (_codec == null) {
+      _codec = message<SignedConsumeRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.body != null && obj.body.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.body)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          body: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.body = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedConsumeRequestBodyFieldEvent {
+    field: '$.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedConsumeRequestSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedConsumeRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedConsumeRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedConsumeRequest>): SignedConsumeRequest {
+    return decodeMessage(buf, SignedConsumeRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedConsumeRequest>): Generator<SignedConsumeRequestBodyFieldEvent | SignedConsumeRequestSignatureFieldEvent> {
+    return streamMessage(buf, SignedConsumeRequest.codec(), opts)
+  }
+}
+
+export interface ConsumeRequest {
+  request: Uint8Array<ArrayBuffer>
+}
+
+export namespace ConsumeRequest {
+  let _codec: Codec<ConsumeRequest>
+
+  export const codec = (): Codec<ConsumeRequest> => {
+    if (_codec == null) {
+      _codec = message<ConsumeRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.request != null && obj.request.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.request)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          request: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.request = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.request`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ConsumeRequestRequestFieldEvent {
+    field: '$.request'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ConsumeRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ConsumeRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeRequest>): ConsumeRequest {
+    return decodeMessage(buf, ConsumeRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeRequest>): Generator<ConsumeRequestRequestFieldEvent> {
+    return streamMessage(buf, ConsumeRequest.codec(), opts)
+  }
+}
+
+export interface ConsumeResponse {
+  status: Status
+  code: string
+  event: Uint8Array<ArrayBuffer>
+  message: string
+}
+
+export namespace ConsumeResponse {
+  let _codec: Codec<ConsumeResponse>
+
+  export const codec = (): Codec<ConsumeResponse> => {
+    if (_codec == null) {
+      _codec = message<ConsumeResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(8)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if ((obj.code != null && obj.code !== '')) {
+          w.uint32(18)
+          w.string(obj.code)
+        }
+
+        if ((obj.event != null && obj.event.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.event)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(34)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          status: Status.STATUS_UNSPECIFIED,
+          code: '',
+          event: uint8ArrayAlloc(0),
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.code = reader.string()
+              break
+            }
+            case 3: {
+              obj.event = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.code`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.event`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ConsumeResponseStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface ConsumeResponseCodeFieldEvent {
+    field: '$.code'
+    value: string
+  }
+
+  export interface ConsumeResponseEventFieldEvent {
+    field: '$.event'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ConsumeResponseMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<ConsumeResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ConsumeResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeResponse>): ConsumeResponse {
+    return decodeMessage(buf, ConsumeResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeResponse>): Generator<ConsumeResponseStatusFieldEvent | ConsumeResponseCodeFieldEvent | ConsumeResponseEventFieldEvent | ConsumeResponseMessageFieldEvent> {
+    return streamMessage(buf, ConsumeResponse.codec(), opts)
   }
 }

@@ -1,0 +1,120 @@
+/**
+ * /cites/verify/1.0.0: ask a peer about one permit. The answer is the
+ * permit's signed events from the issuer's log, so the asker checks every
+ * signature and derives the state itself rather than trusting the answerer;
+ * plus the answerer's latest checkpoint of that log. `verifyRemote` turns it
+ * into the full customs verdict (XML-DSig of the permit, rules, validity,
+ * status, use, and whether the issuer itself answered).
+ */
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import { applyEvent, decodeEvent, derivedStatus, verifyEventSignature, sha256, hex, IssuedBody, LedgerError, type Ledger, type PermitState, type Receipt } from '@cites/ledger'
+import { check, makeVerdict, type Check, type Verdict } from '@cites/permit'
+import { verifySignedPermit } from '@cites/xml-signature'
+import type { TrustStore } from '@cites/trust-list'
+import { Status, VerifyRequest, VerifyResponse } from './pb/network.js'
+import { MAX_VERIFY_REQUEST_BYTES, MAX_VERIFY_RESPONSE_BYTES, VERIFY_PROTOCOL } from './constants.js'
+import { ask, serve } from './rpc.js'
+
+const EMPTY = new Uint8Array(0)
+const PARTY_RE = /^[A-Z]{2}$/
+
+/** Serve /cites/verify/1.0.0 from this ledger. */
+export async function handleVerify (libp2p: Libp2p, ledger: Ledger): Promise<void> {
+  await serve(libp2p, VERIFY_PROTOCOL, MAX_VERIFY_REQUEST_BYTES, VerifyRequest, VerifyResponse, async (req, _remote, failure) => {
+    const refuse = (status: Status, message: string): VerifyResponse => ({ status, events: [], checkpoint: EMPTY, headSize: 0n, message })
+    if (req === undefined) return refuse(failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED, 'request unreadable')
+    if (!PARTY_RE.test(req.party) || req.number === '' || req.number.length > 64) return refuse(Status.MALFORMED, 'party must be a party code and number 1..64 characters')
+    const events = await ledger.permitEvents(req.party, req.number)
+    if (events === undefined) return refuse(Status.NOT_FOUND, `${req.party}/${req.number} is not known here`)
+    return {
+      status: Status.OK,
+      events: events as Array<Uint8Array<ArrayBuffer>>,
+      checkpoint: (await ledger.latestCheckpoint(req.party) ?? EMPTY) as Uint8Array<ArrayBuffer>,
+      headSize: BigInt(ledger.heads().get(req.party)?.size ?? 0),
+      message: ''
+    }
+  })
+}
+
+/** A customs verdict from the network, with what it was derived from. */
+export interface RemoteVerdict extends Verdict {
+  state?: PermitState
+  receipt?: Receipt
+  /** The party whose node answered. */
+  answeredBy?: string
+}
+
+export interface VerifyRemoteOptions {
+  party: string
+  number: string
+  trust: TrustStore
+  /** @default now */
+  now?: Date
+}
+
+/** Ask `peer` about a permit and judge the answer locally. Never trusts the answerer's word. */
+export async function verifyRemote (libp2p: Libp2p, peer: PeerId, opts: VerifyRemoteOptions): Promise<RemoteVerdict> {
+  const now = opts.now ?? new Date()
+  const res = await ask(libp2p, peer, VERIFY_PROTOCOL, MAX_VERIFY_RESPONSE_BYTES, VerifyRequest, VerifyResponse, { party: opts.party, number: opts.number })
+  const answeredBy = opts.trust.byPeerId(peer.toString())?.party
+  const base = (checks: Check[]): RemoteVerdict => {
+    const v: RemoteVerdict = makeVerdict(checks)
+    if (answeredBy !== undefined) v.answeredBy = answeredBy
+    return v
+  }
+  if (res.status === Status.NOT_FOUND) {
+    return base([check('status', 'INVALID', 'PERMIT_NOT_FOUND', `${opts.party}/${opts.number} is not known to the node asked`)])
+  }
+  if (res.status !== Status.OK || res.events.length === 0) {
+    return base([check('integrity', 'ERROR', 'REMOTE_ERROR', `the node asked answered ${res.status}: ${res.message}`)])
+  }
+  // Every event must be the issuer's, about this permit, validly signed; the
+  // state is derived here from them, in order.
+  let state: PermitState | undefined
+  let xmlChecks: Check[] = []
+  const trusted = opts.trust.certificatesFor(opts.party)
+  for (const b of res.events) {
+    let le
+    try { le = decodeEvent(b) } catch { return base([check('integrity', 'INVALID', 'EVENT_MALFORMED', 'an event in the answer does not decode')]) }
+    const e = le.event
+    if (e.author !== opts.party || e.permitParty !== opts.party || e.permitNumber !== opts.number) {
+      return base([check('integrity', 'INVALID', 'EVENT_WRONG_LOG', 'the answer holds an event of another log or permit')])
+    }
+    const sig = await verifyEventSignature(le, trusted)
+    if (sig !== 'OK') return base([check('integrity', 'INVALID', sig, `event #${e.seq} is not validly signed by ${opts.party}`)])
+    try {
+      state = applyEvent(state, le)
+    } catch (err) {
+      if (!(err instanceof LedgerError)) throw err
+      return base([check('status', 'INVALID', err.code, `the issuer's events are inconsistent: ${err.message}`)])
+    }
+    if (state.events.length === 1) {
+      // The ISSUED event: the permit itself, verified under the XML-DSig profile.
+      const body = IssuedBody.decode(e.body)
+      if (hex(sha256(body.signedXml)) !== hex(body.xmlSha256)) return base([check('integrity', 'INVALID', 'XML_HASH_MISMATCH', 'the permit XML does not match its recorded hash')])
+      const xmlVerdict = await verifySignedPermit(new TextDecoder().decode(body.signedXml), { certificatesFor: (p) => opts.trust.certificatesFor(p), now })
+      if (xmlVerdict.permit?.number !== opts.number || xmlVerdict.party !== opts.party) {
+        return base([...xmlVerdict.checks.filter((c) => c.name !== 'status' && c.name !== 'use' && c.name !== 'confirmation'), check('status', 'INVALID', 'PERMIT_MISMATCH', 'the signed permit is not the one asked about')])
+      }
+      xmlChecks = xmlVerdict.checks.filter((c) => c.name === 'integrity' || c.name === 'issuer' || c.name === 'rules' || c.name === 'validity')
+    }
+  }
+  if (state === undefined) return base([check('integrity', 'ERROR', 'REMOTE_ERROR', 'no events')])
+  const status = derivedStatus(state, now.getTime())
+  const checks: Check[] = [...xmlChecks]
+  checks.push(status === 'CANCELLED'
+    ? check('status', 'INVALID', 'PERMIT_CANCELLED', `cancelled: ${state.cancellation?.reason ?? ''}`)
+    : status === 'REPLACED'
+      ? check('status', 'INVALID', 'PERMIT_REPLACED', `replaced by ${state.replacement?.number ?? '?'}`)
+      : check('status', 'VALID', 'OK', status === 'ENDORSED' ? 'in force; export endorsed' : 'in force'))
+  checks.push(state.consumption !== undefined
+    ? check('use', 'INVALID', 'ALREADY_CONSUMED', `already used on ${state.consumption.consumedAt} at ${state.consumption.port} (for ${state.consumption.consumingParty})`)
+    : check('use', 'VALID', 'OK', 'not used'))
+  checks.push(answeredBy === opts.party
+    ? check('confirmation', 'VALID', 'ISSUER_CONFIRMED', 'answered by the issuing authority\'s node')
+    : check('confirmation', 'SKIPPED', 'NOT_CONFIRMED_BY_ISSUER', `answered from ${answeredBy ?? 'a'} replica, not by the issuer`))
+  const v = base(checks)
+  v.state = state
+  if (state.consumption !== undefined) v.receipt = state.consumption
+  return v
+}
