@@ -5,12 +5,12 @@
  * one signature plus the Merkle root; otherwise each event's signature is
  * checked. Used after a restart, a partition or a gap in gossip.
  */
-import { lpStream } from '@libp2p/utils'
-import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Ledger } from '@cites/ledger'
 import { Status, SyncRequest, SyncResponse } from './pb/network.js'
-import { MAX_SYNC_PAGE_EVENTS, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, STREAM_TIMEOUT_MS, SYNC_PROTOCOL } from './constants.js'
-import { MalformedResponseError, RemoteRefusedError } from './errors.js'
+import { MAX_SYNC_PAGE_EVENTS, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, SYNC_PROTOCOL } from './constants.js'
+import { RemoteRefusedError } from './errors.js'
+import { ask, serve } from './rpc.js'
 
 const EMPTY = new Uint8Array(0)
 const PARTY_RE = /^[A-Z]{2}$/
@@ -57,53 +57,18 @@ export async function answerSync (ledger: Ledger, req: SyncRequest): Promise<Syn
 
 /** Serve /cites/sync/1.0.0 from this ledger. */
 export async function handleSync (libp2p: Libp2p, ledger: Ledger): Promise<void> {
-  await libp2p.handle(SYNC_PROTOCOL, async (stream: Stream) => {
-    const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
-    const lp = lpStream(stream, { maxDataLength: MAX_SYNC_REQUEST_BYTES })
-    let res: SyncResponse
-    try {
-      const data = await lp.read({ signal })
-      let req: SyncRequest
-      try {
-        req = SyncRequest.decode(data)
-      } catch {
-        req = { author: '', fromSeq: 0n, limit: 0 }
-      }
-      res = await answerSync(ledger, req)
-    } catch (err) {
-      // A request over its cap, or a stream that broke: answer if we still can.
-      const tooLarge = /length|too long|too large/i.test((err as Error).message ?? '')
-      res = refusal(tooLarge ? Status.TOO_LARGE : Status.MALFORMED, tooLarge ? 'request too large' : 'request unreadable')
-    }
-    try {
-      await lp.write(SyncResponse.encode(res), { signal })
-      await stream.close({ signal })
-    } catch {
-      stream.abort(new Error('sync answer could not be sent'))
-    }
-  }, { maxInboundStreams: 32 })
+  await serve(libp2p, SYNC_PROTOCOL, MAX_SYNC_REQUEST_BYTES, SyncRequest, SyncResponse, async (req, _remote, failure) => {
+    if (req === undefined) return refusal(failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED, failure === 'TOO_LARGE' ? 'request too large' : 'request unreadable')
+    return await answerSync(ledger, req)
+  })
 }
 
-/** Ask a peer for one page of a log. */
+/** Ask a peer for one page of a log (at most 1000 events, 4 MiB). */
 export async function requestSyncPage (libp2p: Libp2p, peer: PeerId, req: SyncRequest): Promise<SyncResponse> {
-  const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
-  const stream = await libp2p.dialProtocol(peer, SYNC_PROTOCOL, { signal })
-  try {
-    const lp = lpStream(stream, { maxDataLength: MAX_SYNC_RESPONSE_BYTES })
-    await lp.write(SyncRequest.encode(req), { signal })
-    const data = await lp.read({ signal })
-    let res: SyncResponse
-    try {
-      res = SyncResponse.decode(data, { limits: { events: MAX_SYNC_PAGE_EVENTS } })
-    } catch (err) {
-      throw new MalformedResponseError(`sync answer does not decode: ${(err as Error).message}`)
-    }
-    await stream.close({ signal }).catch(() => {})
-    return res
-  } catch (err) {
-    stream.abort(err as Error)
-    throw err
-  }
+  return await ask(libp2p, peer, SYNC_PROTOCOL, MAX_SYNC_RESPONSE_BYTES, SyncRequest, {
+    encode: SyncResponse.encode,
+    decode: (b) => SyncResponse.decode(b, { limits: { events: MAX_SYNC_PAGE_EVENTS } })
+  }, req)
 }
 
 export interface SyncResult {

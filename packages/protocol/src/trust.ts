@@ -4,12 +4,12 @@
  * peers no longer authorised are disconnected at once (the gater keeps them
  * out afterwards).
  */
-import { lpStream } from '@libp2p/utils'
-import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { Libp2p, PeerId } from '@libp2p/interface'
 import { TrustListSequenceError, type TrustStore, type VerifiedTrustList } from '@cites/trust-list'
 import { Status, TrustListRequest, TrustListResponse } from './pb/network.js'
-import { MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, STREAM_TIMEOUT_MS, TRUST_LIST_PROTOCOL } from './constants.js'
-import { MalformedResponseError, RemoteRefusedError } from './errors.js'
+import { MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, TRUST_LIST_PROTOCOL } from './constants.js'
+import { RemoteRefusedError } from './errors.js'
+import { ask, serve } from './rpc.js'
 
 const EMPTY = new Uint8Array(0)
 
@@ -37,27 +37,14 @@ export async function applyTrustList (libp2p: Libp2p, trust: TrustStore, xml: st
 
 /** Serve the newest trust list this node holds. */
 export async function handleTrustList (libp2p: Libp2p, trust: TrustStore): Promise<void> {
-  await libp2p.handle(TRUST_LIST_PROTOCOL, async (stream: Stream) => {
-    const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
-    const lp = lpStream(stream, { maxDataLength: MAX_TRUST_LIST_REQUEST_BYTES })
-    let res: TrustListResponse
+  await serve(libp2p, TRUST_LIST_PROTOCOL, MAX_TRUST_LIST_REQUEST_BYTES, TrustListRequest, TrustListResponse, async (req) => {
     const current = trust.current
     const sequence = BigInt(current?.list.sequence ?? 0)
-    try {
-      const req = TrustListRequest.decode(await lp.read({ signal }))
-      res = current === undefined || req.haveSequence >= sequence
-        ? { status: Status.OK, trustList: EMPTY, sequence, message: '' }
-        : { status: Status.OK, trustList: new TextEncoder().encode(current.xml), sequence, message: '' }
-    } catch {
-      res = { status: Status.MALFORMED, trustList: EMPTY, sequence, message: 'request unreadable' }
-    }
-    try {
-      await lp.write(TrustListResponse.encode(res), { signal })
-      await stream.close({ signal })
-    } catch {
-      stream.abort(new Error('trust-list answer could not be sent'))
-    }
-  }, { maxInboundStreams: 8 })
+    if (req === undefined) return { status: Status.MALFORMED, trustList: EMPTY, sequence, message: 'request unreadable' }
+    return current === undefined || req.haveSequence >= sequence
+      ? { status: Status.OK, trustList: EMPTY, sequence, message: '' }
+      : { status: Status.OK, trustList: new TextEncoder().encode(current.xml), sequence, message: '' }
+  })
 }
 
 /**
@@ -66,23 +53,7 @@ export async function handleTrustList (libp2p: Libp2p, trust: TrustStore): Promi
  * an update but never forge or roll one back.
  */
 export async function fetchTrustList (libp2p: Libp2p, peer: PeerId, trust: TrustStore): Promise<{ updated: boolean, sequence: number, dropped: string[] }> {
-  const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
-  const stream = await libp2p.dialProtocol(peer, TRUST_LIST_PROTOCOL, { signal })
-  let res: TrustListResponse
-  try {
-    const lp = lpStream(stream, { maxDataLength: MAX_TRUST_LIST_RESPONSE_BYTES })
-    await lp.write(TrustListRequest.encode({ haveSequence: BigInt(trust.sequence) }), { signal })
-    const data = await lp.read({ signal })
-    try {
-      res = TrustListResponse.decode(data)
-    } catch (err) {
-      throw new MalformedResponseError(`trust-list answer does not decode: ${(err as Error).message}`)
-    }
-    await stream.close({ signal }).catch(() => {})
-  } catch (err) {
-    stream.abort(err as Error)
-    throw err
-  }
+  const res = await ask(libp2p, peer, TRUST_LIST_PROTOCOL, MAX_TRUST_LIST_RESPONSE_BYTES, TrustListRequest, TrustListResponse, { haveSequence: BigInt(trust.sequence) })
   if (res.status !== Status.OK) throw new RemoteRefusedError(res.status, `trust list refused: ${res.status} ${res.message}`)
   if (res.trustList.length === 0) return { updated: false, sequence: trust.sequence, dropped: [] }
   try {
