@@ -1,0 +1,102 @@
+/**
+ * Keep connections up to every authorised peer: dial the addresses the trust
+ * list gives for each granted authority, and when a connection drops, dial
+ * again with exponential backoff (with jitter, capped). Peers that leave the
+ * list are forgotten; the gater refuses them anyway.
+ */
+import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Libp2p } from '@libp2p/interface'
+import type { Authority } from '@cites/trust-list'
+
+export interface KeepConnectedOptions {
+  /** First retry delay. @default 500 */
+  minBackoffMs?: number
+  /** Longest delay between retries. @default 30000 */
+  maxBackoffMs?: number
+  /** How often the whole list is re-checked. @default 5000 */
+  sweepMs?: number
+}
+
+export interface KeepConnected {
+  /** Dial attempts made so far (for tests and metrics). */
+  readonly attempts: number
+  /** Re-read the trust list now (call after a new list is accepted). */
+  refresh: () => void
+  stop: () => void
+}
+
+/** Start keeping `libp2p` connected to the authorities `peers()` returns. */
+export function keepConnected (libp2p: Libp2p, peers: () => readonly Authority[], opts: KeepConnectedOptions = {}): KeepConnected {
+  const min = opts.minBackoffMs ?? 500
+  const max = opts.maxBackoffMs ?? 30_000
+  const self = libp2p.peerId.toString()
+  const state = new Map<string, { failures: number, timer?: NodeJS.Timeout, dialling: boolean }>()
+  let attempts = 0
+  let stopped = false
+
+  const wanted = (): Map<string, Authority> => new Map(peers()
+    .filter((a) => a.status === 'granted' && a.peerId !== self && a.addresses.length > 0)
+    .map((a) => [a.peerId, a]))
+
+  const schedule = (peerId: string, delay: number): void => {
+    const s = state.get(peerId)
+    if (s === undefined || stopped || s.timer !== undefined) return
+    s.timer = setTimeout(() => { s.timer = undefined; void dial(peerId) }, delay)
+    s.timer.unref()
+  }
+
+  const dial = async (peerId: string): Promise<void> => {
+    const a = wanted().get(peerId)
+    const s = state.get(peerId)
+    if (a === undefined || s === undefined || stopped || s.dialling) return
+    if (libp2p.getConnections(peerIdFromString(peerId)).length > 0) { s.failures = 0; return }
+    s.dialling = true
+    attempts++
+    try {
+      await libp2p.dial(a.addresses.map((x) => multiaddr(`${x}/p2p/${peerId}`)), { signal: AbortSignal.timeout(10_000) })
+      s.failures = 0
+    } catch {
+      s.failures++
+      // Exponential backoff with jitter, so a restarted network does not
+      // redial in lockstep.
+      const base = Math.min(max, min * 2 ** Math.min(s.failures - 1, 16))
+      schedule(peerId, base / 2 + Math.random() * base / 2)
+    } finally {
+      s.dialling = false
+    }
+  }
+
+  const sweep = (): void => {
+    const w = wanted()
+    for (const [id, s] of state) {
+      if (!w.has(id)) { clearTimeout(s.timer); state.delete(id) }
+    }
+    for (const id of w.keys()) {
+      if (!state.has(id)) state.set(id, { failures: 0, dialling: false })
+      if (libp2p.getConnections(peerIdFromString(id)).length === 0) schedule(id, 0)
+    }
+  }
+
+  const onDisconnect = (evt: CustomEvent<{ toString: () => string }>): void => {
+    const id = evt.detail.toString()
+    const s = state.get(id)
+    if (s !== undefined) schedule(id, Math.min(max, min * 2 ** Math.min(s.failures, 16)))
+  }
+  libp2p.addEventListener('peer:disconnect', onDisconnect as never)
+  const interval = setInterval(sweep, opts.sweepMs ?? 5000)
+  interval.unref()
+  sweep()
+
+  return {
+    get attempts () { return attempts },
+    refresh: sweep,
+    stop: () => {
+      stopped = true
+      clearInterval(interval)
+      libp2p.removeEventListener('peer:disconnect', onDisconnect as never)
+      for (const s of state.values()) clearTimeout(s.timer)
+      state.clear()
+    }
+  }
+}
