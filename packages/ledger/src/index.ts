@@ -16,7 +16,7 @@
  */
 export { Ledger, applyEvent } from './ledger.js'
 export type {
-  LedgerInit, TrustSource, LogHead, Alert, AlertKind, AcceptStatus, AcceptResult, ActionInput, ConsumeInput, EventView, PermitView,
+  LedgerInit, TrustSource, LogHead, Alert, AlertKind, DeliveryState, DeliveryRecord, AcceptStatus, AcceptResult, ActionInput, ConsumeInput, EventView, PermitView,
   ListFilter, Page, ListResult, LogProblem, LogVerification
 } from './ledger.js'
 export { derivedStatus, checkConsume, checkEndorse, checkCancel, checkReplace } from './state.js'

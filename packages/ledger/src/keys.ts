@@ -22,6 +22,8 @@ export const Sublevel = {
   INDEX: 'index',
   /** `time13!counter6` -> Alert. */
   ALERT: 'alert',
+  /** `party!number` -> DeliveryRecord: pushing an own ISSUED event to its destination. Written with the ISSUED event. */
+  DELIVERY: 'delivery',
   /** `schema` -> number. */
   META: 'meta'
   // retired: (none yet)

@@ -61,6 +61,28 @@ export interface LogHead {
   frontier: string[]
 }
 
+/** Delivery states, as the ePhyto hub tracks them. */
+export type DeliveryState = 'pending' | 'delivered' | 'failed'
+
+/** The push of an own ISSUED event to the destination authority. */
+export interface DeliveryRecord {
+  party: string
+  number: string
+  destination: string
+  seq: number
+  /** Hex hash of the ISSUED event. */
+  eventHash: string
+  state: DeliveryState
+  attempts: number
+  /** When to try next (ms); 0: now. */
+  nextAttempt: number
+  lastError?: string
+  /** The destination's signed acknowledgement or refusal (hex), once received. */
+  ack?: string
+  /** With a refusal: the destination's verdict codes. */
+  codes?: string[]
+}
+
 export type AlertKind = 'EQUIVOCATION' | 'TRANSITION_REFUSED' | 'CHECKPOINT_MISMATCH' | 'DIVERTED_USE'
 
 export interface Alert {
@@ -276,6 +298,7 @@ export class Ledger {
       PERMIT: db.sublevel(Sublevel.PERMIT, json),
       INDEX: db.sublevel(Sublevel.INDEX, { keyEncoding: 'utf8', valueEncoding: 'utf8' }),
       ALERT: db.sublevel(Sublevel.ALERT, json),
+      DELIVERY: db.sublevel(Sublevel.DELIVERY, json),
       META: db.sublevel(Sublevel.META, json)
     } as unknown as SubMap
   }
@@ -390,6 +413,12 @@ export class Ledger {
         // Own events update the state in the same batch: always indexed.
         { type: 'put', sublevel: this.#sub.META, key: `indexed!${this.party}`, value: seq }
       ]
+      if (type === EventType.ISSUED && state.destination !== '' && state.destination !== this.party) {
+        // The push to the destination is owed from the moment the event is
+        // durable: queued in the same batch, so a crash cannot lose it.
+        const d: DeliveryRecord = { party: this.party, number, destination: state.destination, seq, eventHash: hex(event.hash), state: 'pending', attempts: 0, nextAttempt: 0 }
+        ops.push({ type: 'put', sublevel: this.#sub.DELIVERY, key: permitKey(this.party, number), value: d })
+      }
       if (seq % this.#interval === 0) {
         const cp = await this.#signCheckpoint(newHead)
         ops.push({ type: 'put', sublevel: this.#sub.CHECKPOINT, key: checkpointKey(this.party, seq), value: cp.bytes })
@@ -908,6 +937,22 @@ export class Ledger {
   /** Record an alert found outside the ledger's own checks (e.g. a use asked for by the wrong party). */
   async recordAlert (alert: Omit<Alert, 'id' | 'time'>): Promise<void> {
     await this.#db.batch([this.#alertOp(alert)] as never)
+  }
+
+  /** Deliveries of own ISSUED events, optionally only those in one state. */
+  async deliveries (state?: DeliveryState): Promise<DeliveryRecord[]> {
+    const out: DeliveryRecord[] = []
+    for await (const v of this.#sub.DELIVERY.values()) if (state === undefined || (v as DeliveryRecord).state === state) out.push(v as DeliveryRecord)
+    return out
+  }
+
+  async delivery (party: string, number: string): Promise<DeliveryRecord | undefined> {
+    return await this.#sub.DELIVERY.get(permitKey(party, number)) as DeliveryRecord | undefined
+  }
+
+  /** Record the outcome of a delivery attempt (synced: an acknowledgement is evidence). */
+  async updateDelivery (d: DeliveryRecord): Promise<void> {
+    await this.#db.batch([{ type: 'put', sublevel: this.#sub.DELIVERY, key: permitKey(d.party, d.number), value: d }] as never, { sync: true })
   }
 
   /** Checkpoints held for an author, oldest first. */

@@ -4,6 +4,7 @@ export const SYNC_PROTOCOL = `${PROTOCOL_PREFIX}/sync/1.0.0`
 export const TRUST_LIST_PROTOCOL = `${PROTOCOL_PREFIX}/trust-list/1.0.0`
 export const VERIFY_PROTOCOL = `${PROTOCOL_PREFIX}/verify/1.0.0`
 export const CONSUME_PROTOCOL = `${PROTOCOL_PREFIX}/consume/1.0.0`
+export const DELIVER_PROTOCOL = `${PROTOCOL_PREFIX}/deliver/1.0.0`
 
 /** Caps per message (protocol-spec/network.md). */
 export const MAX_SYNC_REQUEST_BYTES = 1024
@@ -29,3 +30,6 @@ export const MAX_CONSUME_REQUEST_BYTES = 16 * 1024
 export const MAX_CONSUME_RESPONSE_BYTES = 16 * 1024
 /** A consumption request older (or newer) than this is refused as stale. */
 export const CONSUME_REQUEST_MAX_AGE_MS = 10 * 60_000
+
+export const MAX_DELIVER_REQUEST_BYTES = 310 * 1024
+export const MAX_DELIVER_RESPONSE_BYTES = 16 * 1024

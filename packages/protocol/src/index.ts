@@ -16,12 +16,14 @@ export { handleVerify, verifyRemote } from './verify.js'
 export type { RemoteVerdict, VerifyRemoteOptions } from './verify.js'
 export { handleConsume, requestConsumption, signConsumeRequest, CONSUME_REQUEST_CONTEXT } from './consume.js'
 export type { ConsumeAsk, ConsumeOutcome, ConsumeServiceOptions } from './consume.js'
+export { handleDeliver, deliverOnce, startDelivery, DELIVERY_ACK_CONTEXT } from './deliver.js'
+export type { DeliveryServiceOptions, DeliveryWorker } from './deliver.js'
 export { keepConnected } from './keep-connected.js'
 export type { KeepConnected, KeepConnectedOptions } from './keep-connected.js'
 export { applyTrustList, disconnectUnauthorised, fetchTrustList, handleTrustList } from './trust.js'
-export { EVENTS_TOPIC, MAX_GOSSIP_BYTES, SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, VERIFY_PROTOCOL, CONSUME_PROTOCOL, CONSUME_REQUEST_MAX_AGE_MS, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS } from './constants.js'
+export { EVENTS_TOPIC, MAX_GOSSIP_BYTES, SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, VERIFY_PROTOCOL, CONSUME_PROTOCOL, DELIVER_PROTOCOL, CONSUME_REQUEST_MAX_AGE_MS, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS } from './constants.js'
 export { ProtocolError, RemoteRefusedError, MalformedResponseError } from './errors.js'
 export {
   Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, TrustListResponse, VerifyRequest, VerifyResponse, ConsumeRequest,
-  ConsumeRequestBody, ConsumeResponse, ConsumeLine, SignedConsumeRequest
+  ConsumeRequestBody, ConsumeResponse, ConsumeLine, SignedConsumeRequest, DeliverRequest, DeliverResponse, AckBody, AckOutcome, SignedAck
 } from './pb/network.js'

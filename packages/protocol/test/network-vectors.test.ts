@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ConsumeResponse, Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, VerifyRequest } from '../src/index.js'
+import { AckBody, AckOutcome, ConsumeResponse, Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, VerifyRequest } from '../src/index.js'
 
 const pkg = fileURLToPath(new URL('..', import.meta.url))
 const FILE = join(pkg, '..', '..', 'protocol-spec', 'vectors', 'network', 'sync.json')
@@ -17,6 +17,7 @@ interface Vectors {
   gossip: Array<{ hex: string, event: string, checkpoint: string }>
   verifyRequests: Array<{ hex: string, party: string, number: string }>
   consumeResponses: Array<{ hex: string, status: string, code: string }>
+  ackBodies: Array<{ hex: string, party: string, number: string, outcome: string, codes: string[], receiver: string }>
 }
 
 describe('network vectors', () => {
@@ -35,7 +36,9 @@ describe('network vectors', () => {
           .map((g) => ({ hex: Buffer.from(Gossip.encode(g)).toString('hex'), event: Buffer.from(g.event).toString('hex'), checkpoint: Buffer.from(g.checkpoint).toString('hex') })),
         verifyRequests: [{ party: 'CH', number: '26CH000042' }].map((r) => ({ hex: Buffer.from(VerifyRequest.encode(r)).toString('hex'), ...r })),
         consumeResponses: [{ status: Status.REFUSED, code: 'ALREADY_CONSUMED' }, { status: Status.OK, code: 'OK' }]
-          .map((r) => ({ hex: Buffer.from(ConsumeResponse.encode({ ...r, event: new Uint8Array(0), message: '' })).toString('hex'), ...r }))
+          .map((r) => ({ hex: Buffer.from(ConsumeResponse.encode({ ...r, event: new Uint8Array(0), message: '' })).toString('hex'), ...r })),
+        ackBodies: [{ party: 'CH', number: '26CH000042', outcome: AckOutcome.REFUSED, codes: ['NOT_DESTINATION'], receiver: 'TH' }]
+          .map((a) => ({ hex: Buffer.from(AckBody.encode({ ...a, eventHash: new Uint8Array(32), time: 1n, certSha256: new Uint8Array(32) })).toString('hex'), ...a }))
       }
       writeFileSync(FILE, JSON.stringify(v, null, 2) + '\n')
     })
@@ -55,6 +58,7 @@ describe('network vectors', () => {
     for (const r of v.trustListRequests) expect(String(TrustListRequest.decode(Buffer.from(r.hex, 'hex')).haveSequence)).toBe(r.haveSequence)
     for (const r of v.verifyRequests) expect(VerifyRequest.decode(Buffer.from(r.hex, 'hex'))).toEqual({ party: r.party, number: r.number })
     for (const r of v.consumeResponses) expect(ConsumeResponse.decode(Buffer.from(r.hex, 'hex'))).toMatchObject({ status: r.status, code: r.code })
+    for (const a of v.ackBodies) expect(AckBody.decode(Buffer.from(a.hex, 'hex'))).toMatchObject({ party: a.party, number: a.number, outcome: a.outcome, codes: a.codes, receiver: a.receiver })
     for (const g of v.gossip) {
       const d = Gossip.decode(Buffer.from(g.hex, 'hex'))
       expect([Buffer.from(d.event).toString('hex'), Buffer.from(d.checkpoint).toString('hex')]).toEqual([g.event, g.checkpoint])

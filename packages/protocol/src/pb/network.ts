@@ -1837,3 +1837,626 @@ export namespace ConsumeResponse {
     return streamMessage(buf, ConsumeResponse.codec(), opts)
   }
 }
+
+export interface DeliverRequest {
+  event: Uint8Array<ArrayBuffer>
+}
+
+export namespace DeliverRequest {
+  let _codec: Codec<DeliverRequest>
+
+  export const codec = (): Codec<DeliverRequest> => {
+    if (_codec == null) {
+      _codec = message<DeliverRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.event != null && obj.event.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.event)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          event: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.event = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.event`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DeliverRequestEventFieldEvent {
+    field: '$.event'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<DeliverRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DeliverRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeliverRequest>): DeliverRequest {
+    return decodeMessage(buf, DeliverRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeliverRequest>): Generator<DeliverRequestEventFieldEvent> {
+    return streamMessage(buf, DeliverRequest.codec(), opts)
+  }
+}
+
+export interface DeliverResponse {
+  status: Status
+  ack: Uint8Array<ArrayBuffer>
+  message: string
+}
+
+export namespace DeliverResponse {
+  let _codec: Codec<DeliverResponse>
+
+  export const codec = (): Codec<DeliverResponse> => {
+    if (_codec == null) {
+      _codec = message<DeliverResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(8)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if ((obj.ack != null && obj.ack.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.ack)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(26)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          status: Status.STATUS_UNSPECIFIED,
+          ack: uint8ArrayAlloc(0),
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.ack = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.ack`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DeliverResponseStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface DeliverResponseAckFieldEvent {
+    field: '$.ack'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeliverResponseMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<DeliverResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DeliverResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeliverResponse>): DeliverResponse {
+    return decodeMessage(buf, DeliverResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeliverResponse>): Generator<DeliverResponseStatusFieldEvent | DeliverResponseAckFieldEvent | DeliverResponseMessageFieldEvent> {
+    return streamMessage(buf, DeliverResponse.codec(), opts)
+  }
+}
+
+export enum AckOutcome {
+  ACK_OUTCOME_UNSPECIFIED = 'ACK_OUTCOME_UNSPECIFIED',
+  DELIVERED = 'DELIVERED',
+  REFUSED = 'REFUSED'
+}
+
+enum __AckOutcomeValues {
+  ACK_OUTCOME_UNSPECIFIED = 0,
+  DELIVERED = 1,
+  REFUSED = 2
+}
+
+export namespace AckOutcome {
+  export const codec = (): Codec<AckOutcome> => {
+    return enumeration<AckOutcome>(__AckOutcomeValues)
+  }
+}
+
+export interface AckBody {
+  party: string
+  number: string
+  eventHash: Uint8Array<ArrayBuffer>
+  outcome: AckOutcome
+  codes: string[]
+  receiver: string
+  time: bigint
+  certSha256: Uint8Array<ArrayBuffer>
+}
+
+export namespace AckBody {
+  let _codec: Codec<AckBody>
+
+  export const codec = (): Codec<AckBody> => {
+    if (_codec == null) {
+      _codec = message<AckBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.party != null && obj.party !== '')) {
+          w.uint32(10)
+          w.string(obj.party)
+        }
+
+        if ((obj.number != null && obj.number !== '')) {
+          w.uint32(18)
+          w.string(obj.number)
+        }
+
+        if ((obj.eventHash != null && obj.eventHash.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.eventHash)
+        }
+
+        if (obj.outcome != null && __AckOutcomeValues[obj.outcome] !== 0) {
+          w.uint32(32)
+          AckOutcome.codec().encode(obj.outcome, w)
+        }
+
+        if (obj.codes != null && obj.codes.length > 0) {
+          for (const value of obj.codes) {
+            w.uint32(42)
+            w.string(value)
+          }
+        }
+
+        if ((obj.receiver != null && obj.receiver !== '')) {
+          w.uint32(50)
+          w.string(obj.receiver)
+        }
+
+        if ((obj.time != null && obj.time !== 0n)) {
+          w.uint32(56)
+          w.uint64(obj.time)
+        }
+
+        if ((obj.certSha256 != null && obj.certSha256.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.certSha256)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          party: '',
+          number: '',
+          eventHash: uint8ArrayAlloc(0),
+          outcome: AckOutcome.ACK_OUTCOME_UNSPECIFIED,
+          codes: [],
+          receiver: '',
+          time: 0n,
+          certSha256: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.party = reader.string()
+              break
+            }
+            case 2: {
+              obj.number = reader.string()
+              break
+            }
+            case 3: {
+              obj.eventHash = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.outcome = AckOutcome.codec().decode(reader)
+              break
+            }
+            case 5: {
+              if (opts.limits?.codes != null && obj.codes.length === opts.limits.codes) {
+                throw new MaxLengthError('Decode error - repeated field "codes" had too many elements')
+              }
+
+              obj.codes.push(reader.string())
+              break
+            }
+            case 6: {
+              obj.receiver = reader.string()
+              break
+            }
+            case 7: {
+              obj.time = reader.uint64()
+              break
+            }
+            case 8: {
+              obj.certSha256 = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          codes: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.party`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.number`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.eventHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.outcome`,
+                value: AckOutcome.codec().decode(reader)
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.codes != null && obj.codes === opts.limits.codes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "codes" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.codes[]`,
+                index: obj.codes,
+                value: reader.string()
+              }
+
+              obj.codes++
+
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.receiver`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.time`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.certSha256`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AckBodyPartyFieldEvent {
+    field: '$.party'
+    value: string
+  }
+
+  export interface AckBodyNumberFieldEvent {
+    field: '$.number'
+    value: string
+  }
+
+  export interface AckBodyEventHashFieldEvent {
+    field: '$.eventHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AckBodyOutcomeFieldEvent {
+    field: '$.outcome'
+    value: AckOutcome
+  }
+
+  export interface AckBodyCodesFieldEvent {
+    field: '$.codes[]'
+    index: number
+    value: string
+  }
+
+  export interface AckBodyReceiverFieldEvent {
+    field: '$.receiver'
+    value: string
+  }
+
+  export interface AckBodyTimeFieldEvent {
+    field: '$.time'
+    value: bigint
+  }
+
+  export interface AckBodyCertSha256FieldEvent {
+    field: '$.certSha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<AckBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AckBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AckBody>): AckBody {
+    return decodeMessage(buf, AckBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AckBody>): Generator<AckBodyPartyFieldEvent | AckBodyNumberFieldEvent | AckBodyEventHashFieldEvent | AckBodyOutcomeFieldEvent | AckBodyCodesFieldEvent | AckBodyReceiverFieldEvent | AckBodyTimeFieldEvent | AckBodyCertSha256FieldEvent> {
+    return streamMessage(buf, AckBody.codec(), opts)
+  }
+}
+
+export interface SignedAck {
+  body: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedAck {
+  let _codec: Codec<SignedAck>
+
+  export const codec = (): Codec<SignedAck> => {
+    if (_codec == null) {
+      _codec = message<SignedAck>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.body != null && obj.body.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.body)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          body: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.body = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedAckBodyFieldEvent {
+    field: '$.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedAckSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedAck>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedAck.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedAck>): SignedAck {
+    return decodeMessage(buf, SignedAck.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedAck>): Generator<SignedAckBodyFieldEvent | SignedAckSignatureFieldEvent> {
+    return streamMessage(buf, SignedAck.codec(), opts)
+  }
+}
