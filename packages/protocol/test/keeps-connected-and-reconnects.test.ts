@@ -20,7 +20,8 @@ describe('keep connected to the trust list\'s peers', () => {
   let th: AuthorisedNode | undefined
   let keeper: KeepConnected
   // Fixed loopback ports, as a trust list names them.
-  const base = 21000 + Math.floor(Math.random() * 20000)
+  // Below Linux's ephemeral range (32768+), so no outgoing connection holds them.
+  const base = 21000 + Math.floor(Math.random() * 10000)
   const addr = { CH: `/ip4/127.0.0.1/tcp/${base}`, TH: `/ip4/127.0.0.1/tcp/${base + 1}` }
 
   beforeAll(async () => {
