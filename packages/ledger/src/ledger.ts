@@ -22,7 +22,7 @@ import {
   LedgerOpenError, LedgerReadOnlyError, PermitNumberInvalidError, SignerNotTrustedError, type EventRejection
 } from './errors.js'
 import { KeyedMutex } from './mutex.js'
-import { consistencyProof, frontierAppend, frontierRoot, inclusionProof, leafHash, rootOf, type Hash } from './merkle.js'
+import { consistencyProof, frontierAppend, frontierRoot, inclusionProof, rootOf, type Hash } from './merkle.js'
 import {
   SCHEMA_VERSION, Sublevel, checkpointKey, dateIndexKey, logKey, pad, permitKey, prefixEnd, speciesIndexKey, statusIndexKey
 } from './keys.js'

@@ -33,7 +33,9 @@ export async function answerSync (ledger: Ledger, req: SyncRequest): Promise<Syn
   // or at the last stored checkpoint inside the page.
   let checkpoint: Uint8Array = EMPTY
   if (req.author === ledger.party && end === head.size) {
-    checkpoint = (await ledger.checkpoint()).bytes
+    // Reuse a checkpoint already signed at this size: a sync request must not
+    // cost a signature and a write each time.
+    checkpoint = await ledger.storedCheckpoint(req.author, head.size) ?? (await ledger.checkpoint()).bytes
   } else {
     const sizes = await ledger.checkpointSizes(req.author, from, end)
     const last = sizes[sizes.length - 1]

@@ -1,31 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
-import type { Libp2p } from '@libp2p/interface'
 import { InvalidEventError, signEvent, decodeEvent, type Ledger } from '@cites/ledger'
 import { Status, SyncResponse, SYNC_PROTOCOL, createAuthorisedNode, handleSync, requestSyncPage, syncLog, RemoteRefusedError } from '../src/index.js'
-import { chPermit, ledgerFor, parties, tempDir, trustFor, type Party } from './kit.js'
+import { chPermit, ledgerFor, parties, startNode, stopNode, tempDir, trustFor, type Party, type RunningNode } from './kit.js'
 
 describe('authorised peers and /cites/sync/1.0.0 (real libp2p on loopback)', () => {
   let P: Awaited<ReturnType<typeof parties>>
-  const nodes: Libp2p[] = []
-  const ledgers: Ledger[] = []
-  const dirs: Array<ReturnType<typeof tempDir>> = []
-  let ch: { node: Libp2p, ledger: Ledger }
-  let th: { node: Libp2p, ledger: Ledger }
-  let fr: { node: Libp2p, ledger: Ledger }
+  const running: RunningNode[] = []
+  let ch: RunningNode
+  let th: RunningNode
+  let fr: RunningNode
+  const extraLedgers: Array<{ ledger: Ledger, dir: ReturnType<typeof tempDir> }> = []
 
-  async function start (p: Party, listed: Party[]): Promise<{ node: Libp2p, ledger: Ledger }> {
-    const trust = await trustFor(listed)
-    const node = await createAuthorisedNode({ privateKey: p.peerKey, trust })
-    await node.start()
-    const d = tempDir()
-    dirs.push(d)
-    const ledger = await ledgerFor(p, trust, d.path)
-    await handleSync(node, ledger)
-    nodes.push(node)
-    ledgers.push(ledger)
-    return { node, ledger }
+  async function start (p: Party, listed: Party[]): Promise<RunningNode> {
+    const n = await startNode(p, listed)
+    await handleSync(n.node, n.ledger)
+    running.push(n)
+    return n
   }
 
   beforeAll(async () => {
@@ -40,9 +32,8 @@ describe('authorised peers and /cites/sync/1.0.0 (real libp2p on loopback)', () 
   }, 120_000)
 
   afterAll(async () => {
-    for (const n of nodes) await n.stop()
-    for (const l of ledgers) await l.close()
-    for (const d of dirs) d.cleanup()
+    for (const n of running) await stopNode(n)
+    for (const x of extraLedgers) { await x.ledger.close(); x.dir.cleanup() }
   })
 
   it('an authorised peer connects; a stranger is dropped after Noise and never dialled', async () => {
@@ -114,9 +105,8 @@ describe('authorised peers and /cites/sync/1.0.0 (real libp2p on loopback)', () 
       await stream.close()
     })
     const d = tempDir()
-    dirs.push(d)
     const victim = await ledgerFor(P.TH, await trustFor([P.CH, P.TH, P.FR]), d.path)
-    ledgers.push(victim)
+    extraLedgers.push({ ledger: victim, dir: d })
     await th.node.dial(fr.node.getMultiaddrs())
     await expect(syncLog(th.node, peerIdFromString(P.FR.peerId), victim, 'CH')).rejects.toBeInstanceOf(InvalidEventError)
     expect(victim.heads().get('CH')).toBeUndefined()

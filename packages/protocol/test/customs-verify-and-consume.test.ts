@@ -6,37 +6,27 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { Ledger } from '@cites/ledger'
-import type { TrustStore } from '@cites/trust-list'
 import {
-  CONSUME_PROTOCOL, ConsumeRequest, ConsumeResponse, createAuthorisedNode, handleConsume, handleSync, handleVerify, requestConsumption,
-  signConsumeRequest, syncLog, verifyRemote, type AuthorisedNode
+  CONSUME_PROTOCOL, ConsumeRequest, ConsumeResponse, handleConsume, handleSync, handleVerify, requestConsumption,
+  signConsumeRequest, syncLog, verifyRemote
 } from '../src/index.js'
 import { lpStream } from '@libp2p/utils'
-import { NOW, chPermit, ledgerFor, parties, tempDir, trustFor, type Party } from './kit.js'
-
-interface Running { node: AuthorisedNode, ledger: Ledger, trust: TrustStore, p: Party }
+import { NOW, chPermit, parties, startNode, stopNode, type RunningNode } from './kit.js'
 
 describe('customs verify and consume over the wire', () => {
   let P: Awaited<ReturnType<typeof parties>>
-  const dirs: Array<ReturnType<typeof tempDir>> = []
-  const by: Record<string, Running> = {}
+  const by: Record<string, RunningNode> = {}
   const LINES = [{ line: 'A', quantity: 50, unit: 'PCS' }]
   const codes = (v: { checks: Array<{ name: string, reason: { code: string } }> }) => Object.fromEntries(v.checks.map((c) => [c.name, c.reason.code]))
 
   beforeAll(async () => {
     P = await parties()
     for (const p of [P.CH, P.TH, P.FR]) {
-      const trust = await trustFor([P.CH, P.TH, P.FR])
-      const node = await createAuthorisedNode({ privateKey: p.peerKey, trust })
-      await node.start()
-      const d = tempDir()
-      dirs.push(d)
-      const ledger = await ledgerFor(p, trust, d.path)
-      await handleSync(node, ledger)
-      await handleVerify(node, ledger)
-      await handleConsume(node, ledger, { trust, now: () => NOW })
-      by[p.party] = { node, ledger, trust, p }
+      const n = await startNode(p, [P.CH, P.TH, P.FR])
+      await handleSync(n.node, n.ledger)
+      await handleVerify(n.node, n.ledger)
+      await handleConsume(n.node, n.ledger, { trust: n.trust, now: () => NOW })
+      by[p.party] = n
     }
     await by.TH!.node.dial(by.CH!.node.getMultiaddrs())
     await by.FR!.node.dial(by.CH!.node.getMultiaddrs())
@@ -46,8 +36,7 @@ describe('customs verify and consume over the wire', () => {
   }, 60_000)
 
   afterAll(async () => {
-    for (const r of Object.values(by)) { await r.node.stop(); await r.ledger.close() }
-    for (const d of dirs) d.cleanup()
+    for (const r of Object.values(by)) await stopNode(r)
   })
 
   const chPeer = () => peerIdFromString(P.CH.peerId)
@@ -94,7 +83,7 @@ describe('customs verify and consume over the wire', () => {
   it('refuses a forged, a relayed and a stale consumption request', async () => {
     // forged: FR signs a request in TH's name
     const forged = await signConsumeRequest({ party: 'CH', number: '26CHC00002', lines: LINES, port: 'THBKK' }, 'TH', P.FR.signer, NOW)
-    const send = async (from: Running, request: Uint8Array) => {
+    const send = async (from: RunningNode, request: Uint8Array) => {
       const stream = await from.node.dialProtocol(chPeer(), CONSUME_PROTOCOL)
       const lp = lpStream(stream)
       await lp.write(ConsumeRequest.encode({ request: request as Uint8Array<ArrayBuffer> }))

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { decodeEvent, signEvent, type Ledger } from '@cites/ledger'
-import { EVENTS_TOPIC, Gossip, createAuthorisedNode, handleSync, startEventGossip, type AuthorisedNode, type EventGossip } from '../src/index.js'
-import { chPermit, ledgerFor, parties, tempDir, trustFor, type Party } from './kit.js'
+import { decodeEvent, signEvent } from '@cites/ledger'
+import { EVENTS_TOPIC, Gossip, handleSync, startEventGossip, type EventGossip } from '../src/index.js'
+import { chPermit, parties, startNode, stopNode, type Party, type RunningNode } from './kit.js'
 
 const waitFor = async (cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<boolean> => {
   for (let t = 0; t < ms; t += 50) {
@@ -20,20 +20,14 @@ const waitFor = async (cond: () => boolean | Promise<boolean>, ms = 15_000): Pro
 
 describe('event gossip (cites/events/1)', () => {
   let P: Awaited<ReturnType<typeof parties>>
-  const dirs: Array<ReturnType<typeof tempDir>> = []
-  const running: Array<{ node: AuthorisedNode, ledger: Ledger, gossip?: EventGossip }> = []
-  const by: Record<string, { node: AuthorisedNode, ledger: Ledger, gossip?: EventGossip }> = {}
+  type Gossiping = RunningNode & { gossip?: EventGossip }
+  const running: Gossiping[] = []
+  const by: Record<string, Gossiping> = {}
 
-  async function start (p: Party, listed: Party[], withGossip = true): Promise<{ node: AuthorisedNode, ledger: Ledger, gossip?: EventGossip }> {
-    const trust = await trustFor(listed)
-    const node = await createAuthorisedNode({ privateKey: p.peerKey, trust })
-    await node.start()
-    const d = tempDir()
-    dirs.push(d)
-    const ledger = await ledgerFor(p, trust, d.path)
-    await handleSync(node, ledger)
-    const n: { node: AuthorisedNode, ledger: Ledger, gossip?: EventGossip } = { node, ledger }
-    if (withGossip) n.gossip = startEventGossip(node, ledger)
+  async function start (p: Party, listed: Party[], withGossip = true): Promise<Gossiping> {
+    const n: Gossiping = await startNode(p, listed)
+    await handleSync(n.node, n.ledger)
+    if (withGossip) n.gossip = startEventGossip(n.node, n.ledger)
     running.push(n)
     by[p.party] = n
     return n
@@ -50,8 +44,7 @@ describe('event gossip (cites/events/1)', () => {
   }, 60_000)
 
   afterAll(async () => {
-    for (const n of running) { n.gossip?.stop(); await n.node.stop(); await n.ledger.close() }
-    for (const d of dirs) d.cleanup()
+    for (const n of running) { n.gossip?.stop(); await stopNode(n) }
   })
 
   it('an issued permit reaches the replica through the topic validator', async () => {

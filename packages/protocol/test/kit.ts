@@ -10,6 +10,7 @@ import { loadSigner, type Signer } from '@cites/xml-signature'
 import { TrustStore, addAuthority, createTrustList, signTrustList } from '@cites/trust-list'
 import { Ledger } from '@cites/ledger'
 import { permitFromJsonText, type Permit } from '@cites/permit'
+import { createAuthorisedNode, type AuthorisedNode } from '../src/index.js'
 
 export const VECTORS = fileURLToPath(new URL('../../../protocol-spec/vectors/', import.meta.url))
 const read = (p: string): string => readFileSync(VECTORS + p, 'utf8')
@@ -51,4 +52,28 @@ export function chPermit (number: string): Permit {
   const p = permitFromJsonText(read('permits/ch-export-th.json'))
   p.number = number
   return p
+}
+
+/** A started authorised node with its own ledger in a temporary folder. */
+export interface RunningNode {
+  p: Party
+  node: AuthorisedNode
+  ledger: Ledger
+  trust: TrustStore
+  dir: { path: string, cleanup: () => void }
+}
+
+/** Start `p`'s node with a trust list holding `listed`, and open its ledger. Handlers are the caller's. */
+export async function startNode (p: Party, listed: Party[]): Promise<RunningNode> {
+  const trust = await trustFor(listed)
+  const node = await createAuthorisedNode({ privateKey: p.peerKey, trust })
+  await node.start()
+  const dir = tempDir()
+  return { p, node, ledger: await ledgerFor(p, trust, dir.path), trust, dir }
+}
+
+export async function stopNode (n: RunningNode): Promise<void> {
+  await n.node.stop()
+  await n.ledger.close()
+  n.dir.cleanup()
 }

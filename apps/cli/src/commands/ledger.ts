@@ -16,9 +16,14 @@ async function openLedger (o: DbOptions, needs: { write?: boolean, trust?: boole
   if (needs.create !== true && !existsSync(join(o.db, 'CURRENT'))) throw new CliError('LEDGER_NOT_FOUND', `no ledger at ${o.db}`)
   if (needs.write === true && o.key === undefined) throw new CliError('USAGE', 'this command writes: give --key <dir> with the party\'s keys')
   if (needs.trust === true && (o.trustList === undefined || o.anchor === undefined)) throw new CliError('USAGE', 'give --trust-list <file> and --anchor <cert> to check signatures')
-  const store = new TrustStore(o.anchor === undefined ? '' : readAnchorCertificate(o.anchor))
-  if (o.trustList !== undefined && o.anchor !== undefined) await store.accept(readText(o.trustList, 'trust list'))
-  const init: LedgerInit = { location: o.db, trust: store.current === undefined ? { certificatesFor: () => undefined } : store }
+  // Without a trust list the ledger can still be read; it just checks no signature.
+  let trust: LedgerInit['trust'] = { certificatesFor: () => undefined }
+  if (o.trustList !== undefined && o.anchor !== undefined) {
+    const store = new TrustStore(readAnchorCertificate(o.anchor))
+    await store.accept(readText(o.trustList, 'trust list'))
+    trust = store
+  }
+  const init: LedgerInit = { location: o.db, trust }
   if (o.key !== undefined) {
     const k = await loadKeyFolder(o.key)
     if (k.identity.party === undefined) throw new CliError('KEYS_INVALID', `${o.key} is not an MA key folder`)
