@@ -162,3 +162,24 @@ export class SignerNotTrustedError extends LedgerError {
   override name = 'SignerNotTrustedError'
   readonly code = 'SIGNER_NOT_TRUSTED'
 }
+
+/** A permit may be used (or claimed) only by its destination authority. */
+export class NotDestinationError extends LedgerError {
+  static override name = 'NotDestinationError'
+  override name = 'NotDestinationError'
+  readonly code = 'NOT_DESTINATION'
+}
+
+/** The destination already holds an unresolved provisional use of this permit. */
+export class ProvisionallyConsumedError extends LedgerError {
+  static override name = 'ProvisionallyConsumedError'
+  override name = 'ProvisionallyConsumedError'
+  readonly code = 'ALREADY_CONSUMED_PROVISIONALLY'
+}
+
+/** A claim reference or time of use that cannot be right (e.g. a use after the confirming event). */
+export class ClaimInvalidError extends LedgerError {
+  static override name = 'ClaimInvalidError'
+  override name = 'ClaimInvalidError'
+  readonly code = 'CLAIM_INVALID'
+}

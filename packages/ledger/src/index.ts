@@ -16,16 +16,16 @@
  */
 export { Ledger, applyEvent } from './ledger.js'
 export type {
-  LedgerInit, TrustSource, LogHead, Alert, AlertKind, DeliveryState, DeliveryRecord, AcceptStatus, AcceptResult, ActionInput, ConsumeInput, EventView, PermitView,
+  LedgerInit, TrustSource, LogHead, Alert, AlertKind, DeliveryState, DeliveryRecord, AcceptStatus, AcceptResult, ActionInput, ConsumeInput, ProvisionalInput, ClaimRecord, ClaimView, EventView, PermitView,
   ListFilter, Page, ListResult, LogProblem, LogVerification
 } from './ledger.js'
 export { derivedStatus, checkConsume, checkEndorse, checkCancel, checkReplace } from './state.js'
-export type { RecordedStatus, PermitStatus, LineQty, LineSummary, Receipt, PermitState } from './state.js'
+export type { RecordedStatus, PermitStatus, LineQty, LineSummary, Receipt, PermitState, ClaimRef, ClaimRefusal } from './state.js'
 export {
   LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,
   EndorsementAfterConsumptionError, AlreadyEndorsedError, PermitExpiredError, PermitNotYetValidError, QuantityExceededError,
   InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError, LedgerOpenError, LedgerReadOnlyError,
-  PermitNumberInvalidError, SignerNotTrustedError
+  PermitNumberInvalidError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError, ClaimInvalidError
 } from './errors.js'
 export type { EventRejection } from './errors.js'
 export {
@@ -37,10 +37,10 @@ export {
   EVENT_CONTEXT, CHECKPOINT_CONTEXT, MAX_EVENT_BYTES
 } from './events.js'
 export type { LoggedEvent, LoggedCheckpoint } from './events.js'
-export { Sublevel, SCHEMA_VERSION, logKey, permitKey } from './keys.js'
+export { Sublevel, SCHEMA_VERSION, logKey, permitKey, claimKey } from './keys.js'
 export { KeyedMutex } from './mutex.js'
 export { annualReport, ANNUAL_REPORT_COLUMNS } from './report.js'
 export {
-  EventType, Event, SignedEvent, IssuedBody, EndorsedBody, ConsumedBody, CancelledBody, ReplacedBody, LineQuantity, PermitLineSummary,
+  EventType, Event, SignedEvent, IssuedBody, EndorsedBody, ConsumedBody, CancelledBody, ReplacedBody, ProvisionalBody, ClaimRefusedBody, LineQuantity, PermitLineSummary,
   Checkpoint, SignedCheckpoint
 } from './pb/ledger.js'

@@ -24,6 +24,8 @@ export const Sublevel = {
   ALERT: 'alert',
   /** `party!number` -> DeliveryRecord: pushing an own ISSUED event to its destination. Written with the ISSUED event. */
   DELIVERY: 'delivery',
+  /** `party!number!claimant!seq12` -> ClaimRecord: a destination's PROVISIONAL_CONSUMED event of another party's permit. Derived from the claimant's log. */
+  CLAIM: 'claim',
   /** `schema` -> number. */
   META: 'meta'
   // retired: (none yet)
@@ -37,6 +39,7 @@ export const permitKey = (party: string, number: string): string => `${party}!${
 export const statusIndexKey = (status: string, party: string, number: string): string => `s!${status}!${party}!${number}`
 export const speciesIndexKey = (species: string, party: string, number: string): string => `sp!${species.toLowerCase()}!${party}!${number}`
 export const dateIndexKey = (time: number, party: string, number: string): string => `d!${pad(time, 13)}!${party}!${number}`
+export const claimKey = (party: string, number: string, claimant: string, seq: number): string => `${party}!${number}!${claimant}!${pad(seq, 12)}`
 export const checkpointKey = (author: string, size: number): string => `${author}!${pad(size, 12)}`
 
 /** Upper bound for a prefix range scan. */

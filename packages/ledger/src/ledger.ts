@@ -11,7 +11,7 @@ import { Level } from 'level'
 import { permitParty, permitDestination, type Permit } from '@cites/permit'
 import { signPermit, verifySignedPermit, type Signer, type TrustedCertificate } from '@cites/xml-signature'
 import {
-  ConsumedBody, CancelledBody, EndorsedBody, EventType, IssuedBody, ReplacedBody, type Event
+  ConsumedBody, CancelledBody, ClaimRefusedBody, EndorsedBody, EventType, IssuedBody, ProvisionalBody, ReplacedBody, type Event
 } from './pb/ledger.js'
 import {
   decodeCheckpoint, decodeEvent, hex, leafOf, sha256, signCheckpoint, signEvent, verifyCheckpointSignature, verifyEventSignature,
@@ -19,15 +19,16 @@ import {
 } from './events.js'
 import {
   InvalidEventError, LedgerError, NotIssuerError, PermitAlreadyIssuedError, PermitNotFoundError, PermitNotSignedError,
-  LedgerOpenError, LedgerReadOnlyError, PermitNumberInvalidError, SignerNotTrustedError, type EventRejection
+  LedgerOpenError, LedgerReadOnlyError, PermitNumberInvalidError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError,
+  ClaimInvalidError, type EventRejection
 } from './errors.js'
 import { KeyedMutex } from './mutex.js'
 import { consistencyProof, frontierAppend, frontierRoot, inclusionProof, rootOf, type Hash } from './merkle.js'
 import {
-  SCHEMA_VERSION, Sublevel, checkpointKey, dateIndexKey, logKey, pad, permitKey, prefixEnd, speciesIndexKey, statusIndexKey
+  SCHEMA_VERSION, Sublevel, checkpointKey, claimKey, dateIndexKey, logKey, pad, permitKey, prefixEnd, speciesIndexKey, statusIndexKey
 } from './keys.js'
 import {
-  checkCancel, checkConsume, checkEndorse, checkReplace, derivedStatus, type LineQty, type PermitState, type PermitStatus, type Receipt
+  checkCancel, checkConsume, checkEndorse, checkReplace, derivedStatus, type ClaimRef, type LineQty, type PermitState, type PermitStatus, type Receipt
 } from './state.js'
 
 /** Where the ledger gets trusted certificates: a TrustStore fits. */
@@ -83,7 +84,7 @@ export interface DeliveryRecord {
   codes?: string[]
 }
 
-export type AlertKind = 'EQUIVOCATION' | 'TRANSITION_REFUSED' | 'CHECKPOINT_MISMATCH' | 'DIVERTED_USE'
+export type AlertKind = 'EQUIVOCATION' | 'TRANSITION_REFUSED' | 'CHECKPOINT_MISMATCH' | 'DIVERTED_USE' | 'CLAIM_REFUSED'
 
 export interface Alert {
   id: string
@@ -114,6 +115,39 @@ export interface ConsumeInput extends ActionInput {
   consumingParty?: string
   /** The destination's signed request bytes, when it came over the network. */
   request?: Uint8Array
+  /**
+   * Confirming a provisional use: when the goods were cleared (ms). The
+   * permit is judged at that time, not now. @default now
+   */
+  usedAt?: number
+  /** Confirming a provisional use: the destination's PROVISIONAL_CONSUMED event (log position, hex hash). */
+  claim?: { seq: number, hash: string }
+}
+
+export interface ProvisionalInput extends ActionInput {
+  /** Why the issuer was not asked, in plain words (kept in the event). */
+  reason: string
+}
+
+/** A destination's PROVISIONAL_CONSUMED event, as derived from its log. */
+export interface ClaimRecord extends ClaimRef {
+  party: string
+  number: string
+  /** When the goods were cleared (ms): the event's time. */
+  time: number
+  lines: LineQty[]
+  port: string
+  officer: string
+  reason: string
+}
+
+/** A claim with what the issuer's log says of it. */
+export interface ClaimView extends ClaimRecord {
+  /** `provisional` until the issuer's log confirms (CONSUMED naming it) or refuses it (CLAIM_REFUSED). */
+  resolution: 'provisional' | 'confirmed' | 'refused'
+  /** For `refused`: the issuer's code. */
+  code?: string
+  message?: string
 }
 
 export interface EventView {
@@ -129,6 +163,8 @@ export interface PermitView {
   state: PermitState
   status: PermitStatus
   history: EventView[]
+  /** Provisional uses recorded by destinations, with their resolution. */
+  claims: ClaimView[]
 }
 
 export interface ListFilter {
@@ -183,11 +219,37 @@ function bodyView (type: EventType, body: Uint8Array): Json {
       const b = ReplacedBody.decode(body)
       return { replacementNumber: b.replacementNumber, reason: b.reason }
     }
+    case EventType.PROVISIONAL_CONSUMED: {
+      const b = ProvisionalBody.decode(body)
+      return { lines: b.lines, port: b.port, officer: b.officer, reason: b.reason }
+    }
+    case EventType.CLAIM_REFUSED: {
+      const b = ClaimRefusedBody.decode(body)
+      return { claimant: b.claimant, claimSeq: Number(b.claimSeq), claimHash: hex(b.claimHash), code: b.code, message: b.message, evidenceSeq: Number(b.evidenceSeq) }
+    }
     default: return {}
   }
 }
 
 const lineQty = (l: { line: string, quantity: number, unit: string }): LineQty => ({ line: l.line, quantity: l.quantity, unit: l.unit })
+
+function claimRecordOf (le: LoggedEvent): ClaimRecord {
+  const e = le.event
+  const b = ProvisionalBody.decode(e.body)
+  return {
+    party: e.permitParty, number: e.permitNumber, claimant: e.author, seq: Number(e.seq), hash: hex(le.hash), time: Number(e.time),
+    lines: b.lines.map(lineQty), port: b.port, officer: b.officer, reason: b.reason
+  }
+}
+
+/** A claim's resolution, from the issuer's log as held here. */
+function resolveClaim (r: ClaimRecord, issuer: PermitState | undefined): ClaimView {
+  const same = (c: ClaimRef | undefined): boolean => c !== undefined && c.claimant === r.claimant && c.seq === r.seq && c.hash === r.hash
+  if (same(issuer?.consumption?.claim)) return { ...r, resolution: 'confirmed' }
+  const refused = issuer?.refusedClaims?.find(same)
+  if (refused !== undefined) return { ...r, resolution: 'refused', code: refused.code, message: refused.message }
+  return { ...r, resolution: 'provisional' }
+}
 
 /**
  * Apply one event of the issuer's log to the permit's state. Throws the
@@ -232,12 +294,25 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
     case EventType.CONSUMED: {
       const b = ConsumedBody.decode(e.body)
       const lines = b.lines.map(lineQty)
-      checkConsume(prev, lines, time)
+      // A confirmed provisional use is judged when the goods were cleared,
+      // which cannot be after the issuer wrote it.
+      const usedAt = b.usedAt === 0n ? time : Number(b.usedAt)
+      if (usedAt > time) throw new ClaimInvalidError(`${label}: a use at ${new Date(usedAt).toISOString()} cannot be confirmed earlier, at ${new Date(time).toISOString()}`)
+      checkConsume(prev, lines, usedAt)
       next.status = 'CONSUMED'
       next.consumption = {
-        party: e.permitParty, number: e.permitNumber, consumedAt: new Date(time).toISOString(), port: b.port, officer: b.officer,
+        party: e.permitParty, number: e.permitNumber, consumedAt: new Date(usedAt).toISOString(), port: b.port, officer: b.officer,
         consumingParty: b.consumingParty, lines, seq, eventHash: hex(le.hash)
       }
+      if (b.claimSeq !== 0n) next.consumption.claim = { claimant: b.consumingParty, seq: Number(b.claimSeq), hash: hex(b.claimHash) }
+      return next
+    }
+    case EventType.CLAIM_REFUSED: {
+      // The issuer's answer to a destination's provisional claim: on record,
+      // the permit's state is otherwise unchanged.
+      const b = ClaimRefusedBody.decode(e.body)
+      const refusal = { claimant: b.claimant, seq: Number(b.claimSeq), hash: hex(b.claimHash), code: b.code, message: b.message, refusedSeq: seq, time, ...(b.evidenceSeq === 0n ? {} : { evidenceSeq: Number(b.evidenceSeq) }) }
+      next.refusedClaims = [...(prev.refusedClaims ?? []), refusal]
       return next
     }
     case EventType.CANCELLED: {
@@ -299,6 +374,7 @@ export class Ledger {
       INDEX: db.sublevel(Sublevel.INDEX, { keyEncoding: 'utf8', valueEncoding: 'utf8' }),
       ALERT: db.sublevel(Sublevel.ALERT, json),
       DELIVERY: db.sublevel(Sublevel.DELIVERY, json),
+      CLAIM: db.sublevel(Sublevel.CLAIM, json),
       META: db.sublevel(Sublevel.META, json)
     } as unknown as SubMap
   }
@@ -384,7 +460,28 @@ export class Ledger {
    * permit's state, and write log, head, state, indexes (and a checkpoint
    * every K events) in one synced batch. Caller holds the permit's lock.
    */
-  async #appendOwn (type: EventType, number: string, body: Uint8Array, prev: PermitState | undefined): Promise<{ event: LoggedEvent, state: PermitState }> {
+  async #appendOwn (type: EventType, number: string, body: Uint8Array, prev: PermitState | undefined, extra: (state: PermitState) => BatchOp[] = () => []): Promise<{ event: LoggedEvent, state: PermitState }> {
+    let state: PermitState | undefined
+    const event = await this.#appendOwnEvent(type, this.party, number, body, (event) => {
+      state = applyEvent(prev, event)
+      const ops: BatchOp[] = [...this.#stateOps(prev, state), ...extra(state)]
+      if (type === EventType.ISSUED && state.destination !== '' && state.destination !== this.party) {
+        // The push to the destination is owed from the moment the event is
+        // durable: queued in the same batch, so a crash cannot lose it.
+        const d: DeliveryRecord = { party: this.party, number, destination: state.destination, seq: Number(event.event.seq), eventHash: hex(event.hash), state: 'pending', attempts: 0, nextAttempt: 0 }
+        ops.push({ type: 'put', sublevel: this.#sub.DELIVERY, key: permitKey(this.party, number), value: d })
+      }
+      return ops
+    })
+    return { event, state: state as PermitState }
+  }
+
+  /**
+   * Sign and append one event to the own log; `derive` gives the derived-
+   * state writes that land in the same synced batch (it may throw the
+   * ledger's refusal, and then nothing is written).
+   */
+  async #appendOwnEvent (type: EventType, permitParty: string, number: string, body: Uint8Array, derive: (event: LoggedEvent) => BatchOp[]): Promise<LoggedEvent> {
     return await this.#logLock.run(this.party, async () => {
       const head = this.#head(this.party)
       const seq = head.size + 1
@@ -393,7 +490,7 @@ export class Ledger {
         seq: BigInt(seq),
         prevHash: (head.hash === '' ? ZERO : unhex(head.hash)) as Uint8Array<ArrayBuffer>,
         type,
-        permitParty: this.party,
+        permitParty,
         permitNumber: number,
         body: body as Uint8Array<ArrayBuffer>,
         time: BigInt(this.#now())
@@ -403,22 +500,16 @@ export class Ledger {
       // list, granted now. A node whose certificate was withdrawn stops writing.
       const check = await verifyEventSignature(event, this.#trust.certificatesFor(this.party))
       if (check !== 'OK') throw new SignerNotTrustedError(`this node's signing certificate does not verify on the trust list now (${check})`)
-      const state = applyEvent(prev, event)
+      const derived = derive(event)
       const frontier = frontierAppend(head.frontier.map(unhex), head.size, event.hash)
       const newHead: LogHead = { size: seq, hash: hex(event.hash), frontier: frontier.map(hex) }
       const ops: BatchOp[] = [
         { type: 'put', sublevel: this.#sub.LOG, key: logKey(this.party, seq), value: event.bytes },
         { type: 'put', sublevel: this.#sub.HEAD, key: this.party, value: newHead },
-        ...this.#stateOps(prev, state),
+        ...derived,
         // Own events update the state in the same batch: always indexed.
         { type: 'put', sublevel: this.#sub.META, key: `indexed!${this.party}`, value: seq }
       ]
-      if (type === EventType.ISSUED && state.destination !== '' && state.destination !== this.party) {
-        // The push to the destination is owed from the moment the event is
-        // durable: queued in the same batch, so a crash cannot lose it.
-        const d: DeliveryRecord = { party: this.party, number, destination: state.destination, seq, eventHash: hex(event.hash), state: 'pending', attempts: 0, nextAttempt: 0 }
-        ops.push({ type: 'put', sublevel: this.#sub.DELIVERY, key: permitKey(this.party, number), value: d })
-      }
       if (seq % this.#interval === 0) {
         const cp = await this.#signCheckpoint(newHead)
         ops.push({ type: 'put', sublevel: this.#sub.CHECKPOINT, key: checkpointKey(this.party, seq), value: cp.bytes })
@@ -432,7 +523,7 @@ export class Ledger {
       for (const fn of this.#ownListeners) {
         try { fn(event) } catch { /* a listener's failure never undoes a durable write */ }
       }
-      return { event, state }
+      return event
     })
   }
 
@@ -522,14 +613,104 @@ export class Ledger {
     this.#own(party)
     return await this.#permitLock.run(permitKey(party, number), async () => {
       const prev = await this.#existing(party, number)
-      checkConsume(prev, input.lines, this.#now())
+      const now = this.#now()
+      const consumingParty = input.consumingParty ?? prev.destination
+      const claim = input.claim
+      if (claim !== undefined) {
+        // Confirming a provisional use is idempotent: a claimant that lost our
+        // answer asks again and gets the same receipt.
+        const c = prev.consumption?.claim
+        if (c !== undefined && c.claimant === consumingParty && c.seq === claim.seq && c.hash === claim.hash) return prev.consumption as Receipt
+        if (!(claim.seq >= 1 && /^[0-9a-f]{64}$/.test(claim.hash))) throw new ClaimInvalidError('a claim is named by its sequence number (≥ 1) and 32-byte hash')
+      }
+      const usedAt = input.usedAt ?? now
+      if (usedAt > now) throw new ClaimInvalidError(`the time of use ${new Date(usedAt).toISOString()} is in the future`)
+      checkConsume(prev, input.lines, usedAt)
       const body = ConsumedBody.encode({
-        lines: input.lines, port: input.port, officer: input.officer ?? '', consumingParty: input.consumingParty ?? prev.destination,
-        request: (input.request ?? ZERO) as Uint8Array<ArrayBuffer>
+        lines: input.lines, port: input.port, officer: input.officer ?? '', consumingParty,
+        request: (input.request ?? ZERO) as Uint8Array<ArrayBuffer>,
+        usedAt: input.usedAt === undefined ? 0n : BigInt(usedAt),
+        claimSeq: BigInt(claim?.seq ?? 0),
+        claimHash: (claim === undefined ? ZERO : unhex(claim.hash)) as Uint8Array<ArrayBuffer>
       })
       const { state } = await this.#appendOwn(EventType.CONSUMED, number, body, prev)
       return state.consumption as Receipt
     })
+  }
+
+  /**
+   * The issuer refuses a destination's provisional claim (for example the
+   * permit was used or cancelled meanwhile): a signed CLAIM_REFUSED event in
+   * its own log, gossiped to every authority, and an alert here. Refusing the
+   * same claim again returns the first refusal.
+   */
+  async refuseClaim (number: string, ref: ClaimRef, code: string, message: string, evidenceSeq?: number): Promise<{ event: Uint8Array, state: PermitState }> {
+    return await this.#permitLock.run(permitKey(this.party, number), async () => {
+      const prev = await this.#existing(this.party, number)
+      const done = prev.refusedClaims?.find((r) => r.claimant === ref.claimant && r.seq === ref.seq && r.hash === ref.hash)
+      if (done !== undefined) {
+        const [first] = await this.eventsFrom(this.party, done.refusedSeq, 1)
+        return { event: first as Uint8Array, state: prev }
+      }
+      if (!(ref.seq >= 1 && /^[0-9a-f]{64}$/.test(ref.hash) && ref.claimant !== this.party)) throw new ClaimInvalidError('a claim is named by its claimant, sequence number (≥ 1) and 32-byte hash')
+      const body = ClaimRefusedBody.encode({
+        claimant: ref.claimant, claimSeq: BigInt(ref.seq), claimHash: unhex(ref.hash) as Uint8Array<ArrayBuffer>, code, message: message.slice(0, 500),
+        evidenceSeq: BigInt(evidenceSeq ?? 0)
+      })
+      const { event, state } = await this.#appendOwn(EventType.CLAIM_REFUSED, number, body, prev, () => [
+        this.#alertOp({ kind: 'CLAIM_REFUSED', author: ref.claimant, seq: ref.seq, message: `${ref.claimant}'s provisional use of ${this.party}/${number} (#${ref.seq}) refused: ${code}` })
+      ])
+      return { event: event.bytes, state }
+    })
+  }
+
+  /**
+   * The destination records a use at import while the issuer cannot be
+   * reached: a PROVISIONAL_CONSUMED event in this node's own log, judged
+   * against its replica of the issuer's log. At most one unresolved claim per
+   * permit here; the issuer confirms or refuses it later.
+   */
+  async consumeProvisionally (party: string, number: string, input: ProvisionalInput): Promise<ClaimView> {
+    if (party === this.party) throw new NotIssuerError(`${party}'s own permits are consumed directly, not provisionally`)
+    return await this.#permitLock.run(permitKey(party, number), async () => {
+      const prev = await this.#existing(party, number)
+      if (prev.destination !== this.party) throw new NotDestinationError(`${party}/${number} is for ${prev.destination}, not ${this.party}`)
+      const open = (await this.claims(party, number)).find((c) => c.resolution !== 'refused')
+      if (open !== undefined) throw new ProvisionallyConsumedError(`${party}/${number} was already used provisionally on ${new Date(open.time).toISOString()} at ${open.port} (${open.resolution})`)
+      checkConsume(prev, input.lines, this.#now())
+      const body = ProvisionalBody.encode({ lines: input.lines, port: input.port, officer: input.officer ?? '', reason: input.reason.slice(0, 500) })
+      let record: ClaimRecord | undefined
+      await this.#appendOwnEvent(EventType.PROVISIONAL_CONSUMED, party, number, body, (event) => {
+        record = claimRecordOf(event)
+        return [{ type: 'put', sublevel: this.#sub.CLAIM, key: claimKey(party, number, this.party, record.seq), value: record }]
+      })
+      return { ...(record as ClaimRecord), resolution: 'provisional' }
+    })
+  }
+
+  /** Provisional claims on a permit (from every destination log held here), with their resolution in the issuer's log. */
+  async claims (party: string, number: string): Promise<ClaimView[]> {
+    // Claims come from any destination's log: never read them stale.
+    await this.#indexedAll()
+    const prefix = `${party}!${number}!`
+    const records: ClaimRecord[] = []
+    for await (const v of this.#sub.CLAIM.values({ gt: prefix, lt: prefixEnd(prefix) })) records.push(v as ClaimRecord)
+    if (records.length === 0) return []
+    const state = await this.#state(party, number)
+    return records.map((r) => resolveClaim(r, state))
+  }
+
+  /** This node's own claims the issuer has not yet confirmed or refused: what to submit when it is reachable. */
+  async openClaims (): Promise<ClaimView[]> {
+    await this.#indexedAll()
+    const out: ClaimView[] = []
+    for await (const v of this.#sub.CLAIM.values()) {
+      const r = v as ClaimRecord
+      if (r.claimant !== this.party) continue
+      const c = resolveClaim(r, await this.#state(r.party, r.number))
+      if (c.resolution === 'provisional') out.push(c)
+    }
+    return out
   }
 
   async cancel (party: string, number: string, reason: string): Promise<PermitState> {
@@ -603,7 +784,8 @@ export class Ledger {
         }
         throw new InvalidEventError('EVENT_WRONG_LOG', `an event claiming to be from this node's own log (${e.author} #${e.seq}) that it did not write`, Number(e.seq))
       }
-      if (e.permitParty !== e.author) throw new InvalidEventError('EVENT_WRONG_LOG', `${e.author} cannot write events of ${e.permitParty}'s permit`, Number(e.seq))
+      // Only a provisional use refers to another party's permit; and it always does.
+      if ((e.permitParty !== e.author) !== (e.type === EventType.PROVISIONAL_CONSUMED)) throw new InvalidEventError('EVENT_WRONG_LOG', `${e.author} cannot write a ${String(e.type)} event of ${e.permitParty}'s permit`, Number(e.seq))
       if (e.seq < 1n || e.type === EventType.EVENT_TYPE_UNSPECIFIED) throw new InvalidEventError('EVENT_MALFORMED', 'sequence numbers start at 1 and the type must be set', Number(e.seq))
       decoded.push(le)
     }
@@ -790,7 +972,8 @@ export class Ledger {
         if (from > to) return
         const page: LoggedEvent[] = []
         for await (const v of this.#sub.LOG.values({ gte: logKey(author, from), lte: logKey(author, Math.min(to, from + 1999)) })) page.push(decodeEvent(v as Uint8Array))
-        const numbers = [...new Set(page.map((le) => le.event.permitNumber))]
+        // A provisional claim names another party's permit: it is indexed as a claim, not as a state change.
+        const numbers = [...new Set(page.filter((le) => le.event.type !== EventType.PROVISIONAL_CONSUMED).map((le) => le.event.permitNumber))]
         const got = await this.#sub.PERMIT.getMany(numbers.map((n) => permitKey(author, n))) as Array<PermitState | undefined>
         const states = new Map<string, PermitState | undefined>(numbers.map((n, i) => [n, got[i]]))
         const before = new Map(states)
@@ -801,6 +984,16 @@ export class Ledger {
           if (seq !== last + 1) break // a hole in the log: verifyLog reports it; index what is contiguous
           last = seq
           const number = le.event.permitNumber
+          if (le.event.type === EventType.PROVISIONAL_CONSUMED) {
+            const r = claimRecordOf(le)
+            ops.push({ type: 'put', sublevel: this.#sub.CLAIM, key: claimKey(r.party, r.number, r.claimant, r.seq), value: r })
+            continue
+          }
+          if (le.event.type === EventType.CLAIM_REFUSED) {
+            const b = ClaimRefusedBody.decode(le.event.body)
+            // The issuer refused our claim: the alert reaches the claimant too.
+            if (b.claimant === this.party) ops.push(this.#alertOp({ kind: 'CLAIM_REFUSED', author, seq, message: `${author} refused this node's provisional use of ${author}/${number} (#${b.claimSeq}): ${b.code}: ${b.message}` }))
+          }
           try {
             states.set(number, applyEvent(states.get(number), le))
           } catch (err) {
@@ -817,6 +1010,10 @@ export class Ledger {
         if (last < from || last < Math.min(to, from + 1999)) return
       }
     })
+  }
+
+  async #indexedAll (): Promise<void> {
+    for (const a of this.#heads.keys()) if (this.#head(a).size > this.#indexedSize(a)) await this.waitForIndex(a)
   }
 
   /** Wait until derived state reflects every event held (of one author, or all). */
@@ -998,7 +1195,7 @@ export class Ledger {
       if (le === undefined) continue
       history.push({ author: le.event.author, seq, type: le.event.type, time: new Date(Number(le.event.time)).toISOString(), hash: hex(le.hash), body: bodyView(le.event.type, le.event.body) })
     }
-    return { state: s, status: derivedStatus(s, this.#now()), history }
+    return { state: s, status: derivedStatus(s, this.#now()), history, claims: await this.claims(party, number) }
   }
 
   /** The signed eCITES XML of a permit, from its ISSUED event. */
@@ -1163,6 +1360,7 @@ export class Ledger {
     await this.waitForIndex()
     await this.#sub.PERMIT.clear()
     await this.#sub.INDEX.clear()
+    await this.#sub.CLAIM.clear()
     let events = 0
     for (const author of this.authors()) {
       await this.#indexLock.run(author, async () => {

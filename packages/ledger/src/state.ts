@@ -39,6 +39,22 @@ export interface Receipt {
   /** The issuer's log position and the event hash (hex). */
   seq: number
   eventHash: string
+  /** When this use confirms a provisional one: the destination's PROVISIONAL_CONSUMED event. */
+  claim?: ClaimRef
+}
+
+/** A destination's PROVISIONAL_CONSUMED event, named by its log position and hash (hex). */
+export interface ClaimRef { claimant: string, seq: number, hash: string }
+
+/** The issuer's signed refusal of a provisional claim. */
+export interface ClaimRefusal extends ClaimRef {
+  code: string
+  message: string
+  /** The issuer's CLAIM_REFUSED event. */
+  refusedSeq: number
+  time: number
+  /** With ALREADY_CONSUMED: the first CONSUMED event. */
+  evidenceSeq?: number
 }
 
 export interface PermitState {
@@ -58,6 +74,8 @@ export interface PermitState {
   consumption?: Receipt
   cancellation?: { reason: string, time: number, seq: number }
   replacement?: { number: string, reason: string, time: number, seq: number }
+  /** Provisional claims the issuer refused (CLAIM_REFUSED events). */
+  refusedClaims?: ClaimRefusal[]
   /** Positions of this permit's events in the issuer's log, in order. */
   events: number[]
 }

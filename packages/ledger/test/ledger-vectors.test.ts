@@ -21,6 +21,13 @@ interface LedgerVectors {
 }
 
 const FILE = `${VECTORS}ledger/ch-log.json`
+/** A refused provisional use: TH's PROVISIONAL_CONSUMED, CH's ISSUED, CONSUMED and CLAIM_REFUSED naming it. */
+const PARTITION_FILE = `${VECTORS}ledger/partition-claim-refused.json`
+
+interface PartitionVectors {
+  th: Array<{ type: string, signedEvent: string, hash: string }>
+  ch: Array<{ type: string, signedEvent: string, hash: string }>
+}
 
 describe('ledger vectors', () => {
   if (process.env.UPDATE_VECTORS === '1') {
@@ -44,6 +51,24 @@ describe('ledger vectors', () => {
       } finally {
         await ch.close()
         dir.cleanup()
+      }
+    })
+    it('regenerates the partition vector', async () => {
+      const dirs = [tempDir(), tempDir()]
+      const ch = await openLedger('CH', dirs[0]!.path)
+      const th = await openLedger('TH', dirs[1]!.path)
+      try {
+        await ch.issue(chPermit('26CHV00002'))
+        await th.acceptEvents(await ch.eventsFrom('CH', 1))
+        const claim = await th.consumeProvisionally('CH', '26CHV00002', { ...CONSUME_A, reason: 'CH unreachable for 5000 ms' })
+        const first = await ch.consume('CH', '26CHV00002', { ...CONSUME_A, port: 'THLCH' })
+        await ch.refuseClaim('26CHV00002', { claimant: 'TH', seq: claim.seq, hash: claim.hash }, 'ALREADY_CONSUMED', 'already used at THLCH', first.seq)
+        const view = (b: Uint8Array): { type: string, signedEvent: string, hash: string } => { const e = decodeEvent(b); return { type: e.event.type, signedEvent: hex(e.bytes), hash: hex(e.hash) } }
+        const v: PartitionVectors = { th: (await th.eventsFrom('TH', 1)).map(view), ch: (await ch.eventsFrom('CH', 1)).map(view) }
+        writeFileSync(PARTITION_FILE, JSON.stringify(v, null, 2) + '\n')
+      } finally {
+        await ch.close(); await th.close()
+        for (const d of dirs) d.cleanup()
       }
     })
   }
@@ -71,6 +96,22 @@ describe('ledger vectors', () => {
     expect(hex(cp.checkpoint.root)).toBe(v.checkpoint.root)
     expect(hex(frontierRoot(frontier))).toBe(v.checkpoint.root)
     expect(await verifyCheckpointSignature(cp, trusted)).toBe('OK')
+  })
+
+  it('the partition vector: the issuer\'s CLAIM_REFUSED names the destination\'s PROVISIONAL_CONSUMED by hash', async () => {
+    const v = JSON.parse(readFileSync(PARTITION_FILE, 'utf8')) as PartitionVectors
+    const claim = decodeEvent(new Uint8Array(Buffer.from(v.th[0]!.signedEvent, 'hex')))
+    expect(claim.event).toMatchObject({ author: 'TH', type: 'PROVISIONAL_CONSUMED', permitParty: 'CH', permitNumber: '26CHV00002' })
+    expect(await verifyEventSignature(claim, TRUST.certificatesFor('TH'))).toBe('OK')
+    expect(hex(claim.hash)).toBe(v.th[0]!.hash)
+    let state: PermitState | undefined
+    for (const ve of v.ch) {
+      const le = decodeEvent(new Uint8Array(Buffer.from(ve.signedEvent, 'hex')))
+      expect(await verifyEventSignature(le, TRUST.certificatesFor('CH'))).toBe('OK')
+      state = applyEvent(state, le)
+    }
+    expect(v.ch.map((e) => e.type)).toEqual(['ISSUED', 'CONSUMED', 'CLAIM_REFUSED'])
+    expect(state?.refusedClaims).toMatchObject([{ claimant: 'TH', seq: 1, hash: hex(claim.hash), code: 'ALREADY_CONSUMED', evidenceSeq: 2 }])
   })
 
   it('the vectors are refused when one byte changes', async () => {

@@ -9,7 +9,9 @@ export enum EventType {
   EXPORT_ENDORSED = 'EXPORT_ENDORSED',
   CONSUMED = 'CONSUMED',
   CANCELLED = 'CANCELLED',
-  REPLACED = 'REPLACED'
+  REPLACED = 'REPLACED',
+  PROVISIONAL_CONSUMED = 'PROVISIONAL_CONSUMED',
+  CLAIM_REFUSED = 'CLAIM_REFUSED'
 }
 
 enum __EventTypeValues {
@@ -18,7 +20,9 @@ enum __EventTypeValues {
   EXPORT_ENDORSED = 2,
   CONSUMED = 3,
   CANCELLED = 4,
-  REPLACED = 5
+  REPLACED = 5,
+  PROVISIONAL_CONSUMED = 6,
+  CLAIM_REFUSED = 7
 }
 
 export namespace EventType {
@@ -1388,6 +1392,9 @@ export interface ConsumedBody {
   officer: string
   consumingParty: string
   request: Uint8Array<ArrayBuffer>
+  usedAt: bigint
+  claimSeq: bigint
+  claimHash: Uint8Array<ArrayBuffer>
 }
 
 export namespace ConsumedBody {
@@ -1427,6 +1434,21 @@ export namespace ConsumedBody {
           w.bytes(obj.request)
         }
 
+        if ((obj.usedAt != null && obj.usedAt !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.usedAt)
+        }
+
+        if ((obj.claimSeq != null && obj.claimSeq !== 0n)) {
+          w.uint32(56)
+          w.uint64(obj.claimSeq)
+        }
+
+        if ((obj.claimHash != null && obj.claimHash.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.claimHash)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1436,7 +1458,10 @@ export namespace ConsumedBody {
           port: '',
           officer: '',
           consumingParty: '',
-          request: uint8ArrayAlloc(0)
+          request: uint8ArrayAlloc(0),
+          usedAt: 0n,
+          claimSeq: 0n,
+          claimHash: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1469,6 +1494,18 @@ export namespace ConsumedBody {
             }
             case 5: {
               obj.request = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.usedAt = reader.uint64()
+              break
+            }
+            case 7: {
+              obj.claimSeq = reader.uint64()
+              break
+            }
+            case 8: {
+              obj.claimHash = reader.bytes()
               break
             }
             default: {
@@ -1536,6 +1573,27 @@ export namespace ConsumedBody {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.usedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.claimSeq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.claimHash`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1586,6 +1644,21 @@ export namespace ConsumedBody {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ConsumedBodyUsedAtFieldEvent {
+    field: '$.usedAt'
+    value: bigint
+  }
+
+  export interface ConsumedBodyClaimSeqFieldEvent {
+    field: '$.claimSeq'
+    value: bigint
+  }
+
+  export interface ConsumedBodyClaimHashFieldEvent {
+    field: '$.claimHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ConsumedBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ConsumedBody.codec())
   }
@@ -1594,8 +1667,406 @@ export namespace ConsumedBody {
     return decodeMessage(buf, ConsumedBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumedBody>): Generator<ConsumedBodyLinesLineFieldEvent | ConsumedBodyLinesQuantityFieldEvent | ConsumedBodyLinesUnitFieldEvent | ConsumedBodyPortFieldEvent | ConsumedBodyOfficerFieldEvent | ConsumedBodyConsumingPartyFieldEvent | ConsumedBodyRequestFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumedBody>): Generator<ConsumedBodyLinesLineFieldEvent | ConsumedBodyLinesQuantityFieldEvent | ConsumedBodyLinesUnitFieldEvent | ConsumedBodyPortFieldEvent | ConsumedBodyOfficerFieldEvent | ConsumedBodyConsumingPartyFieldEvent | ConsumedBodyRequestFieldEvent | ConsumedBodyUsedAtFieldEvent | ConsumedBodyClaimSeqFieldEvent | ConsumedBodyClaimHashFieldEvent> {
     return streamMessage(buf, ConsumedBody.codec(), opts)
+  }
+}
+
+export interface ProvisionalBody {
+  lines: LineQuantity[]
+  port: string
+  officer: string
+  reason: string
+}
+
+export namespace ProvisionalBody {
+  let _codec: Codec<ProvisionalBody>
+
+  export const codec = (): Codec<ProvisionalBody> => {
+    if (_codec == null) {
+      _codec = message<ProvisionalBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.lines != null && obj.lines.length > 0) {
+          for (const value of obj.lines) {
+            w.uint32(10)
+            LineQuantity.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.port != null && obj.port !== '')) {
+          w.uint32(18)
+          w.string(obj.port)
+        }
+
+        if ((obj.officer != null && obj.officer !== '')) {
+          w.uint32(26)
+          w.string(obj.officer)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(34)
+          w.string(obj.reason)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          lines: [],
+          port: '',
+          officer: '',
+          reason: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.lines != null && obj.lines.length === opts.limits.lines) {
+                throw new MaxLengthError('Decode error - repeated field "lines" had too many elements')
+              }
+
+              obj.lines.push(LineQuantity.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.lines$
+              }))
+              break
+            }
+            case 2: {
+              obj.port = reader.string()
+              break
+            }
+            case 3: {
+              obj.officer = reader.string()
+              break
+            }
+            case 4: {
+              obj.reason = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          lines: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.lines != null && obj.lines === opts.limits.lines) {
+                throw new MaxLengthError('Streaming decode error - repeated field "lines" had too many elements')
+              }
+
+              for (const evt of LineQuantity.codec().stream(reader, reader.uint32(), `${prefix}.lines[]`, {
+                limits: opts.limits?.lines$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.lines
+                }
+              }
+
+              obj.lines++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.port`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.officer`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ProvisionalBodyLinesLineFieldEvent {
+    field: '$.lines[].line'
+    value: string
+    index: number
+  }
+
+  export interface ProvisionalBodyLinesQuantityFieldEvent {
+    field: '$.lines[].quantity'
+    value: number
+    index: number
+  }
+
+  export interface ProvisionalBodyLinesUnitFieldEvent {
+    field: '$.lines[].unit'
+    value: string
+    index: number
+  }
+
+  export interface ProvisionalBodyPortFieldEvent {
+    field: '$.port'
+    value: string
+  }
+
+  export interface ProvisionalBodyOfficerFieldEvent {
+    field: '$.officer'
+    value: string
+  }
+
+  export interface ProvisionalBodyReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export function encode (obj: Partial<ProvisionalBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ProvisionalBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProvisionalBody>): ProvisionalBody {
+    return decodeMessage(buf, ProvisionalBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProvisionalBody>): Generator<ProvisionalBodyLinesLineFieldEvent | ProvisionalBodyLinesQuantityFieldEvent | ProvisionalBodyLinesUnitFieldEvent | ProvisionalBodyPortFieldEvent | ProvisionalBodyOfficerFieldEvent | ProvisionalBodyReasonFieldEvent> {
+    return streamMessage(buf, ProvisionalBody.codec(), opts)
+  }
+}
+
+export interface ClaimRefusedBody {
+  claimant: string
+  claimSeq: bigint
+  claimHash: Uint8Array<ArrayBuffer>
+  code: string
+  message: string
+  evidenceSeq: bigint
+}
+
+export namespace ClaimRefusedBody {
+  let _codec: Codec<ClaimRefusedBody>
+
+  export const codec = (): Codec<ClaimRefusedBody> => {
+    if (_codec == null) {
+      _codec = message<ClaimRefusedBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.claimant != null && obj.claimant !== '')) {
+          w.uint32(10)
+          w.string(obj.claimant)
+        }
+
+        if ((obj.claimSeq != null && obj.claimSeq !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.claimSeq)
+        }
+
+        if ((obj.claimHash != null && obj.claimHash.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.claimHash)
+        }
+
+        if ((obj.code != null && obj.code !== '')) {
+          w.uint32(34)
+          w.string(obj.code)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(42)
+          w.string(obj.message)
+        }
+
+        if ((obj.evidenceSeq != null && obj.evidenceSeq !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.evidenceSeq)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          claimant: '',
+          claimSeq: 0n,
+          claimHash: uint8ArrayAlloc(0),
+          code: '',
+          message: '',
+          evidenceSeq: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.claimant = reader.string()
+              break
+            }
+            case 2: {
+              obj.claimSeq = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.claimHash = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.code = reader.string()
+              break
+            }
+            case 5: {
+              obj.message = reader.string()
+              break
+            }
+            case 6: {
+              obj.evidenceSeq = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.claimant`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.claimSeq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.claimHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.code`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.evidenceSeq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ClaimRefusedBodyClaimantFieldEvent {
+    field: '$.claimant'
+    value: string
+  }
+
+  export interface ClaimRefusedBodyClaimSeqFieldEvent {
+    field: '$.claimSeq'
+    value: bigint
+  }
+
+  export interface ClaimRefusedBodyClaimHashFieldEvent {
+    field: '$.claimHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClaimRefusedBodyCodeFieldEvent {
+    field: '$.code'
+    value: string
+  }
+
+  export interface ClaimRefusedBodyMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export interface ClaimRefusedBodyEvidenceSeqFieldEvent {
+    field: '$.evidenceSeq'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<ClaimRefusedBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ClaimRefusedBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClaimRefusedBody>): ClaimRefusedBody {
+    return decodeMessage(buf, ClaimRefusedBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClaimRefusedBody>): Generator<ClaimRefusedBodyClaimantFieldEvent | ClaimRefusedBodyClaimSeqFieldEvent | ClaimRefusedBodyClaimHashFieldEvent | ClaimRefusedBodyCodeFieldEvent | ClaimRefusedBodyMessageFieldEvent | ClaimRefusedBodyEvidenceSeqFieldEvent> {
+    return streamMessage(buf, ClaimRefusedBody.codec(), opts)
   }
 }
 
