@@ -33,3 +33,23 @@ export const CONSUME_REQUEST_MAX_AGE_MS = 10 * 60_000
 
 export const MAX_DELIVER_REQUEST_BYTES = 310 * 1024
 export const MAX_DELIVER_RESPONSE_BYTES = 16 * 1024
+
+/**
+ * Stream ceilings per connection and protocol, for a network of up to 200
+ * authorities (one connection per peer). Inbound: what one peer may hold open
+ * at once; a customs burst from one destination needs the most (verify).
+ * Outbound: what this node opens to one peer.
+ */
+export const STREAM_LIMITS: Readonly<Record<string, { inbound: number, outbound: number }>> = {
+  [VERIFY_PROTOCOL]: { inbound: 64, outbound: 64 },
+  [CONSUME_PROTOCOL]: { inbound: 16, outbound: 16 },
+  [DELIVER_PROTOCOL]: { inbound: 16, outbound: 16 },
+  [SYNC_PROTOCOL]: { inbound: 4, outbound: 4 },
+  [TRUST_LIST_PROTOCOL]: { inbound: 2, outbound: 2 }
+}
+/** Yamux streams per connection, all protocols together (gossipsub and identify included). */
+export const MAX_STREAMS_PER_CONNECTION = 256
+/** Connections: 199 peers in a 200-authority network, plus headroom for reconnects. */
+export const MAX_CONNECTIONS = 256
+/** Inbound connections still in their Noise/yamux upgrade (bounds the cost of strangers, refused only after Noise). */
+export const MAX_PENDING_INBOUND_CONNECTIONS = 32

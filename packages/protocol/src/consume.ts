@@ -7,7 +7,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Libp2p, PeerId } from '@libp2p/interface'
-import { AlreadyConsumedError, LedgerError, decodeEvent, hex, signRecord, verifyEventSignature, verifyRecordSignature, ConsumedBody, type Ledger, type LineQty, type Receipt } from '@cites/ledger'
+import {
+  AlreadyConsumedError, ClaimInvalidError, LedgerError, decodeEvent, hex, signRecord, verifyEventSignature, verifyRecordSignature, ClaimRefusedBody, ConsumedBody,
+  EventType, type Ledger, type LineQty, type Receipt
+} from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { ConsumeRequest, ConsumeRequestBody, ConsumeResponse, SignedConsumeRequest, Status } from './pb/network.js'
@@ -24,6 +27,8 @@ export interface ConsumeAsk {
   lines: LineQty[]
   port: string
   officer?: string
+  /** Submitting a provisional use: the requester's PROVISIONAL_CONSUMED event and when the goods were cleared. */
+  claim?: { seq: number, hash: string, usedAt: number }
 }
 
 /** Sign a consumption request as `requester`'s authority. */
@@ -31,7 +36,10 @@ export async function signConsumeRequest (req: ConsumeAsk, requester: string, si
   const body = ConsumeRequestBody.encode({
     party: req.party, number: req.number, lines: req.lines, port: req.port, officer: req.officer ?? '', requester,
     time: BigInt(now), certSha256: Buffer.from(signer.certificate.sha256, 'hex') as unknown as Uint8Array<ArrayBuffer>,
-    nonce: randomBytes(16) as unknown as Uint8Array<ArrayBuffer>
+    nonce: randomBytes(16) as unknown as Uint8Array<ArrayBuffer>,
+    claimSeq: BigInt(req.claim?.seq ?? 0),
+    claimHash: (req.claim === undefined ? EMPTY : Buffer.from(req.claim.hash, 'hex')) as Uint8Array<ArrayBuffer>,
+    usedAt: BigInt(req.claim?.usedAt ?? 0)
   })
   const signature = await signRecord(CONSUME_REQUEST_CONTEXT, body, signer)
   return SignedConsumeRequest.encode({ body, signature: signature as Uint8Array<ArrayBuffer> })
@@ -70,16 +78,30 @@ export async function handleConsume (libp2p: Libp2p, ledger: Ledger, opts: Consu
     if (state.state.destination !== body.requester) {
       // A permit for TH presented in CN: refuse, and keep the attempt on record.
       await ledger.recordAlert({ kind: 'DIVERTED_USE', author: body.requester, message: `${body.requester} asked to use ${body.party}/${body.number}, which is for ${state.state.destination}, at ${body.port}` })
-      return refuse('NOT_DESTINATION', `${body.party}/${body.number} is for ${state.state.destination}, not ${body.requester}`)
+      // A diverted copy of a permit already used: the first receipt is the evidence.
+      const used = state.state.consumption
+      const [first] = used !== undefined ? await ledger.eventsFrom(body.party, used.seq, 1) : []
+      return refuse('NOT_DESTINATION', `${body.party}/${body.number} is for ${state.state.destination}, not ${body.requester}${used !== undefined ? `; it was already used on ${used.consumedAt} at ${used.port}` : ''}`, Status.REFUSED, first ?? EMPTY)
     }
+    const isClaim = body.claimSeq !== 0n || body.claimHash.length > 0 || body.usedAt !== 0n
+    if (isClaim && (body.claimSeq === 0n || body.claimHash.length !== 32 || body.usedAt === 0n)) return refuse('CLAIM_INVALID', 'a claim names its event (seq, 32-byte hash) and its time of use', Status.MALFORMED)
+    const claim = isClaim ? { seq: Number(body.claimSeq), hash: hex(body.claimHash) } : undefined
     try {
       const receipt = await ledger.consume(body.party, body.number, {
         lines: body.lines.map((l) => ({ line: l.line, quantity: l.quantity, unit: l.unit })), port: body.port, officer: body.officer,
-        consumingParty: body.requester, request: req.request
+        consumingParty: body.requester, request: req.request,
+        ...(claim !== undefined ? { claim, usedAt: Number(body.usedAt) } : {})
       })
       const [event] = await ledger.eventsFrom(body.party, receipt.seq, 1)
       return { status: Status.OK, code: 'OK', event: (event ?? EMPTY) as Uint8Array<ArrayBuffer>, message: '' }
     } catch (err) {
+      if (claim !== undefined && err instanceof LedgerError && !(err instanceof ClaimInvalidError)) {
+        // A provisional use the ledger cannot confirm: refused in a signed
+        // CLAIM_REFUSED event (gossiped to all, an alert at both authorities).
+        const evidence = err instanceof AlreadyConsumedError ? err.receipt.seq : undefined
+        const { event } = await ledger.refuseClaim(body.number, { claimant: body.requester, ...claim }, err.code, err.message, evidence)
+        return refuse(err.code, err.message, Status.REFUSED, event)
+      }
       if (err instanceof AlreadyConsumedError) {
         const [first] = await ledger.eventsFrom(body.party, err.receipt.seq, 1)
         return refuse(err.code, err.message, Status.REFUSED, first ?? EMPTY)
@@ -97,6 +119,8 @@ export interface ConsumeOutcome {
   message: string
   /** The issuer's signed CONSUMED event: this use's receipt, or for ALREADY_CONSUMED the first one. */
   receipt?: Receipt & { event: Uint8Array }
+  /** A refused claim: the issuer's signed CLAIM_REFUSED event, checked. */
+  refusal?: Uint8Array
 }
 
 /**
@@ -112,14 +136,22 @@ export async function requestConsumption (libp2p: Libp2p, issuerPeer: PeerId, as
     let le
     try { le = decodeEvent(res.event) } catch { throw new MalformedResponseError('the receipt does not decode') }
     const e = le.event
-    if (e.type !== 'CONSUMED' || e.author !== ask_.party || e.permitNumber !== ask_.number) throw new MalformedResponseError('the receipt is not a CONSUMED event of this permit')
+    if (e.author !== ask_.party || e.permitParty !== ask_.party || e.permitNumber !== ask_.number) throw new MalformedResponseError('the answer holds an event of another permit')
     if (await verifyEventSignature(le, opts.trust.certificatesFor(ask_.party)) !== 'OK') throw new MalformedResponseError('the receipt is not validly signed by the issuer')
+    if (e.type === EventType.CLAIM_REFUSED && ask_.claim !== undefined && res.status === Status.REFUSED) {
+      const b = ClaimRefusedBody.decode(e.body)
+      if (b.claimant !== opts.requester || Number(b.claimSeq) !== ask_.claim.seq || hex(b.claimHash) !== ask_.claim.hash) throw new MalformedResponseError('the refusal names another claim')
+      out.refusal = res.event
+      return out
+    }
+    if (e.type !== EventType.CONSUMED) throw new MalformedResponseError('the receipt is not a CONSUMED event of this permit')
     const b = ConsumedBody.decode(e.body)
     out.receipt = {
-      party: e.permitParty, number: e.permitNumber, consumedAt: new Date(Number(e.time)).toISOString(), port: b.port, officer: b.officer,
+      party: e.permitParty, number: e.permitNumber, consumedAt: new Date(Number(b.usedAt === 0n ? e.time : b.usedAt)).toISOString(), port: b.port, officer: b.officer,
       consumingParty: b.consumingParty, lines: b.lines.map((l) => ({ line: l.line, quantity: l.quantity, unit: l.unit })), seq: Number(e.seq), eventHash: hex(le.hash),
       event: res.event
     }
+    if (b.claimSeq !== 0n) out.receipt.claim = { claimant: b.consumingParty, seq: Number(b.claimSeq), hash: hex(b.claimHash) }
   }
   return out
 }

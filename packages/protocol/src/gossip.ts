@@ -4,7 +4,8 @@
  * ledger's checks before gossipsub forwards it: anything that fails is
  * `Reject`ed (and counts against the sender's score); duplicates are
  * `Ignore`d. An event that arrives after a gap triggers a sync of that log
- * with the peer that forwarded it.
+ * with the peer that forwarded it. Trust-list announcements ride the same
+ * topic: the list itself is fetched and verified before one travels on.
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
@@ -13,6 +14,8 @@ import { Gossip } from './pb/network.js'
 import { EVENTS_TOPIC, MAX_GOSSIP_BYTES } from './constants.js'
 import type { AuthorisedNode } from './node.js'
 import { syncLog } from './sync.js'
+import { fetchTrustList } from './trust.js'
+import type { TrustStore } from '@cites/trust-list'
 
 /** Counts of validation outcomes (for tests and metrics). */
 export interface GossipStats {
@@ -21,21 +24,36 @@ export interface GossipStats {
   rejected: number
   /** Syncs started because an event arrived after a gap. */
   gapSyncs: number
+  /** Newer trust lists fetched and applied after an announcement. */
+  trustListUpdates: number
 }
 
 export interface EventGossip {
   stats: GossipStats
   /** Publish a checkpoint of this node's log now. */
   publishCheckpoint: () => Promise<void>
+  /** Announce the trust list this node holds (after accepting a newer one). */
+  announceTrustList: () => void
   stop: () => void
 }
 
 const EMPTY = new Uint8Array(0)
 
 /** Subscribe, validate through the ledger, and publish this node's own events. */
-export function startEventGossip (node: AuthorisedNode, ledger: Ledger): EventGossip {
+export interface EventGossipOptions {
+  /**
+   * With a trust store, trust-list announcements are handled too: a newer
+   * sequence is fetched from the announcer, checked against the anchor and
+   * applied (withdrawn peers are disconnected) before the announcement travels on.
+   */
+  trust?: TrustStore
+  /** Called after a new trust list was applied from gossip. */
+  onTrustList?: (update: { sequence: number, dropped: string[] }) => void
+}
+
+export function startEventGossip (node: AuthorisedNode, ledger: Ledger, opts: EventGossipOptions = {}): EventGossip {
   const pubsub = node.services.pubsub
-  const stats: GossipStats = { accepted: 0, ignored: 0, rejected: 0, gapSyncs: 0 }
+  const stats: GossipStats = { accepted: 0, ignored: 0, rejected: 0, gapSyncs: 0, trustListUpdates: 0 }
   const syncing = new Set<string>()
 
   const syncAfterGap = (author: string, from: PeerId): void => {
@@ -63,7 +81,9 @@ export function startEventGossip (node: AuthorisedNode, ledger: Ledger): EventGo
     } catch {
       return TopicValidatorResult.Reject
     }
-    if ((g.event.length > 0) === (g.checkpoint.length > 0)) return TopicValidatorResult.Reject
+    const kinds = (g.event.length > 0 ? 1 : 0) + (g.checkpoint.length > 0 ? 1 : 0) + (g.trustListSequence > 0n ? 1 : 0)
+    if (kinds !== 1) return TopicValidatorResult.Reject
+    if (g.trustListSequence > 0n) return await trustAnnouncement(peer, Number(g.trustListSequence))
     try {
       if (g.checkpoint.length > 0) {
         await ledger.acceptCheckpoint(g.checkpoint)
@@ -81,17 +101,38 @@ export function startEventGossip (node: AuthorisedNode, ledger: Ledger): EventGo
     }
   }
 
+  /**
+   * A trust-list announcement travels on only once the list it names is held
+   * here, fetched from the announcer and verified against the anchor; one
+   * naming a list the announcer cannot produce is rejected.
+   */
+  async function trustAnnouncement (peer: PeerId, sequence: number): Promise<TopicValidatorResult> {
+    const trust = opts.trust
+    if (trust === undefined || sequence <= trust.sequence) return TopicValidatorResult.Ignore
+    try {
+      const r = await fetchTrustList(node, peer, trust)
+      if (r.updated) {
+        stats.trustListUpdates++
+        opts.onTrustList?.({ sequence: r.sequence, dropped: r.dropped })
+      }
+      return trust.sequence >= sequence ? TopicValidatorResult.Accept : TopicValidatorResult.Reject
+    } catch {
+      return TopicValidatorResult.Reject
+    }
+  }
+
   const publish = (g: Gossip): void => {
     pubsub.publish(EVENTS_TOPIC, Gossip.encode(g)).catch(() => {
       // No subscribed peer yet: the events reach them by sync instead.
     })
   }
-  const unsubscribeOwn = ledger.onOwnEvent((e) => publish({ event: e.bytes as Uint8Array<ArrayBuffer>, checkpoint: EMPTY }))
+  const unsubscribeOwn = ledger.onOwnEvent((e) => publish({ event: e.bytes as Uint8Array<ArrayBuffer>, checkpoint: EMPTY, trustListSequence: 0n }))
   pubsub.subscribe(EVENTS_TOPIC)
 
   return {
     stats,
-    publishCheckpoint: async () => { publish({ event: EMPTY, checkpoint: (await ledger.checkpoint()).bytes as Uint8Array<ArrayBuffer> }) },
+    publishCheckpoint: async () => { publish({ event: EMPTY, checkpoint: (await ledger.checkpoint()).bytes as Uint8Array<ArrayBuffer>, trustListSequence: 0n }) },
+    announceTrustList: () => { if (opts.trust !== undefined && opts.trust.sequence > 0) publish({ event: EMPTY, checkpoint: EMPTY, trustListSequence: BigInt(opts.trust.sequence) }) },
     stop: () => {
       unsubscribeOwn()
       pubsub.topicValidators.delete(EVENTS_TOPIC)

@@ -1,19 +1,20 @@
 /**
- * @cites/protocol: the libp2p side of a CITES node. For now: the authorised
- * node (trust-list connection gater), /cites/sync/1.0.0 and
- * /cites/trust-list/1.0.0 with enforcement of withdrawals; gossip, delivery,
- * verify and consume follow (Network issue).
+ * @cites/protocol: the libp2p side of a CITES node: the authorised node
+ * (trust-list connection gater, stream and connection limits), gossip of
+ * signed events and trust-list announcements, /cites/sync, /cites/trust-list,
+ * /cites/verify, /cites/consume (with provisional claims) and /cites/deliver.
+ * `@cites/node` wires them into one permit node.
  *
  * @packageDocumentation
  */
 export { createAuthorisedNode } from './node.js'
 export type { AuthorisedNode, AuthorisedNodeInit, PeerAuthority } from './node.js'
 export { startEventGossip } from './gossip.js'
-export type { EventGossip, GossipStats } from './gossip.js'
+export type { EventGossip, EventGossipOptions, GossipStats } from './gossip.js'
 export { answerSync, handleSync, requestSyncPage, syncLog } from './sync.js'
 export type { SyncResult } from './sync.js'
-export { handleVerify, verifyRemote } from './verify.js'
-export type { RemoteVerdict, VerifyRemoteOptions } from './verify.js'
+export { handleVerify, verifyRemote, judgePermitEvents } from './verify.js'
+export type { RemoteVerdict, VerifyRemoteOptions, JudgeOptions } from './verify.js'
 export { handleConsume, requestConsumption, signConsumeRequest, CONSUME_REQUEST_CONTEXT } from './consume.js'
 export type { ConsumeAsk, ConsumeOutcome, ConsumeServiceOptions } from './consume.js'
 export { handleDeliver, deliverOnce, startDelivery, DELIVERY_ACK_CONTEXT } from './deliver.js'
@@ -21,7 +22,7 @@ export type { DeliveryServiceOptions, DeliveryWorker } from './deliver.js'
 export { keepConnected } from './keep-connected.js'
 export type { KeepConnected, KeepConnectedOptions } from './keep-connected.js'
 export { applyTrustList, disconnectUnauthorised, fetchTrustList, handleTrustList } from './trust.js'
-export { EVENTS_TOPIC, MAX_GOSSIP_BYTES, SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, VERIFY_PROTOCOL, CONSUME_PROTOCOL, DELIVER_PROTOCOL, CONSUME_REQUEST_MAX_AGE_MS, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS } from './constants.js'
+export { EVENTS_TOPIC, MAX_GOSSIP_BYTES, SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, VERIFY_PROTOCOL, CONSUME_PROTOCOL, DELIVER_PROTOCOL, CONSUME_REQUEST_MAX_AGE_MS, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS, STREAM_LIMITS, MAX_STREAMS_PER_CONNECTION, MAX_CONNECTIONS, MAX_PENDING_INBOUND_CONNECTIONS } from './constants.js'
 export { ProtocolError, RemoteRefusedError, MalformedResponseError } from './errors.js'
 export {
   Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, TrustListResponse, VerifyRequest, VerifyResponse, ConsumeRequest,

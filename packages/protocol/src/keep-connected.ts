@@ -21,7 +21,7 @@ export interface KeepConnectedOptions {
 export interface KeepConnected {
   /** Dial attempts made so far (for tests and metrics). */
   readonly attempts: number
-  /** Re-read the trust list now (call after a new list is accepted). */
+  /** Re-read the trust list and dial every missing peer now, forgetting backoff (after a new list, or a healed partition). */
   refresh: () => void
   stop: () => void
 }
@@ -90,7 +90,16 @@ export function keepConnected (libp2p: Libp2p, peers: () => readonly Authority[]
 
   return {
     get attempts () { return attempts },
-    refresh: sweep,
+    refresh: () => {
+      // A new list or a healed partition: dial now, not after the backoff.
+      for (const s of state.values()) {
+        if (s.dialling) continue
+        clearTimeout(s.timer)
+        s.timer = undefined
+        s.failures = 0
+      }
+      sweep()
+    },
     stop: () => {
       stopped = true
       clearInterval(interval)

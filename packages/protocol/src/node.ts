@@ -9,7 +9,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { gossipsub } from '@libp2p/gossipsub'
-import { EVENTS_TOPIC, MAX_GOSSIP_BYTES } from './constants.js'
+import { EVENTS_TOPIC, MAX_CONNECTIONS, MAX_GOSSIP_BYTES, MAX_PENDING_INBOUND_CONNECTIONS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 /** What the gater needs to know: a TrustStore fits. */
@@ -28,19 +28,31 @@ export interface AuthorisedNodeInit {
    * @default 256
    */
   maxConnections?: number
+  /**
+   * All peers share one host (a pilot on one machine). libp2p refuses more
+   * than 5 new inbound connections a second from one host, which is right
+   * for authorities on their own hosts but stalls a local mesh forming.
+   * @default false
+   */
+  sharedHost?: boolean
+  /**
+   * Peers cut off on purpose although listed (fault injection: a partition
+   * through the gater). Checked with the trust list on every dial and handshake.
+   */
+  isolated?: (peerId: string) => boolean
 }
 
 /** Create (not start) a libp2p node that talks only to authorised peers. */
 export type AuthorisedNode = Libp2p<{ identify: ReturnType<ReturnType<typeof identify>>, pubsub: ReturnType<ReturnType<typeof gossipsub>> }>
 
 export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<AuthorisedNode> {
-  const denied = (peerId: PeerId): boolean => !init.trust.isAuthorisedPeer(peerId.toString())
+  const denied = (peerId: PeerId): boolean => !init.trust.isAuthorisedPeer(peerId.toString()) || (init.isolated?.(peerId.toString()) ?? false)
   return await createLibp2p({
     privateKey: init.privateKey,
     addresses: { listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux({ maxInboundStreams: MAX_STREAMS_PER_CONNECTION, maxOutboundStreams: MAX_STREAMS_PER_CONNECTION })],
     services: {
       identify: identify(),
       pubsub: gossipsub({
@@ -62,6 +74,10 @@ export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<A
       denyInboundEncryptedConnection: denied,
       denyOutboundEncryptedConnection: denied
     },
-    connectionManager: { maxConnections: init.maxConnections ?? 256 }
+    connectionManager: {
+      maxConnections: init.maxConnections ?? MAX_CONNECTIONS,
+      maxIncomingPendingConnections: MAX_PENDING_INBOUND_CONNECTIONS,
+      ...(init.sharedHost === true ? { inboundConnectionThreshold: init.maxConnections ?? MAX_CONNECTIONS } : {})
+    }
   })
 }

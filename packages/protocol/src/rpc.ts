@@ -1,7 +1,7 @@
 /** One request, one response, over a length-prefixed stream, with caps and a timeout. */
 import { lpStream } from '@libp2p/utils'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { STREAM_TIMEOUT_MS } from './constants.js'
+import { STREAM_LIMITS, STREAM_TIMEOUT_MS } from './constants.js'
 import { MalformedResponseError } from './errors.js'
 
 export interface Codec<T> {
@@ -33,7 +33,7 @@ export async function serve<Req, Res> (
     } catch {
       stream.abort(new Error(`${protocol}: the answer could not be sent`))
     }
-  }, { maxInboundStreams: 32 })
+  }, { maxInboundStreams: STREAM_LIMITS[protocol]?.inbound ?? 8, maxOutboundStreams: STREAM_LIMITS[protocol]?.outbound ?? 8 })
 }
 
 /** Ask a peer once. */

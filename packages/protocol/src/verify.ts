@@ -7,7 +7,7 @@
  * status, use, and whether the issuer itself answered).
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
-import { applyEvent, decodeEvent, derivedStatus, verifyEventSignature, sha256, hex, IssuedBody, LedgerError, type Ledger, type PermitState, type Receipt } from '@cites/ledger'
+import { applyEvent, decodeEvent, derivedStatus, verifyEventSignature, sha256, hex, IssuedBody, LedgerError, type ClaimView, type Ledger, type PermitState, type Receipt } from '@cites/ledger'
 import { check, makeVerdict, type Check, type Verdict } from '@cites/permit'
 import { verifySignedPermit } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
@@ -50,6 +50,13 @@ export interface VerifyRemoteOptions {
   trust: TrustStore
   /** @default now */
   now?: Date
+  /** Provisional uses known to the asker (from destinations' logs): an unresolved one makes `use` INVALID. */
+  claims?: readonly ClaimView[]
+}
+
+export interface JudgeOptions extends VerifyRemoteOptions {
+  /** The party whose node supplied the events; the issuer's own node confirms. */
+  answeredBy?: string
 }
 
 /** Ask `peer` about a permit and judge the answer locally. Never trusts the answerer's word. */
@@ -57,23 +64,37 @@ export async function verifyRemote (libp2p: Libp2p, peer: PeerId, opts: VerifyRe
   const now = opts.now ?? new Date()
   const res = await ask(libp2p, peer, VERIFY_PROTOCOL, MAX_VERIFY_RESPONSE_BYTES, VerifyRequest, VerifyResponse, { party: opts.party, number: opts.number })
   const answeredBy = opts.trust.byPeerId(peer.toString())?.party
+  if (res.status === Status.NOT_FOUND) {
+    const v: RemoteVerdict = makeVerdict([check('status', 'INVALID', 'PERMIT_NOT_FOUND', `${opts.party}/${opts.number} is not known to the node asked`)])
+    if (answeredBy !== undefined) v.answeredBy = answeredBy
+    return v
+  }
+  if (res.status !== Status.OK || res.events.length === 0) {
+    const v: RemoteVerdict = makeVerdict([check('integrity', 'ERROR', 'REMOTE_ERROR', `the node asked answered ${res.status}: ${res.message}`)])
+    if (answeredBy !== undefined) v.answeredBy = answeredBy
+    return v
+  }
+  return await judgePermitEvents(res.events, { ...opts, ...(answeredBy !== undefined ? { answeredBy } : {}) })
+}
+
+/**
+ * The customs verdict from a permit's signed events (from a peer's answer or
+ * this node's own replica): every event must be the issuer's, about this
+ * permit, validly signed; the state is derived from them in order, and the
+ * ISSUED event's permit passes the XML-DSig profile.
+ */
+export async function judgePermitEvents (events: readonly Uint8Array[], opts: JudgeOptions): Promise<RemoteVerdict> {
+  const now = opts.now ?? new Date()
+  const answeredBy = opts.answeredBy
   const base = (checks: Check[]): RemoteVerdict => {
     const v: RemoteVerdict = makeVerdict(checks)
     if (answeredBy !== undefined) v.answeredBy = answeredBy
     return v
   }
-  if (res.status === Status.NOT_FOUND) {
-    return base([check('status', 'INVALID', 'PERMIT_NOT_FOUND', `${opts.party}/${opts.number} is not known to the node asked`)])
-  }
-  if (res.status !== Status.OK || res.events.length === 0) {
-    return base([check('integrity', 'ERROR', 'REMOTE_ERROR', `the node asked answered ${res.status}: ${res.message}`)])
-  }
-  // Every event must be the issuer's, about this permit, validly signed; the
-  // state is derived here from them, in order.
   let state: PermitState | undefined
   let xmlChecks: Check[] = []
   const trusted = opts.trust.certificatesFor(opts.party)
-  for (const b of res.events) {
+  for (const b of events) {
     let le
     try { le = decodeEvent(b) } catch { return base([check('integrity', 'INVALID', 'EVENT_MALFORMED', 'an event in the answer does not decode')]) }
     const e = le.event
@@ -107,12 +128,19 @@ export async function verifyRemote (libp2p: Libp2p, peer: PeerId, opts: VerifyRe
     : status === 'REPLACED'
       ? check('status', 'INVALID', 'PERMIT_REPLACED', `replaced by ${state.replacement?.number ?? '?'}`)
       : check('status', 'VALID', 'OK', status === 'ENDORSED' ? 'in force; export endorsed' : 'in force'))
+  // A provisional use recorded by a destination during a partition counts
+  // until the issuer's log confirms or refuses it.
+  const s = state
+  const claimOpen = (opts.claims ?? []).find((c) => c.resolution !== 'refused' &&
+    !(s.refusedClaims ?? []).some((r) => r.claimant === c.claimant && r.seq === c.seq && r.hash === c.hash))
   checks.push(state.consumption !== undefined
     ? check('use', 'INVALID', 'ALREADY_CONSUMED', `already used on ${state.consumption.consumedAt} at ${state.consumption.port} (for ${state.consumption.consumingParty})`)
-    : check('use', 'VALID', 'OK', 'not used'))
+    : claimOpen !== undefined
+      ? check('use', 'INVALID', 'ALREADY_CONSUMED_PROVISIONALLY', `already used provisionally on ${new Date(claimOpen.time).toISOString()} at ${claimOpen.port} (${claimOpen.claimant}); not yet confirmed by the issuer`)
+      : check('use', 'VALID', 'OK', 'not used'))
   checks.push(answeredBy === opts.party
     ? check('confirmation', 'VALID', 'ISSUER_CONFIRMED', 'answered by the issuing authority\'s node')
-    : check('confirmation', 'SKIPPED', 'NOT_CONFIRMED_BY_ISSUER', `answered from ${answeredBy ?? 'a'} replica, not by the issuer`))
+    : check('confirmation', 'SKIPPED', 'NOT_CONFIRMED_BY_ISSUER', answeredBy === undefined ? 'from this node\'s replica of the issuer\'s log; the issuer was not asked' : `answered from ${answeredBy}'s replica, not by the issuer`))
   const v = base(checks)
   v.state = state
   if (state.consumption !== undefined) v.receipt = state.consumption

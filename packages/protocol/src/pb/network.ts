@@ -614,6 +614,7 @@ export namespace TrustListResponse {
 export interface Gossip {
   event: Uint8Array<ArrayBuffer>
   checkpoint: Uint8Array<ArrayBuffer>
+  trustListSequence: bigint
 }
 
 export namespace Gossip {
@@ -636,13 +637,19 @@ export namespace Gossip {
           w.bytes(obj.checkpoint)
         }
 
+        if ((obj.trustListSequence != null && obj.trustListSequence !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.trustListSequence)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           event: uint8ArrayAlloc(0),
-          checkpoint: uint8ArrayAlloc(0)
+          checkpoint: uint8ArrayAlloc(0),
+          trustListSequence: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -657,6 +664,10 @@ export namespace Gossip {
             }
             case 2: {
               obj.checkpoint = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.trustListSequence = reader.uint64()
               break
             }
             default: {
@@ -688,6 +699,13 @@ export namespace Gossip {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.trustListSequence`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -710,6 +728,11 @@ export namespace Gossip {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface GossipTrustListSequenceFieldEvent {
+    field: '$.trustListSequence'
+    value: bigint
+  }
+
   export function encode (obj: Partial<Gossip>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Gossip.codec())
   }
@@ -718,7 +741,7 @@ export namespace Gossip {
     return decodeMessage(buf, Gossip.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Gossip>): Generator<GossipEventFieldEvent | GossipCheckpointFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Gossip>): Generator<GossipEventFieldEvent | GossipCheckpointFieldEvent | GossipTrustListSequenceFieldEvent> {
     return streamMessage(buf, Gossip.codec(), opts)
   }
 }
@@ -1045,6 +1068,9 @@ export interface ConsumeRequestBody {
   time: bigint
   certSha256: Uint8Array<ArrayBuffer>
   nonce: Uint8Array<ArrayBuffer>
+  claimSeq: bigint
+  claimHash: Uint8Array<ArrayBuffer>
+  usedAt: bigint
 }
 
 export namespace ConsumeRequestBody {
@@ -1104,6 +1130,21 @@ export namespace ConsumeRequestBody {
           w.bytes(obj.nonce)
         }
 
+        if ((obj.claimSeq != null && obj.claimSeq !== 0n)) {
+          w.uint32(80)
+          w.uint64(obj.claimSeq)
+        }
+
+        if ((obj.claimHash != null && obj.claimHash.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.claimHash)
+        }
+
+        if ((obj.usedAt != null && obj.usedAt !== 0n)) {
+          w.uint32(96)
+          w.uint64(obj.usedAt)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1117,7 +1158,10 @@ export namespace ConsumeRequestBody {
           requester: '',
           time: 0n,
           certSha256: uint8ArrayAlloc(0),
-          nonce: uint8ArrayAlloc(0)
+          nonce: uint8ArrayAlloc(0),
+          claimSeq: 0n,
+          claimHash: uint8ArrayAlloc(0),
+          usedAt: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1166,6 +1210,18 @@ export namespace ConsumeRequestBody {
             }
             case 9: {
               obj.nonce = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.claimSeq = reader.uint64()
+              break
+            }
+            case 11: {
+              obj.claimHash = reader.bytes()
+              break
+            }
+            case 12: {
+              obj.usedAt = reader.uint64()
               break
             }
             default: {
@@ -1261,6 +1317,27 @@ export namespace ConsumeRequestBody {
               }
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.claimSeq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.claimHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.usedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1331,6 +1408,21 @@ export namespace ConsumeRequestBody {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ConsumeRequestBodyClaimSeqFieldEvent {
+    field: '$.claimSeq'
+    value: bigint
+  }
+
+  export interface ConsumeRequestBodyClaimHashFieldEvent {
+    field: '$.claimHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ConsumeRequestBodyUsedAtFieldEvent {
+    field: '$.usedAt'
+    value: bigint
+  }
+
   export function encode (obj: Partial<ConsumeRequestBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ConsumeRequestBody.codec())
   }
@@ -1339,7 +1431,7 @@ export namespace ConsumeRequestBody {
     return decodeMessage(buf, ConsumeRequestBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeRequestBody>): Generator<ConsumeRequestBodyPartyFieldEvent | ConsumeRequestBodyNumberFieldEvent | ConsumeRequestBodyLinesLineFieldEvent | ConsumeRequestBodyLinesQuantityFieldEvent | ConsumeRequestBodyLinesUnitFieldEvent | ConsumeRequestBodyPortFieldEvent | ConsumeRequestBodyOfficerFieldEvent | ConsumeRequestBodyRequesterFieldEvent | ConsumeRequestBodyTimeFieldEvent | ConsumeRequestBodyCertSha256FieldEvent | ConsumeRequestBodyNonceFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeRequestBody>): Generator<ConsumeRequestBodyPartyFieldEvent | ConsumeRequestBodyNumberFieldEvent | ConsumeRequestBodyLinesLineFieldEvent | ConsumeRequestBodyLinesQuantityFieldEvent | ConsumeRequestBodyLinesUnitFieldEvent | ConsumeRequestBodyPortFieldEvent | ConsumeRequestBodyOfficerFieldEvent | ConsumeRequestBodyRequesterFieldEvent | ConsumeRequestBodyTimeFieldEvent | ConsumeRequestBodyCertSha256FieldEvent | ConsumeRequestBodyNonceFieldEvent | ConsumeRequestBodyClaimSeqFieldEvent | ConsumeRequestBodyClaimHashFieldEvent | ConsumeRequestBodyUsedAtFieldEvent> {
     return streamMessage(buf, ConsumeRequestBody.codec(), opts)
   }
 }

@@ -1,0 +1,19 @@
+/**
+ * @cites/node: one CITES permit node. `createPermitNode(config)` opens the
+ * authority's ledger and starts its authorised libp2p node with every
+ * protocol (gossip, sync, trust-list, verify, consume, deliver), the delivery
+ * worker, the provisional-claim submitter, catch-up and keep-connected.
+ *
+ * @example
+ * ```ts
+ * const node = await createPermitNode({ party: 'TH', dataDir, signer, peerKey, trust, provisional: { allow: true } })
+ * const verdict = await node.verify('CH', '26CH000123')
+ * const use = await node.consume('CH', '26CH000123', { lines: [{ line: 'A', quantity: 50, unit: 'PCS' }], port: 'THBKK' })
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { createPermitNode } from './node.js'
+export type { PermitNode, PermitNodeConfig, ProvisionalPolicy, NodeVerdict, NodeConsumeResult, ConsumeOutcomeKind, NodeStatus } from './node.js'
+export type { ClaimSubmitter } from './claims.js'
+export { NodeError, IssuerUnreachableError, PartyNotListedError } from './errors.js'
