@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { AckBody, AckOutcome, ConsumeResponse, Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, VerifyRequest } from '../src/index.js'
+import { AckBody, AckOutcome, ConsumeRequestBody, ConsumeResponse, Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, VerifyRequest } from '../src/index.js'
 
 const pkg = fileURLToPath(new URL('..', import.meta.url))
 const FILE = join(pkg, '..', '..', 'protocol-spec', 'vectors', 'network', 'sync.json')
@@ -14,7 +14,9 @@ interface Vectors {
   requests: Array<{ hex: string, author: string, fromSeq: string, limit: number }>
   responses: Array<{ hex: string, status: string, events: number, headSize: string }>
   trustListRequests: Array<{ hex: string, haveSequence: string }>
-  gossip: Array<{ hex: string, event: string, checkpoint: string }>
+  gossip: Array<{ hex: string, event: string, checkpoint: string, trustListSequence?: string }>
+  /** A provisional claim's submission (network.md §7.1). */
+  claimBodies?: Array<{ hex: string, party: string, number: string, requester: string, claimSeq: string, claimHash: string, usedAt: string }>
   verifyRequests: Array<{ hex: string, party: string, number: string }>
   consumeResponses: Array<{ hex: string, status: string, code: string }>
   ackBodies: Array<{ hex: string, party: string, number: string, outcome: string, codes: string[], receiver: string }>
@@ -32,8 +34,19 @@ describe('network vectors', () => {
         requests: reqs.map((r) => ({ hex: Buffer.from(SyncRequest.encode(r)).toString('hex'), author: r.author, fromSeq: String(r.fromSeq), limit: r.limit })),
         responses: ress.map((r) => ({ hex: Buffer.from(SyncResponse.encode(r)).toString('hex'), status: r.status, events: r.events.length, headSize: String(r.headSize) })),
         trustListRequests: [0n, 7n].map((h) => ({ hex: Buffer.from(TrustListRequest.encode({ haveSequence: h })).toString('hex'), haveSequence: String(h) })),
-        gossip: [{ event: new Uint8Array([10, 2, 67, 72]), checkpoint: new Uint8Array(0) }, { event: new Uint8Array(0), checkpoint: new Uint8Array([10, 2, 84, 72]) }]
-          .map((g) => ({ hex: Buffer.from(Gossip.encode(g)).toString('hex'), event: Buffer.from(g.event).toString('hex'), checkpoint: Buffer.from(g.checkpoint).toString('hex') })),
+        gossip: [
+          { event: new Uint8Array([10, 2, 67, 72]), checkpoint: new Uint8Array(0), trustListSequence: 0n },
+          { event: new Uint8Array(0), checkpoint: new Uint8Array([10, 2, 84, 72]), trustListSequence: 0n },
+          { event: new Uint8Array(0), checkpoint: new Uint8Array(0), trustListSequence: 7n }
+        ].map((g) => ({ hex: Buffer.from(Gossip.encode(g)).toString('hex'), event: Buffer.from(g.event).toString('hex'), checkpoint: Buffer.from(g.checkpoint).toString('hex'), trustListSequence: String(g.trustListSequence) })),
+        claimBodies: [{ party: 'CH', number: '26CH000042', requester: 'TH', claimSeq: 3n, claimHash: 'ab'.repeat(32), usedAt: 1_794_700_800_000n }]
+          .map((c) => ({
+            hex: Buffer.from(ConsumeRequestBody.encode({
+              party: c.party, number: c.number, lines: [{ line: 'A', quantity: 50, unit: 'PCS' }], port: 'THBKK', officer: '', requester: c.requester, time: 1_794_704_400_000n,
+              certSha256: new Uint8Array(32), nonce: new Uint8Array(16), claimSeq: c.claimSeq, claimHash: Buffer.from(c.claimHash, 'hex') as unknown as Uint8Array<ArrayBuffer>, usedAt: c.usedAt
+            })).toString('hex'),
+            party: c.party, number: c.number, requester: c.requester, claimSeq: String(c.claimSeq), claimHash: c.claimHash, usedAt: String(c.usedAt)
+          })),
         verifyRequests: [{ party: 'CH', number: '26CH000042' }].map((r) => ({ hex: Buffer.from(VerifyRequest.encode(r)).toString('hex'), ...r })),
         consumeResponses: [{ status: Status.REFUSED, code: 'ALREADY_CONSUMED' }, { status: Status.OK, code: 'OK' }]
           .map((r) => ({ hex: Buffer.from(ConsumeResponse.encode({ ...r, event: new Uint8Array(0), message: '' })).toString('hex'), ...r })),
@@ -59,8 +72,15 @@ describe('network vectors', () => {
     for (const r of v.verifyRequests) expect(VerifyRequest.decode(Buffer.from(r.hex, 'hex'))).toEqual({ party: r.party, number: r.number })
     for (const r of v.consumeResponses) expect(ConsumeResponse.decode(Buffer.from(r.hex, 'hex'))).toMatchObject({ status: r.status, code: r.code })
     for (const a of v.ackBodies) expect(AckBody.decode(Buffer.from(a.hex, 'hex'))).toMatchObject({ party: a.party, number: a.number, outcome: a.outcome, codes: a.codes, receiver: a.receiver })
+    expect(v.claimBodies?.length).toBeGreaterThan(0)
+    for (const c of v.claimBodies ?? []) {
+      const d = ConsumeRequestBody.decode(Buffer.from(c.hex, 'hex'))
+      expect([d.party, d.number, d.requester, String(d.claimSeq), Buffer.from(d.claimHash).toString('hex'), String(d.usedAt)]).toEqual([c.party, c.number, c.requester, c.claimSeq, c.claimHash, c.usedAt])
+    }
+    expect(v.gossip.some((g) => g.trustListSequence === '7')).toBe(true)
     for (const g of v.gossip) {
       const d = Gossip.decode(Buffer.from(g.hex, 'hex'))
+      expect(String(d.trustListSequence)).toBe(g.trustListSequence ?? '0')
       expect([Buffer.from(d.event).toString('hex'), Buffer.from(d.checkpoint).toString('hex')]).toEqual([g.event, g.checkpoint])
     }
   })
