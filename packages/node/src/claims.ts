@@ -17,6 +17,8 @@ export interface ClaimSubmitter {
   runOnce: () => Promise<void>
   /** Answers received so far (confirmations and refusals), for tests and metrics. */
   readonly answered: number
+  /** Why the last submission did not settle a claim (a refusal code or a network error), for status and logs. */
+  readonly lastError: string | undefined
   stop: () => void
 }
 
@@ -31,6 +33,7 @@ export interface ClaimSubmitterInit {
   keepEvent: (event: Uint8Array, author: string, from: PeerId) => Promise<void>
   peerOf: (party: string) => PeerId
   within: <T>(ms: number, work: Promise<T>) => Promise<T>
+  now: () => number
 }
 
 export function startClaimSubmitter (init: ClaimSubmitterInit): ClaimSubmitter {
@@ -38,6 +41,7 @@ export function startClaimSubmitter (init: ClaimSubmitterInit): ClaimSubmitter {
   let running: Promise<void> | undefined
   let stopped = false
   let answered = 0
+  let lastError: string | undefined
   const runOnce = async (): Promise<void> => {
     if (running !== undefined) return await running
     running = (async () => {
@@ -50,14 +54,17 @@ export function startClaimSubmitter (init: ClaimSubmitterInit): ClaimSubmitter {
         try {
           const out = await init.within(init.timeoutMs, requestConsumption(libp2p, issuer, {
             party: c.party, number: c.number, lines: c.lines, port: c.port, officer: c.officer, claim: { seq: c.seq, hash: c.hash, usedAt: c.time }
-          }, { requester: init.party, signer: init.signer, trust: init.trust }))
+          }, { requester: init.party, signer: init.signer, trust: init.trust, now: init.now() }))
           const event = out.refusal ?? (out.code === 'OK' ? out.receipt?.event : undefined)
           if (event !== undefined) {
             answered++
             await init.keepEvent(event, c.party, issuer)
+          } else {
+            lastError = `${c.party}/${c.number}: ${out.code}: ${out.message}`
           }
           // Any other refusal (e.g. REQUEST_STALE after a clock step) leaves the claim open: retried next round.
         } catch (err) {
+          lastError = `${c.party}/${c.number}: ${(err as Error).message}`
           if (!(err instanceof ProtocolError) && stopped) return
           // Unreachable again, or a malformed answer: retried next round.
         }
@@ -70,6 +77,7 @@ export function startClaimSubmitter (init: ClaimSubmitterInit): ClaimSubmitter {
   return {
     runOnce,
     get answered () { return answered },
+    get lastError () { return lastError },
     stop: () => { stopped = true; clearInterval(timer) }
   }
 }

@@ -299,7 +299,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     } catch { /* gossip and sync bring it anyway */ }
   }
 
-  const claims = startClaimSubmitter({ libp2p, ledger, trust, signer: config.signer, party, intervalMs: config.claimIntervalMs ?? 2000, timeoutMs: policy.issuerTimeoutMs, keepEvent, peerOf, within })
+  const claims = startClaimSubmitter({ libp2p, ledger, trust, signer: config.signer, party, intervalMs: config.claimIntervalMs ?? 2000, timeoutMs: policy.issuerTimeoutMs, keepEvent, peerOf, within, now })
 
   const node: PermitNode = {
     party,
