@@ -7,7 +7,7 @@
 // Why not corepack: on this registry `corepack enable` fails with "No
 // compatible signature found" (FACTS.md). We install pnpm into .tools/.
 import { spawnSync } from 'node:child_process'
-import { existsSync, statSync, mkdirSync } from 'node:fs'
+import { existsSync, statSync, mkdirSync, readdirSync } from 'node:fs'
 import { dirname, join, delimiter } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -52,6 +52,16 @@ if (!existsSync(marker) || mtime(join(root, 'pnpm-lock.yaml')) > mtime(marker)) 
 // 3. Build every package (project references).
 log('building (tsc -b)')
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'])
+
+// 3b. The customs page (Vite), when it is missing or older than its sources.
+const web = join(root, 'apps', 'customs-web')
+const webSources = [join(web, 'index.html'), join(web, 'vite.config.js'), ...readdirSync(join(web, 'src')).map((f) => join(web, 'src', f))]
+const built = join(web, 'dist', 'index.html')
+if (!existsSync(built) || Math.max(...webSources.map(mtime)) > mtime(built)) {
+  log('building the customs page (vite)')
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(web, 'tsconfig.json')])
+  run(process.execPath, [join(web, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: web })
+}
 
 // 4. The command itself.
 const [cmd, ...args] = process.argv.slice(2)

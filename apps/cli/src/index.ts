@@ -13,6 +13,7 @@ import { keysCommand } from './commands/keys.js'
 import { trustListCommand } from './commands/trust-list.js'
 import { permitCommand } from './commands/permit.js'
 import { ledgerCommand } from './commands/ledger.js'
+import { nodeCommand } from './commands/node.js'
 import { AlreadyConsumedError, LedgerError, LedgerOpenError } from '@cites/ledger'
 
 export { CliError, EXIT_OK, EXIT_INVALID, EXIT_USAGE } from './io.js'
@@ -23,7 +24,7 @@ export type { Identity, GenerateKeysOptions } from './keys.js'
 /** Build the command tree (exposed for tests and for embedding). */
 export function buildProgram (io: Io = processIo): Command {
   const program = new Command('cites')
-    .description('CITES electronic permit exchange: keys, trust list, permits, ledger')
+    .description('CITES electronic permit exchange: keys, trust list, permits, ledger, node; verify and consume against a node')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -32,6 +33,7 @@ export function buildProgram (io: Io = processIo): Command {
   trustListCommand(program, io)
   permitCommand(program, io)
   ledgerCommand(program, io)
+  nodeCommand(program, io)
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
     for (const s of c.commands) s.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })

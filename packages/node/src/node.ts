@@ -64,6 +64,8 @@ export interface NodeVerdict extends Verdict {
   state?: PermitState
   receipt?: Receipt
   claims: ClaimView[]
+  /** The signed permit (from its ISSUED event), when it could be read. */
+  permit?: Permit
 }
 
 export type ConsumeOutcomeKind = 'CONSUMED' | 'PROVISIONAL' | 'REFUSED'
@@ -226,6 +228,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       const out: NodeVerdict = { valid: v.valid, checks: v.checks, party: p, number, source, claims: claimsHeld }
       if (v.state !== undefined) out.state = v.state
       if (v.receipt !== undefined) out.receipt = v.receipt
+      if (v.permit !== undefined) out.permit = v.permit
       return out
     }
     const local = async (answeredBy?: string): Promise<NodeVerdict> => {

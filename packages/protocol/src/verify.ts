@@ -8,7 +8,7 @@
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { applyEvent, decodeEvent, derivedStatus, verifyEventSignature, sha256, hex, IssuedBody, LedgerError, type ClaimView, type Ledger, type PermitState, type Receipt } from '@cites/ledger'
-import { check, makeVerdict, type Check, type Verdict } from '@cites/permit'
+import { check, makeVerdict, type Check, type Permit, type Verdict } from '@cites/permit'
 import { verifySignedPermit } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { Status, VerifyRequest, VerifyResponse } from './pb/network.js'
@@ -42,6 +42,8 @@ export interface RemoteVerdict extends Verdict {
   receipt?: Receipt
   /** The party whose node answered. */
   answeredBy?: string
+  /** The signed permit, as read from the ISSUED event's XML. */
+  permit?: Permit
 }
 
 export interface VerifyRemoteOptions {
@@ -93,6 +95,7 @@ export async function judgePermitEvents (events: readonly Uint8Array[], opts: Ju
   }
   let state: PermitState | undefined
   let xmlChecks: Check[] = []
+  let permit: Permit | undefined
   const trusted = opts.trust.certificatesFor(opts.party)
   for (const b of events) {
     let le
@@ -118,6 +121,7 @@ export async function judgePermitEvents (events: readonly Uint8Array[], opts: Ju
         return base([...xmlVerdict.checks.filter((c) => c.name !== 'status' && c.name !== 'use' && c.name !== 'confirmation'), check('status', 'INVALID', 'PERMIT_MISMATCH', 'the signed permit is not the one asked about')])
       }
       xmlChecks = xmlVerdict.checks.filter((c) => c.name === 'integrity' || c.name === 'issuer' || c.name === 'rules' || c.name === 'validity')
+      permit = xmlVerdict.permit
     }
   }
   if (state === undefined) return base([check('integrity', 'ERROR', 'REMOTE_ERROR', 'no events')])
@@ -143,6 +147,7 @@ export async function judgePermitEvents (events: readonly Uint8Array[], opts: Ju
     : check('confirmation', 'SKIPPED', 'NOT_CONFIRMED_BY_ISSUER', answeredBy === undefined ? 'from this node\'s replica of the issuer\'s log; the issuer was not asked' : `answered from ${answeredBy}'s replica, not by the issuer`))
   const v = base(checks)
   v.state = state
+  if (permit !== undefined) v.permit = permit
   if (state.consumption !== undefined) v.receipt = state.consumption
   return v
 }

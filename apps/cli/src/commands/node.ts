@@ -1,0 +1,162 @@
+/**
+ * `cites node init|start`, and the customs commands against a running node:
+ * `cites verify` and `cites consume` (HTTP API with a role token).
+ */
+import type { Command } from 'commander'
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { CONFIG_FILE, ConfigError, NodeError, hashToken, newToken, renderConfig, startNodeService } from '@cites/node'
+import { CliError, EXIT_INVALID, EXIT_OK, json, writeAtomic, type Io } from '../io.js'
+import { generateKeys } from '../keys.js'
+import { collect, partyOption } from './options.js'
+
+const portOption = (v: string): number => {
+  if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new CliError('USAGE', `"${v}" is not a TCP port`)
+  return Number(v)
+}
+
+/** "CH/26CH000123" or "XA/2026/000123": the party is the part before the first slash. */
+export function parsePermitId (id: string): { party: string, number: string } {
+  const m = /^([A-Za-z]{2})\/(.{1,64})$/.exec(id.trim())
+  if (m === null) throw new CliError('USAGE', `"${id}" is not PARTY/NUMBER, e.g. CH/26CH000123`)
+  return { party: (m[1] as string).toUpperCase(), number: m[2] as string }
+}
+
+interface Problem { code?: string, detail?: string, receipt?: { consumedAt: string, port: string, consumingParty: string } }
+
+async function callNode (url: string, token: string, path: string, body: unknown): Promise<{ status: number, body: Record<string, unknown> }> {
+  let res: Response
+  try {
+    res = await fetch(new URL(path, url), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) })
+  } catch (err) {
+    throw new CliError('NODE_UNREACHABLE', `cannot reach the node at ${url}: ${(err as Error).cause !== undefined ? String((err as { cause: Error }).cause.message) : (err as Error).message}`)
+  }
+  let parsed: Record<string, unknown>
+  try { parsed = await res.json() as Record<string, unknown> } catch { throw new CliError('NODE_ANSWER_INVALID', `the node answered ${res.status} without JSON`) }
+  if (res.status === 401 || res.status === 403) throw new CliError(String(parsed.code ?? 'FORBIDDEN'), String(parsed.detail ?? 'not allowed'))
+  return { status: res.status, body: parsed }
+}
+
+export function nodeCommand (program: Command, io: Io): void {
+  const node = program.command('node').description('run this authority\'s permit node')
+
+  node.command('init')
+    .description('write a commented config file, keys and role tokens for a new node')
+    .requiredOption('--party <code>', 'this authority\'s party code', partyOption)
+    .requiredOption('--dir <dir>', 'folder for the config, keys and data')
+    .option('--p2p-port <port>', 'libp2p TCP port', portOption, 7001)
+    .option('--http-port <port>', 'HTTP API and customs page port', portOption, 8080)
+    .option('--http-host <host>', 'HTTP bind address', '127.0.0.1')
+    .option('--listen <multiaddr>', 'libp2p listen address (repeatable; default /ip4/0.0.0.0/tcp/<p2p-port>)', collect, [])
+    .option('--anchor <cert>', 'copy this anchor certificate into the folder')
+    .option('--trust-list <file>', 'copy this signed trust list into the folder')
+    .option('--allow-provisional', 'let customs record uses provisionally when the issuer is unreachable', false)
+    .option('--shared-host', 'all nodes on one host (a pilot)', false)
+    .option('--force', 'replace an existing config and keys', false)
+    .option('--json', 'print {party, peerId, configPath, tokens}')
+    .action(async (o: { party: string, dir: string, p2pPort: number, httpPort: number, httpHost: string, listen: string[], anchor?: string, trustList?: string, allowProvisional: boolean, sharedHost: boolean, force: boolean, json?: boolean }) => {
+      const dir = resolve(o.dir)
+      const configPath = join(dir, CONFIG_FILE)
+      if (existsSync(configPath) && !o.force) throw new CliError('NODE_EXISTS', `${configPath} exists; use --force to replace it`)
+      mkdirSync(dir, { recursive: true })
+      const identity = await generateKeys({ out: join(dir, 'keys'), party: o.party, force: o.force })
+      const tokens = { issuer: newToken(), customs: newToken(), viewer: newToken() }
+      const listen = o.listen.length > 0 ? o.listen : [`/ip4/0.0.0.0/tcp/${o.p2pPort}`]
+      writeAtomic(configPath, renderConfig({
+        party: o.party, listen, httpHost: o.httpHost, httpPort: o.httpPort, provisionalAllow: o.allowProvisional, sharedHost: o.sharedHost,
+        tokenHashes: { issuer: hashToken(tokens.issuer), customs: hashToken(tokens.customs), viewer: hashToken(tokens.viewer) }
+      }), 0o600)
+      if (o.anchor !== undefined) copyFileSync(existsSync(join(o.anchor, 'cert.pem')) ? join(o.anchor, 'cert.pem') : o.anchor, join(dir, 'anchor.pem'))
+      if (o.trustList !== undefined) copyFileSync(o.trustList, join(dir, 'trust-list.xml'))
+      if (o.json === true) { json(io, { party: o.party, peerId: identity.peerId, configPath, tokens }); return }
+      io.out([
+        `node for ${o.party} written to ${dir}`,
+        `  config      ${configPath}`,
+        `  peer ID     ${identity.peerId ?? ''}`,
+        `  certificate ${join(dir, 'keys', 'cert.pem')} (SHA-256 ${identity.certificateSha256})`,
+        '',
+        'Role tokens (shown this once; only their hashes are kept):',
+        `  issuer   ${tokens.issuer}`,
+        `  customs  ${tokens.customs}`,
+        `  viewer   ${tokens.viewer}`,
+        '',
+        'Next: send the peer ID, certificate and address to the task force for the trust list;',
+        `put the anchor certificate at ${join(dir, 'anchor.pem')} and the signed list at ${join(dir, 'trust-list.xml')};`,
+        `then: cites node start --dir ${o.dir}`,
+        ''
+      ].join('\n'))
+    })
+
+  node.command('start')
+    .description('start the node: libp2p, ledger, HTTP API and customs page, until SIGINT/SIGTERM')
+    .requiredOption('--dir <dir>', 'the folder `cites node init` wrote')
+    .action(async (o: { dir: string }) => {
+      let svc
+      try {
+        svc = await startNodeService({ configPath: join(resolve(o.dir), CONFIG_FILE) })
+      } catch (err) {
+        if (err instanceof ConfigError) throw new CliError(err.code, err.message, 2, err.problems)
+        if (err instanceof NodeError) throw new CliError(err.code, err.message, 2)
+        throw err
+      }
+      io.out(`node ${svc.config.party} running: ${svc.url} (peer ${svc.node.peerId.toString()})\n`)
+      await new Promise<void>((resolveStop) => {
+        const stop = (signal: string): void => {
+          svc.logger.info({ signal }, 'stopping')
+          svc.stop().then(() => { resolveStop() }, (err: Error) => { io.err(`error while stopping: ${err.message}\n`); process.exitCode = 1; resolveStop() })
+        }
+        process.once('SIGINT', () => { stop('SIGINT') })
+        process.once('SIGTERM', () => { stop('SIGTERM') })
+      })
+    })
+
+  program.command('verify')
+    .description('ask a running node whether a permit is genuine, in force and unused (exit 0 valid, 1 not)')
+    .argument('<permit>', 'PARTY/NUMBER, e.g. CH/26CH000123')
+    .requiredOption('--node <url>', 'the node\'s HTTP address, e.g. http://127.0.0.1:8080')
+    .requiredOption('--token <token>', 'a viewer, customs or issuer token')
+    .option('--stamp <stamp>', 'the security stamp on the paper permit')
+    .option('--json', 'print the verdict as JSON')
+    .action(async (id: string, o: { node: string, token: string, stamp?: string, json?: boolean }) => {
+      const { party, number } = parsePermitId(id)
+      const r = await callNode(o.node, o.token, '/v1/verify', { party, number, ...(o.stamp !== undefined ? { securityStamp: o.stamp } : {}) })
+      if (r.status !== 200) throw new CliError(String(r.body.code ?? 'REFUSED'), String(r.body.detail ?? `the node answered ${r.status}`), r.status >= 500 ? 1 : 2)
+      const v = r.body as { valid: boolean, checks: Array<{ name: string, status: string, reason: { code: string, message: string } }>, source: string }
+      if (o.json === true) json(io, v)
+      else {
+        io.out(`${party}/${number}: ${v.valid ? 'VALID' : 'NOT VALID'} (answered by ${v.source})\n`)
+        for (const c of v.checks) io.out(`  ${c.status.padEnd(8)} ${c.name.padEnd(13)} ${c.reason.code}: ${c.reason.message}\n`)
+      }
+      process.exitCode = v.valid ? EXIT_OK : EXIT_INVALID
+    })
+
+  program.command('consume')
+    .description('record the use of a permit at import through a running node (exit 0 recorded, 1 refused)')
+    .argument('<permit>', 'PARTY/NUMBER')
+    .requiredOption('--node <url>', 'the node\'s HTTP address')
+    .requiredOption('--token <token>', 'a customs token')
+    .requiredOption('--port <locode>', 'UN/LOCODE of the port of import, e.g. THBKK')
+    .option('--line <LINE:QTY[:UNIT]>', 'quantity used per line (repeatable)', collect, [])
+    .option('--officer <name>', 'the officer recording the use')
+    .option('--json', 'print the answer as JSON')
+    .action(async (id: string, o: { node: string, token: string, port: string, line: string[], officer?: string, json?: boolean }) => {
+      const { party, number } = parsePermitId(id)
+      if (o.line.length === 0) throw new CliError('USAGE', 'give at least one --line A:50[:unit]')
+      const lines = o.line.map((s) => {
+        const [line, q, unit] = s.split(':')
+        if (line === undefined || line === '' || q === undefined || !/^\d+(\.\d+)?$/.test(q)) throw new CliError('USAGE', `--line "${s}": use LINE:QUANTITY[:UNIT], e.g. A:50:PCS`)
+        return { line, quantity: Number(q), ...(unit !== undefined && unit !== '' ? { unit } : {}) }
+      })
+      const r = await callNode(o.node, o.token, `/v1/permits/${party}/${encodeURIComponent(number)}/consumptions`, { lines, port: o.port.toUpperCase(), ...(o.officer !== undefined ? { officer: o.officer } : {}) })
+      if (o.json === true) json(io, r.body)
+      if (r.status === 201 || r.status === 202) {
+        if (o.json !== true) io.out(r.status === 201 ? `${party}/${number}: use recorded, confirmed by the issuer\n` : `${party}/${number}: use recorded provisionally (not confirmed by issuer)\n`)
+        process.exitCode = EXIT_OK
+        return
+      }
+      if (r.status === 400 || r.status === 413 || r.status === 415) throw new CliError(String(r.body.code ?? 'REQUEST_INVALID'), String(r.body.detail ?? ''))
+      const p = r.body as Problem
+      if (o.json !== true) io.out(`${party}/${number}: REFUSED ${p.code ?? ''}: ${p.detail ?? ''}${p.receipt !== undefined ? ` (first used ${p.receipt.consumedAt} at ${p.receipt.port})` : ''}\n`)
+      process.exitCode = EXIT_INVALID
+    })
+}

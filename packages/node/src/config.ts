@@ -1,0 +1,156 @@
+/**
+ * The node's configuration file (`DIR/cites-node.yaml`): commented YAML,
+ * written by `cites node init` and validated by a zod schema at start. Paths
+ * are relative to the file. Role tokens are kept only as SHA-256 hashes.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { ConfigError } from './errors.js'
+
+export const CONFIG_FILE = 'cites-node.yaml'
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hash: 64 lowercase hex digits')
+const multiaddrTcp = z.string().regex(/^\/(ip4|ip6|dns4|dns6)\/[^/]+\/tcp\/\d{1,5}$/, 'a TCP multiaddr like /ip4/0.0.0.0/tcp/7001')
+
+export const NodeConfigSchema = z.object({
+  party: z.string().regex(/^[A-Z]{2}$/, 'a two-letter party code, e.g. CH'),
+  dataDir: z.string().min(1),
+  keys: z.object({
+    signingKey: z.string().min(1),
+    certificate: z.string().min(1),
+    peerKey: z.string().min(1)
+  }).strict(),
+  listen: z.array(multiaddrTcp).min(1),
+  http: z.object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535),
+    bodyLimitBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+    rateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(1200)
+  }).strict(),
+  trust: z.object({
+    anchorCertificate: z.string().min(1),
+    trustList: z.string().min(1)
+  }).strict(),
+  tokens: z.object({ issuer: hex64, customs: hex64, viewer: hex64 }).strict(),
+  provisional: z.object({
+    allow: z.boolean().default(false),
+    issuerTimeoutMs: z.number().int().min(100).max(120_000).default(5000)
+  }).strict().default({ allow: false, issuerTimeoutMs: 5000 }),
+  /** All nodes on one host (the pilot): lifts libp2p's per-host connection rate limit. */
+  sharedHost: z.boolean().default(false),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+}).strict()
+
+export type NodeConfig = z.infer<typeof NodeConfigSchema>
+
+/** A loaded config with its paths made absolute. */
+export interface LoadedConfig { path: string, config: NodeConfig }
+
+export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex')
+export const newToken = (): string => randomBytes(24).toString('base64url')
+
+/** Read, parse and validate a config file; every problem names its field. */
+export function loadConfig (path: string): LoadedConfig {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new ConfigError(`cannot read the config file ${path}: ${(err as Error).message}`, [])
+  }
+  let raw: unknown
+  try {
+    raw = parseYaml(text, { maxAliasCount: 0 })
+  } catch (err) {
+    throw new ConfigError(`${path} is not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`, [])
+  }
+  const r = NodeConfigSchema.safeParse(raw)
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message }))
+    throw new ConfigError(`${path}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems)
+  }
+  const base = dirname(resolve(path))
+  const abs = (p: string): string => isAbsolute(p) ? p : resolve(base, p)
+  const c = r.data
+  return {
+    path: resolve(path),
+    config: {
+      ...c,
+      dataDir: abs(c.dataDir),
+      keys: { signingKey: abs(c.keys.signingKey), certificate: abs(c.keys.certificate), peerKey: abs(c.keys.peerKey) },
+      trust: { anchorCertificate: abs(c.trust.anchorCertificate), trustList: abs(c.trust.trustList) }
+    }
+  }
+}
+
+export interface RenderConfigInput {
+  party: string
+  listen: string[]
+  httpHost: string
+  httpPort: number
+  tokenHashes: { issuer: string, customs: string, viewer: string }
+  provisionalAllow: boolean
+  sharedHost: boolean
+}
+
+/** The commented config file `cites node init` writes. */
+export function renderConfig (i: RenderConfigInput): string {
+  return `# CITES permit node of ${i.party}. Written by \`cites node init\`; checked at every start.
+# Paths are relative to this file.
+
+# This Management Authority's party code (ISO 3166-1 alpha-2).
+party: ${i.party}
+
+# Where the ledger (LevelDB) lives.
+dataDir: ./data
+
+# The permit-signing key and its certificate (as listed on the trust list),
+# and the libp2p peer key (its peer ID is on the trust list too).
+keys:
+  signingKey: ./keys/key.pem
+  certificate: ./keys/cert.pem
+  peerKey: ./keys/peer.key
+
+# libp2p listen addresses (TCP). Other authorities dial the addresses the
+# trust list gives for this node.
+listen:
+${i.listen.map((l) => `  - ${l}`).join('\n')}
+
+# The HTTP API and the customs page. Bound to loopback unless you change host.
+http:
+  host: ${i.httpHost}
+  port: ${i.httpPort}
+  bodyLimitBytes: 1048576     # largest request body (a signed permit is at most 256 KiB)
+  rateLimitPerMinute: 1200    # per token (per address without one)
+
+# The task force's anchor certificate, and the anchor-signed trust list.
+# The node refuses to start without both; a newer list arrives by gossip.
+trust:
+  anchorCertificate: ./anchor.pem
+  trustList: ./trust-list.xml
+
+# SHA-256 of each role's bearer token. The tokens themselves were shown once,
+# by \`cites node init\`. issuer: issue, cancel, reports, and all of customs;
+# customs: endorse and record uses, and all of viewer; viewer: read and verify.
+tokens:
+  issuer: ${i.tokenHashes.issuer}
+  customs: ${i.tokenHashes.customs}
+  viewer: ${i.tokenHashes.viewer}
+
+# When the issuer's node cannot be reached within issuerTimeoutMs, may customs
+# here record a use provisionally ("not confirmed by issuer")? The issuer
+# confirms or refuses it when the two nodes can talk again.
+provisional:
+  allow: ${String(i.provisionalAllow)}
+  issuerTimeoutMs: 5000
+
+# true only when every node runs on one host (a pilot network).
+sharedHost: ${String(i.sharedHost)}
+
+# fatal, error, warn, info, debug, trace or silent. Logs never hold keys,
+# tokens or trader details.
+logLevel: info
+`
+}

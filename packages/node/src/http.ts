@@ -1,0 +1,350 @@
+/**
+ * The node's HTTP API (ARCHITECTURE.md, Interfaces): Fastify with a JSON
+ * Schema on every route, OpenAPI at /openapi.json, role bearer tokens,
+ * errors as application/problem+json with the stable codes, body limits,
+ * rate limits per token, Prometheus /metrics, and the customs page at /.
+ */
+import { timingSafeEqual } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import swagger from '@fastify/swagger'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import type { Logger } from 'pino'
+import { importPermit, permitFromJson, PermitInputError, type Check, type Permit } from '@cites/permit'
+import { SignatureInputError, verifySignedPermit } from '@cites/xml-signature'
+import { LedgerError, annualReport, sha256, hex } from '@cites/ledger'
+import type { NodeVerdict, PermitNode } from './node.js'
+import { NodeError } from './errors.js'
+import { createMetrics, type NodeMetrics } from './metrics.js'
+import { hashToken } from './config.js'
+
+export type Role = 'viewer' | 'customs' | 'issuer'
+const RANK: Record<Role, number> = { viewer: 1, customs: 2, issuer: 3 }
+
+export interface HttpApiOptions {
+  /** SHA-256 (hex) of each role's bearer token. */
+  tokens: Record<Role, string>
+  /** @default 1 MiB */
+  bodyLimitBytes?: number
+  /** Requests per minute per token (per address without one). @default 1200 */
+  rateLimitPerMinute?: number
+  /** pino logger (no bodies or tokens are logged); false for none. */
+  logger?: Logger | false
+  /** Folder of the built customs page; served at / when it exists. */
+  webRoot?: string
+}
+
+/** Status for each stable code the API can answer with. Anything else is 500. */
+const STATUS: Record<string, number> = {
+  PERMIT_NOT_FOUND: 404,
+  ALREADY_CONSUMED: 409,
+  ALREADY_CONSUMED_PROVISIONALLY: 409,
+  PERMIT_ALREADY_ISSUED: 409,
+  ALREADY_ENDORSED: 409,
+  ENDORSEMENT_AFTER_CONSUMPTION: 409,
+  PERMIT_CANCELLED: 409,
+  PERMIT_REPLACED: 409,
+  QUANTITY_EXCEEDED: 422,
+  INVALID_LINES: 422,
+  PERMIT_EXPIRED: 422,
+  PERMIT_NOT_YET_VALID: 422,
+  PERMIT_NUMBER_INVALID: 422,
+  PERMIT_REFUSED: 422,
+  PERMIT_INVALID: 422,
+  PERMIT_SIGNATURE_INVALID: 422,
+  NOT_DESTINATION: 422,
+  CLAIM_INVALID: 422,
+  PARTY_NOT_LISTED: 422,
+  NOT_ISSUER: 403,
+  SIGNER_NOT_TRUSTED: 503,
+  ISSUER_UNREACHABLE: 503,
+  LEDGER_READ_ONLY: 503
+}
+
+export class HttpProblem extends Error {
+  readonly status: number
+  readonly code: string
+  readonly extra: Record<string, unknown>
+  constructor (status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
+    super(message)
+    this.status = status
+    this.code = code
+    this.extra = extra
+  }
+}
+
+function sendProblem (reply: FastifyReply, status: number, code: string, detail: string, extra: Record<string, unknown> = {}): FastifyReply {
+  return reply.code(status).type('application/problem+json').send({ type: `urn:cites:error:${code}`, title: code, status, code, detail, ...extra })
+}
+
+const PARTY = { type: 'string', pattern: '^[A-Z]{2}$' } as const
+const NUMBER = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9./_ -]{0,63}$' } as const
+const LOCODE = { type: 'string', pattern: '^[A-Z]{2}[A-Z2-9]{3}$', description: 'UN/LOCODE, e.g. THBKK' } as const
+const LINES = {
+  type: 'array', minItems: 1, maxItems: 100,
+  items: {
+    type: 'object', additionalProperties: false, required: ['line', 'quantity'],
+    properties: { line: { type: 'string', minLength: 1, maxLength: 8 }, quantity: { type: 'number', exclusiveMinimum: 0 }, unit: { type: 'string', maxLength: 16 } }
+  }
+} as const
+const ACTION_BODY = {
+  type: 'object', additionalProperties: false, required: ['lines', 'port'],
+  properties: { lines: LINES, port: LOCODE, officer: { type: 'string', maxLength: 128 } }
+} as const
+const PERMIT_PARAMS = { type: 'object', required: ['party', 'number'], properties: { party: PARTY, number: NUMBER } } as const
+
+/** Key fields of a permit for a customs officer (no addresses, no trader identifiers beyond names and countries). */
+export function permitSummary (p: Permit): Record<string, unknown> {
+  return {
+    number: p.number, type: p.type, validFrom: p.validFrom, validUntil: p.validUntil, purpose: p.purpose,
+    exporter: { name: p.consignor.name, country: p.consignor.address?.country },
+    importer: { name: p.consignee.name, country: p.consignee.address?.country },
+    lines: p.lines.map((l) => ({ line: l.id, scientificName: l.scientificName, commonName: l.commonName, appendix: l.appendix, source: l.source, term: l.term, quantity: l.quantity, unit: l.unit }))
+  }
+}
+
+/** Build the API for a running node. Call `listen` on the result. */
+export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Promise<{ app: FastifyInstance, metrics: NodeMetrics }> {
+  const metrics = createMetrics(node)
+  const tokenHashes = Object.entries(opts.tokens).map(([role, h]) => ({ role: role as Role, hash: Buffer.from(h, 'hex') }))
+  const app = Fastify({
+    loggerInstance: opts.logger === false || opts.logger === undefined ? undefined : opts.logger as never,
+    bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
+    // Request logs carry method, route and status only: never headers (tokens) or bodies (trader data).
+    disableRequestLogging: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    return503OnClosing: true
+  })
+
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: `CITES permit node (${node.party})`, version: '1.0.0', description: 'Issue, read, verify and record the use of CITES permits. Errors are application/problem+json with a stable `code`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }]
+    }
+  })
+  await app.register(rateLimit, {
+    max: opts.rateLimitPerMinute ?? 1200,
+    timeWindow: 60_000,
+    keyGenerator: (req) => {
+      const h = req.headers.authorization
+      return typeof h === 'string' && h.startsWith('Bearer ') ? `t:${hashToken(h.slice(7))}` : `ip:${req.ip}`
+    },
+    errorResponseBuilder: (_req, ctx) => new HttpProblem(429, 'RATE_LIMITED', `more than ${ctx.max} requests a minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`)
+  })
+
+  /** The role a request's bearer token grants, or a 401/403 problem. */
+  const authorise = (need: Role) => async (req: FastifyRequest): Promise<void> => {
+    const h = req.headers.authorization
+    if (typeof h !== 'string' || !h.startsWith('Bearer ') || h.length < 8) throw new HttpProblem(401, 'TOKEN_MISSING', 'an Authorization: Bearer token is required')
+    const given = Buffer.from(hashToken(h.slice(7)), 'hex')
+    // Constant-time against each role's hash: no early exit on the first byte.
+    let role: Role | undefined
+    for (const t of tokenHashes) if (t.hash.length === given.length && timingSafeEqual(t.hash, given)) role = t.role
+    if (role === undefined) throw new HttpProblem(401, 'TOKEN_INVALID', 'the bearer token is not valid for this node')
+    if (RANK[role] < RANK[need]) throw new HttpProblem(403, 'ROLE_FORBIDDEN', `this needs the ${need} role; the token is ${role}`)
+  }
+
+  app.setErrorHandler((err: Error & { statusCode?: number, code?: string, validation?: unknown }, req, reply) => {
+    if (err instanceof HttpProblem) {
+      if (err.status === 401) void reply.header('www-authenticate', 'Bearer')
+      metrics.refusals.inc({ code: err.code })
+      return sendProblem(reply, err.status, err.code, err.message, err.extra)
+    }
+    if (err.validation !== undefined) {
+      metrics.refusals.inc({ code: 'REQUEST_INVALID' })
+      return sendProblem(reply, 400, 'REQUEST_INVALID', err.message)
+    }
+    const fst: Record<string, [number, string]> = {
+      FST_ERR_CTP_BODY_TOO_LARGE: [413, 'BODY_TOO_LARGE'],
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'MEDIA_TYPE_UNSUPPORTED'],
+      FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'JSON_INVALID'],
+      FST_ERR_CTP_INVALID_JSON_BODY: [400, 'JSON_INVALID'],
+      FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'REQUEST_INVALID']
+    }
+    const known = err.code !== undefined ? fst[err.code] : undefined
+    if (known !== undefined) { metrics.refusals.inc({ code: known[1] }); return sendProblem(reply, known[0], known[1], err.message) }
+    if (err instanceof SyntaxError && err.statusCode === 400) { metrics.refusals.inc({ code: 'JSON_INVALID' }); return sendProblem(reply, 400, 'JSON_INVALID', 'the body is not valid JSON') }
+    if (err instanceof PermitInputError || err instanceof SignatureInputError || err instanceof LedgerError || err instanceof NodeError) {
+      const code = err.code
+      const status = STATUS[code] ?? 400
+      metrics.refusals.inc({ code })
+      const extra: Record<string, unknown> = {}
+      for (const k of ['problems', 'issues', 'reasons', 'receipt', 'line', 'allowed'] as const) if (k in err) extra[k] = (err as unknown as Record<string, unknown>)[k]
+      return sendProblem(reply, status, code, err.message, extra)
+    }
+    req.log.error({ err: { name: err.name, message: err.message } }, 'unhandled error')
+    return sendProblem(reply, 500, 'INTERNAL', 'the node could not answer this request')
+  })
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, 404, 'ROUTE_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`))
+
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpLatency.observe({ route: req.routeOptions.url ?? 'unknown', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+  })
+
+  // ---- routes ---------------------------------------------------------
+
+  app.get('/health', { schema: { summary: 'Health check', security: [] } }, async () => {
+    const s = await node.status()
+    return { status: 'ok', party: s.party, peerId: s.peerId, peers: s.peers.length, trustListSequence: s.trustListSequence }
+  })
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  app.get('/metrics', { preHandler: authorise('viewer'), schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {
+    void reply.type(metrics.registry.contentType)
+    return await metrics.registry.metrics()
+  })
+
+  app.post('/v1/permits', {
+    preHandler: authorise('issuer'),
+    schema: { summary: 'Issue a permit: unsigned eCITES XML (application/xml) or the JSON form; it is signed, recorded, gossiped and delivered', body: {} }
+  }, async (req, reply) => {
+    let permit: Permit
+    if (typeof req.body === 'string') permit = importPermit(req.body).permit
+    else if (typeof req.body === 'object' && req.body !== null) permit = permitFromJson(req.body)
+    else throw new HttpProblem(400, 'REQUEST_INVALID', 'send unsigned eCITES XML or the JSON form of a permit')
+    const { state, signedXml } = await node.issue(permit)
+    metrics.issued.inc()
+    return await reply.code(201).header('location', `/v1/permits/${state.party}/${encodeURIComponent(state.number)}`)
+      .send({ party: state.party, number: state.number, status: state.status, sha256: hex(sha256(new TextEncoder().encode(signedXml))) })
+  })
+
+  app.get('/v1/permits/:party/:number', {
+    preHandler: authorise('viewer'),
+    schema: { summary: 'Read a permit with its status and history; Accept: application/xml gives the signed eCITES XML', params: PERMIT_PARAMS }
+  }, async (req, reply) => {
+    const { party, number } = req.params as { party: string, number: string }
+    if ((req.headers.accept ?? '').includes('application/xml')) {
+      const xml = await node.ledger.signedXml(party, number)
+      if (xml === undefined) throw new HttpProblem(404, 'PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
+      return await reply.type('application/xml').send(xml)
+    }
+    const v = await node.ledger.getPermit(party, number)
+    if (v === undefined) throw new HttpProblem(404, 'PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
+    return v
+  })
+
+  app.post('/v1/verify', {
+    preHandler: authorise('viewer'),
+    schema: {
+      summary: 'Verify a permit: a signed eCITES XML document, or {party, number, securityStamp?}',
+      body: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'object', additionalProperties: false, required: ['party', 'number'], properties: { party: PARTY, number: NUMBER, securityStamp: { type: 'string', maxLength: 64 } } }] }
+    }
+  }, async (req) => {
+    const out = typeof req.body === 'string' ? await verifyDocument(node, req.body) : await verifyByNumber(node, req.body as { party: string, number: string, securityStamp?: string })
+    metrics.verifications.inc({ result: out.valid ? 'valid' : 'invalid', source: out.source })
+    return out
+  })
+
+  const actionRoute = (path: string, role: Role, summary: string, run: (party: string, number: string, body: Record<string, unknown>, reply: FastifyReply) => Promise<unknown>, body: object = ACTION_BODY): void => {
+    app.post(path, { preHandler: authorise(role), schema: { summary, params: PERMIT_PARAMS, body } }, async (req, reply) => {
+      const { party, number } = req.params as { party: string, number: string }
+      return await run(party, number, req.body as Record<string, unknown>, reply)
+    })
+  }
+
+  actionRoute('/v1/permits/:party/:number/endorsements', 'customs', 'Record the export endorsement (Box 14) of one of this authority\'s permits', async (party, number, body, reply) => {
+    if (party !== node.party) throw new HttpProblem(403, 'NOT_ISSUER', `only ${party}'s node endorses ${party}'s permits`)
+    const state = await node.endorse(number, body as never)
+    return await reply.code(201).send({ party, number, status: state.status, endorsement: state.endorsement })
+  })
+
+  actionRoute('/v1/permits/:party/:number/consumptions', 'customs', 'Record the use of a permit at import: 201 with the issuer\'s signed receipt, 202 when recorded provisionally (not confirmed by issuer), 409 ALREADY_CONSUMED with the earlier receipt', async (party, number, body, reply) => {
+    const r = await node.consume(party, number, body as never)
+    metrics.consumptions.inc({ outcome: r.outcome })
+    if (r.outcome === 'CONSUMED') return await reply.code(201).send({ outcome: r.outcome, receipt: r.receipt })
+    if (r.outcome === 'PROVISIONAL') return await reply.code(202).send({ outcome: r.outcome, code: r.code, message: r.message, claim: r.claim })
+    throw new HttpProblem(STATUS[r.code] ?? 422, r.code, r.message, r.receipt !== undefined ? { receipt: r.receipt } : {})
+  })
+
+  actionRoute('/v1/permits/:party/:number/cancellation', 'issuer', 'Cancel one of this authority\'s permits', async (party, number, body, reply) => {
+    if (party !== node.party) throw new HttpProblem(403, 'NOT_ISSUER', `only ${party}'s node cancels ${party}'s permits`)
+    const state = await node.cancel(number, String(body.reason))
+    return await reply.code(201).send({ party, number, status: state.status, cancellation: state.cancellation })
+  }, { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } })
+
+  app.get('/v1/trust-list', { preHandler: authorise('viewer'), schema: { summary: 'The current trust list: its sequence, validity and authorities' } }, async () => {
+    const cur = node.trust.current
+    if (cur === undefined) throw new HttpProblem(503, 'TRUST_LIST_MISSING', 'this node holds no trust list')
+    const l = cur.list
+    return { sequence: l.sequence, issueDate: l.issueDate, nextUpdate: l.nextUpdate, operator: l.operator, authorities: l.authorities.map((a) => ({ party: a.party, name: a.name, role: a.role, status: a.status, peerId: a.peerId, addresses: a.addresses })) }
+  })
+
+  app.get('/v1/peers', { preHandler: authorise('viewer'), schema: { summary: 'Connected authorised peers' } }, async () => {
+    return node.libp2p.getConnections().map((c) => ({ peerId: c.remotePeer.toString(), party: node.trust.byPeerId(c.remotePeer.toString())?.party, address: c.remoteAddr.toString(), direction: c.direction, since: new Date(c.timeline.open).toISOString() }))
+  })
+
+  app.get('/v1/reports/annual', {
+    preHandler: authorise('issuer'),
+    schema: { summary: 'The CITES annual trade report (CSV)', querystring: { type: 'object', additionalProperties: false, required: ['year'], properties: { year: { type: 'string', pattern: '^(19[7-9][0-9]|20[0-9][0-9])$', description: 'four digits, 1975..2099' } } } }
+  }, async (req, reply) => {
+    // Query strings stay strings (no type coercion anywhere: a body's "50" is not 50).
+    const year = Number((req.query as { year: string }).year)
+    const csv = await annualReport(node.ledger, year)
+    return await reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="cites-annual-report-${node.party}-${year}.csv"`).send(csv)
+  })
+
+  if (opts.webRoot !== undefined && existsSync(opts.webRoot)) {
+    await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', index: ['index.html'], wildcard: false, schemaHide: true })
+  }
+  return { app, metrics }
+}
+
+/** A verdict as the API answers it: the permit's key fields rather than the whole model, and the history held here. */
+export interface VerifyAnswer extends Omit<NodeVerdict, 'permit'> {
+  permit?: Record<string, unknown>
+  history?: unknown[]
+}
+
+async function withHistory (node: PermitNode, v: NodeVerdict): Promise<VerifyAnswer> {
+  const { permit, ...rest } = v
+  const out: VerifyAnswer = rest
+  if (permit !== undefined) out.permit = permitSummary(permit)
+  const view = await node.ledger.getPermit(v.party, v.number)
+  if (view !== undefined) out.history = view.history.map((h) => ({ seq: h.seq, type: h.type, time: h.time, body: h.type === 'ISSUED' ? { destination: h.body.destination, validUntil: h.body.validUntil } : h.body }))
+  return out
+}
+
+/** Verify by party and number (with the security stamp, when the officer has it). */
+export async function verifyByNumber (node: PermitNode, q: { party: string, number: string, securityStamp?: string }): Promise<VerifyAnswer> {
+  const v = await node.verify(q.party, q.number)
+  if (q.securityStamp !== undefined && q.securityStamp !== '' && v.permit !== undefined && v.permit.securityStamp !== q.securityStamp.trim()) {
+    v.checks = [...v.checks.filter((c) => c.name !== 'integrity'), { name: 'integrity', status: 'INVALID', reason: { code: 'SECURITY_STAMP_MISMATCH', message: 'the security stamp on the paper does not match the signed permit' } }]
+    v.valid = false
+  }
+  return await withHistory(node, v)
+}
+
+/**
+ * Verify a signed document as presented: its XML-DSig verdict, then the
+ * ledger's word on its status and use; and it must be the very document the
+ * issuer recorded (a second document signed under the same number is not).
+ */
+export async function verifyDocument (node: PermitNode, xml: string): Promise<VerifyAnswer> {
+  const x = await verifySignedPermit(xml, { certificatesFor: (p) => node.trust.certificatesFor(p) })
+  const party = x.party ?? ''
+  const number = x.permit?.number ?? ''
+  const integrityOk = x.checks.some((c) => c.name === 'integrity' && c.status === 'VALID') && x.checks.some((c) => c.name === 'issuer' && c.status === 'VALID')
+  if (!integrityOk || party === '' || number === '') {
+    return { valid: false, checks: x.checks.filter((c) => c.status !== 'SKIPPED'), party, number, source: 'none', claims: [] }
+  }
+  const v = await node.verify(party, number)
+  const fromXml = x.checks.filter((c) => c.name === 'integrity' || c.name === 'issuer' || c.name === 'rules' || c.name === 'validity')
+  const fromLedger: Check[] = v.checks.filter((c) => c.name === 'status' || c.name === 'use' || c.name === 'confirmation')
+  if (v.state !== undefined && v.state.xmlSha256 !== hex(sha256(new TextEncoder().encode(xml)))) {
+    const i = fromLedger.findIndex((c) => c.name === 'status')
+    const c: Check = { name: 'status', status: 'INVALID', reason: { code: 'DOCUMENT_NOT_REGISTERED', message: 'this signed document is not the one the issuer recorded under this number' } }
+    if (i >= 0) fromLedger[i] = c
+    else fromLedger.push(c)
+  }
+  const checks = [...fromXml, ...fromLedger]
+  const valid = checks.every((c) => c.status === 'VALID' || c.status === 'SKIPPED')
+  const out: NodeVerdict = { ...v, checks, valid }
+  if (x.permit !== undefined) out.permit = x.permit
+  return await withHistory(node, out)
+}

@@ -1,0 +1,37 @@
+/**
+ * Prometheus metrics (prom-client), one registry per node so that several
+ * nodes can share a process (tests, the pilot). Counters are fed by the HTTP
+ * layer; gauges are read from the node when scraped.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { PermitNode } from './node.js'
+
+export interface NodeMetrics {
+  registry: Registry
+  verifications: Counter<'result' | 'source'>
+  consumptions: Counter<'outcome'>
+  refusals: Counter<'code'>
+  issued: Counter
+  httpLatency: Histogram<'route' | 'method' | 'status'>
+}
+
+export function createMetrics (node: PermitNode): NodeMetrics {
+  const registry = new Registry()
+  registry.setDefaultLabels({ party: node.party })
+  const m: NodeMetrics = {
+    registry,
+    verifications: new Counter({ name: 'cites_verifications_total', help: 'Customs verifications, by result (valid/invalid) and source (issuer/replica/none)', labelNames: ['result', 'source'], registers: [registry] }),
+    consumptions: new Counter({ name: 'cites_consumptions_total', help: 'Uses at import recorded through this node, by outcome (CONSUMED/PROVISIONAL/REFUSED)', labelNames: ['outcome'], registers: [registry] }),
+    refusals: new Counter({ name: 'cites_refusals_total', help: 'Requests refused, by stable code', labelNames: ['code'], registers: [registry] }),
+    issued: new Counter({ name: 'cites_permits_issued_total', help: 'Permits issued through this node\'s API', registers: [registry] }),
+    httpLatency: new Histogram({ name: 'cites_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['route', 'method', 'status'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] })
+  }
+  // Gauges are read from the node when scraped: always current, nothing to keep in step.
+  new Gauge({ name: 'cites_log_events', help: 'Events held per authority log', labelNames: ['author'], registers: [registry], collect: function () { this.reset(); for (const [a, h] of node.ledger.heads()) this.set({ author: a }, h.size) } })
+  new Gauge({ name: 'cites_peers', help: 'Connected authorised peers', registers: [registry], collect: function () { this.set(node.libp2p.getConnections().length) } })
+  new Gauge({ name: 'cites_deliveries', help: 'Deliveries of own ISSUED events, by state', labelNames: ['state'], registers: [registry], collect: async function () { const s = await node.status(); for (const [k, v] of Object.entries(s.deliveries)) this.set({ state: k }, v) } })
+  new Gauge({ name: 'cites_open_claims', help: 'Provisional uses recorded here, not yet confirmed or refused by the issuer', registers: [registry], collect: async function () { this.set((await node.ledger.openClaims()).length) } })
+  new Gauge({ name: 'cites_alerts', help: 'Alerts recorded (equivocation, refused transitions, diverted uses, refused claims)', registers: [registry], collect: async function () { this.set((await node.ledger.alerts()).length) } })
+  new Gauge({ name: 'cites_gossip_messages', help: 'Gossip validation outcomes and gap syncs', labelNames: ['outcome'], registers: [registry], collect: function () { for (const [k, v] of Object.entries(node.gossip.stats)) this.set({ outcome: k }, v) } })
+  return m
+}

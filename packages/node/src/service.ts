@@ -1,0 +1,110 @@
+/**
+ * The node as a service (`cites node start`): load and check the config,
+ * load the keys and the trust list, start the permit node and the HTTP API,
+ * and stop both cleanly.
+ */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { pino, type Logger } from 'pino'
+import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
+import { loadSigner } from '@cites/xml-signature'
+import { TrustStore } from '@cites/trust-list'
+import { createPermitNode, type PermitNode } from './node.js'
+import { buildHttpApi } from './http.js'
+import { loadConfig, type NodeConfig } from './config.js'
+import { NodeFileError } from './errors.js'
+import type { FastifyInstance } from 'fastify'
+
+export interface NodeService {
+  node: PermitNode
+  http: FastifyInstance
+  /** Base URL of the HTTP API and customs page. */
+  url: string
+  config: NodeConfig
+  logger: Logger
+  stop: () => Promise<void>
+}
+
+export interface StartServiceOptions {
+  /** Path of cites-node.yaml. */
+  configPath: string
+  /** Override the config's log destination (tests). @default stdout */
+  logger?: Logger
+  /** Clock for the ledger and protocols (tests). */
+  now?: () => number
+}
+
+const readFile = (path: string, what: string): Buffer => {
+  try {
+    return readFileSync(path)
+  } catch (err) {
+    throw new NodeFileError(`cannot read ${what} at ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
+}
+
+/** Where the built customs page lives, if it was built. */
+export function customsWebRoot (): string | undefined {
+  try {
+    const req = createRequire(import.meta.url)
+    return join(dirname(req.resolve('@cites/customs-web/package.json')), 'dist')
+  } catch {
+    return undefined
+  }
+}
+
+export async function startNodeService (o: StartServiceOptions): Promise<NodeService> {
+  const { config } = loadConfig(o.configPath)
+  const logger = o.logger ?? pino({ level: config.logLevel, base: { party: config.party } })
+  const signer = await loadSigner(readFile(config.keys.signingKey, 'the signing key').toString('utf8'), readFile(config.keys.certificate, 'the certificate').toString('utf8'))
+    .catch((err: Error) => { throw new NodeFileError(`the signing key or certificate does not load: ${err.message}`) })
+  let peerKey
+  try {
+    peerKey = privateKeyFromProtobuf(readFile(config.keys.peerKey, 'the peer key'))
+  } catch (err) {
+    if (err instanceof NodeFileError) throw err
+    throw new NodeFileError(`the peer key at ${config.keys.peerKey} does not load`)
+  }
+  const trust = new TrustStore(readFile(config.trust.anchorCertificate, 'the anchor certificate').toString('utf8'))
+  try {
+    await trust.accept(readFile(config.trust.trustList, 'the trust list').toString('utf8'))
+  } catch (err) {
+    if (err instanceof NodeFileError) throw err
+    throw new NodeFileError(`the trust list at ${config.trust.trustList} does not verify against the anchor: ${(err as Error).message}`)
+  }
+  if (trust.byParty(config.party).length === 0) logger.warn({ party: config.party }, 'this party is not on the trust list: peers will refuse this node until the task force adds it')
+
+  const node = await createPermitNode({
+    party: config.party, dataDir: config.dataDir, signer, peerKey, trust, listen: config.listen, sharedHost: config.sharedHost,
+    provisional: config.provisional, ...(o.now !== undefined ? { now: o.now } : {})
+  })
+  let http: FastifyInstance
+  try {
+    const webRoot = customsWebRoot()
+    http = (await buildHttpApi(node, {
+      tokens: config.tokens, bodyLimitBytes: config.http.bodyLimitBytes, rateLimitPerMinute: config.http.rateLimitPerMinute, logger: logger.child({ component: 'http' }),
+      ...(webRoot !== undefined ? { webRoot } : {})
+    })).app
+    await http.listen({ host: config.http.host, port: config.http.port })
+  } catch (err) {
+    await node.stop()
+    throw err
+  }
+  const addr = http.server.address()
+  const port = typeof addr === 'object' && addr !== null ? addr.port : config.http.port
+  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  logger.info({ peerId: node.peerId.toString(), url, listen: node.addresses() }, 'node started')
+  let stopped = false
+  return {
+    node, http, url, config, logger,
+    stop: async () => {
+      if (stopped) return
+      stopped = true
+      // HTTP first (no new requests), then the peers and the ledger (flushed on close).
+      await http.close()
+      await node.stop()
+      logger.info('node stopped')
+    }
+  }
+}
