@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process'
 const benches = [
   ['xml-signature', 'packages/xml-signature/bench/sign-verify.mjs'],
   ['ledger', 'packages/ledger/bench/ledger.mjs'],
-  ['network', 'packages/node/bench/network.mjs']
+  ['network', 'packages/node/bench/network.mjs'],
+  ['http', 'packages/node/bench/http.mjs']
 ]
 let failed = 0
 for (const [name, file] of benches) {

@@ -14,7 +14,7 @@
  *
  * @packageDocumentation
  */
-export { Ledger, applyEvent } from './ledger.js'
+export { Ledger, applyEvent, viewEvent } from './ledger.js'
 export type {
   LedgerInit, TrustSource, LogHead, Alert, AlertKind, DeliveryState, DeliveryRecord, AcceptStatus, AcceptResult, ActionInput, ConsumeInput, ProvisionalInput, ClaimRecord, ClaimView, EventView, PermitView,
   ListFilter, Page, ListResult, LogProblem, LogVerification

@@ -12,7 +12,8 @@ import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import type { Logger } from 'pino'
 import { importPermit, permitFromJson, PermitInputError, type Check, type Permit } from '@cites/permit'
-import { SignatureInputError, verifySignedPermit } from '@cites/xml-signature'
+import { SignatureInputError } from '@cites/xml-signature'
+import { cachedPermitVerdict } from '@cites/protocol'
 import { LedgerError, annualReport, sha256, hex } from '@cites/ledger'
 import type { NodeVerdict, PermitNode } from './node.js'
 import { NodeError } from './errors.js'
@@ -112,7 +113,6 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     loggerInstance: opts.logger === false || opts.logger === undefined ? undefined : opts.logger as never,
     bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
     // Request logs carry method, route and status only: never headers (tokens) or bodies (trader data).
-    disableRequestLogging: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true
   })
@@ -296,17 +296,17 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
 }
 
 /** A verdict as the API answers it: the permit's key fields rather than the whole model, and the history held here. */
-export interface VerifyAnswer extends Omit<NodeVerdict, 'permit'> {
+export interface VerifyAnswer extends Omit<NodeVerdict, 'permit' | 'history'> {
   permit?: Record<string, unknown>
-  history?: unknown[]
+  history?: Array<{ seq: number, type: string, time: string, body: Record<string, unknown> }>
 }
 
-async function withHistory (node: PermitNode, v: NodeVerdict): Promise<VerifyAnswer> {
-  const { permit, ...rest } = v
+/** The API's shape: key fields rather than the whole model; the history the verdict was judged from (without the XML's hash list). */
+function answer (v: NodeVerdict): VerifyAnswer {
+  const { permit, history, ...rest } = v
   const out: VerifyAnswer = rest
   if (permit !== undefined) out.permit = permitSummary(permit)
-  const view = await node.ledger.getPermit(v.party, v.number)
-  if (view !== undefined) out.history = view.history.map((h) => ({ seq: h.seq, type: h.type, time: h.time, body: h.type === 'ISSUED' ? { destination: h.body.destination, validUntil: h.body.validUntil } : h.body }))
+  if (history !== undefined) out.history = history.map((h) => ({ seq: h.seq, type: h.type, time: h.time, body: h.type === 'ISSUED' ? { destination: h.body.destination, validUntil: h.body.validUntil } : h.body }))
   return out
 }
 
@@ -317,7 +317,7 @@ export async function verifyByNumber (node: PermitNode, q: { party: string, numb
     v.checks = [...v.checks.filter((c) => c.name !== 'integrity'), { name: 'integrity', status: 'INVALID', reason: { code: 'SECURITY_STAMP_MISMATCH', message: 'the security stamp on the paper does not match the signed permit' } }]
     v.valid = false
   }
-  return await withHistory(node, v)
+  return answer(v)
 }
 
 /**
@@ -326,7 +326,8 @@ export async function verifyByNumber (node: PermitNode, q: { party: string, numb
  * issuer recorded (a second document signed under the same number is not).
  */
 export async function verifyDocument (node: PermitNode, xml: string): Promise<VerifyAnswer> {
-  const x = await verifySignedPermit(xml, { certificatesFor: (p) => node.trust.certificatesFor(p) })
+  // Cached by the document's hash: the registered original was usually judged already.
+  const x = await cachedPermitVerdict(xml, node.trust)
   const party = x.party ?? ''
   const number = x.permit?.number ?? ''
   const integrityOk = x.checks.some((c) => c.name === 'integrity' && c.status === 'VALID') && x.checks.some((c) => c.name === 'issuer' && c.status === 'VALID')
@@ -336,7 +337,7 @@ export async function verifyDocument (node: PermitNode, xml: string): Promise<Ve
   const v = await node.verify(party, number)
   const fromXml = x.checks.filter((c) => c.name === 'integrity' || c.name === 'issuer' || c.name === 'rules' || c.name === 'validity')
   const fromLedger: Check[] = v.checks.filter((c) => c.name === 'status' || c.name === 'use' || c.name === 'confirmation')
-  if (v.state !== undefined && v.state.xmlSha256 !== hex(sha256(new TextEncoder().encode(xml)))) {
+  if (v.state !== undefined && v.state.xmlSha256 !== x.xmlSha256) {
     const i = fromLedger.findIndex((c) => c.name === 'status')
     const c: Check = { name: 'status', status: 'INVALID', reason: { code: 'DOCUMENT_NOT_REGISTERED', message: 'this signed document is not the one the issuer recorded under this number' } }
     if (i >= 0) fromLedger[i] = c
@@ -346,5 +347,5 @@ export async function verifyDocument (node: PermitNode, xml: string): Promise<Ve
   const valid = checks.every((c) => c.status === 'VALID' || c.status === 'SKIPPED')
   const out: NodeVerdict = { ...v, checks, valid }
   if (x.permit !== undefined) out.permit = x.permit
-  return await withHistory(node, out)
+  return answer(out)
 }

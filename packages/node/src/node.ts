@@ -7,9 +7,9 @@
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { Ledger, type ActionInput, type Alert, type ClaimView, type DeliveryState, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
+import { Ledger, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
 import type { Permit, Verdict } from '@cites/permit'
-import type { Signer } from '@cites/xml-signature'
+import { validityCheck, type Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
 import {
   createAuthorisedNode, handleConsume, handleDeliver, handleSync, handleTrustList, handleVerify, judgePermitEvents, keepConnected, requestConsumption,
@@ -66,6 +66,8 @@ export interface NodeVerdict extends Verdict {
   claims: ClaimView[]
   /** The signed permit (from its ISSUED event), when it could be read. */
   permit?: Permit
+  /** The permit's events the verdict was judged from. */
+  history?: EventView[]
 }
 
 export type ConsumeOutcomeKind = 'CONSUMED' | 'PROVISIONAL' | 'REFUSED'
@@ -142,6 +144,17 @@ async function within<T> (ms: number, work: Promise<T>): Promise<T> {
   } finally {
     clearTimeout(timer)
   }
+}
+
+const VERDICT_MEMO = 50_000
+
+/** A memoised verdict with its validity check recomputed at `at` (the only check that depends on the time). */
+function withValidity (v: NodeVerdict, at: Date): NodeVerdict {
+  // Always a copy: callers may adjust their verdict (e.g. a security stamp check).
+  if (v.permit === undefined) return { ...v, checks: [...v.checks] }
+  const validity = validityCheck(v.permit, at)
+  const checks = v.checks.map((c) => c.name === 'validity' ? validity : c)
+  return { ...v, checks, valid: v.checks.some((c) => c.name === 'integrity' && c.status === 'VALID') && v.checks.some((c) => c.name === 'issuer' && c.status === 'VALID') && checks.every((c) => c.status === 'VALID' || c.status === 'SKIPPED') }
 }
 
 /** Create, wire and start a permit node. */
@@ -222,6 +235,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
   const syncTimer = setInterval(() => { if (!stopped) void syncAll() }, config.syncIntervalMs ?? 30_000)
   syncTimer.unref()
 
+  const verdictMemo = new Map<string, { stamp: string, verdict: NodeVerdict }>()
   const verify = async (p: string, number: string): Promise<NodeVerdict> => {
     const claimsHeld = await ledger.claims(p, number)
     const finish = (v: RemoteVerdict, source: NodeVerdict['source']): NodeVerdict => {
@@ -229,14 +243,27 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       if (v.state !== undefined) out.state = v.state
       if (v.receipt !== undefined) out.receipt = v.receipt
       if (v.permit !== undefined) out.permit = v.permit
+      if (v.history !== undefined) out.history = v.history
       return out
     }
     const local = async (answeredBy?: string): Promise<NodeVerdict> => {
+      const notFound = (): NodeVerdict => ({ valid: false, party: p, number, source: 'none', claims: claimsHeld, checks: [{ name: 'status', status: 'INVALID', reason: { code: 'PERMIT_NOT_FOUND', message: `${p}/${number} is not known here${p === party ? '' : ', and its issuer could not be asked'}` } }] })
+      const at = new Date(now())
+      // The verdict from this ledger changes only with the permit's events,
+      // its claims or the trust list: memoised on exactly those, with the
+      // one time-dependent check (validity) recomputed on every call.
+      const s = await ledger.status(p, number)
+      if (s === undefined) return notFound()
+      const memoKey = `${p}/${number}`
+      const stamp = `${s.state.events.join(',')}|${trust.sequence}|${claimsHeld.map((c) => `${c.claimant}#${c.seq}:${c.resolution}`).join(',')}|${answeredBy ?? ''}`
+      const hit = verdictMemo.get(memoKey)
+      if (hit !== undefined && hit.stamp === stamp) return withValidity(hit.verdict, at)
       const events = await ledger.permitEvents(p, number)
-      if (events === undefined) {
-        return { valid: false, party: p, number, source: 'none', claims: claimsHeld, checks: [{ name: 'status', status: 'INVALID', reason: { code: 'PERMIT_NOT_FOUND', message: `${p}/${number} is not known here${p === party ? '' : ', and its issuer could not be asked'}` } }] }
-      }
-      return finish(await judgePermitEvents(events, { party: p, number, trust, now: new Date(now()), claims: claimsHeld, ...(answeredBy !== undefined ? { answeredBy } : {}) }), answeredBy === p ? 'issuer' : 'replica')
+      if (events === undefined) return notFound()
+      const v = finish(await judgePermitEvents(events, { party: p, number, trust, now: at, claims: claimsHeld, eventsFromOwnLedger: true, ...(answeredBy !== undefined ? { answeredBy } : {}) }), answeredBy === p ? 'issuer' : 'replica')
+      if (verdictMemo.size >= VERDICT_MEMO) verdictMemo.delete(verdictMemo.keys().next().value as string)
+      verdictMemo.set(memoKey, { stamp, verdict: v })
+      return v
     }
     if (p === party) return await local(party)
     let issuer: PeerId

@@ -7,9 +7,9 @@
  * status, use, and whether the issuer itself answered).
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
-import { applyEvent, decodeEvent, derivedStatus, verifyEventSignature, sha256, hex, IssuedBody, LedgerError, type ClaimView, type Ledger, type PermitState, type Receipt } from '@cites/ledger'
+import { applyEvent, decodeEvent, derivedStatus, verifyEventSignature, viewEvent, sha256, hex, IssuedBody, LedgerError, type ClaimView, type EventView, type Ledger, type PermitState, type Receipt } from '@cites/ledger'
 import { check, makeVerdict, type Check, type Permit, type Verdict } from '@cites/permit'
-import { verifySignedPermit } from '@cites/xml-signature'
+import { validityCheck, verifySignedPermit } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { Status, VerifyRequest, VerifyResponse } from './pb/network.js'
 import { MAX_VERIFY_REQUEST_BYTES, MAX_VERIFY_RESPONSE_BYTES, VERIFY_PROTOCOL } from './constants.js'
@@ -44,6 +44,8 @@ export interface RemoteVerdict extends Verdict {
   answeredBy?: string
   /** The signed permit, as read from the ISSUED event's XML. */
   permit?: Permit
+  /** The permit's events the verdict was judged from, in order. */
+  history?: EventView[]
 }
 
 export interface VerifyRemoteOptions {
@@ -59,6 +61,49 @@ export interface VerifyRemoteOptions {
 export interface JudgeOptions extends VerifyRemoteOptions {
   /** The party whose node supplied the events; the issuer's own node confirms. */
   answeredBy?: string
+  /**
+   * The events come from this node's own ledger, which checked every one
+   * before storing it (signature or author's checkpoint): skip re-checking
+   * their signatures. Never for events from an answer.
+   */
+  eventsFromOwnLedger?: boolean
+}
+
+/**
+ * XML-DSig verdicts of signed permits, by the SHA-256 of the exact bytes and
+ * the trust list's sequence: the same bytes under the same list always get
+ * the same integrity, issuer and rules checks (only validity depends on the
+ * time, and it is recomputed on every call). A new trust list (a withdrawn
+ * certificate) misses the cache. Bounded; the oldest entries go first.
+ */
+// Per trust store (each node its own), then by hash and list sequence.
+const xmlVerdictCaches = new WeakMap<TrustStore, Map<string, { checks: Check[], permit?: Permit, party?: string }>>()
+const XML_VERDICT_CACHE = 20_000
+/**
+ * The offline verdict of a signed permit document (integrity, issuer, rules,
+ * validity at `now`), from the cache when these exact bytes were judged under
+ * the current trust list.
+ */
+export async function cachedPermitVerdict (xml: string | Uint8Array, trust: TrustStore, now: Date = new Date()): Promise<{ checks: Check[], permit?: Permit, party?: string, xmlSha256: string }> {
+  const bytes = typeof xml === 'string' ? new TextEncoder().encode(xml) : xml
+  const xmlSha256 = hex(sha256(bytes))
+  const v = await xmlVerdictOf(bytes, xmlSha256, trust)
+  return { ...v, checks: v.permit !== undefined ? [...v.checks, validityCheck(v.permit, now)] : [...v.checks], xmlSha256 }
+}
+
+async function xmlVerdictOf (xml: Uint8Array, xmlSha: string, trust: TrustStore): Promise<{ checks: Check[], permit?: Permit, party?: string }> {
+  let xmlVerdicts = xmlVerdictCaches.get(trust)
+  if (xmlVerdicts === undefined) { xmlVerdicts = new Map(); xmlVerdictCaches.set(trust, xmlVerdicts) }
+  const key = `${xmlSha}:${trust.sequence}`
+  const hit = xmlVerdicts.get(key)
+  if (hit !== undefined) return hit
+  const v = await verifySignedPermit(new TextDecoder().decode(xml), { certificatesFor: (p) => trust.certificatesFor(p) })
+  const entry: { checks: Check[], permit?: Permit, party?: string } = { checks: v.checks.filter((c) => c.name === 'integrity' || c.name === 'issuer' || c.name === 'rules') }
+  if (v.permit !== undefined) entry.permit = v.permit
+  if (v.party !== undefined) entry.party = v.party
+  if (xmlVerdicts.size >= XML_VERDICT_CACHE) xmlVerdicts.delete(xmlVerdicts.keys().next().value as string)
+  xmlVerdicts.set(key, entry)
+  return entry
 }
 
 /** Ask `peer` about a permit and judge the answer locally. Never trusts the answerer's word. */
@@ -96,6 +141,7 @@ export async function judgePermitEvents (events: readonly Uint8Array[], opts: Ju
   let state: PermitState | undefined
   let xmlChecks: Check[] = []
   let permit: Permit | undefined
+  const history: EventView[] = []
   const trusted = opts.trust.certificatesFor(opts.party)
   for (const b of events) {
     let le
@@ -104,8 +150,11 @@ export async function judgePermitEvents (events: readonly Uint8Array[], opts: Ju
     if (e.author !== opts.party || e.permitParty !== opts.party || e.permitNumber !== opts.number) {
       return base([check('integrity', 'INVALID', 'EVENT_WRONG_LOG', 'the answer holds an event of another log or permit')])
     }
-    const sig = await verifyEventSignature(le, trusted)
-    if (sig !== 'OK') return base([check('integrity', 'INVALID', sig, `event #${e.seq} is not validly signed by ${opts.party}`)])
+    if (opts.eventsFromOwnLedger !== true) {
+      const sig = await verifyEventSignature(le, trusted)
+      if (sig !== 'OK') return base([check('integrity', 'INVALID', sig, `event #${e.seq} is not validly signed by ${opts.party}`)])
+    }
+    history.push(viewEvent(le))
     try {
       state = applyEvent(state, le)
     } catch (err) {
@@ -115,12 +164,14 @@ export async function judgePermitEvents (events: readonly Uint8Array[], opts: Ju
     if (state.events.length === 1) {
       // The ISSUED event: the permit itself, verified under the XML-DSig profile.
       const body = IssuedBody.decode(e.body)
-      if (hex(sha256(body.signedXml)) !== hex(body.xmlSha256)) return base([check('integrity', 'INVALID', 'XML_HASH_MISMATCH', 'the permit XML does not match its recorded hash')])
-      const xmlVerdict = await verifySignedPermit(new TextDecoder().decode(body.signedXml), { certificatesFor: (p) => opts.trust.certificatesFor(p), now })
+      const xmlSha = hex(sha256(body.signedXml))
+      if (xmlSha !== hex(body.xmlSha256)) return base([check('integrity', 'INVALID', 'XML_HASH_MISMATCH', 'the permit XML does not match its recorded hash')])
+      const xmlVerdict = await xmlVerdictOf(body.signedXml, xmlSha, opts.trust)
+      const validity = xmlVerdict.permit !== undefined ? [validityCheck(xmlVerdict.permit, now)] : []
       if (xmlVerdict.permit?.number !== opts.number || xmlVerdict.party !== opts.party) {
-        return base([...xmlVerdict.checks.filter((c) => c.name !== 'status' && c.name !== 'use' && c.name !== 'confirmation'), check('status', 'INVALID', 'PERMIT_MISMATCH', 'the signed permit is not the one asked about')])
+        return base([...xmlVerdict.checks, ...validity, check('status', 'INVALID', 'PERMIT_MISMATCH', 'the signed permit is not the one asked about')])
       }
-      xmlChecks = xmlVerdict.checks.filter((c) => c.name === 'integrity' || c.name === 'issuer' || c.name === 'rules' || c.name === 'validity')
+      xmlChecks = [...xmlVerdict.checks, ...validity]
       permit = xmlVerdict.permit
     }
   }
@@ -148,6 +199,7 @@ export async function judgePermitEvents (events: readonly Uint8Array[], opts: Ju
   const v = base(checks)
   v.state = state
   if (permit !== undefined) v.permit = permit
+  v.history = history
   if (state.consumption !== undefined) v.receipt = state.consumption
   return v
 }
