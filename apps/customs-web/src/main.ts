@@ -71,6 +71,7 @@ function el (tag: string, s = '', cls = ''): HTMLElement { const e = document.cr
 let current: Verdict | undefined
 
 async function show (v: Verdict): Promise<void> {
+  const samePermit = current !== undefined && current.party === v.party && current.number === v.number
   current = v
   $('result').hidden = false
   const g = glance(v)
@@ -121,7 +122,7 @@ async function show (v: Verdict): Promise<void> {
     wrap.append(lab, input)
     return wrap
   }))
-  text($('consume-result'), '')
+  if (!samePermit) { text($('consume-result'), ''); delete $('consume-result').dataset.outcome }
 }
 
 function showProblem (status: number, p: Problem): void {
@@ -226,6 +227,8 @@ $<HTMLFormElement>('consume-form').addEventListener('submit', (e) => {
       out.dataset.outcome = p.code
       text(out, p.code === 'ALREADY_CONSUMED' ? `Refused: already used on ${p.receipt?.consumedAt.slice(0, 10) ?? '?'} at ${p.receipt?.port ?? '?'}.` : `Refused: ${p.detail} (${p.code})`)
     }
+    // The verdict above changes with the use: ask again.
+    await verify(JSON.stringify({ party: v.party, number: v.number }), 'application/json')
   })()
 })
 
@@ -233,5 +236,5 @@ $('print-btn').addEventListener('click', () => { window.print() })
 
 void (async () => {
   const r = await fetch('/health').then(async (x) => await x.json() as { party?: string, peers?: number }).catch(() => undefined)
-  if (r?.party !== undefined) text($('node-info'), `Node of ${r.party} — ${r.peers ?? 0} peers connected`)
+  if (r?.party !== undefined) text($('node-info'), `Node of ${r.party} — ${r.peers ?? 0} ${r.peers === 1 ? 'peer' : 'peers'} connected`)
 })()
