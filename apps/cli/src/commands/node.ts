@@ -6,8 +6,9 @@ import type { Command } from 'commander'
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { CONFIG_FILE, ConfigError, NodeError, hashToken, newToken, renderConfig, startNodeService } from '@cites/node'
-import { CliError, EXIT_INVALID, EXIT_OK, json, writeAtomic, type Io } from '../io.js'
-import { generateKeys } from '../keys.js'
+import { TrustStore } from '@cites/trust-list'
+import { CliError, EXIT_INVALID, json, readText, writeAtomic, type Io } from '../io.js'
+import { generateKeys, readAnchorCertificate } from '../keys.js'
 import { collect, partyOption } from './options.js'
 
 const portOption = (v: string): number => {
@@ -87,9 +88,27 @@ export function nodeCommand (program: Command, io: Io): void {
       ].join('\n'))
     })
 
+  node.command('trust')
+    .description('install the anchor certificate and the signed trust list into a node folder (checked first)')
+    .requiredOption('--dir <dir>', 'the folder `cites node init` wrote')
+    .requiredOption('--anchor <cert>', 'the anchor certificate, or its key folder')
+    .requiredOption('--trust-list <file>', 'the anchor-signed trust list')
+    .option('--json', 'print {sequence, authorities}')
+    .action(async (o: { dir: string, anchor: string, trustList: string, json?: boolean }) => {
+      const anchorPath = existsSync(join(o.anchor, 'cert.pem')) ? join(o.anchor, 'cert.pem') : o.anchor
+      const store = new TrustStore(readAnchorCertificate(o.anchor))
+      const v = await store.accept(readText(o.trustList, 'trust list'))
+      copyFileSync(anchorPath, join(o.dir, 'anchor.pem'))
+      copyFileSync(o.trustList, join(o.dir, 'trust-list.xml'))
+      const parties = v.list.authorities.map((a) => a.party)
+      if (o.json === true) json(io, { sequence: v.list.sequence, authorities: parties })
+      else io.out(`trust list ${v.list.sequence} (${parties.join(', ')}) installed in ${o.dir}\n`)
+    })
+
   node.command('start')
     .description('start the node: libp2p, ledger, HTTP API and customs page, until SIGINT/SIGTERM')
     .requiredOption('--dir <dir>', 'the folder `cites node init` wrote')
+    .option('--json', 'report a failure to start as JSON on stderr')
     .action(async (o: { dir: string }) => {
       let svc
       try {
@@ -127,7 +146,7 @@ export function nodeCommand (program: Command, io: Io): void {
         io.out(`${party}/${number}: ${v.valid ? 'VALID' : 'NOT VALID'} (answered by ${v.source})\n`)
         for (const c of v.checks) io.out(`  ${c.status.padEnd(8)} ${c.name.padEnd(13)} ${c.reason.code}: ${c.reason.message}\n`)
       }
-      process.exitCode = v.valid ? EXIT_OK : EXIT_INVALID
+      if (!v.valid) throw new CliError('INVALID', 'the permit is not valid', EXIT_INVALID, v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR'))
     })
 
   program.command('consume')
@@ -151,12 +170,11 @@ export function nodeCommand (program: Command, io: Io): void {
       if (o.json === true) json(io, r.body)
       if (r.status === 201 || r.status === 202) {
         if (o.json !== true) io.out(r.status === 201 ? `${party}/${number}: use recorded, confirmed by the issuer\n` : `${party}/${number}: use recorded provisionally (not confirmed by issuer)\n`)
-        process.exitCode = EXIT_OK
         return
       }
       if (r.status === 400 || r.status === 413 || r.status === 415) throw new CliError(String(r.body.code ?? 'REQUEST_INVALID'), String(r.body.detail ?? ''))
       const p = r.body as Problem
       if (o.json !== true) io.out(`${party}/${number}: REFUSED ${p.code ?? ''}: ${p.detail ?? ''}${p.receipt !== undefined ? ` (first used ${p.receipt.consumedAt} at ${p.receipt.port})` : ''}\n`)
-      process.exitCode = EXIT_INVALID
+      throw new CliError(p.code ?? 'REFUSED', p.detail ?? 'refused', EXIT_INVALID, p.receipt !== undefined ? { receipt: p.receipt } : {})
     })
 }

@@ -1,0 +1,135 @@
+/**
+ * The README's two-authority flow with the real binary: `cites node init`
+ * for CH and TH, a trust list, `cites node trust`, `cites node start` (child
+ * processes), a permit issued over CH's API, then `cites verify` and
+ * `cites consume` against TH's node; a graceful stop on SIGTERM; a bad
+ * config refused with a message naming the field.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BIN, VECTORS, cites } from './run-cli.js'
+
+interface Init { party: string, peerId: string, configPath: string, tokens: { issuer: string, customs: string, viewer: string } }
+
+function startNode (cwd: string, dir: string): { proc: ChildProcess, url: Promise<string>, exited: Promise<number | null>, output: () => string } {
+  const proc = spawn(process.execPath, [BIN, 'node', 'start', '--dir', dir], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+  let out = ''
+  const url = new Promise<string>((resolve, reject) => {
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /running: (http:\/\/\S+)/.exec(out)
+      if (m !== null) resolve(m[1] as string)
+    })
+    proc.stderr?.on('data', (d: Buffer) => { out += d.toString() })
+    proc.on('exit', () => { reject(new Error(`node exited before it started:\n${out}`)) })
+  })
+  return { proc, url, exited: new Promise((resolve) => proc.on('exit', (code) => { resolve(code) })), output: () => out }
+}
+
+describe('cites node init / trust / start, and cites verify / consume against a running node', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cites-node-cli-'))
+  const base = 20000 + Math.floor(Math.random() * 600) * 20
+  const ok = (...args: string[]): string => { const r = cites(dir, ...args); expect(r.code, `${args.join(' ')}\n${r.err}`).toBe(0); return r.out }
+  let ch: Init
+  let th: Init
+  const nodes: Array<ReturnType<typeof startNode>> = []
+  let chUrl = ''
+  let thUrl = ''
+
+  beforeAll(async () => {
+    ok('keys', 'generate', '--anchor', '--out', 'anchor')
+    ch = JSON.parse(ok('node', 'init', '--party', 'CH', '--dir', 'nodes/CH', '--p2p-port', String(base), '--http-port', String(base + 10), '--listen', `/ip4/127.0.0.1/tcp/${base}`, '--json')) as Init
+    th = JSON.parse(ok('node', 'init', '--party', 'TH', '--dir', 'nodes/TH', '--p2p-port', String(base + 1), '--http-port', String(base + 11), '--listen', `/ip4/127.0.0.1/tcp/${base + 1}`, '--allow-provisional', '--json')) as Init
+    ok('trust-list', 'create', '--anchor', 'anchor', '--out', 'tl.xml')
+    ok('trust-list', 'add', 'tl.xml', '--keys', 'nodes/CH/keys', '--name', 'Federal Food Safety and Veterinary Office', '--role', 'management-authority', '--addr', `/ip4/127.0.0.1/tcp/${base}`)
+    ok('trust-list', 'add', 'tl.xml', '--keys', 'nodes/TH/keys', '--name', 'Department of National Parks', '--role', 'management-authority', '--addr', `/ip4/127.0.0.1/tcp/${base + 1}`)
+    ok('trust-list', 'sign', 'tl.xml', '--anchor', 'anchor')
+    for (const p of ['CH', 'TH']) ok('node', 'trust', '--dir', `nodes/${p}`, '--anchor', 'anchor', '--trust-list', 'tl.xml')
+    nodes.push(startNode(dir, 'nodes/CH'), startNode(dir, 'nodes/TH'))
+    const urls = await Promise.all(nodes.map(async (n) => await n.url))
+    chUrl = urls[0] as string
+    thUrl = urls[1] as string
+  })
+  afterAll(() => {
+    for (const n of nodes) n.proc.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('init writes a commented config (tokens only as hashes, mode 0600) and prints the tokens once', () => {
+    expect(ch).toMatchObject({ party: 'CH', configPath: join(dir, 'nodes/CH/cites-node.yaml') })
+    expect(ch.peerId).toMatch(/^12D3KooW/)
+    const text = readFileSync(ch.configPath, 'utf8')
+    expect(text).toMatch(/^# CITES permit node of CH/)
+    expect(text).toContain('host: 127.0.0.1')
+    for (const t of Object.values(ch.tokens)) expect(text).not.toContain(t)
+    expect(statSync(ch.configPath).mode & 0o777).toBe(0o600)
+    const again = cites(dir, 'node', 'init', '--party', 'CH', '--dir', 'nodes/CH', '--json')
+    expect(again.code).toBe(2)
+    expect(again.err).toContain('NODE_EXISTS')
+  })
+
+  it('verifies and consumes through TH\'s node; a second use is refused with the first receipt', async () => {
+    const permit = JSON.parse(readFileSync(join(VECTORS, 'permits/ch-export-th.json'), 'utf8')) as { number: string, issueDate?: string }
+    permit.number = '26CHN0001'
+    // Issued now: CH's certificate was granted on the list only today.
+    delete permit.issueDate
+    const issued = await fetch(`${chUrl}/v1/permits`, { method: 'POST', headers: { authorization: `Bearer ${ch.tokens.issuer}`, 'content-type': 'application/json' }, body: JSON.stringify(permit) })
+    expect(issued.status).toBe(201)
+    // TH asks CH directly, once the two nodes are connected.
+    let v = cites(dir, 'verify', '--node', thUrl, '--token', th.tokens.viewer, 'CH/26CHN0001', '--json')
+    for (let i = 0; i < 100 && v.code !== 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      v = cites(dir, 'verify', '--node', thUrl, '--token', th.tokens.viewer, 'CH/26CHN0001', '--json')
+    }
+    expect(v.code, v.out + v.err).toBe(0)
+    expect(JSON.parse(v.out)).toMatchObject({ valid: true, source: 'issuer' })
+
+    const used = cites(dir, 'consume', '--node', thUrl, '--token', th.tokens.customs, 'CH/26CHN0001', '--line', 'A:50:PCS', '--port', 'THBKK')
+    expect(used.code, used.err).toBe(0)
+    expect(used.out).toContain('use recorded, confirmed by the issuer')
+    const again = cites(dir, 'consume', '--node', thUrl, '--token', th.tokens.customs, 'CH/26CHN0001', '--line', 'A:50:PCS', '--port', 'THBKK')
+    expect(again.code, again.out + again.err).toBe(1)
+    expect(again.out).toMatch(/REFUSED ALREADY_CONSUMED: .*first used .* at THBKK/)
+    const after = cites(dir, 'verify', '--node', thUrl, '--token', th.tokens.viewer, 'CH/26CHN0001')
+    expect(after.code, after.out + after.err).toBe(1)
+    expect(after.out).toContain('ALREADY_CONSUMED')
+  })
+
+  it('refuses a viewer token for a use (403) and a wrong token (401), and a malformed permit id (exit 2)', () => {
+    const viewer = cites(dir, 'consume', '--node', thUrl, '--token', th.tokens.viewer, 'CH/26CHN0001', '--line', 'A:1', '--port', 'THBKK', '--json')
+    expect(viewer.code).toBe(2)
+    expect(viewer.err).toContain('ROLE_FORBIDDEN')
+    expect(cites(dir, 'verify', '--node', thUrl, '--token', 'wrong', 'CH/26CHN0001').err).toContain('TOKEN_INVALID')
+    expect(cites(dir, 'verify', '--node', thUrl, '--token', 'x', 'not-an-id').code).toBe(2)
+    expect(cites(dir, 'verify', '--node', 'http://127.0.0.1:1', '--token', 'x', 'CH/1').err).toContain('NODE_UNREACHABLE')
+  })
+
+  it('stops cleanly on SIGTERM (exit 0), and the ledger is intact for the next start', async () => {
+    const th = nodes[1] as ReturnType<typeof startNode>
+    th.proc.kill('SIGTERM')
+    expect(await th.exited).toBe(0)
+    expect(th.output()).not.toMatch(/BEGIN (EC )?PRIVATE KEY|Bearer /)
+    const show = cites(dir, 'ledger', 'show', 'CH', '26CHN0001', '--db', 'nodes/TH/data/ledger', '--json')
+    expect(show.code, show.err).toBe(0)
+    expect(JSON.parse(show.out)).toMatchObject({ status: 'CONSUMED' })
+  })
+
+  it('refuses to start on a bad config, naming the field (exit 2)', () => {
+    const cfg = join(dir, 'nodes/CH/cites-node.yaml')
+    writeFileSync(join(dir, 'bad.yaml'), readFileSync(cfg, 'utf8'))
+    ok('node', 'init', '--party', 'FR', '--dir', 'nodes/FR', '--json')
+    const frCfg = join(dir, 'nodes/FR/cites-node.yaml')
+    writeFileSync(frCfg, readFileSync(frCfg, 'utf8').replace('party: FR', 'party: France').replace('port: 8080', 'port: "eighty"'))
+    const r = cites(dir, 'node', 'start', '--dir', 'nodes/FR', '--json')
+    expect(r.code).toBe(2)
+    const e = JSON.parse(r.err) as { error: { code: string, message: string, details: Array<{ field: string }> } }
+    expect(e.error.code).toBe('CONFIG_INVALID')
+    expect(e.error.details.map((d) => d.field)).toEqual(expect.arrayContaining(['party', 'http.port']))
+    const missing = cites(dir, 'node', 'start', '--dir', 'nodes/nowhere')
+    expect(missing.code).toBe(2)
+    expect(missing.err).toContain('CONFIG_INVALID')
+  })
+})
