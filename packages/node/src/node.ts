@@ -12,7 +12,7 @@ import type { Permit, Verdict } from '@cites/permit'
 import { validityCheck, type Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
 import {
-  createAuthorisedNode, handleConsume, handleDeliver, handleSync, handleTrustList, handleVerify, judgePermitEvents, keepConnected, requestConsumption,
+  applyTrustList, createAuthorisedNode, handleConsume, handleDeliver, handleSync, handleTrustList, handleVerify, judgePermitEvents, keepConnected, requestConsumption,
   startDelivery, startEventGossip, syncLog, verifyRemote, ProtocolError, type AuthorisedNode, type DeliveryWorker, type EventGossip, type GossipStats,
   type KeepConnected, type KeepConnectedOptions, type RemoteVerdict
 } from '@cites/protocol'
@@ -122,6 +122,12 @@ export interface PermitNode {
   consume: (party: string, number: string, input: ActionInput) => Promise<NodeConsumeResult>
   /** Catch every listed authority's log up from the network now. */
   syncAll: () => Promise<void>
+  /**
+   * Accept a newer anchor-signed trust list (e.g. installed by the operator):
+   * withdrawn peers are disconnected, new ones dialled, and the list is
+   * announced on gossip so every node fetches it.
+   */
+  acceptTrustList: (xml: string) => Promise<{ sequence: number, dropped: string[] }>
   /** Fault injection: cut this node off from the given parties (gater refuses them; open connections close). */
   partition: (parties: readonly string[]) => Promise<void>
   /** Undo every partition(); connections come back through keep-connected. */
@@ -182,7 +188,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
   }
 
   let connections: KeepConnected | undefined
-  const gossip = startEventGossip(libp2p, ledger, { trust, onTrustList: () => { connections?.refresh() } })
+  const gossip = startEventGossip(libp2p, ledger, { trust, onTrustList: () => { connections?.refresh(); gossip.announceTrustList() } })
   const delivery = startDelivery(libp2p, ledger, trust, { intervalMs: config.deliveryIntervalMs ?? 1000 })
   connections = keepConnected(libp2p, () => trust.current?.list.authorities ?? [], config.keepConnected ?? {})
 
@@ -353,6 +359,12 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     verify,
     consume,
     syncAll,
+    acceptTrustList: async (xml) => {
+      const { list, dropped } = await applyTrustList(libp2p, trust, xml)
+      connections?.refresh()
+      gossip.announceTrustList()
+      return { sequence: list.list.sequence, dropped }
+    },
     partition: async (parties) => {
       for (const p of parties) for (const a of trust.byParty(p)) isolated.add(a.peerId)
       await Promise.all(libp2p.getConnections().filter((c) => isolated.has(c.remotePeer.toString())).map(async (c) => { await c.close().catch(() => { c.abort(new Error('partitioned')) }) }))

@@ -53,9 +53,10 @@ export async function authorities (parties: readonly string[], basePort: number)
 }
 
 /** The anchor-signed trust list naming `listed` (XML). */
-export async function trustListXml (listed: readonly Authority[]): Promise<string> {
+export async function trustListXml (listed: readonly Authority[], sequence = 1): Promise<string> {
   const t0 = new Date('2026-01-01T00:00:00Z')
-  let tl = createTrustList({ now: t0 })
+  // Signing raises the sequence by one.
+  let tl = { ...createTrustList({ now: t0 }), sequence: sequence - 1 }
   for (const a of listed) {
     tl = addAuthority(tl, { party: a.party, name: `${a.party} MA`, role: 'management-authority', peerId: a.peerId, addresses: [a.address], certificate: a.certPem, at: t0 })
   }
