@@ -14,6 +14,7 @@ import { trustListCommand } from './commands/trust-list.js'
 import { permitCommand } from './commands/permit.js'
 import { ledgerCommand } from './commands/ledger.js'
 import { nodeCommand } from './commands/node.js'
+import { pilotCommand } from './commands/pilot.js'
 import { AlreadyConsumedError, LedgerError, LedgerOpenError } from '@cites/ledger'
 
 export { CliError, EXIT_OK, EXIT_INVALID, EXIT_USAGE } from './io.js'
@@ -34,6 +35,7 @@ export function buildProgram (io: Io = processIo): Command {
   permitCommand(program, io)
   ledgerCommand(program, io)
   nodeCommand(program, io)
+  pilotCommand(program, io)
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
     for (const s of c.commands) s.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })

@@ -41,6 +41,6 @@ export { Sublevel, SCHEMA_VERSION, logKey, permitKey, claimKey } from './keys.js
 export { KeyedMutex } from './mutex.js'
 export { annualReport, ANNUAL_REPORT_COLUMNS } from './report.js'
 export {
-  EventType, Event, SignedEvent, IssuedBody, EndorsedBody, ConsumedBody, CancelledBody, ReplacedBody, ProvisionalBody, ClaimRefusedBody, LineQuantity, PermitLineSummary,
+  EventType, Event, SignedEvent, IssuedBody, EndorsedBody, ConsumedBody, CancelledBody, ReplacedBody, ProvisionalBody, ClaimRefusedBody, UseRefusedBody, LineQuantity, PermitLineSummary,
   Checkpoint, SignedCheckpoint
 } from './pb/ledger.js'

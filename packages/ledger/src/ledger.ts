@@ -11,7 +11,7 @@ import { Level } from 'level'
 import { permitParty, permitDestination, type Permit } from '@cites/permit'
 import { signPermit, verifySignedPermit, type Signer, type TrustedCertificate } from '@cites/xml-signature'
 import {
-  ConsumedBody, CancelledBody, ClaimRefusedBody, EndorsedBody, EventType, IssuedBody, ProvisionalBody, ReplacedBody, type Event
+  ConsumedBody, CancelledBody, ClaimRefusedBody, EndorsedBody, EventType, IssuedBody, ProvisionalBody, ReplacedBody, UseRefusedBody, type Event
 } from './pb/ledger.js'
 import {
   decodeCheckpoint, decodeEvent, hex, leafOf, sha256, signCheckpoint, signEvent, verifyCheckpointSignature, verifyEventSignature,
@@ -223,6 +223,10 @@ function bodyView (type: EventType, body: Uint8Array): Json {
       const b = ProvisionalBody.decode(body)
       return { lines: b.lines, port: b.port, officer: b.officer, reason: b.reason }
     }
+    case EventType.USE_REFUSED: {
+      const b = UseRefusedBody.decode(body)
+      return { requester: b.requester, port: b.port, code: b.code, message: b.message }
+    }
     case EventType.CLAIM_REFUSED: {
       const b = ClaimRefusedBody.decode(body)
       return { claimant: b.claimant, claimSeq: Number(b.claimSeq), claimHash: hex(b.claimHash), code: b.code, message: b.message, evidenceSeq: Number(b.evidenceSeq) }
@@ -311,6 +315,12 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
         consumingParty: b.consumingParty, lines, seq, eventHash: hex(le.hash)
       }
       if (b.claimSeq !== 0n) next.consumption.claim = { claimant: b.consumingParty, seq: Number(b.claimSeq), hash: hex(b.claimHash) }
+      return next
+    }
+    case EventType.USE_REFUSED: {
+      // A diverted copy presented elsewhere: on record, the state otherwise unchanged.
+      const b = UseRefusedBody.decode(e.body)
+      next.refusedUses = [...(prev.refusedUses ?? []), { requester: b.requester, port: b.port, code: b.code, time, seq }]
       return next
     }
     case EventType.CLAIM_REFUSED: {
@@ -678,6 +688,29 @@ export class Ledger {
   }
 
   /**
+   * The issuer records that a listed authority other than the destination
+   * asked to use one of its permits (a diverted copy): a signed USE_REFUSED
+   * event, gossiped to every authority, and a DIVERTED_USE alert here; the
+   * destination raises its own alert when the event reaches it. One event per
+   * permit and requester: a repeated attempt only returns the first.
+   */
+  async refuseUse (number: string, r: { requester: string, port: string, code: string, message: string }): Promise<{ event: Uint8Array, state: PermitState }> {
+    return await this.#permitLock.run(permitKey(this.party, number), async () => {
+      const prev = await this.#existing(this.party, number)
+      const done = prev.refusedUses?.find((u) => u.requester === r.requester)
+      if (done !== undefined) {
+        const [first] = await this.eventsFrom(this.party, done.seq, 1)
+        return { event: first as Uint8Array, state: prev }
+      }
+      const body = UseRefusedBody.encode({ requester: r.requester, port: r.port.slice(0, 16), code: r.code, message: r.message.slice(0, 500) })
+      const { event, state } = await this.#appendOwn(EventType.USE_REFUSED, number, body, prev, () => [
+        this.#alertOp({ kind: 'DIVERTED_USE', author: r.requester, message: `${r.requester} asked to use ${this.party}/${number}, which is for ${prev.destination}, at ${r.port}` })
+      ])
+      return { event: event.bytes, state }
+    })
+  }
+
+  /**
    * The destination records a use at import while the issuer cannot be
    * reached: a PROVISIONAL_CONSUMED event in this node's own log, judged
    * against its replica of the issuer's log. At most one unresolved claim per
@@ -1004,6 +1037,11 @@ export class Ledger {
             this.#claimed.add(permitKey(r.party, r.number))
             ops.push({ type: 'put', sublevel: this.#sub.CLAIM, key: claimKey(r.party, r.number, r.claimant, r.seq), value: r })
             continue
+          }
+          if (le.event.type === EventType.USE_REFUSED && states.get(number)?.destination === this.party) {
+            // A copy of a permit for us was presented elsewhere: the alert reaches the destination too.
+            const b = UseRefusedBody.decode(le.event.body)
+            ops.push(this.#alertOp({ kind: 'DIVERTED_USE', author, seq, message: `${b.requester} tried to use ${author}/${number}, which is for this authority, at ${b.port}; ${author} refused it (${b.code})` }))
           }
           if (le.event.type === EventType.CLAIM_REFUSED) {
             const b = ClaimRefusedBody.decode(le.event.body)

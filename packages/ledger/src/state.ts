@@ -76,6 +76,8 @@ export interface PermitState {
   replacement?: { number: string, reason: string, time: number, seq: number }
   /** Provisional claims the issuer refused (CLAIM_REFUSED events). */
   refusedClaims?: ClaimRefusal[]
+  /** Uses asked by parties other than the destination, refused (USE_REFUSED events). */
+  refusedUses?: Array<{ requester: string, port: string, code: string, time: number, seq: number }>
   /** Positions of this permit's events in the issuer's log, in order. */
   events: number[]
 }

@@ -101,6 +101,22 @@ describe('provisional consumption while the issuer is unreachable', () => {
     await expect(ch.consume('CH', '26CH50006', { ...CONSUME_A, usedAt: NOW + 60_000, claim: { seq: 1, hash: 'ab'.repeat(32) } })).rejects.toMatchObject({ code: 'CLAIM_INVALID' })
   })
 
+  it('records a diverted use once per requester (USE_REFUSED) and alerts the destination when it arrives', async () => {
+    await issued('26CH50008')
+    const first = await ch.refuseUse('26CH50008', { requester: 'FR', port: 'FRPAR', code: 'NOT_DESTINATION', message: 'FR is not the destination' })
+    expect(decodeEvent(first.event).event.type).toBe(EventType.USE_REFUSED)
+    const again = await ch.refuseUse('26CH50008', { requester: 'FR', port: 'FRPAR', code: 'NOT_DESTINATION', message: 'again' })
+    expect(Buffer.from(again.event)).toEqual(Buffer.from(first.event))
+    expect(first.state.status).toBe('ISSUED')
+    expect(first.state.refusedUses).toMatchObject([{ requester: 'FR', port: 'FRPAR' }])
+    expect((await ch.alerts()).map((a) => a.kind)).toEqual(['DIVERTED_USE'])
+    await th.acceptEvents(await ch.eventsFrom('CH', 1, 1000))
+    await th.waitForIndex()
+    expect((await th.alerts()).map((a) => a.kind)).toEqual(['DIVERTED_USE'])
+    // The use by the destination is still possible.
+    expect((await ch.consume('CH', '26CH50008', CONSUME_A)).consumingParty).toBe('TH')
+  })
+
   it('rebuilds claims from the logs', async () => {
     await issued('26CH50007')
     await th.consumeProvisionally('CH', '26CH50007', { ...CONSUME_A, reason: 'partition' })

@@ -41,6 +41,8 @@ export const NodeConfigSchema = z.object({
   }).strict().default({ allow: false, issuerTimeoutMs: 5000 }),
   /** All nodes on one host (the pilot): lifts libp2p's per-host connection rate limit. */
   sharedHost: z.boolean().default(false),
+  /** Pilot networks only: fault injection over the HTTP API (issuer token). */
+  faultInjection: z.boolean().default(false),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 }).strict()
 
@@ -93,6 +95,10 @@ export interface RenderConfigInput {
   tokenHashes: { issuer: string, customs: string, viewer: string }
   provisionalAllow: boolean
   sharedHost: boolean
+  /** Pilot networks only. @default false */
+  faultInjection?: boolean
+  /** @default 1200 */
+  rateLimitPerMinute?: number
 }
 
 /** The commented config file `cites node init` writes. */
@@ -123,7 +129,7 @@ http:
   host: ${i.httpHost}
   port: ${i.httpPort}
   bodyLimitBytes: 1048576     # largest request body (a signed permit is at most 256 KiB)
-  rateLimitPerMinute: 1200    # per token (per address without one)
+  rateLimitPerMinute: ${i.rateLimitPerMinute ?? 1200}    # per token (per address without one)
 
 # The task force's anchor certificate, and the anchor-signed trust list.
 # The node refuses to start without both; a newer list arrives by gossip.
@@ -148,6 +154,10 @@ provisional:
 
 # true only when every node runs on one host (a pilot network).
 sharedHost: ${String(i.sharedHost)}
+
+# Pilot networks only: lets the issuer token cut this node off from peers
+# (POST /v1/admin/partition) and heal it. Never in production.
+faultInjection: ${String(i.faultInjection ?? false)}
 
 # fatal, error, warn, info, debug, trace or silent. Logs never hold keys,
 # tokens or trader details.

@@ -34,6 +34,12 @@ export interface HttpApiOptions {
   logger?: Logger | false
   /** Folder of the built customs page; served at / when it exists. */
   webRoot?: string
+  /**
+   * Pilot networks only: expose fault injection (`POST /v1/admin/partition`,
+   * `/v1/admin/heal`) to the issuer token. Off in production.
+   * @default false
+   */
+  faultInjection?: boolean
 }
 
 /** Status for each stable code the API can answer with. Anything else is 500. */
@@ -216,9 +222,16 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
 
   app.get('/v1/permits/:party/:number', {
     preHandler: authorise('viewer'),
-    schema: { summary: 'Read a permit with its status and history; Accept: application/xml gives the signed eCITES XML', params: PERMIT_PARAMS }
+    schema: {
+      summary: 'Read a permit with its status and history; Accept: application/xml gives the signed eCITES XML. With ?wait=ms, wait up to that long for the permit to arrive (replication measurements).',
+      params: PERMIT_PARAMS,
+      querystring: { type: 'object', additionalProperties: false, properties: { wait: { type: 'string', pattern: '^[0-9]{1,5}$' } } }
+    }
   }, async (req, reply) => {
     const { party, number } = req.params as { party: string, number: string }
+    const wait = Math.min(30_000, Number((req.query as { wait?: string }).wait ?? 0))
+    // Polls this node's own ledger (a local read every 5 ms), never the network.
+    for (const end = Date.now() + wait; Date.now() < end && await node.ledger.status(party, number) === undefined;) await new Promise((resolve) => setTimeout(resolve, 5))
     if ((req.headers.accept ?? '').includes('application/xml')) {
       const xml = await node.ledger.signedXml(party, number)
       if (xml === undefined) throw new HttpProblem(404, 'PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
@@ -275,9 +288,54 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     return { sequence: l.sequence, issueDate: l.issueDate, nextUpdate: l.nextUpdate, operator: l.operator, authorities: l.authorities.map((a) => ({ party: a.party, name: a.name, role: a.role, status: a.status, peerId: a.peerId, addresses: a.addresses })) }
   })
 
-  app.get('/v1/peers', { preHandler: authorise('viewer'), schema: { summary: 'Connected authorised peers' } }, async () => {
-    return node.libp2p.getConnections().map((c) => ({ peerId: c.remotePeer.toString(), party: node.trust.byPeerId(c.remotePeer.toString())?.party, address: c.remoteAddr.toString(), direction: c.direction, since: new Date(c.timeline.open).toISOString() }))
+  app.get('/v1/peers', { preHandler: authorise('viewer'), schema: { summary: 'Connected authorised peers, one entry per peer (two nodes dialling each other at once may hold two connections)' } }, async () => {
+    const peers = new Map<string, { peerId: string, party: string | undefined, connections: Array<{ address: string, direction: string, since: string }> }>()
+    for (const c of node.libp2p.getConnections()) {
+      const id = c.remotePeer.toString()
+      const p = peers.get(id) ?? { peerId: id, party: node.trust.byPeerId(id)?.party, connections: [] }
+      p.connections.push({ address: c.remoteAddr.toString(), direction: c.direction, since: new Date(c.timeline.open).toISOString() })
+      peers.set(id, p)
+    }
+    return [...peers.values()]
   })
+
+  app.get('/v1/status', { preHandler: authorise('viewer'), schema: { summary: 'This node: peers, log sizes, delivery states, open claims, alerts, gossip counters' } }, async () => await node.status())
+
+  app.get('/v1/deliveries', {
+    preHandler: authorise('viewer'),
+    schema: { summary: 'Deliveries of this authority\'s ISSUED events to their destinations', querystring: { type: 'object', additionalProperties: false, properties: { state: { type: 'string', enum: ['pending', 'delivered', 'failed'] } } } }
+  }, async (req) => {
+    const { state } = req.query as { state?: 'pending' | 'delivered' | 'failed' }
+    return (await node.ledger.deliveries(state)).map(({ ack: _ack, ...d }) => d)
+  })
+
+  app.get('/v1/alerts', { preHandler: authorise('viewer'), schema: { summary: 'Alerts: equivocations, refused transitions, diverted uses, refused claims' } }, async () => await node.alerts())
+
+  app.get('/v1/audit', { preHandler: authorise('viewer'), schema: { summary: 'Check every log held end to end (chain, signatures, checkpoints) and list permits used more than once' } }, async () => {
+    const logs = []
+    for (const author of node.ledger.authors()) {
+      const v = await node.ledger.verifyLog(author)
+      logs.push({ author, size: v.size, ok: v.ok, problems: v.problems.slice(0, 20) })
+    }
+    // A permit is used twice only if its issuer signed a second CONSUMED:
+    // the state machine refuses it and a TRANSITION_REFUSED alert names it.
+    const consumedTwice = (await node.alerts()).filter((a) => a.kind === 'TRANSITION_REFUSED' && /ALREADY_CONSUMED/.test(a.message)).map((a) => a.message)
+    const permits: Record<string, number> = {}
+    for await (const st of node.ledger.permits()) permits[st.party] = (permits[st.party] ?? 0) + 1
+    return { party: node.party, logs, permits, consumedTwice }
+  })
+
+  if (opts.faultInjection === true) {
+    app.post('/v1/admin/partition', {
+      preHandler: authorise('issuer'),
+      schema: { summary: 'Pilot only: cut this node off from the given parties', body: { type: 'object', additionalProperties: false, required: ['parties'], properties: { parties: { type: 'array', maxItems: 250, items: PARTY } } } }
+    }, async (req) => {
+      const { parties } = req.body as { parties: string[] }
+      await node.partition(parties)
+      return { partitioned: parties }
+    })
+    app.post('/v1/admin/heal', { preHandler: authorise('issuer'), schema: { summary: 'Pilot only: undo every partition' } }, async () => { node.heal(); return { healed: true } })
+  }
 
   app.get('/v1/reports/annual', {
     preHandler: authorise('issuer'),

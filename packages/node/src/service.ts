@@ -83,6 +83,7 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
     const webRoot = customsWebRoot()
     http = (await buildHttpApi(node, {
       tokens: config.tokens, bodyLimitBytes: config.http.bodyLimitBytes, rateLimitPerMinute: config.http.rateLimitPerMinute, logger: logger.child({ component: 'http' }),
+      faultInjection: config.faultInjection,
       ...(webRoot !== undefined ? { webRoot } : {})
     })).app
     await http.listen({ host: config.http.host, port: config.http.port })

@@ -56,6 +56,9 @@ describe('five authorities and a stranger', () => {
     const diverted = await by('FR').node.consume('CH', '26CH70001', { ...USE_A, port: 'FRPAR' })
     expect(diverted).toMatchObject({ outcome: 'REFUSED', code: 'NOT_DESTINATION', receipt: { seq: first.receipt?.seq, port: 'THBKK' } })
     expect((await by('CH').node.alerts()).map((a) => a.kind)).toContain('DIVERTED_USE')
+    // The attempt is on CH's signed record (USE_REFUSED), and alerts TH, the destination, too.
+    await waitFor(async () => (await by('TH').node.alerts()).some((a) => a.kind === 'DIVERTED_USE' && a.message.includes('FRPAR')), 20_000, 'the alert at TH')
+    expect((await by('US').node.alerts()).filter((a) => a.kind === 'DIVERTED_USE')).toEqual([])
 
     const again = await by('TH').node.consume('CH', '26CH70001', USE_A)
     expect(again).toMatchObject({ outcome: 'REFUSED', code: 'ALREADY_CONSUMED', receipt: { seq: first.receipt?.seq, eventHash: first.receipt?.eventHash } })

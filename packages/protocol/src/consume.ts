@@ -76,8 +76,9 @@ export async function handleConsume (libp2p: Libp2p, ledger: Ledger, opts: Consu
     const state = await ledger.status(body.party, body.number)
     if (state === undefined) return refuse('PERMIT_NOT_FOUND', `${body.party}/${body.number} is not in the ledger`)
     if (state.state.destination !== body.requester) {
-      // A permit for TH presented in CN: refuse, and keep the attempt on record.
-      await ledger.recordAlert({ kind: 'DIVERTED_USE', author: body.requester, message: `${body.requester} asked to use ${body.party}/${body.number}, which is for ${state.state.destination}, at ${body.port}` })
+      // A permit for TH presented in CN: refuse, and put the attempt on the
+      // signed record (USE_REFUSED), which alerts the destination too.
+      await ledger.refuseUse(body.number, { requester: body.requester, port: body.port, code: 'NOT_DESTINATION', message: `${body.requester} is not the destination` })
       // A diverted copy of a permit already used: the first receipt is the evidence.
       const used = state.state.consumption
       const [first] = used !== undefined ? await ledger.eventsFrom(body.party, used.seq, 1) : []

@@ -5,10 +5,10 @@
 import type { Command } from 'commander'
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { CONFIG_FILE, ConfigError, NodeError, hashToken, newToken, renderConfig, startNodeService } from '@cites/node'
+import { CONFIG_FILE, ConfigError, NodeError, initNodeFolder, startNodeService } from '@cites/node'
 import { TrustStore } from '@cites/trust-list'
-import { CliError, EXIT_INVALID, json, readText, writeAtomic, type Io } from '../io.js'
-import { generateKeys, readAnchorCertificate } from '../keys.js'
+import { CliError, EXIT_INVALID, json, readText, type Io } from '../io.js'
+import { readAnchorCertificate } from '../keys.js'
 import { collect, partyOption } from './options.js'
 
 const portOption = (v: string): number => {
@@ -60,13 +60,10 @@ export function nodeCommand (program: Command, io: Io): void {
       const configPath = join(dir, CONFIG_FILE)
       if (existsSync(configPath) && !o.force) throw new CliError('NODE_EXISTS', `${configPath} exists; use --force to replace it`)
       mkdirSync(dir, { recursive: true })
-      const identity = await generateKeys({ out: join(dir, 'keys'), party: o.party, force: o.force })
-      const tokens = { issuer: newToken(), customs: newToken(), viewer: newToken() }
       const listen = o.listen.length > 0 ? o.listen : [`/ip4/0.0.0.0/tcp/${o.p2pPort}`]
-      writeAtomic(configPath, renderConfig({
-        party: o.party, listen, httpHost: o.httpHost, httpPort: o.httpPort, provisionalAllow: o.allowProvisional, sharedHost: o.sharedHost,
-        tokenHashes: { issuer: hashToken(tokens.issuer), customs: hashToken(tokens.customs), viewer: hashToken(tokens.viewer) }
-      }), 0o600)
+      const made = await initNodeFolder({ party: o.party, dir, listen, httpHost: o.httpHost, httpPort: o.httpPort, provisionalAllow: o.allowProvisional, sharedHost: o.sharedHost })
+      const { tokens } = made
+      const identity = { peerId: made.peerId, certificateSha256: made.certificateSha256 }
       if (o.anchor !== undefined) copyFileSync(existsSync(join(o.anchor, 'cert.pem')) ? join(o.anchor, 'cert.pem') : o.anchor, join(dir, 'anchor.pem'))
       if (o.trustList !== undefined) copyFileSync(o.trustList, join(dir, 'trust-list.xml'))
       if (o.json === true) { json(io, { party: o.party, peerId: identity.peerId, configPath, tokens }); return }

@@ -11,7 +11,8 @@ export enum EventType {
   CANCELLED = 'CANCELLED',
   REPLACED = 'REPLACED',
   PROVISIONAL_CONSUMED = 'PROVISIONAL_CONSUMED',
-  CLAIM_REFUSED = 'CLAIM_REFUSED'
+  CLAIM_REFUSED = 'CLAIM_REFUSED',
+  USE_REFUSED = 'USE_REFUSED'
 }
 
 enum __EventTypeValues {
@@ -22,7 +23,8 @@ enum __EventTypeValues {
   CANCELLED = 4,
   REPLACED = 5,
   PROVISIONAL_CONSUMED = 6,
-  CLAIM_REFUSED = 7
+  CLAIM_REFUSED = 7,
+  USE_REFUSED = 8
 }
 
 export namespace EventType {
@@ -1863,6 +1865,164 @@ export namespace ProvisionalBody {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProvisionalBody>): Generator<ProvisionalBodyLinesLineFieldEvent | ProvisionalBodyLinesQuantityFieldEvent | ProvisionalBodyLinesUnitFieldEvent | ProvisionalBodyPortFieldEvent | ProvisionalBodyOfficerFieldEvent | ProvisionalBodyReasonFieldEvent> {
     return streamMessage(buf, ProvisionalBody.codec(), opts)
+  }
+}
+
+export interface UseRefusedBody {
+  requester: string
+  port: string
+  code: string
+  message: string
+}
+
+export namespace UseRefusedBody {
+  let _codec: Codec<UseRefusedBody>
+
+  export const codec = (): Codec<UseRefusedBody> => {
+    if (_codec == null) {
+      _codec = message<UseRefusedBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.requester != null && obj.requester !== '')) {
+          w.uint32(10)
+          w.string(obj.requester)
+        }
+
+        if ((obj.port != null && obj.port !== '')) {
+          w.uint32(18)
+          w.string(obj.port)
+        }
+
+        if ((obj.code != null && obj.code !== '')) {
+          w.uint32(26)
+          w.string(obj.code)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(34)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          requester: '',
+          port: '',
+          code: '',
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.requester = reader.string()
+              break
+            }
+            case 2: {
+              obj.port = reader.string()
+              break
+            }
+            case 3: {
+              obj.code = reader.string()
+              break
+            }
+            case 4: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.requester`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.port`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.code`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface UseRefusedBodyRequesterFieldEvent {
+    field: '$.requester'
+    value: string
+  }
+
+  export interface UseRefusedBodyPortFieldEvent {
+    field: '$.port'
+    value: string
+  }
+
+  export interface UseRefusedBodyCodeFieldEvent {
+    field: '$.code'
+    value: string
+  }
+
+  export interface UseRefusedBodyMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<UseRefusedBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, UseRefusedBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<UseRefusedBody>): UseRefusedBody {
+    return decodeMessage(buf, UseRefusedBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<UseRefusedBody>): Generator<UseRefusedBodyRequesterFieldEvent | UseRefusedBodyPortFieldEvent | UseRefusedBodyCodeFieldEvent | UseRefusedBodyMessageFieldEvent> {
+    return streamMessage(buf, UseRefusedBody.codec(), opts)
   }
 }
 

@@ -1,0 +1,234 @@
+/**
+ * The pilot network (test-network/README.md): an anchor and N authorities on
+ * one machine, each node its own process on loopback ports, sharing one
+ * anchor-signed trust list. `pilot.json` in the pilot folder records what a
+ * later command needs (ports, peer IDs, tokens: it is a test network; the
+ * file is mode 0600).
+ */
+import { spawn } from 'node:child_process'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { initNodeFolder } from '@cites/node'
+import { ISO_COUNTRIES } from '@cites/permit'
+import { addAuthority, createTrustList, signTrustList } from '@cites/trust-list'
+import { generateSigningIdentity, loadSigner } from '@cites/xml-signature'
+import { NodeClient } from './client.js'
+import { PilotError } from './errors.js'
+
+export const DEFAULT_PARTIES = ['CH', 'FR', 'CN', 'TH', 'US'] as const
+const RUN_NODE = fileURLToPath(new URL('../bin/run-node.js', import.meta.url))
+
+export interface PilotNode {
+  party: string
+  peerId: string
+  dir: string
+  p2pPort: number
+  httpPort: number
+  url: string
+  tokens: { issuer: string, customs: string, viewer: string }
+}
+
+export interface PilotLayout {
+  dir: string
+  createdAt: string
+  anchorCertificate: string
+  nodes: PilotNode[]
+  /** Memory ceiling per node process (MiB, V8 old space). */
+  nodeMemoryMb: number
+}
+
+export interface PilotUpOptions {
+  /** Number of authorities. @default 5 (CH, FR, CN, TH, US) */
+  nodes?: number
+  /** @default .pilot */
+  dir?: string
+  /** libp2p ports are base+i, HTTP ports base+1000+i. @default 7100 */
+  basePort?: number
+  /** V8 old-space ceiling per node (MiB). @default 160 */
+  nodeMemoryMb?: number
+  /** Progress lines (stderr in the CLI). */
+  progress?: (line: string) => void
+  /** How long to wait for the mesh. @default 120000 */
+  timeoutMs?: number
+}
+
+/** Party codes: the default five, then ISO codes in order. */
+export function partiesFor (n: number): string[] {
+  if (n < 2 || n > 250) throw new PilotError('PILOT_SIZE', `a pilot needs 2..250 authorities, not ${n}`)
+  const out: string[] = [...DEFAULT_PARTIES].slice(0, n)
+  for (const c of [...ISO_COUNTRIES].sort()) {
+    if (out.length >= n) break
+    if (!out.includes(c) && c !== 'EU') out.push(c)
+  }
+  return out
+}
+
+const layoutPath = (dir: string): string => join(dir, 'pilot.json')
+
+export function readLayout (dir: string): PilotLayout {
+  const p = layoutPath(resolve(dir))
+  if (!existsSync(p)) throw new PilotError('PILOT_NOT_FOUND', `no pilot network in ${dir} (run \`cites pilot up\`)`)
+  return JSON.parse(readFileSync(p, 'utf8')) as PilotLayout
+}
+
+function writeLayout (l: PilotLayout): void {
+  const p = layoutPath(l.dir)
+  writeFileSync(`${p}.tmp`, JSON.stringify(l, null, 2) + '\n', { mode: 0o600 })
+  renameSync(`${p}.tmp`, p)
+}
+
+/** Generate the anchor, the authorities, their configs and the signed trust list. */
+export async function generatePilot (o: PilotUpOptions = {}): Promise<PilotLayout> {
+  const dir = resolve(o.dir ?? '.pilot')
+  const n = o.nodes ?? 5
+  const base = o.basePort ?? 7100
+  const say = o.progress ?? (() => {})
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(join(dir, 'anchor'), { recursive: true })
+  // Everything is valid from a little while ago, so a permit issued now is inside every grant.
+  const t0 = new Date(Date.now() - 3600_000)
+  const anchorId = await generateSigningIdentity({ commonName: 'Pilot task-force anchor', ca: true, notBefore: t0 })
+  writeFileSync(join(dir, 'anchor', 'key.pem'), anchorId.privateKeyPem, { mode: 0o600 })
+  writeFileSync(join(dir, 'anchor', 'cert.pem'), anchorId.certificatePem)
+  const parties = partiesFor(n)
+  say(`generating ${n} authorities (${parties.slice(0, 8).join(', ')}${n > 8 ? ', …' : ''})`)
+  const nodes: PilotNode[] = []
+  let tl = createTrustList({ now: t0, operator: 'Pilot task force' })
+  for (const [i, party] of parties.entries()) {
+    const nodeDir = join(dir, 'nodes', party)
+    const p2pPort = base + i
+    const httpPort = base + 1000 + i
+    const made = await initNodeFolder({
+      party, dir: nodeDir, listen: [`/ip4/127.0.0.1/tcp/${p2pPort}`], httpHost: '127.0.0.1', httpPort, name: `Management Authority of ${party} (pilot)`,
+      provisionalAllow: true, sharedHost: true, faultInjection: true, rateLimitPerMinute: 1_000_000, notBefore: t0
+    })
+    tl = addAuthority(tl, { party, name: `Management Authority of ${party} (pilot)`, role: 'management-authority', peerId: made.peerId, addresses: [`/ip4/127.0.0.1/tcp/${p2pPort}`], certificate: made.certificatePem, at: t0 })
+    nodes.push({ party, peerId: made.peerId, dir: nodeDir, p2pPort, httpPort, url: `http://127.0.0.1:${httpPort}`, tokens: made.tokens })
+  }
+  const signed = await signTrustList(tl, await loadSigner(anchorId.privateKeyPem, anchorId.certificatePem), { now: t0, validDays: 365 })
+  writeFileSync(join(dir, 'trust-list.xml'), signed.xml)
+  for (const node of nodes) {
+    writeFileSync(join(node.dir, 'anchor.pem'), anchorId.certificatePem)
+    writeFileSync(join(node.dir, 'trust-list.xml'), signed.xml)
+  }
+  const layout: PilotLayout = { dir, createdAt: new Date().toISOString(), anchorCertificate: join(dir, 'anchor', 'cert.pem'), nodes, nodeMemoryMb: o.nodeMemoryMb ?? 160 }
+  writeLayout(layout)
+  return layout
+}
+
+const pidPath = (node: PilotNode): string => join(node.dir, 'node.pid')
+
+export function nodePid (node: PilotNode): number | undefined {
+  try {
+    const pid = Number(readFileSync(pidPath(node), 'utf8').trim())
+    process.kill(pid, 0)
+    return pid
+  } catch {
+    return undefined
+  }
+}
+
+/** Start one node as a detached process (logs in its folder). Resolves when its HTTP API answers. */
+export async function startNodeProcess (layout: PilotLayout, node: PilotNode, timeoutMs = 60_000): Promise<number> {
+  if (nodePid(node) !== undefined) throw new PilotError('NODE_RUNNING', `${node.party}'s node is already running`)
+  const log = openSync(join(node.dir, 'node.log'), 'a')
+  const child = spawn(process.execPath, [`--max-old-space-size=${layout.nodeMemoryMb}`, RUN_NODE, node.dir], { detached: true, stdio: ['ignore', log, log] })
+  closeSync(log)
+  if (child.pid === undefined) throw new PilotError('NODE_START_FAILED', `${node.party}'s node did not start`)
+  writeFileSync(pidPath(node), `${child.pid}\n`)
+  child.unref()
+  const client = new NodeClient(node)
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    if (await client.health().then(() => true, () => false)) return child.pid
+    if (nodePid(node) === undefined) throw new PilotError('NODE_START_FAILED', `${node.party}'s node exited; see ${join(node.dir, 'node.log')}`)
+    if (Date.now() > end) throw new PilotError('NODE_START_FAILED', `${node.party}'s node did not answer within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+/** Stop one node: SIGTERM, then SIGKILL after `graceMs`. */
+export async function stopNodeProcess (node: PilotNode, graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<boolean> {
+  const pid = nodePid(node)
+  if (pid === undefined) return false
+  try { process.kill(pid, signal) } catch { return false }
+  const end = Date.now() + graceMs
+  while (Date.now() < end) {
+    try { process.kill(pid, 0) } catch { break }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  try { process.kill(pid, 'SIGKILL') } catch { /* gone */ }
+  rmSync(pidPath(node), { force: true })
+  return true
+}
+
+/** Until every live node has a connection to every other live node. */
+export async function waitForMesh (layout: PilotLayout, o: { timeoutMs?: number, progress?: (line: string) => void, live?: readonly string[] } = {}): Promise<number> {
+  const live = layout.nodes.filter((n) => o.live === undefined || o.live.includes(n.party))
+  const t0 = Date.now()
+  let last = -1
+  for (;;) {
+    const peers = await Promise.all(live.map(async (n) => await new NodeClient(n).health().then((h) => h.peers, () => -1)))
+    const full = peers.filter((p) => p >= live.length - 1).length
+    if (full !== last) { o.progress?.(`mesh: ${full}/${live.length} nodes connected to every other`); last = full }
+    if (full === live.length) return Date.now() - t0
+    if (Date.now() - t0 > (o.timeoutMs ?? 120_000)) throw new PilotError('MESH_TIMEOUT', `the mesh did not form: ${full}/${live.length} nodes fully connected`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+export interface PilotUpResult { layout: PilotLayout, formedMs: number, startedMs: number }
+
+/** Generate (unless `reuse`) and start a pilot network; resolves once the mesh is formed. */
+export async function pilotUp (o: PilotUpOptions & { reuse?: boolean } = {}): Promise<PilotUpResult> {
+  const say = o.progress ?? (() => {})
+  const t0 = Date.now()
+  const layout = o.reuse === true && existsSync(layoutPath(resolve(o.dir ?? '.pilot'))) ? readLayout(o.dir ?? '.pilot') : await generatePilot(o)
+  say(`starting ${layout.nodes.length} nodes`)
+  let started = 0
+  // A few at a time: module loading is CPU-bound, and two cores are shared.
+  const queue = layout.nodes.filter((n) => nodePid(n) === undefined)
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
+      await startNodeProcess(layout, n)
+      started++
+      if (started % Math.max(1, Math.floor(layout.nodes.length / 8)) === 0 || started === layout.nodes.length) say(`nodes started: ${started}/${layout.nodes.length}`)
+    }
+  }))
+  const startedMs = Date.now() - t0
+  await waitForMesh(layout, { ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), progress: say })
+  return { layout, formedMs: Date.now() - t0, startedMs }
+}
+
+export async function pilotDown (dir = '.pilot'): Promise<string[]> {
+  const layout = readLayout(dir)
+  const stopped: string[] = []
+  await Promise.all(layout.nodes.map(async (n) => { if (await stopNodeProcess(n)) stopped.push(n.party) }))
+  return stopped.sort()
+}
+
+export interface NodeReport {
+  party: string
+  running: boolean
+  url: string
+  peers?: number
+  logs?: Record<string, number>
+  deliveries?: Record<string, number>
+  openClaims?: number
+  alerts?: number
+}
+
+export async function pilotStatus (dir = '.pilot'): Promise<NodeReport[]> {
+  const layout = readLayout(dir)
+  return await Promise.all(layout.nodes.map(async (n) => {
+    const running = nodePid(n) !== undefined
+    if (!running) return { party: n.party, running, url: n.url }
+    try {
+      const s = await new NodeClient(n).status()
+      return { party: n.party, running, url: n.url, peers: s.peers.length, logs: s.logs, deliveries: s.deliveries, openClaims: s.openClaims, alerts: s.alerts }
+    } catch {
+      return { party: n.party, running, url: n.url }
+    }
+  }))
+}
