@@ -119,11 +119,22 @@ export async function generatePilot (o: PilotUpOptions = {}): Promise<PilotLayou
 
 const pidPath = (node: PilotNode): string => join(node.dir, 'node.pid')
 
+/** Is the process alive? A zombie (exited, not yet reaped by its parent) is not. */
+function alive (pid: number): boolean {
+  try { process.kill(pid, 0) } catch { return false }
+  try {
+    // Linux: the state is the field after the parenthesised command name.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return true
+  }
+}
+
 export function nodePid (node: PilotNode): number | undefined {
   try {
     const pid = Number(readFileSync(pidPath(node), 'utf8').trim())
-    process.kill(pid, 0)
-    return pid
+    return alive(pid) ? pid : undefined
   } catch {
     return undefined
   }
@@ -154,10 +165,7 @@ export async function stopNodeProcess (node: PilotNode, graceMs = 10_000, signal
   if (pid === undefined) return false
   try { process.kill(pid, signal) } catch { return false }
   const end = Date.now() + graceMs
-  while (Date.now() < end) {
-    try { process.kill(pid, 0) } catch { break }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+  while (Date.now() < end && alive(pid)) await new Promise((resolve) => setTimeout(resolve, 50))
   try { process.kill(pid, 'SIGKILL') } catch { /* gone */ }
   rmSync(pidPath(node), { force: true })
   return true

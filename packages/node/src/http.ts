@@ -120,7 +120,9 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
     // Request logs carry method, route and status only: never headers (tokens) or bodies (trader data).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-    return503OnClosing: true
+    return503OnClosing: true,
+    // On shutdown, keep-alive sockets of clients must not hold the stop up.
+    forceCloseConnections: true
   })
 
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
