@@ -63,6 +63,15 @@ if (!existsSync(built) || Math.max(...webSources.map(mtime)) > mtime(built)) {
   run(process.execPath, [join(web, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: web })
 }
 
+// 3c. The pilot's node entry point bundled into one file (test-network/
+// scripts/bundle-node.mjs), when missing or older than the compiled code.
+const bundleOut = join(root, 'test-network', 'dist', 'run-node.bundle.mjs')
+const builtFrom = [join(root, 'test-network', 'bin', 'run-node.js'), ...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'tsconfig.tsbuildinfo'))]
+if (!existsSync(bundleOut) || Math.max(...builtFrom.map(mtime)) > mtime(bundleOut)) {
+  log('bundling the pilot node (rolldown)')
+  run(process.execPath, [join(root, 'test-network', 'scripts', 'bundle-node.mjs')])
+}
+
 // 4. The command itself.
 const [cmd, ...args] = process.argv.slice(2)
 if (cmd !== undefined) {

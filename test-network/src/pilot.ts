@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { initNodeFolder } from '@cites/node'
+import { customsWebRoot, initNodeFolder } from '@cites/node'
 import { ISO_COUNTRIES } from '@cites/permit'
 import { addAuthority, createTrustList, signTrustList } from '@cites/trust-list'
 import { generateSigningIdentity, loadSigner } from '@cites/xml-signature'
@@ -18,6 +18,18 @@ import { PilotError } from './errors.js'
 
 export const DEFAULT_PARTIES = ['CH', 'FR', 'CN', 'TH', 'US'] as const
 const RUN_NODE = fileURLToPath(new URL('../bin/run-node.js', import.meta.url))
+/**
+ * The same entry point bundled into one file (built by `npm test`/`npm start`
+ * through scripts/bootstrap.mjs): a node process then starts without
+ * resolving and loading ~1,500 module files, which is most of its start-up
+ * CPU. Used when present and newer than the code it was built from.
+ */
+const RUN_NODE_BUNDLE = fileURLToPath(new URL('../dist/run-node.bundle.mjs', import.meta.url))
+
+function entryPoint (): string {
+  if (process.env.CITES_PILOT_UNBUNDLED === '1' || !existsSync(RUN_NODE_BUNDLE)) return RUN_NODE
+  return RUN_NODE_BUNDLE
+}
 
 export interface PilotNode {
   party: string
@@ -144,7 +156,12 @@ export function nodePid (node: PilotNode): number | undefined {
 export async function startNodeProcess (layout: PilotLayout, node: PilotNode, timeoutMs = 60_000): Promise<number> {
   if (nodePid(node) !== undefined) throw new PilotError('NODE_RUNNING', `${node.party}'s node is already running`)
   const log = openSync(join(node.dir, 'node.log'), 'a')
-  const child = spawn(process.execPath, [`--max-old-space-size=${layout.nodeMemoryMb}`, RUN_NODE, node.dir], { detached: true, stdio: ['ignore', log, log] })
+  // CITES_PILOT_NODE_ARGS: extra Node.js flags for every node (e.g. --cpu-prof to profile a pilot).
+  const extra = (process.env.CITES_PILOT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
+  const webRoot = customsWebRoot()
+  const child = spawn(process.execPath, [`--max-old-space-size=${layout.nodeMemoryMb}`, ...extra, entryPoint(), node.dir], {
+    detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...(webRoot !== undefined ? { CITES_WEB_ROOT: webRoot } : {}) }
+  })
   closeSync(log)
   if (child.pid === undefined) throw new PilotError('NODE_START_FAILED', `${node.party}'s node did not start`)
   writeFileSync(pidPath(node), `${child.pid}\n`)

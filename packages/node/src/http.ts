@@ -196,14 +196,15 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
 
   // ---- routes ---------------------------------------------------------
 
-  app.get('/health', { schema: { summary: 'Health check', security: [] } }, async () => {
+  // Health checks and scrapes are frequent and carry nothing: kept out of the info logs.
+  app.get('/health', { logLevel: 'warn', schema: { summary: 'Health check', security: [] } }, async () => {
     const s = await node.status()
     return { status: 'ok', party: s.party, peerId: s.peerId, peers: s.peers.length, trustListSequence: s.trustListSequence }
   })
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
-  app.get('/metrics', { preHandler: authorise('viewer'), schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {
+  app.get('/metrics', { logLevel: 'warn', preHandler: authorise('viewer'), schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {
     void reply.type(metrics.registry.contentType)
     return await metrics.registry.metrics()
   })

@@ -43,8 +43,9 @@ const readFile = (path: string, what: string): Buffer => {
   }
 }
 
-/** Where the built customs page lives, if it was built. */
+/** Where the built customs page lives, if it was built (CITES_WEB_ROOT overrides, e.g. for a bundled node). */
 export function customsWebRoot (): string | undefined {
+  if (process.env.CITES_WEB_ROOT !== undefined && process.env.CITES_WEB_ROOT !== '') return process.env.CITES_WEB_ROOT
   try {
     const req = createRequire(import.meta.url)
     return join(dirname(req.resolve('@cites/customs-web/package.json')), 'dist')

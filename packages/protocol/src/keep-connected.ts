@@ -73,8 +73,12 @@ export function keepConnected (libp2p: Libp2p, peers: () => readonly Authority[]
       if (!w.has(id)) { clearTimeout(s.timer); state.delete(id) }
     }
     for (const id of w.keys()) {
-      if (!state.has(id)) state.set(id, { failures: 0, dialling: false })
-      if (libp2p.getConnections(peerIdFromString(id)).length === 0) schedule(id, 0)
+      const fresh = !state.has(id)
+      if (fresh) state.set(id, { failures: 0, dialling: false })
+      // Two nodes dialling each other at once make two connections (two
+      // handshakes). The node with the lower peer ID dials first; the other
+      // gives it a moment, and dials only if no connection came in.
+      if (libp2p.getConnections(peerIdFromString(id)).length === 0) schedule(id, fresh && self > id ? 1000 + Math.random() * 1000 : 0)
     }
   }
 
