@@ -6,7 +6,8 @@ const benches = [
   ['xml-signature', 'packages/xml-signature/bench/sign-verify.mjs'],
   ['ledger', 'packages/ledger/bench/ledger.mjs'],
   ['network', 'packages/node/bench/network.mjs'],
-  ['http', 'packages/node/bench/http.mjs']
+  ['http', 'packages/node/bench/http.mjs'],
+  ['pilot', 'test-network/bench/pilot.mjs']
 ]
 let failed = 0
 for (const [name, file] of benches) {

@@ -20,5 +20,5 @@ const bundle = await rolldown({
   external: [/^node:/, 'classic-level'],
   logLevel: 'silent'
 })
-await bundle.write({ file: join(here, '..', 'dist', 'run-node.bundle.mjs'), format: 'esm', codeSplitting: false, minify: false, paths: { 'classic-level': classicLevel } })
+await bundle.write({ file: join(here, '..', 'dist', 'run-node.bundle.mjs'), format: 'esm', codeSplitting: false, minify: true, paths: { 'classic-level': classicLevel } })
 await bundle.close()

@@ -172,7 +172,7 @@ export async function startNodeProcess (layout: PilotLayout, node: PilotNode, ti
     if (await client.health().then(() => true, () => false)) return child.pid
     if (nodePid(node) === undefined) throw new PilotError('NODE_START_FAILED', `${node.party}'s node exited; see ${join(node.dir, 'node.log')}`)
     if (Date.now() > end) throw new PilotError('NODE_START_FAILED', `${node.party}'s node did not answer within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await new Promise((resolve) => setTimeout(resolve, 150))
   }
 }
 
@@ -199,7 +199,8 @@ export async function waitForMesh (layout: PilotLayout, o: { timeoutMs?: number,
     if (full !== last) { o.progress?.(`mesh: ${full}/${live.length} nodes connected to every other`); last = full }
     if (full === live.length) return Date.now() - t0
     if (Date.now() - t0 > (o.timeoutMs ?? 120_000)) throw new PilotError('MESH_TIMEOUT', `the mesh did not form: ${full}/${live.length} nodes fully connected`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // Polling every node costs them CPU while they connect: not too often.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 + 10 * live.length)))
   }
 }
 

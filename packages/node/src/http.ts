@@ -198,8 +198,9 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
 
   // Health checks and scrapes are frequent and carry nothing: kept out of the info logs.
   app.get('/health', { logLevel: 'warn', schema: { summary: 'Health check', security: [] } }, async () => {
-    const s = await node.status()
-    return { status: 'ok', party: s.party, peerId: s.peerId, peers: s.peers.length, trustListSequence: s.trustListSequence }
+    // Cheap on purpose (polled often): no ledger reads.
+    const peers = new Set(node.libp2p.getConnections().filter((c) => c.status === 'open' && node.trust.byPeerId(c.remotePeer.toString()) !== undefined).map((c) => c.remotePeer.toString()))
+    return { status: 'ok', party: node.party, peerId: node.peerId.toString(), peers: peers.size, trustListSequence: node.trust.sequence }
   })
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
