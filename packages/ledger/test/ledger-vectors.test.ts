@@ -21,7 +21,7 @@ interface LedgerVectors {
 }
 
 const FILE = `${VECTORS}ledger/ch-log.json`
-/** A refused provisional use: TH's PROVISIONAL_CONSUMED, CH's ISSUED, CONSUMED and CLAIM_REFUSED naming it. */
+/** A refused provisional use and a diverted one: TH's PROVISIONAL_CONSUMED; CH's ISSUED, CONSUMED, CLAIM_REFUSED naming the claim, and USE_REFUSED (FR asked). */
 const PARTITION_FILE = `${VECTORS}ledger/partition-claim-refused.json`
 
 interface PartitionVectors {
@@ -63,6 +63,7 @@ describe('ledger vectors', () => {
         const claim = await th.consumeProvisionally('CH', '26CHV00002', { ...CONSUME_A, reason: 'CH unreachable for 5000 ms' })
         const first = await ch.consume('CH', '26CHV00002', { ...CONSUME_A, port: 'THLCH' })
         await ch.refuseClaim('26CHV00002', { claimant: 'TH', seq: claim.seq, hash: claim.hash }, 'ALREADY_CONSUMED', 'already used at THLCH', first.seq)
+        await ch.refuseUse('26CHV00002', { requester: 'FR', port: 'FRPAR', code: 'NOT_DESTINATION', message: 'FR is not the destination' })
         const view = (b: Uint8Array): { type: string, signedEvent: string, hash: string } => { const e = decodeEvent(b); return { type: e.event.type, signedEvent: hex(e.bytes), hash: hex(e.hash) } }
         const v: PartitionVectors = { th: (await th.eventsFrom('TH', 1)).map(view), ch: (await ch.eventsFrom('CH', 1)).map(view) }
         writeFileSync(PARTITION_FILE, JSON.stringify(v, null, 2) + '\n')
@@ -110,8 +111,9 @@ describe('ledger vectors', () => {
       expect(await verifyEventSignature(le, TRUST.certificatesFor('CH'))).toBe('OK')
       state = applyEvent(state, le)
     }
-    expect(v.ch.map((e) => e.type)).toEqual(['ISSUED', 'CONSUMED', 'CLAIM_REFUSED'])
+    expect(v.ch.map((e) => e.type)).toEqual(['ISSUED', 'CONSUMED', 'CLAIM_REFUSED', 'USE_REFUSED'])
     expect(state?.refusedClaims).toMatchObject([{ claimant: 'TH', seq: 1, hash: hex(claim.hash), code: 'ALREADY_CONSUMED', evidenceSeq: 2 }])
+    expect(state?.refusedUses).toMatchObject([{ requester: 'FR', port: 'FRPAR', code: 'NOT_DESTINATION', seq: 4 }])
   })
 
   it('the vectors are refused when one byte changes', async () => {
