@@ -1,12 +1,12 @@
 /**
  * Faults injected into a running pilot: kill (SIGKILL) and restart a node's
- * process, partition a node from others through the gaters (both sides), heal.
- * A slow link needs network namespaces (tc netem), which this pilot does not
- * create: `slow` says so rather than pretend.
+ * process, partition a node from others through the gaters (both sides),
+ * slow a node's link with tc netem (netns mode only), heal.
  */
 import { NodeClient } from './client.js'
 import { PilotError } from './errors.js'
 import { nodePid, startNodeProcess, stopNodeProcess, type PilotLayout, type PilotNode } from './pilot.js'
+import { setLinkDelay } from './netns.js'
 
 function nodeOf (layout: PilotLayout, party: string): PilotNode {
   const n = layout.nodes.find((x) => x.party === party)
@@ -37,14 +37,19 @@ export async function partitionNode (layout: PilotLayout, party: string, from?: 
   await Promise.all(others.map(async (p) => { if (nodePid(nodeOf(layout, p)) !== undefined) await call(p, [party]) }))
 }
 
-/** Undo every partition on every running node. */
+/** Undo every partition on every running node, and every slowed link. */
 export async function healAll (layout: PilotLayout): Promise<void> {
+  if (layout.netns !== undefined) for (let i = 0; i < layout.nodes.length; i++) setLinkDelay(layout.netns, i, undefined)
   await Promise.all(layout.nodes.filter((n) => nodePid(n) !== undefined).map(async (n) => {
     const r = await new NodeClient(n).request('POST', '/v1/admin/heal', { role: 'issuer' })
     if (r.status !== 200) throw new PilotError('FAULT_REFUSED', `${n.party} refused to heal: ${r.status}`)
   }))
 }
 
-export function slowLink (_layout: PilotLayout, party: string): never {
-  throw new PilotError('NETNS_REQUIRED', `a slow link for ${party} needs tc netem on a veth in a network namespace; this pilot runs every node on loopback (use kill, restart, partition and heal)`)
+/** Delay every packet of `party`'s link by `delayMs` (± 10%), with tc netem on its veth (tbf where the kernel lacks netem). Netns mode only. Says what it did. */
+export function slowLink (layout: PilotLayout, party: string, delayMs = 200): string {
+  const i = layout.nodes.findIndex((n) => n.party === party)
+  if (i < 0) throw new PilotError('PARTY_NOT_IN_PILOT', `${party} is not in this pilot`)
+  if (layout.netns === undefined) throw new PilotError('NETNS_REQUIRED', `a slow link for ${party} needs tc netem on a veth in a network namespace; this pilot runs on loopback (start it with \`pilot up --netns\`)`)
+  return setLinkDelay(layout.netns, i, delayMs)
 }

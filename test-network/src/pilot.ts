@@ -15,6 +15,7 @@ import { addAuthority, createTrustList, signTrustList } from '@cites/trust-list'
 import { generateSigningIdentity, loadSigner } from '@cites/xml-signature'
 import { NodeClient } from './client.js'
 import { PilotError } from './errors.js'
+import { netnsAvailable, nodeIp, nsName, planFor, setupNetns, teardownNetns, type NetnsPlan } from './netns.js'
 
 export const DEFAULT_PARTIES = ['CH', 'FR', 'CN', 'TH', 'US'] as const
 const RUN_NODE = fileURLToPath(new URL('../bin/run-node.js', import.meta.url))
@@ -39,6 +40,9 @@ export interface PilotNode {
   httpPort: number
   url: string
   tokens: { issuer: string, customs: string, viewer: string }
+  /** Netns mode: the node's namespace and address. */
+  ns?: string
+  ip?: string
 }
 
 export interface PilotLayout {
@@ -48,6 +52,8 @@ export interface PilotLayout {
   nodes: PilotNode[]
   /** Memory ceiling per node process (MiB, V8 old space). */
   nodeMemoryMb: number
+  /** Netns mode: the bridge and address plan (absent on loopback). */
+  netns?: NetnsPlan
 }
 
 export interface PilotUpOptions {
@@ -63,6 +69,12 @@ export interface PilotUpOptions {
   progress?: (line: string) => void
   /** How long to wait for the mesh. @default 120000 */
   timeoutMs?: number
+  /**
+   * Each node in its own network namespace, linked to a bridge by a veth
+   * (separate hosts; links can be slowed). Falls back to loopback, saying
+   * why, when namespaces cannot be made. @default false
+   */
+  netns?: boolean
 }
 
 /** Party codes: the default five, then ISO codes in order. */
@@ -104,19 +116,28 @@ export async function generatePilot (o: PilotUpOptions = {}): Promise<PilotLayou
   writeFileSync(join(dir, 'anchor', 'key.pem'), anchorId.privateKeyPem, { mode: 0o600 })
   writeFileSync(join(dir, 'anchor', 'cert.pem'), anchorId.certificatePem)
   const parties = partiesFor(n)
-  say(`generating ${n} authorities (${parties.slice(0, 8).join(', ')}${n > 8 ? ', …' : ''})`)
+  let plan: NetnsPlan | undefined
+  if (o.netns === true) {
+    const can = netnsAvailable()
+    if (can.ok) plan = planFor(dir)
+    else say(`--netns: network namespaces cannot be made here (${can.why ?? '?'}); every node runs on loopback instead`)
+  }
+  say(`generating ${n} authorities (${parties.slice(0, 8).join(', ')}${n > 8 ? ', …' : ''})${plan !== undefined ? `, each in its own network namespace on ${plan.prefix}.0/24` : ''}`)
   const nodes: PilotNode[] = []
   let tl = createTrustList({ now: t0, operator: 'Pilot task force' })
   for (const [i, party] of parties.entries()) {
     const nodeDir = join(dir, 'nodes', party)
-    const p2pPort = base + i
-    const httpPort = base + 1000 + i
+    // On loopback the nodes share one address and differ by port; in netns
+    // mode each is its own host with the same ports.
+    const host = plan !== undefined ? nodeIp(plan, i) : '127.0.0.1'
+    const p2pPort = plan !== undefined ? 7001 : base + i
+    const httpPort = plan !== undefined ? 8080 : base + 1000 + i
     const made = await initNodeFolder({
-      party, dir: nodeDir, listen: [`/ip4/127.0.0.1/tcp/${p2pPort}`], httpHost: '127.0.0.1', httpPort, name: `Management Authority of ${party} (pilot)`,
-      provisionalAllow: true, sharedHost: true, faultInjection: true, rateLimitPerMinute: 1_000_000, notBefore: t0
+      party, dir: nodeDir, listen: [`/ip4/${host}/tcp/${p2pPort}`], httpHost: host, httpPort, name: `Management Authority of ${party} (pilot)`,
+      provisionalAllow: true, sharedHost: plan === undefined, faultInjection: true, rateLimitPerMinute: 1_000_000, notBefore: t0
     })
-    tl = addAuthority(tl, { party, name: `Management Authority of ${party} (pilot)`, role: 'management-authority', peerId: made.peerId, addresses: [`/ip4/127.0.0.1/tcp/${p2pPort}`], certificate: made.certificatePem, at: t0 })
-    nodes.push({ party, peerId: made.peerId, dir: nodeDir, p2pPort, httpPort, url: `http://127.0.0.1:${httpPort}`, tokens: made.tokens })
+    tl = addAuthority(tl, { party, name: `Management Authority of ${party} (pilot)`, role: 'management-authority', peerId: made.peerId, addresses: [`/ip4/${host}/tcp/${p2pPort}`], certificate: made.certificatePem, at: t0 })
+    nodes.push({ party, peerId: made.peerId, dir: nodeDir, p2pPort, httpPort, url: `http://${host}:${httpPort}`, tokens: made.tokens, ...(plan !== undefined ? { ns: nsName(plan, i), ip: host } : {}) })
   }
   const signed = await signTrustList(tl, await loadSigner(anchorId.privateKeyPem, anchorId.certificatePem), { now: t0, validDays: 365 })
   writeFileSync(join(dir, 'trust-list.xml'), signed.xml)
@@ -124,7 +145,8 @@ export async function generatePilot (o: PilotUpOptions = {}): Promise<PilotLayou
     writeFileSync(join(node.dir, 'anchor.pem'), anchorId.certificatePem)
     writeFileSync(join(node.dir, 'trust-list.xml'), signed.xml)
   }
-  const layout: PilotLayout = { dir, createdAt: new Date().toISOString(), anchorCertificate: join(dir, 'anchor', 'cert.pem'), nodes, nodeMemoryMb: o.nodeMemoryMb ?? 160 }
+  const layout: PilotLayout = { dir, createdAt: new Date().toISOString(), anchorCertificate: join(dir, 'anchor', 'cert.pem'), nodes, nodeMemoryMb: o.nodeMemoryMb ?? 160, ...(plan !== undefined ? { netns: plan } : {}) }
+  if (plan !== undefined) setupNetns(plan, nodes.length)
   writeLayout(layout)
   return layout
 }
@@ -159,7 +181,9 @@ export async function startNodeProcess (layout: PilotLayout, node: PilotNode, ti
   // CITES_PILOT_NODE_ARGS: extra Node.js flags for every node (e.g. --cpu-prof to profile a pilot).
   const extra = (process.env.CITES_PILOT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
   const webRoot = customsWebRoot()
-  const child = spawn(process.execPath, [`--max-old-space-size=${layout.nodeMemoryMb}`, ...extra, entryPoint(), node.dir], {
+  const argv = [`--max-old-space-size=${layout.nodeMemoryMb}`, ...extra, entryPoint(), node.dir]
+  // In netns mode `ip netns exec` execs node inside the namespace (same pid).
+  const child = spawn(node.ns !== undefined ? 'ip' : process.execPath, node.ns !== undefined ? ['netns', 'exec', node.ns, process.execPath, ...argv] : argv, {
     detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...(webRoot !== undefined ? { CITES_WEB_ROOT: webRoot } : {}) }
   })
   closeSync(log)
@@ -231,6 +255,7 @@ export async function pilotDown (dir = '.pilot'): Promise<string[]> {
   const layout = readLayout(dir)
   const stopped: string[] = []
   await Promise.all(layout.nodes.map(async (n) => { if (await stopNodeProcess(n)) stopped.push(n.party) }))
+  if (layout.netns !== undefined) teardownNetns(layout.netns, layout.nodes.length)
   return stopped.sort()
 }
 

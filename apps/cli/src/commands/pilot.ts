@@ -26,8 +26,7 @@ export function pilotCommand (program: Command, io: Io): void {
     .option('--json', 'print {dir, nodes: [{party, peerId, url, tokens}]} once ready')
     .action(async (o: { nodes: number, dir: string, basePort: number, nodeMemory: number, netns?: boolean, json?: boolean }) => {
       const say = (line: string): void => { io.err(`[pilot] ${line}\n`) }
-      if (o.netns === true) say('--netns: network namespaces are not built in this version; every node runs on loopback instead (partitions go through the gaters)')
-      const r = await wrap(async () => await pilotUp({ nodes: o.nodes, dir: o.dir, basePort: o.basePort, nodeMemoryMb: o.nodeMemory, progress: say }))
+      const r = await wrap(async () => await pilotUp({ nodes: o.nodes, dir: o.dir, basePort: o.basePort, nodeMemoryMb: o.nodeMemory, progress: say, netns: o.netns === true }))
       const nodes = r.layout.nodes.map((n) => ({ party: n.party, peerId: n.peerId, url: n.url, tokens: n.tokens }))
       if (o.json === true) { json(io, { dir: r.layout.dir, formedMs: r.formedMs, nodes }); return }
       io.out(`\npilot network of ${nodes.length} authorities ready in ${(r.formedMs / 1000).toFixed(1)} s (${r.layout.dir})\n\n`)
@@ -79,9 +78,10 @@ export function pilotCommand (program: Command, io: Io): void {
     .argument('<kind>', 'kill, restart, partition, heal or slow')
     .argument('[party]', 'the authority')
     .option('--from <parties>', 'partition only from these (comma-separated); default: from all')
+    .option('--delay <ms>', 'slow: added delay per packet (ms)', positiveInt, 200)
     .option('--dir <dir>', 'pilot folder', '.pilot')
     .option('--json', 'print the invariants as JSON')
-    .action(async (kind: string, party: string | undefined, o: { from?: string, dir: string, json?: boolean }) => {
+    .action(async (kind: string, party: string | undefined, o: { from?: string, delay: number, dir: string, json?: boolean }) => {
       const layout = readLayout(o.dir)
       const need = (): string => { if (party === undefined) throw new CliError('USAGE', `fault ${kind} needs a party`); return party.toUpperCase() }
       await wrap(async () => {
@@ -89,7 +89,7 @@ export function pilotCommand (program: Command, io: Io): void {
         else if (kind === 'restart') await restartNode(layout, need())
         else if (kind === 'partition') await partitionNode(layout, need(), o.from?.split(',').map((p) => p.trim().toUpperCase()))
         else if (kind === 'heal') await healAll(layout)
-        else if (kind === 'slow') slowLink(layout, need())
+        else if (kind === 'slow') io.err(`[pilot] ${slowLink(layout, need(), o.delay)}\n`)
         else throw new CliError('USAGE', `no fault "${kind}"; use kill, restart, partition, heal or slow`)
       })
       const inv = await checkInvariants(layout)
