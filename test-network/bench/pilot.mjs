@@ -10,7 +10,9 @@
 //     (restart to holding all 1000); baseline: the time the issuer took to
 //     issue them;
 //   - total RSS of the node processes.
-// BENCH_PILOT_SIZES=5,20,64 BENCH_PILOT_PERMITS=30 BENCH_PILOT_CATCHUP=1000
+// BENCH_PILOT_SIZES=5,20,64 BENCH_PILOT_PERMITS (default 20; 10 above 20 nodes)
+// BENCH_PILOT_CATCHUP (default 1000; 200 above 20 nodes, where issuing 1000
+// alone takes ~12 minutes on two cores)
 import '@cites/node20-polyfill'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,8 +20,8 @@ import { join } from 'node:path'
 import { NodeClient, killNode, nodePid, pilotDown, pilotPermit, pilotUp, restartNode } from '../dist/index.js'
 
 const SIZES = (process.env.BENCH_PILOT_SIZES ?? '5,20,64').split(',').map(Number)
-const K = Number(process.env.BENCH_PILOT_PERMITS ?? 30)
-const CATCHUP = Number(process.env.BENCH_PILOT_CATCHUP ?? 1000)
+const permitsFor = (size) => Number(process.env.BENCH_PILOT_PERMITS ?? (size > 20 ? 10 : 20))
+const catchUpFor = (size) => Number(process.env.BENCH_PILOT_CATCHUP ?? (size > 20 ? 200 : 1000))
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))] }
 const fmt = (x) => x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)
 const rssOf = (pid) => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024 } catch { return 0 } }
@@ -29,6 +31,8 @@ for (const size of SIZES) {
   const dir = join(mkdtempSync(join(tmpdir(), 'cites-bench-pilot-')), 'pilot')
   const basePort = 20000 + Math.floor(Math.random() * 100) * 100
   console.error(`\n== ${size} nodes ==`)
+  const K = permitsFor(size)
+  const CATCHUP = catchUpFor(size)
   try {
     const up = await pilotUp({ nodes: size, dir, basePort, nodeMemoryMb: 160, progress: (l) => console.error(`  ${l}`), timeoutMs: 300_000 })
     const { layout } = up
@@ -85,7 +89,7 @@ for (const size of SIZES) {
     const held = await fr.request('GET', `/v1/permits/CH/${last}`, { role: 'viewer' })
     if (held.status !== 200) throw new Error('FR lacks the last permit after catching up')
     const rss = layout.nodes.map((n) => nodePid(n)).filter((p) => p !== undefined).reduce((a, p) => a + rssOf(p), 0)
-    rows.push({ size, formedMs: up.formedMs, startedMs: up.startedMs, rtt: pct(rtt, 0.5), delivered50: pct(delivered, 0.5), delivered99: pct(delivered, 0.99), toAll50: pct(toAll, 0.5), toAll99: pct(toAll, 0.99), catchUpMs, restartedMs, issueMs, rss })
+    rows.push({ size, K, CATCHUP, formedMs: up.formedMs, startedMs: up.startedMs, rtt: pct(rtt, 0.5), delivered50: pct(delivered, 0.5), delivered99: pct(delivered, 0.99), toAll50: pct(toAll, 0.5), toAll99: pct(toAll, 0.99), catchUpMs, restartedMs, issueMs, rss })
     console.error(`  formed ${fmt(up.formedMs / 1000)} s; delivered p50 ${fmt(pct(delivered, 0.5))} ms; to all p99 ${fmt(pct(toAll, 0.99))} ms; catch-up ${fmt(catchUpMs / 1000)} s; RSS ${(rss / 2 ** 30).toFixed(2)} GiB`)
   } finally {
     await pilotDown(dir).catch(() => {})
@@ -93,11 +97,11 @@ for (const size of SIZES) {
   }
 }
 
-console.log(`\nPilot network on one machine (each node its own process, V8 heap ≤ 160 MiB) — ${K} permits for latencies, ${CATCHUP} for catch-up`)
+console.log('\nPilot network on one machine (each node its own process, V8 heap ≤ 160 MiB)')
 console.log(`node ${process.version}, ${new Date().toISOString()}\n`)
-console.log('| nodes | formed, s (baseline: processes started, s) | issue→delivered p50 / p99 ms | gossip→all p50 / p99 ms | baseline: HTTP round trip p50 ms | catch-up of ' + CATCHUP + ', s (of which process restart) | baseline: issuing them, s | total RSS GiB |')
+console.log('| nodes | formed, s (baseline: processes started, s) | issue→delivered p50 / p99 ms (n) | gossip→all p50 / p99 ms | baseline: HTTP round trip p50 ms | catch-up, s (of which process restart) | baseline: issuing them, s | total RSS GiB |')
 console.log('|---|---|---|---|---|---|---|---|')
 for (const r of rows) {
-  console.log(`| ${r.size} | ${fmt(r.formedMs / 1000)} (${fmt(r.startedMs / 1000)}) | ${fmt(r.delivered50)} / ${fmt(r.delivered99)} | ${fmt(r.toAll50)} / ${fmt(r.toAll99)} | ${fmt(r.rtt)} | ${fmt(r.catchUpMs / 1000)} (${fmt(r.restartedMs / 1000)}) | ${fmt(r.issueMs / 1000)} | ${(r.rss / 2 ** 30).toFixed(2)} |`)
+  console.log(`| ${r.size} | ${fmt(r.formedMs / 1000)} (${fmt(r.startedMs / 1000)}) | ${fmt(r.delivered50)} / ${fmt(r.delivered99)} (${r.K}) | ${fmt(r.toAll50)} / ${fmt(r.toAll99)} | ${fmt(r.rtt)} | ${r.CATCHUP} permits: ${fmt(r.catchUpMs / 1000)} (${fmt(r.restartedMs / 1000)}) | ${fmt(r.issueMs / 1000)} | ${(r.rss / 2 ** 30).toFixed(2)} |`)
 }
 console.log('\nTargets: 64 nodes form in < 60 s; gossip-to-all p99 < 1 s; catch-up of 1000 permits < 5 s.')
