@@ -25,7 +25,7 @@ export type { Identity, GenerateKeysOptions } from './keys.js'
 /** Build the command tree (exposed for tests and for embedding). */
 export function buildProgram (io: Io = processIo): Command {
   const program = new Command('cites')
-    .description('CITES electronic permit exchange: keys, trust list, permits, ledger, node; verify and consume against a node')
+    .description('CITES electronic permit exchange: keys, trust list, permits, ledger, node, pilot network; verify and consume against a node')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
