@@ -175,7 +175,7 @@ export function nodePid (node: PilotNode): number | undefined {
 }
 
 /** Start one node as a detached process (logs in its folder). Resolves when its HTTP API answers. */
-export async function startNodeProcess (layout: PilotLayout, node: PilotNode, timeoutMs = 60_000): Promise<number> {
+export async function startNodeProcess (layout: PilotLayout, node: PilotNode, timeoutMs = 180_000): Promise<number> {
   if (nodePid(node) !== undefined) throw new PilotError('NODE_RUNNING', `${node.party}'s node is already running`)
   const log = openSync(join(node.dir, 'node.log'), 'a')
   // CITES_PILOT_NODE_ARGS: extra Node.js flags for every node (e.g. --cpu-prof to profile a pilot).
@@ -239,16 +239,23 @@ export async function pilotUp (o: PilotUpOptions & { reuse?: boolean } = {}): Pr
   let started = 0
   // A few at a time: module loading is CPU-bound, and two cores are shared.
   const queue = layout.nodes.filter((n) => nodePid(n) === undefined)
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
-      await startNodeProcess(layout, n)
-      started++
-      if (started % Math.max(1, Math.floor(layout.nodes.length / 8)) === 0 || started === layout.nodes.length) say(`nodes started: ${started}/${layout.nodes.length}`)
-    }
-  }))
-  const startedMs = Date.now() - t0
-  await waitForMesh(layout, { ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), progress: say })
-  return { layout, formedMs: Date.now() - t0, startedMs }
+  try {
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
+        await startNodeProcess(layout, n)
+        started++
+        if (started % Math.max(1, Math.floor(layout.nodes.length / 8)) === 0 || started === layout.nodes.length) say(`nodes started: ${started}/${layout.nodes.length}`)
+      }
+    }))
+    const startedMs = Date.now() - t0
+    await waitForMesh(layout, { ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), progress: say })
+    return { layout, formedMs: Date.now() - t0, startedMs }
+  } catch (err) {
+    // Leave nothing half up: stop what started (the logs stay in the folder).
+    say(`${(err as Error).message}; stopping the nodes that started (logs: ${join(layout.dir, 'nodes', '*', 'node.log')})`)
+    await pilotDown(layout.dir).catch(() => {})
+    throw err
+  }
 }
 
 export async function pilotDown (dir = '.pilot'): Promise<string[]> {
