@@ -668,23 +668,15 @@ export class Ledger {
    * same claim again returns the first refusal.
    */
   async refuseClaim (number: string, ref: ClaimRef, code: string, message: string, evidenceSeq?: number): Promise<{ event: Uint8Array, state: PermitState }> {
-    return await this.#permitLock.run(permitKey(this.party, number), async () => {
-      const prev = await this.#existing(this.party, number)
-      const done = prev.refusedClaims?.find((r) => r.claimant === ref.claimant && r.seq === ref.seq && r.hash === ref.hash)
-      if (done !== undefined) {
-        const [first] = await this.eventsFrom(this.party, done.refusedSeq, 1)
-        return { event: first as Uint8Array, state: prev }
-      }
-      if (!(ref.seq >= 1 && /^[0-9a-f]{64}$/.test(ref.hash) && ref.claimant !== this.party)) throw new ClaimInvalidError('a claim is named by its claimant, sequence number (≥ 1) and 32-byte hash')
-      const body = ClaimRefusedBody.encode({
+    if (!(ref.seq >= 1 && /^[0-9a-f]{64}$/.test(ref.hash) && ref.claimant !== this.party)) throw new ClaimInvalidError('a claim is named by its claimant, sequence number (≥ 1) and 32-byte hash')
+    return await this.#recordRefusalOnce(number,
+      (prev) => prev.refusedClaims?.find((r) => r.claimant === ref.claimant && r.seq === ref.seq && r.hash === ref.hash)?.refusedSeq,
+      EventType.CLAIM_REFUSED,
+      ClaimRefusedBody.encode({
         claimant: ref.claimant, claimSeq: BigInt(ref.seq), claimHash: unhex(ref.hash) as Uint8Array<ArrayBuffer>, code, message: message.slice(0, 500),
         evidenceSeq: BigInt(evidenceSeq ?? 0)
-      })
-      const { event, state } = await this.#appendOwn(EventType.CLAIM_REFUSED, number, body, prev, () => [
-        this.#alertOp({ kind: 'CLAIM_REFUSED', author: ref.claimant, seq: ref.seq, message: `${ref.claimant}'s provisional use of ${this.party}/${number} (#${ref.seq}) refused: ${code}` })
-      ])
-      return { event: event.bytes, state }
-    })
+      }),
+      () => ({ kind: 'CLAIM_REFUSED', author: ref.claimant, seq: ref.seq, message: `${ref.claimant}'s provisional use of ${this.party}/${number} (#${ref.seq}) refused: ${code}` }))
   }
 
   /**
@@ -695,17 +687,27 @@ export class Ledger {
    * permit and requester: a repeated attempt only returns the first.
    */
   async refuseUse (number: string, r: { requester: string, port: string, code: string, message: string }): Promise<{ event: Uint8Array, state: PermitState }> {
+    return await this.#recordRefusalOnce(number,
+      (prev) => prev.refusedUses?.find((u) => u.requester === r.requester)?.seq,
+      EventType.USE_REFUSED,
+      UseRefusedBody.encode({ requester: r.requester, port: r.port.slice(0, 16), code: r.code, message: r.message.slice(0, 500) }),
+      (prev) => ({ kind: 'DIVERTED_USE', author: r.requester, message: `${r.requester} asked to use ${this.party}/${number}, which is for ${prev.destination}, at ${r.port}` }))
+  }
+
+  /**
+   * Append a refusal event to one of this node's permits, with its alert in
+   * the same batch, unless `already` finds it on record: then its event is
+   * returned again (a repeated request gets the first answer).
+   */
+  async #recordRefusalOnce (number: string, already: (prev: PermitState) => number | undefined, type: EventType, body: Uint8Array, alert: (prev: PermitState) => Omit<Alert, 'id' | 'time'>): Promise<{ event: Uint8Array, state: PermitState }> {
     return await this.#permitLock.run(permitKey(this.party, number), async () => {
       const prev = await this.#existing(this.party, number)
-      const done = prev.refusedUses?.find((u) => u.requester === r.requester)
-      if (done !== undefined) {
-        const [first] = await this.eventsFrom(this.party, done.seq, 1)
+      const seq = already(prev)
+      if (seq !== undefined) {
+        const [first] = await this.eventsFrom(this.party, seq, 1)
         return { event: first as Uint8Array, state: prev }
       }
-      const body = UseRefusedBody.encode({ requester: r.requester, port: r.port.slice(0, 16), code: r.code, message: r.message.slice(0, 500) })
-      const { event, state } = await this.#appendOwn(EventType.USE_REFUSED, number, body, prev, () => [
-        this.#alertOp({ kind: 'DIVERTED_USE', author: r.requester, message: `${r.requester} asked to use ${this.party}/${number}, which is for ${prev.destination}, at ${r.port}` })
-      ])
+      const { event, state } = await this.#appendOwn(type, number, body, prev, () => [this.#alertOp(alert(prev))])
       return { event: event.bytes, state }
     })
   }

@@ -11,6 +11,7 @@ import type { Ledger } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { ProtocolError, requestConsumption } from '@cites/protocol'
+import { within } from './within.js'
 
 export interface ClaimSubmitter {
   /** Submit every open claim whose issuer is connected now. */
@@ -32,7 +33,6 @@ export interface ClaimSubmitterInit {
   timeoutMs: number
   keepEvent: (event: Uint8Array, author: string, from: PeerId) => Promise<void>
   peerOf: (party: string) => PeerId
-  within: <T>(ms: number, work: Promise<T>) => Promise<T>
   now: () => number
 }
 
@@ -52,7 +52,7 @@ export function startClaimSubmitter (init: ClaimSubmitterInit): ClaimSubmitter {
         // Only while connected: keepConnected does the dialling and backoff.
         if (libp2p.getConnections(issuer).length === 0) continue
         try {
-          const out = await init.within(init.timeoutMs, requestConsumption(libp2p, issuer, {
+          const out = await within(init.timeoutMs, requestConsumption(libp2p, issuer, {
             party: c.party, number: c.number, lines: c.lines, port: c.port, officer: c.officer, claim: { seq: c.seq, hash: c.hash, usedAt: c.time }
           }, { requester: init.party, signer: init.signer, trust: init.trust, now: init.now() }))
           const event = out.refusal ?? (out.code === 'OK' ? out.receipt?.event : undefined)

@@ -11,7 +11,7 @@ import swagger from '@fastify/swagger'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import type { Logger } from 'pino'
-import { importPermit, permitFromJson, PermitInputError, type Check, type Permit } from '@cites/permit'
+import { check, importPermit, makeVerdict, permitFromJson, PermitInputError, type Check, type Permit } from '@cites/permit'
 import { SignatureInputError } from '@cites/xml-signature'
 import { cachedPermitVerdict } from '@cites/protocol'
 import { LedgerError, annualReport, sha256, hex } from '@cites/ledger'
@@ -199,8 +199,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   // Health checks and scrapes are frequent and carry nothing: kept out of the info logs.
   app.get('/health', { logLevel: 'warn', schema: { summary: 'Health check', security: [] } }, async () => {
     // Cheap on purpose (polled often): no ledger reads.
-    const peers = new Set(node.libp2p.getConnections().filter((c) => c.status === 'open' && node.trust.byPeerId(c.remotePeer.toString()) !== undefined).map((c) => c.remotePeer.toString()))
-    return { status: 'ok', party: node.party, peerId: node.peerId.toString(), peers: peers.size, trustListSequence: node.trust.sequence }
+    return { status: 'ok', party: node.party, peerId: node.peerId.toString(), peers: node.peerParties().length, trustListSequence: node.trust.sequence }
   })
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
@@ -266,8 +265,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   }
 
   actionRoute('/v1/permits/:party/:number/endorsements', 'customs', 'Record the export endorsement (Box 14) of one of this authority\'s permits', async (party, number, body, reply) => {
-    if (party !== node.party) throw new HttpProblem(403, 'NOT_ISSUER', `only ${party}'s node endorses ${party}'s permits`)
-    const state = await node.endorse(number, body as never)
+    const state = await node.endorse(party, number, body as never)
     return await reply.code(201).send({ party, number, status: state.status, endorsement: state.endorsement })
   })
 
@@ -280,8 +278,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   })
 
   actionRoute('/v1/permits/:party/:number/cancellation', 'issuer', 'Cancel one of this authority\'s permits', async (party, number, body, reply) => {
-    if (party !== node.party) throw new HttpProblem(403, 'NOT_ISSUER', `only ${party}'s node cancels ${party}'s permits`)
-    const state = await node.cancel(number, String(body.reason))
+    const state = await node.cancel(party, number, String(body.reason))
     return await reply.code(201).send({ party, number, status: state.status, cancellation: state.cancellation })
   }, { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } })
 
@@ -376,8 +373,7 @@ function answer (v: NodeVerdict): VerifyAnswer {
 export async function verifyByNumber (node: PermitNode, q: { party: string, number: string, securityStamp?: string }): Promise<VerifyAnswer> {
   const v = await node.verify(q.party, q.number)
   if (q.securityStamp !== undefined && q.securityStamp !== '' && v.permit !== undefined && v.permit.securityStamp !== q.securityStamp.trim()) {
-    v.checks = [...v.checks.filter((c) => c.name !== 'integrity'), { name: 'integrity', status: 'INVALID', reason: { code: 'SECURITY_STAMP_MISMATCH', message: 'the security stamp on the paper does not match the signed permit' } }]
-    v.valid = false
+    return answer({ ...v, ...makeVerdict(v.checks.map((c) => c.name === 'integrity' ? check('integrity', 'INVALID', 'SECURITY_STAMP_MISMATCH', 'the security stamp on the paper does not match the signed permit') : c)) })
   }
   return answer(v)
 }
@@ -405,9 +401,7 @@ export async function verifyDocument (node: PermitNode, xml: string): Promise<Ve
     if (i >= 0) fromLedger[i] = c
     else fromLedger.push(c)
   }
-  const checks = [...fromXml, ...fromLedger]
-  const valid = checks.every((c) => c.status === 'VALID' || c.status === 'SKIPPED')
-  const out: NodeVerdict = { ...v, checks, valid }
+  const out: NodeVerdict = { ...v, ...makeVerdict([...fromXml, ...fromLedger]) }
   if (x.permit !== undefined) out.permit = x.permit
   return answer(out)
 }

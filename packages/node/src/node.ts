@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { Ledger, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
-import type { Permit, Verdict } from '@cites/permit'
+import { makeVerdict, type Permit, type Verdict } from '@cites/permit'
 import { validityCheck, type Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
 import {
@@ -18,6 +18,7 @@ import {
 } from '@cites/protocol'
 import { IssuerUnreachableError, PartyNotListedError } from './errors.js'
 import { startClaimSubmitter, type ClaimSubmitter } from './claims.js'
+import { within } from './within.js'
 
 /** What the destination may do when the issuer's node cannot be reached. */
 export interface ProvisionalPolicy {
@@ -114,8 +115,11 @@ export interface PermitNode {
   issue: (permit: Permit) => Promise<{ state: PermitState, signedXml: string }>
   /** Record a permit signed by this authority's own permit system. */
   recordSigned: (signedXml: string) => Promise<{ state: PermitState }>
-  endorse: (number: string, input: ActionInput) => Promise<PermitState>
-  cancel: (number: string, reason: string) => Promise<PermitState>
+  /** Box 14 on one of this authority's permits (the ledger refuses another party's: NOT_ISSUER). */
+  endorse: (party: string, number: string, input: ActionInput) => Promise<PermitState>
+  cancel: (party: string, number: string, reason: string) => Promise<PermitState>
+  /** Parties of the connected authorised peers, sorted. */
+  peerParties: () => string[]
   /** The customs verdict: asked of the issuer's node; from this node's replica if the issuer cannot be reached in time. */
   verify: (party: string, number: string) => Promise<NodeVerdict>
   /** Record a use at import: asked of the issuer; provisional if the issuer is unreachable and the policy allows it. */
@@ -142,16 +146,6 @@ function authorityOf (trust: TrustStore, party: string): Authority | undefined {
   return trust.byParty(party).find((a) => a.role === 'management-authority' && a.status === 'granted')
 }
 
-/** Resolve within `ms` or reject with a timeout. The underlying work runs on (its own stream timeout ends it). */
-async function within<T> (ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await Promise.race([work, new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`no answer within ${ms} ms`)) }, ms) })])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
 const VERDICT_MEMO = 50_000
 
 /** A memoised verdict with its validity check recomputed at `at` (the only check that depends on the time). */
@@ -159,8 +153,7 @@ function withValidity (v: NodeVerdict, at: Date): NodeVerdict {
   // Always a copy: callers may adjust their verdict (e.g. a security stamp check).
   if (v.permit === undefined) return { ...v, checks: [...v.checks] }
   const validity = validityCheck(v.permit, at)
-  const checks = v.checks.map((c) => c.name === 'validity' ? validity : c)
-  return { ...v, checks, valid: v.checks.some((c) => c.name === 'integrity' && c.status === 'VALID') && v.checks.some((c) => c.name === 'issuer' && c.status === 'VALID') && checks.every((c) => c.status === 'VALID' || c.status === 'SKIPPED') }
+  return { ...v, ...makeVerdict(v.checks.map((c) => c.name === 'validity' ? validity : c)) }
 }
 
 /** Create, wire and start a permit node. */
@@ -188,7 +181,8 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
   }
 
   let connections: KeepConnected | undefined
-  const gossip = startEventGossip(libp2p, ledger, { trust, onTrustList: () => { connections?.refresh(); gossip.announceTrustList() } })
+  // An accepted announcement travels on through gossipsub itself; here only redial.
+  const gossip = startEventGossip(libp2p, ledger, { trust, onTrustList: () => { connections?.refresh() } })
   const delivery = startDelivery(libp2p, ledger, trust, { intervalMs: config.deliveryIntervalMs ?? 1000 })
   connections = keepConnected(libp2p, () => trust.current?.list.authorities ?? [], config.keepConnected ?? {})
 
@@ -335,7 +329,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     } catch { /* gossip and sync bring it anyway */ }
   }
 
-  const claims = startClaimSubmitter({ libp2p, ledger, trust, signer: config.signer, party, intervalMs: config.claimIntervalMs ?? 2000, timeoutMs: policy.issuerTimeoutMs, keepEvent, peerOf, within, now })
+  const claims = startClaimSubmitter({ libp2p, ledger, trust, signer: config.signer, party, intervalMs: config.claimIntervalMs ?? 2000, timeoutMs: policy.issuerTimeoutMs, keepEvent, peerOf, now })
 
   const node: PermitNode = {
     party,
@@ -354,8 +348,9 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       return { state: r.state, signedXml: r.signedXml }
     },
     recordSigned: async (xml) => ({ state: (await ledger.recordSigned(xml)).state }),
-    endorse: async (number, input) => await ledger.endorse(party, number, input),
-    cancel: async (number, reason) => await ledger.cancel(party, number, reason),
+    endorse: async (p, number, input) => await ledger.endorse(p, number, input),
+    cancel: async (p, number, reason) => await ledger.cancel(p, number, reason),
+    peerParties: () => [...connectedParties().keys()].sort(),
     verify,
     consume,
     syncAll,
@@ -382,7 +377,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         party,
         peerId: libp2p.peerId.toString(),
         addresses: node.addresses(),
-        peers: [...connectedParties().keys()].sort(),
+        peers: node.peerParties(),
         logs,
         deliveries,
         openClaims: (await ledger.openClaims()).length,
