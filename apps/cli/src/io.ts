@@ -1,6 +1,5 @@
 /** Output, errors and exit codes shared by the commands. */
-import { readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { readFileSync } from 'node:fs'
 
 /** Exit codes (ARCHITECTURE.md, CLI): 0 ok/valid, 1 invalid/refused, 2 usage or input error. */
 export const EXIT_OK = 0
@@ -44,16 +43,8 @@ export function readText (path: string, what = 'file'): string {
   }
 }
 
-/**
- * Write a file atomically (temp file + rename), so an interrupted write
- * never leaves a half-written key or trust list behind.
- */
-export function writeAtomic (path: string, data: string | Uint8Array, mode = 0o644): void {
-  mkdirSync(dirname(path), { recursive: true })
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, data, { mode })
-  renameSync(tmp, path)
-}
+/** Atomic writes (temp file + rename): the one implementation, shared with the node's key folders. */
+export { writeAtomic } from '@cites/node'
 
 export function json (io: Io, value: unknown): void {
   io.out(JSON.stringify(value, null, 2) + '\n')
