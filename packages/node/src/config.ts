@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
-import { parse as parseYaml } from 'yaml'
+import { parseDocument } from 'yaml'
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
 
@@ -64,7 +64,12 @@ export function loadConfig (path: string): LoadedConfig {
   }
   let raw: unknown
   try {
-    raw = parseYaml(text, { maxAliasCount: 0 })
+    // A warning (e.g. an unknown !tag) is a mistake in a config: refuse it
+    // rather than let yaml print it and guess.
+    const doc = parseDocument(text, { logLevel: 'silent' })
+    const problem = doc.errors[0] ?? doc.warnings[0]
+    if (problem !== undefined) throw problem
+    raw = doc.toJS({ maxAliasCount: 0 })
   } catch (err) {
     throw new ConfigError(`${path} is not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`, [])
   }

@@ -13,7 +13,7 @@ import { validityCheck, type Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
 import {
   applyTrustList, createAuthorisedNode, handleConsume, handleDeliver, handleSync, handleTrustList, handleVerify, judgePermitEvents, keepConnected, requestConsumption,
-  startDelivery, startEventGossip, syncLog, verifyRemote, ProtocolError, type AuthorisedNode, type DeliveryWorker, type EventGossip, type GossipStats,
+  startDelivery, startEventGossip, gossipScore, syncLog, verifyRemote, ProtocolError, type AuthorisedNode, type DeliveryWorker, type EventGossip, type GossipStats,
   type KeepConnected, type KeepConnectedOptions, type RemoteVerdict
 } from '@cites/protocol'
 import { IssuerUnreachableError, PartyNotListedError } from './errors.js'
@@ -95,6 +95,8 @@ export interface NodeStatus {
   openClaims: number
   alerts: number
   gossip: GossipStats
+  /** This node's gossip score for each connected authority (network.md §3.1; under -80 it is graylisted). */
+  peerScores: Record<string, number>
   trustListSequence: number
 }
 
@@ -120,6 +122,8 @@ export interface PermitNode {
   cancel: (party: string, number: string, reason: string) => Promise<PermitState>
   /** Parties of the connected authorised peers, sorted. */
   peerParties: () => string[]
+  /** This node's gossip score for each connected authority, by party. */
+  peerScores: () => Record<string, number>
   /** The customs verdict: asked of the issuer's node; from this node's replica if the issuer cannot be reached in time. */
   verify: (party: string, number: string) => Promise<NodeVerdict>
   /** Record a use at import: asked of the issuer; provisional if the issuer is unreachable and the policy allows it. */
@@ -351,6 +355,11 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     endorse: async (p, number, input) => await ledger.endorse(p, number, input),
     cancel: async (p, number, reason) => await ledger.cancel(p, number, reason),
     peerParties: () => [...connectedParties().keys()].sort(),
+    peerScores: () => {
+      const out: Record<string, number> = {}
+      for (const [p, id] of [...connectedParties()].sort(([a], [b]) => a.localeCompare(b))) out[p] = Math.round(gossipScore(libp2p, id.toString()) * 100) / 100
+      return out
+    },
     verify,
     consume,
     syncAll,
@@ -383,6 +392,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         openClaims: (await ledger.openClaims()).length,
         alerts: (await ledger.alerts()).length,
         gossip: { ...gossip.stats },
+        peerScores: node.peerScores(),
         trustListSequence: trust.sequence
       }
     },

@@ -53,3 +53,42 @@ export const MAX_STREAMS_PER_CONNECTION = 256
 export const MAX_CONNECTIONS = 256
 /** Inbound connections still in their Noise/yamux upgrade (bounds the cost of strangers, refused only after Noise). */
 export const MAX_PENDING_INBOUND_CONNECTIONS = 32
+
+/**
+ * Gossip scoring of `cites/events/1` (network.md §3.1). Only invalid messages
+ * count against a peer: a listed peer whose messages the validator rejects
+ * falls below the graylist threshold after about ten of them (positive
+ * topic credit is capped at 10), and gossipsub
+ * then drops its messages unread, before any decoding or signature check.
+ * Mesh-delivery quotas stay off: permits are few and bursty, so an honest
+ * peer often delivers nothing for hours.
+ */
+export const EVENTS_TOPIC_SCORE = {
+  topicWeight: 1,
+  timeInMeshWeight: 0.01,
+  timeInMeshQuantum: 1000,
+  timeInMeshCap: 3600,
+  firstMessageDeliveriesWeight: 1,
+  firstMessageDeliveriesDecay: 0.9,
+  firstMessageDeliveriesCap: 10,
+  meshMessageDeliveriesWeight: 0,
+  meshMessageDeliveriesDecay: 0.5,
+  meshMessageDeliveriesCap: 100,
+  meshMessageDeliveriesThreshold: 20,
+  meshMessageDeliveriesWindow: 10,
+  meshMessageDeliveriesActivation: 5000,
+  meshFailurePenaltyWeight: 0,
+  meshFailurePenaltyDecay: 0.5,
+  // P4 = -(count²): one rejection costs 1, nine cost 81. The count decays by
+  // 10% a second, so a single honest mistake is forgotten in under a minute.
+  invalidMessageDeliveriesWeight: -1,
+  invalidMessageDeliveriesDecay: 0.9
+} as const
+/** gossipsub's default thresholds, named here because the spec fixes them. */
+export const GOSSIP_SCORE_THRESHOLDS = {
+  gossipThreshold: -10,
+  publishThreshold: -50,
+  graylistThreshold: -80,
+  acceptPXThreshold: 10,
+  opportunisticGraftThreshold: 20
+} as const

@@ -140,3 +140,13 @@ export function startEventGossip (node: AuthorisedNode, ledger: Ledger, opts: Ev
     }
   }
 }
+
+/**
+ * This node's gossipsub score for a peer (network.md §3.1): below
+ * GOSSIP_SCORE_THRESHOLDS.graylistThreshold its messages are dropped unread.
+ * The score function is on gossipsub's implementation, not its interface.
+ */
+export function gossipScore (node: AuthorisedNode, peerId: string): number {
+  const pubsub = node.services.pubsub as unknown as { getScore?: (id: string) => number }
+  return pubsub.getScore?.(peerId) ?? 0
+}

@@ -9,7 +9,7 @@
  */
 export { createAuthorisedNode } from './node.js'
 export type { AuthorisedNode, AuthorisedNodeInit, PeerAuthority } from './node.js'
-export { startEventGossip } from './gossip.js'
+export { startEventGossip, gossipScore } from './gossip.js'
 export type { EventGossip, EventGossipOptions, GossipStats } from './gossip.js'
 export { answerSync, handleSync, requestSyncPage, syncLog } from './sync.js'
 export type { SyncResult } from './sync.js'
@@ -22,7 +22,7 @@ export type { DeliveryServiceOptions, DeliveryWorker } from './deliver.js'
 export { keepConnected } from './keep-connected.js'
 export type { KeepConnected, KeepConnectedOptions } from './keep-connected.js'
 export { applyTrustList, disconnectUnauthorised, fetchTrustList, handleTrustList } from './trust.js'
-export { EVENTS_TOPIC, MAX_GOSSIP_BYTES, SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, VERIFY_PROTOCOL, CONSUME_PROTOCOL, DELIVER_PROTOCOL, CONSUME_REQUEST_MAX_AGE_MS, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS, STREAM_LIMITS, MAX_STREAMS_PER_CONNECTION, MAX_CONNECTIONS, MAX_PENDING_INBOUND_CONNECTIONS } from './constants.js'
+export { EVENTS_TOPIC, MAX_GOSSIP_BYTES, SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, VERIFY_PROTOCOL, CONSUME_PROTOCOL, DELIVER_PROTOCOL, CONSUME_REQUEST_MAX_AGE_MS, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS, STREAM_LIMITS, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, MAX_STREAMS_PER_CONNECTION, MAX_CONNECTIONS, MAX_PENDING_INBOUND_CONNECTIONS } from './constants.js'
 export { ProtocolError, RemoteRefusedError, MalformedResponseError } from './errors.js'
 export {
   Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, TrustListResponse, VerifyRequest, VerifyResponse, ConsumeRequest,

@@ -9,7 +9,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { gossipsub } from '@libp2p/gossipsub'
-import { EVENTS_TOPIC, MAX_CONNECTIONS, MAX_GOSSIP_BYTES, MAX_PENDING_INBOUND_CONNECTIONS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
+import { EVENTS_TOPIC, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, MAX_CONNECTIONS, MAX_GOSSIP_BYTES, MAX_PENDING_INBOUND_CONNECTIONS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 /** What the gater needs to know: a TrustStore fits. */
@@ -64,7 +64,10 @@ export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<A
         maxInboundDataLength: MAX_GOSSIP_BYTES,
         // All pilot nodes share one IP: without this the mesh stops forming
         // past about 10 local peers (FACTS.md).
-        scoreParams: { IPColocationFactorWeight: 0 },
+        // Rejected messages count against their sender (network.md §3.1):
+        // a flooding insider is graylisted and its messages dropped unread.
+        scoreParams: { IPColocationFactorWeight: 0, topics: { [EVENTS_TOPIC]: { ...EVENTS_TOPIC_SCORE } } },
+        scoreThresholds: { ...GOSSIP_SCORE_THRESHOLDS },
         // A narrower mesh than the default (D=6, Dhi=12): every node forwards
         // each signed event to fewer peers, so a 64-node network sends far
         // fewer duplicate copies of a 5 KB event; delivery takes one more hop

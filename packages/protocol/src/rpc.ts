@@ -32,8 +32,28 @@ export async function serve<Req, Res> (
       await stream.close({ signal })
     } catch {
       stream.abort(new Error(`${protocol}: the answer could not be sent`))
+      return
     }
+    await release(stream)
   }, { maxInboundStreams: STREAM_LIMITS[protocol]?.inbound ?? 8, maxOutboundStreams: STREAM_LIMITS[protocol]?.outbound ?? 8 })
+}
+
+/** How long an answered stream waits for the asker to close its end. */
+export const STREAM_LINGER_MS = 2_000
+
+/**
+ * close() only ends our writing: the stream, and its slot under the
+ * per-protocol limit, lives until the asker closes its end too. An asker that
+ * never does (a slowloris) would hold the slot for ever, so once the answer
+ * has been handed to the transport the asker gets a short grace, then a reset.
+ */
+async function release (stream: Stream): Promise<void> {
+  if (stream.status !== 'open') return
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => { stream.removeEventListener('close', done); stream.abort(new Error('the asker did not close the stream')); resolve() }, STREAM_LINGER_MS)
+    function done (): void { clearTimeout(timer); resolve() }
+    stream.addEventListener('close', done, { once: true })
+  })
 }
 
 /** Ask a peer once. */

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { AckBody, AckOutcome, ConsumeRequestBody, ConsumeResponse, Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, VerifyRequest } from '../src/index.js'
+import { AckBody, AckOutcome, ConsumeRequestBody, ConsumeResponse, EVENTS_TOPIC, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, VerifyRequest } from '../src/index.js'
 
 const pkg = fileURLToPath(new URL('..', import.meta.url))
 const FILE = join(pkg, '..', '..', 'protocol-spec', 'vectors', 'network', 'sync.json')
@@ -92,6 +92,27 @@ describe('network vectors', () => {
       expect(readFileSync(join(out, 'network.ts'), 'utf8')).toBe(readFileSync(join(pkg, 'src', 'pb', 'network.ts'), 'utf8'))
     } finally {
       rmSync(out, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('gossip score vectors (network.md §3.1)', () => {
+  const v = JSON.parse(readFileSync(join(pkg, '..', '..', 'protocol-spec', 'vectors', 'network', 'gossip-score.json'), 'utf8')) as {
+    topic: string
+    topicScoreParams: Record<string, number>
+    thresholds: Record<string, number>
+    examples: Array<{ invalidMessages: number, topicCredit: number, score: number, graylisted: boolean }>
+  }
+  it('the node uses exactly the specified parameters and thresholds', () => {
+    expect(v.topic).toBe(EVENTS_TOPIC)
+    expect({ ...EVENTS_TOPIC_SCORE }).toEqual(v.topicScoreParams)
+    expect({ ...GOSSIP_SCORE_THRESHOLDS }).toEqual(v.thresholds)
+  })
+  it('P4 = weight × count² with topic credit: the graylist examples hold', () => {
+    for (const e of v.examples) {
+      const score = e.topicCredit + EVENTS_TOPIC_SCORE.topicWeight * EVENTS_TOPIC_SCORE.invalidMessageDeliveriesWeight * e.invalidMessages ** 2
+      expect(score).toBe(e.score)
+      expect(score < GOSSIP_SCORE_THRESHOLDS.graylistThreshold).toBe(e.graylisted)
     }
   })
 })
