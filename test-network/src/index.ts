@@ -11,6 +11,8 @@ export { defaultScenario, partitionScenario, pilotPermit, SCENARIOS } from './sc
 export type { ScenarioResult, StepResult } from './scenario.js'
 export { killNode, restartNode, partitionNode, healAll, slowLink } from './faults.js'
 export { checkInvariants } from './invariants.js'
+export { runCampaign } from './campaign.js'
+export type { CampaignOptions, CampaignReport } from './campaign.js'
 export type { InvariantReport } from './invariants.js'
 export { NodeClient } from './client.js'
 export { PilotError } from './errors.js'

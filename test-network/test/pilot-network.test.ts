@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { checkInvariants, defaultScenario, nodePid, partitionScenario, readLayout, type PilotLayout } from '../src/index.js'
+import { checkInvariants, defaultScenario, nodePid, partitionScenario, readLayout, runCampaign, type PilotLayout } from '../src/index.js'
 
 const BIN = fileURLToPath(new URL('../../apps/cli/bin/cites.js', import.meta.url))
 const cites = (...args: string[]): { code: number, out: string, err: string } => {
@@ -81,6 +81,19 @@ describe('the pilot network', () => {
     expect(slow.err).toContain('NETNS_REQUIRED')
     expect((await checkInvariants(layout)).ok).toBe(true)
   }, 120_000)
+
+  it('a crash and partition campaign (random kills, restarts and partitions, 45 s): no permit used twice, no acknowledged permit lost, the invariants hold after every run', async () => {
+    const r = await runCampaign(layout, { durationMs: 45_000 })
+    console.log(`crash and partition campaign:\n  ${r.lines.join('\n  ')}`)
+    expect(r.invariantFailures).toEqual([])
+    expect(r.doubleConsumptions).toBe(0)
+    expect(r.acknowledgedLost).toBe(0)
+    expect(r.runs).toBeGreaterThanOrEqual(2)
+    expect(r.faults.kills + r.faults.partitions).toBeGreaterThanOrEqual(2)
+    expect(r.permits.acknowledged).toBeGreaterThan(0)
+    expect(r.consumptions.consumed).toBeGreaterThan(0)
+    expect(r.ok).toBe(true)
+  }, 300_000)
 
   it('pilot down stops every node', () => {
     const down = JSON.parse(cites('pilot', 'down', '--dir', dir, '--json').out) as { stopped: string[] }

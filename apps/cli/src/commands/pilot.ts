@@ -1,6 +1,6 @@
-/** `cites pilot up|down|status|scenario|fault`: the task force's pilot network on one machine. */
+/** `cites pilot up|down|status|scenario|fault|campaign`: the task force's pilot network on one machine. */
 import type { Command } from 'commander'
-import { SCENARIOS, checkInvariants, healAll, killNode, partitionNode, pilotDown, pilotStatus, pilotUp, readLayout, restartNode, slowLink, PilotError } from '@cites/test-network'
+import { SCENARIOS, checkInvariants, runCampaign, healAll, killNode, partitionNode, pilotDown, pilotStatus, pilotUp, readLayout, restartNode, slowLink, PilotError } from '@cites/test-network'
 import { CliError, EXIT_INVALID, json, type Io } from '../io.js'
 import { positiveInt } from './options.js'
 
@@ -95,5 +95,21 @@ export function pilotCommand (program: Command, io: Io): void {
       const inv = await checkInvariants(layout)
       if (o.json === true) json(io, { fault: kind, party, invariants: inv })
       else io.out(`${kind}${party !== undefined ? ` ${party}` : ''}: done\ninvariants: ${inv.lines.join('; ')}\n`)
+    })
+
+  pilot.command('campaign')
+    .description('random kill, restart and partition schedules for a bounded time, with permits issued and used throughout; the invariants after every run; counts at the end')
+    .option('--duration <s>', 'stop starting runs after this many seconds', positiveInt, 120)
+    .option('--seed <n>', 'seed of the schedule (printed; the same seed gives the same schedule)', positiveInt)
+    .option('--permits <n>', 'permits issued per run', positiveInt, 4)
+    .option('--dir <dir>', 'pilot folder', '.pilot')
+    .option('--json', 'print the report as JSON')
+    .action(async (o: { duration: number, seed?: number, permits: number, dir: string, json?: boolean }) => {
+      const r = await wrap(async () => await runCampaign(readLayout(o.dir), {
+        durationMs: o.duration * 1000, permitsPerRun: o.permits, ...(o.seed !== undefined ? { seed: o.seed } : {}),
+        say: o.json === true ? () => {} : (line) => { io.out(`${line}\n`) }
+      }))
+      if (o.json === true) json(io, r)
+      if (!r.ok) throw new CliError('CAMPAIGN_FAILED', `the campaign found a violation (seed ${r.seed})`, EXIT_INVALID, r.invariantFailures)
     })
 }
