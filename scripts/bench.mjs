@@ -1,18 +1,132 @@
 #!/usr/bin/env node
-// `npm run bench`: every benchmark, one after the other (each prints its own
-// table with its baseline measured in the same run).
+// `npm run bench`: every benchmark, each run several times, then one table in
+// BENCHMARKS.md: each headline figure with the baseline measured in the same
+// run, the ratio, the target and whether it is met, as medians over the runs,
+// with the machine and the date. Each bench also prints its own full table.
+//
+//   npm run bench                                  all, 3 runs (pilot: 1 run of 5, 20 and 64 nodes)
+//   npm run bench -- --runs 5 --only network,http
+//   npm run bench -- --pilot-sizes 5,20            skip the 64-node pilot (~10 min)
+//   npm run bench -- --out /tmp/B.md               write elsewhere
 import { spawnSync } from 'node:child_process'
-const benches = [
-  ['xml-signature', 'packages/xml-signature/bench/sign-verify.mjs'],
-  ['ledger', 'packages/ledger/bench/ledger.mjs'],
-  ['network', 'packages/node/bench/network.mjs'],
-  ['http', 'packages/node/bench/http.mjs'],
-  ['pilot', 'test-network/bench/pilot.mjs']
-]
-let failed = 0
-for (const [name, file] of benches) {
-  console.log(`\n=== bench: ${name} ===`)
-  const r = spawnSync(process.execPath, ['--expose-gc', file], { stdio: 'inherit' })
-  if (r.status !== 0) { failed++; console.log(`bench ${name} failed (${r.status})`) }
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { cpus, totalmem, release, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    'pilot-runs': { type: 'string', default: '1' },
+    'pilot-sizes': { type: 'string', default: process.env.BENCH_PILOT_SIZES ?? '5,20,64' },
+    only: { type: 'string' },
+    out: { type: 'string', default: 'BENCHMARKS.md' }
+  }
+})
+const positive = (name, v) => {
+  if (!/^\d{1,3}$/.test(v) || Number(v) < 1) { console.error(`--${name} must be a whole number of at least 1 (got ${v})`); process.exit(2) }
+  return Number(v)
 }
-process.exit(failed === 0 ? 0 : 1)
+const RUNS = positive('runs', args.runs)
+const PILOT_RUNS = positive('pilot-runs', args['pilot-runs'])
+if (!/^\d+(,\d+)*$/.test(args['pilot-sizes'])) { console.error('--pilot-sizes must be a comma-separated list of node counts'); process.exit(2) }
+
+const BENCHES = [
+  { name: 'xml-signature', file: 'packages/xml-signature/bench/sign-verify.mjs', runs: RUNS, what: 'XML-DSig sign and verify, both crypto engines, 4.7 KB and 98 KB permits, hostile inputs' },
+  { name: 'ledger', file: 'packages/ledger/bench/ledger.mjs', runs: RUNS, what: 'LevelDB ledger: issue, consume, replica catch-up, lookups at 10k/100k/1M permits, RSS' },
+  { name: 'network', file: 'packages/node/bench/network.mjs', runs: RUNS, what: 'two permit nodes on loopback: customs verify and consume over libp2p' },
+  { name: 'http', file: 'packages/node/bench/http.mjs', runs: RUNS, what: 'the HTTP API under load (autocannon), ledger of 100k permits' },
+  { name: 'pilot', file: 'test-network/bench/pilot.mjs', runs: PILOT_RUNS, what: `the pilot network at ${args['pilot-sizes']} nodes (each node its own process)`, env: { BENCH_PILOT_SIZES: args['pilot-sizes'] } }
+]
+const only = args.only?.split(',').map((s) => s.trim())
+for (const o of only ?? []) if (!BENCHES.some((b) => b.name === o)) { console.error(`no bench "${o}"; choose ${BENCHES.map((b) => b.name).join(', ')}`); process.exit(2) }
+const chosen = BENCHES.filter((b) => only === undefined || only.includes(b.name))
+
+/**
+ * Why a figure misses its target, and what would close it. Shown in
+ * BENCHMARKS.md only when the median misses; keep these true to the latest
+ * profiles (see the package READMEs).
+ */
+const WHY_MISSED = {
+  'ledger/catch-up': 'Per event, catch-up decodes the signed envelope and the event, hashes the leaf (SHA-256), extends the Merkle frontier, checks the chain, and writes the log entry through a sublevel; raw `level` writes the same bytes and nothing else, so most of the gap is per-event JavaScript. To close it: decode only `seq` and `prev_hash` for a checkpoint-covered page, hash on a worker while the previous page is written, and write pages through one prefixed batch instead of sublevel operations.',
+  'pilot/formed-64': 'Almost all of it is 64 node processes starting on 2 shared cores while the first ones already open connections (about 2,000 Noise handshakes). To close it: a V8 start-up snapshot of the node bundle, starting nodes in waves sized to the cores, and one process hosting several nodes in the pilot.',
+  'pilot/gossip-p99-64': 'Each event is validated by 63 replicas and forwarded through a mesh of degree 4 on 2 cores; profiles show socket writes (Noise and yamux per copy) and per-message Ed25519 key imports in gossipsub. To close it: batch several events per gossip message, coalesce socket writes, and cache imported peer keys.',
+  'network/warm-p99': 'The p99 of a few hundred samples on a shared 2-core machine moves with the other tenants; the p50 is at the raw round trip.',
+  'http/verify-number-rate': 'Between runs the share moves by a few points with the machine\'s noise (it measured 29.8–32.3% before); the request path is Fastify routing, schema validation, a bearer-token check and one cached verdict.',
+  'http/verify-number-p99': 'autocannon reports whole milliseconds, and the p99 moves with the machine\'s other tenants.'
+}
+
+const work = mkdtempSync(join(tmpdir(), 'cites-bench-'))
+const records = []
+const failures = []
+const started = Date.now()
+for (const b of chosen) {
+  for (let run = 1; run <= b.runs; run++) {
+    console.log(`\n=== bench: ${b.name} (run ${run} of ${b.runs}) ===`)
+    const file = join(work, `${b.name}-${run}.jsonl`)
+    const t0 = Date.now()
+    const r = spawnSync(process.execPath, ['--expose-gc', b.file], { stdio: 'inherit', env: { ...process.env, ...b.env, CITES_BENCH_RECORD: file } })
+    if (r.status !== 0) { failures.push(`${b.name} run ${run} exited ${r.status ?? r.signal}`); continue }
+    if (!existsSync(file)) { failures.push(`${b.name} run ${run} recorded no figure`); continue }
+    for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) records.push({ ...JSON.parse(line), run })
+    console.log(`=== ${b.name} run ${run}: ${((Date.now() - t0) / 1000).toFixed(0)} s ===`)
+  }
+}
+rmSync(work, { recursive: true, force: true })
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2 }
+const fmt = (x) => Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en') : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : Math.abs(x) >= 0.1 ? x.toFixed(2) : x.toFixed(3)
+
+// Group by figure, in the order first recorded.
+const figures = new Map()
+for (const r of records) {
+  const key = `${r.bench}/${r.id}`
+  if (!figures.has(key)) figures.set(key, { ...r, key, ours: [], baseline: [], ratio: [] })
+  const f = figures.get(key)
+  f.ours.push(r.ours); f.baseline.push(r.baseline); f.ratio.push(r.ours / r.baseline)
+}
+const rows = [...figures.values()].map((f) => {
+  const ours = median(f.ours)
+  const baseline = median(f.baseline)
+  // The ratio is taken within each run (same-run baseline), then the median.
+  const ratio = median(f.ratio)
+  const t = f.target
+  const met = t === undefined ? undefined : t.min !== undefined ? ours >= t.min : t.max !== undefined ? ours <= t.max : t.ratioMin !== undefined ? ratio >= t.ratioMin : ratio <= t.ratioMax
+  return { ...f, oursMedian: ours, baselineMedian: baseline, ratioMedian: ratio, met, n: f.ours.length, lo: Math.min(...f.ours), hi: Math.max(...f.ours) }
+})
+
+const cpu = cpus()
+const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${release()}, Node ${process.version}`
+const date = new Date().toISOString()
+const ratioText = (r) => r.better === 'higher' ? (r.ratioMedian >= 1 ? `${fmt(r.ratioMedian)}×` : `${(100 * r.ratioMedian).toFixed(1)}%`) : `${fmt(r.ratioMedian)}×`
+const metText = (m) => m === undefined ? '—' : m ? '**met**' : '**missed**'
+const missed = rows.filter((r) => r.met === false)
+const out = [
+  '# Benchmarks',
+  '',
+  '> Written by `npm run bench` (scripts/bench.mjs). Do not edit by hand: run it again.',
+  '',
+  `- **Date:** ${date}`,
+  `- **Machine:** ${machine}. Shared and noisy: every figure is a median over runs, and its baseline is measured in the same run.`,
+  `- **Runs:** ${chosen.map((b) => `${b.name} ${b.runs}`).join(', ')}; ${((Date.now() - started) / 60000).toFixed(0)} min in all.`,
+  `- **Command:** \`npm run bench${process.argv.slice(2).length > 0 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\``,
+  '',
+  'Ratio is ours ÷ baseline, computed within each run, then the median. For rates (higher is better) under 1 it is a percentage of the baseline.',
+  '',
+  '| bench | figure | ours (median) | runs: min–max | baseline (same run, median) | ratio | target | |',
+  '|---|---|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.bench} | ${r.figure} | ${fmt(r.oursMedian)} ${r.unit} | ${r.n}: ${fmt(r.lo)}–${fmt(r.hi)} | ${fmt(r.baselineMedian)} (${r.baselineLabel}) | ${ratioText(r)} | ${r.targetText ?? '—'} | ${metText(r.met)} |`),
+  '',
+  '## What each bench measures',
+  '',
+  ...chosen.map((b) => `- **${b.name}** (\`${b.file}\`, \`npm run bench:${b.name}\`): ${b.what}.`),
+  '',
+  '## Targets missed: why, and what would close it',
+  '',
+  ...(missed.length === 0 ? ['None in this run.'] : missed.map((r) => `- **${r.bench}: ${r.figure}** — ${fmt(r.oursMedian)} ${r.unit} against ${r.targetText}. ${WHY_MISSED[r.key] ?? 'No explanation recorded yet: profile it.'}`)),
+  ...(failures.length > 0 ? ['', '## Benches that failed', '', ...failures.map((f) => `- ${f}`)] : []),
+  ''
+]
+writeFileSync(args.out, out.join('\n'))
+console.log(`\n${out.slice(10, 12 + rows.length).join('\n')}\n\nwrote ${args.out}${failures.length > 0 ? `; ${failures.length} bench run(s) failed` : ''}`)
+process.exit(failures.length === 0 ? 0 : 1)

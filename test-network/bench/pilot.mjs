@@ -18,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { NodeClient, killNode, nodePid, pilotDown, pilotPermit, pilotUp, restartNode } from '../dist/index.js'
+import { record } from '../../scripts/bench-record.mjs'
 
 const SIZES = (process.env.BENCH_PILOT_SIZES ?? '5,20,64').split(',').map(Number)
 const permitsFor = (size) => Number(process.env.BENCH_PILOT_PERMITS ?? (size > 20 ? 10 : 20))
@@ -105,3 +106,11 @@ for (const r of rows) {
   console.log(`| ${r.size} | ${fmt(r.formedMs / 1000)} (${fmt(r.startedMs / 1000)}) | ${fmt(r.delivered50)} / ${fmt(r.delivered99)} (${r.K}) | ${fmt(r.toAll50)} / ${fmt(r.toAll99)} | ${fmt(r.rtt)} | ${r.CATCHUP} permits: ${fmt(r.catchUpMs / 1000)} (${fmt(r.restartedMs / 1000)}) | ${fmt(r.issueMs / 1000)} | ${(r.rss / 2 ** 30).toFixed(2)} |`)
 }
 console.log('\nTargets: 64 nodes form in < 60 s; gossip-to-all p99 < 1 s; catch-up of 1000 permits < 5 s.')
+for (const r of rows) {
+  const n = `${r.size} nodes`
+  record({ bench: 'pilot', id: `formed-${r.size}`, figure: `pilot of ${n}: mesh formed`, unit: 's', ours: r.formedMs / 1000, baseline: r.startedMs / 1000, baselineLabel: 'the node processes started (health answered)', better: 'lower', ...(r.size >= 64 ? { target: { max: 60 }, targetText: '< 60 s' } : {}) })
+  record({ bench: 'pilot', id: `gossip-p99-${r.size}`, figure: `pilot of ${n}: issue → on every node, p99 (${r.K} permits)`, unit: 'ms', ours: r.toAll99, baseline: r.rtt, baselineLabel: 'one HTTP round trip to a node, p50', better: 'lower', target: { max: 1000 }, targetText: '< 1 s' })
+  record({ bench: 'pilot', id: `delivered-p50-${r.size}`, figure: `pilot of ${n}: issue → delivered and acknowledged, p50`, unit: 'ms', ours: r.delivered50, baseline: r.rtt, baselineLabel: 'one HTTP round trip to a node, p50', better: 'lower' })
+  record({ bench: 'pilot', id: `catch-up-${r.size}`, figure: `pilot of ${n}: a restarted node catches up ${r.CATCHUP} permits (restart included)`, unit: 's', ours: r.catchUpMs / 1000, baseline: r.issueMs / 1000, baselineLabel: 'the issuer issuing them, s', better: 'lower', ...(r.CATCHUP >= 1000 ? { target: { max: 5 }, targetText: '< 5 s' } : {}) })
+  record({ bench: 'pilot', id: `rss-${r.size}`, figure: `pilot of ${n}: total RSS`, unit: 'GiB', ours: r.rss / 2 ** 30, baseline: r.size * 0.16, baselineLabel: 'the V8 heap ceilings (160 MiB a node)', better: 'lower' })
+}

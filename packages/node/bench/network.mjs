@@ -16,6 +16,7 @@ import { TrustStore, addAuthority, createTrustList, signTrustList } from '@cites
 import { permitFromJsonText } from '@cites/permit'
 import { judgePermitEvents } from '@cites/protocol'
 import { createPermitNode } from '../dist/index.js'
+import { record } from '../../../scripts/bench-record.mjs'
 
 const VECTORS = fileURLToPath(new URL('../../../protocol-spec/vectors/', import.meta.url))
 const read = (p) => readFileSync(VECTORS + p, 'utf8')
@@ -120,6 +121,11 @@ console.log(`| raw libp2p request/response (new stream, 200 B) | ${fmt(raw.p50)}
 for (const [name, label] of [['local', 'the same verdict judged from the local replica (no network; XML-DSig verdict cached)'], ['verify', 'customs verify by number, first time (/cites/verify + event signatures + XML-DSig)'], ['warm', 'customs verify by number, again (XML-DSig verdict cached by hash; events checked)'], ['consume', 'customs consume (/cites/consume, signed request, synced compare-and-set, signed receipt)']]) {
   const s = summary(name)
   console.log(`| ${label} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(raw.p50)} / ${fmt(raw.p99)} | ${fmt(s.p50 / raw.p50)}× / ${fmt(s.p99 / raw.p99)}× |`)
+  // The project's goal: a customs verification p99 close to one raw libp2p round trip (≤ 1.5× here).
+  const goal = name === 'warm' ? { target: { ratioMax: 1.5 }, targetText: 'p99 ≤ 1.5× raw round trip' } : {}
+  for (const q of ['p50', 'p99']) {
+    record({ bench: 'network', id: `${name}-${q}`, figure: `${label}, ${q}`, unit: 'ms', ours: s[q], baseline: raw[q], baselineLabel: `raw libp2p request/response ${q} (new stream, 200 B)`, better: 'lower', ...(q === 'p99' ? goal : {}) })
+  }
 }
 await Promise.all(nodes.map((n) => n.stop()))
 for (const d of dirs) rmSync(d, { recursive: true, force: true })
