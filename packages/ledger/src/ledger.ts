@@ -924,6 +924,9 @@ export class Ledger {
     }
     const written = new Map<number, LoggedEvent>()
     const handled = new Set<number>()
+    // The chain is followed in binary; the head's hex form is made once, at the end.
+    let headHash = unhex(head.hash)
+    let last: LoggedEvent | undefined
     for (;;) {
       const le = pending.get(head.size + 1)
       if (le === undefined) break
@@ -931,7 +934,7 @@ export class Ledger {
       pending.delete(seq)
       handled.add(seq)
       if (stored.has(seq)) ops.push({ type: 'del', sublevel: this.#sub.PENDING, key: logKey(author, seq) })
-      if (hex(le.event.prevHash) !== head.hash) {
+      if (!sameBytes(le.event.prevHash, headHash)) {
         // Signed by the author, but it does not follow what the author told
         // us before: a fork of its log.
         ops.push(...this.#forkOps(author, seq, le, undefined, 'its previous-hash does not match the event we hold before it'))
@@ -944,7 +947,9 @@ export class Ledger {
       } else {
         frontier = frontierAppend(frontier, head.size, leafOf(le))
       }
-      head = { size: seq, hash: hex(le.hash), frontier: [] }
+      head = { size: seq, hash: '', frontier: [] }
+      headHash = le.hash
+      last = le
       ops.push({ type: 'put', sublevel: this.#sub.LOG, key: logKey(author, seq), value: le.bytes })
       written.set(seq, le)
       results.push({ status: 'accepted', author, seq })
@@ -954,7 +959,7 @@ export class Ledger {
       if (handled.has(seq)) continue
       if (seq <= head.size) {
         const held = written.get(seq) ?? await this.#logEvent(author, seq)
-        if (held !== undefined && Buffer.compare(Buffer.from(held.eventBytes), Buffer.from(le.eventBytes)) === 0) {
+        if (held !== undefined && sameBytes(held.eventBytes, le.eventBytes)) {
           results.push({ status: 'duplicate', author, seq })
         } else {
           ops.push(...this.#forkOps(author, seq, le, held, 'two different events with the same sequence number'))
@@ -967,6 +972,7 @@ export class Ledger {
     }
     // Remember whether anything is still held for this author, so the common
     // case (no gap) never scans PENDING.
+    if (last !== undefined) head.hash = hex(last.hash)
     const stillHeld = [...stored].some((seq) => !handled.has(seq)) || results.some((r) => r.status === 'held')
     if (stillHeld) this.#pendingAuthors.add(author)
     else this.#pendingAuthors.delete(author)

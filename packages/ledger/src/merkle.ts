@@ -24,9 +24,15 @@ function digest (parts: Uint8Array[]): Hash {
 const LEAF = new Uint8Array([0])
 const NODE = new Uint8Array([1])
 
+/** Reused for 0x00 || leaf: a one-shot hash of it beats building a Hash object per event (catch-up hashes every event). */
+let scratch = Buffer.allocUnsafe(16 * 1024)
+
 export function leafHash (data: Uint8Array): Hash {
-  // Leaves are whole events (KiB): stream them rather than copy into a concat.
-  return new Uint8Array(createHash('sha256').update(LEAF).update(data).digest())
+  if (oneShot === undefined) return new Uint8Array(createHash('sha256').update(LEAF).update(data).digest())
+  if (data.length + 1 > scratch.length) scratch = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(data.length + 1)))
+  scratch[0] = 0
+  scratch.set(data, 1)
+  return new Uint8Array(oneShot('sha256', scratch.subarray(0, data.length + 1), 'buffer'))
 }
 
 export function nodeHash (left: Hash, right: Hash): Hash {
