@@ -23,7 +23,7 @@ export interface InvariantReport {
   lines: string[]
 }
 
-const MISBEHAVIOUR = new Set(['EQUIVOCATION', 'TRANSITION_REFUSED', 'CHECKPOINT_MISMATCH'])
+const MISBEHAVIOUR = new Set(['EQUIVOCATION', 'TRANSITION_REFUSED', 'CHECKPOINT_MISMATCH', 'PERMIT_SIGNATURE_INVALID'])
 
 export async function checkInvariants (layout: PilotLayout, o: { expectedAlerts?: readonly string[] } = {}): Promise<InvariantReport> {
   const live = layout.nodes.filter((n) => nodePid(n) !== undefined)

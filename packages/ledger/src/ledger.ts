@@ -84,7 +84,7 @@ export interface DeliveryRecord {
   codes?: string[]
 }
 
-export type AlertKind = 'EQUIVOCATION' | 'TRANSITION_REFUSED' | 'CHECKPOINT_MISMATCH' | 'DIVERTED_USE' | 'CLAIM_REFUSED'
+export type AlertKind = 'EQUIVOCATION' | 'TRANSITION_REFUSED' | 'CHECKPOINT_MISMATCH' | 'DIVERTED_USE' | 'CLAIM_REFUSED' | 'PERMIT_SIGNATURE_INVALID'
 
 export interface Alert {
   id: string
@@ -779,6 +779,25 @@ export class Ledger {
       checkReplace(prev)
       return (await this.#appendOwn(EventType.REPLACED, number, ReplacedBody.encode({ replacementNumber, reason }), prev)).state
     })
+  }
+
+  /**
+   * Background permit checks (ledger.md §4.1): the last sequence number of
+   * `author`'s log whose ISSUED documents have had their full XML-DSig check.
+   */
+  async permitCheckCursor (author: string): Promise<number> {
+    return (await this.#sub.META.get(`checked!${author}`) as number | undefined) ?? 0
+  }
+
+  /**
+   * Move the permit-check cursor of `author`'s log to `seq`, and record a
+   * PERMIT_SIGNATURE_INVALID alert for each ISSUED document that failed, in
+   * one batch (so a crash neither skips a check nor alerts twice).
+   */
+  async recordPermitChecks (author: string, seq: number, invalid: ReadonlyArray<{ seq: number, number: string, codes: string[] }> = []): Promise<void> {
+    const ops: BatchOp[] = [{ type: 'put', sublevel: this.#sub.META, key: `checked!${author}`, value: seq }]
+    for (const f of invalid) ops.push(this.#alertOp({ kind: 'PERMIT_SIGNATURE_INVALID', author, seq: f.seq, message: `${author}/${f.number} (#${f.seq}): the signed document recorded by ${author} fails its XML-DSig check (${f.codes.join(', ')})` }))
+    await this.#db.batch(ops as never)
   }
 
   /** Sign a checkpoint of this node's log now. */

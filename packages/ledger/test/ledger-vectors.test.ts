@@ -7,11 +7,12 @@
  */
 import { describe, expect, it } from 'vitest'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { verifySignedPermit } from '@cites/xml-signature'
 import {
-  applyEvent, decodeCheckpoint, decodeEvent, frontierAppend, frontierRoot, hex, verifyCheckpointSignature, verifyEventSignature,
+  EventType, IssuedBody, applyEvent, decodeCheckpoint, decodeEvent, frontierAppend, frontierRoot, hex, sha256, signEvent, verifyCheckpointSignature, verifyEventSignature,
   type Hash, type PermitState
 } from '../src/index.js'
-import { CONSUME_A, TRUST, VECTORS, chPermit, openLedger, tempDir } from './kit.js'
+import { CONSUME_A, NOW, TRUST, VECTORS, chPermit, openLedger, signer, tempDir } from './kit.js'
 
 interface LedgerVectors {
   author: string
@@ -23,6 +24,15 @@ interface LedgerVectors {
 const FILE = `${VECTORS}ledger/ch-log.json`
 /** A refused provisional use and a diverted one: TH's PROVISIONAL_CONSUMED; CH's ISSUED, CONSUMED, CLAIM_REFUSED naming the claim, and USE_REFUSED (FR asked). */
 const PARTITION_FILE = `${VECTORS}ledger/partition-claim-refused.json`
+
+/** Ledger r4 §4.1: an ISSUED event genuinely signed by CH over a document whose XML-DSig fails. */
+const ROGUE_FILE = `${VECTORS}ledger/rogue-issued-document.json`
+interface RogueVectors {
+  description: string
+  events: Array<{ type: string, permitNumber: string, signedEvent: string }>
+  /** What the background permit check finds, by seq. */
+  expected: Array<{ seq: number, alert: string | null, failing: string[] }>
+}
 
 interface PartitionVectors {
   th: Array<{ type: string, signedEvent: string, hash: string }>
@@ -48,6 +58,30 @@ describe('ledger vectors', () => {
         }
         mkdirSync(`${VECTORS}ledger`, { recursive: true })
         writeFileSync(FILE, JSON.stringify(v, null, 2) + '\n')
+      } finally {
+        await ch.close()
+        dir.cleanup()
+      }
+    })
+    it('regenerates the rogue-document vector', async () => {
+      const dir = tempDir()
+      const ch = await openLedger('CH', dir.path)
+      try {
+        await ch.issue(chPermit('26CHV00003'))
+        const [first] = (await ch.eventsFrom('CH', 1)).map((b) => decodeEvent(b))
+        const body = IssuedBody.decode(first!.event.body)
+        // The signed permit, its number changed after signing; the event over it is CH's own signature.
+        const doc = new TextEncoder().encode(new TextDecoder().decode(body.signedXml).replaceAll('26CHV00003', '26CHV00666'))
+        const rogue = await signEvent({
+          ...first!.event, seq: 2n, prevHash: new Uint8Array(first!.hash), permitNumber: '26CHV00666', time: BigInt(NOW),
+          body: IssuedBody.encode({ ...body, signedXml: doc, xmlSha256: new Uint8Array(sha256(doc)) })
+        }, await signer('CH'))
+        const v: RogueVectors = {
+          description: 'CH log of two ISSUED events, both validly signed as events; the second one\'s document (26CHV00003 renumbered 26CHV00666 after signing) fails XML-DSig. A replica accepts both events; its background permit check (ledger.md §4.1) raises PERMIT_SIGNATURE_INVALID for seq 2.',
+          events: [first!, decodeEvent(rogue.bytes)].map((e) => ({ type: e.event.type, permitNumber: e.event.permitNumber, signedEvent: hex(e.bytes) })),
+          expected: [{ seq: 1, alert: null, failing: [] }, { seq: 2, alert: 'PERMIT_SIGNATURE_INVALID', failing: ['SIG_DIGEST_MISMATCH'] }]
+        }
+        writeFileSync(ROGUE_FILE, JSON.stringify(v, null, 2) + '\n')
       } finally {
         await ch.close()
         dir.cleanup()
@@ -114,6 +148,32 @@ describe('ledger vectors', () => {
     expect(v.ch.map((e) => e.type)).toEqual(['ISSUED', 'CONSUMED', 'CLAIM_REFUSED', 'USE_REFUSED'])
     expect(state?.refusedClaims).toMatchObject([{ claimant: 'TH', seq: 1, hash: hex(claim.hash), code: 'ALREADY_CONSUMED', evidenceSeq: 2 }])
     expect(state?.refusedUses).toMatchObject([{ requester: 'FR', port: 'FRPAR', code: 'NOT_DESTINATION', seq: 4 }])
+  })
+
+  it('the rogue-document vector: both events are accepted, the background check fails the second document, alerted once', async () => {
+    const v = JSON.parse(readFileSync(ROGUE_FILE, 'utf8')) as RogueVectors
+    const dir = tempDir()
+    const th = await openLedger('TH', dir.path)
+    try {
+      const events = v.events.map((e) => new Uint8Array(Buffer.from(e.signedEvent, 'hex')))
+      expect((await th.acceptEvents(events)).map((r) => r.status)).toEqual(['accepted', 'accepted'])
+      const invalid: Array<{ seq: number, number: string, codes: string[] }> = []
+      for (const [i, ex] of v.expected.entries()) {
+        const le = decodeEvent(events[i]!)
+        expect(le.event.type).toBe(EventType.ISSUED)
+        const doc = new TextDecoder().decode(IssuedBody.decode(le.event.body).signedXml)
+        const r = await verifySignedPermit(doc, { certificatesFor: (p) => TRUST.certificatesFor(p) })
+        const failing = r.checks.filter((c) => (c.name === 'integrity' || c.name === 'issuer') && c.status !== 'VALID').map((c) => c.reason.code)
+        expect(failing).toEqual(ex.failing)
+        if (failing.length > 0) invalid.push({ seq: ex.seq, number: le.event.permitNumber, codes: failing })
+      }
+      await th.recordPermitChecks('CH', 2, invalid)
+      expect(await th.permitCheckCursor('CH')).toBe(2)
+      expect((await th.alerts()).map((a) => [a.kind, a.seq])).toEqual(v.expected.filter((e) => e.alert !== null).map((e) => [e.alert, e.seq]))
+    } finally {
+      await th.close()
+      dir.cleanup()
+    }
   })
 
   it('the vectors are refused when one byte changes', async () => {

@@ -16,6 +16,8 @@
 export { createPermitNode } from './node.js'
 export type { PermitNode, PermitNodeConfig, ProvisionalPolicy, NodeVerdict, NodeConsumeResult, ConsumeOutcomeKind, NodeStatus } from './node.js'
 export type { ClaimSubmitter } from './claims.js'
+export { startPermitChecker } from './permit-checks.js'
+export type { PermitChecker, PermitCheckerOptions, PermitCheckStats } from './permit-checks.js'
 export { NodeError, IssuerUnreachableError, PartyNotListedError, ConfigError, NodeFileError } from './errors.js'
 export { NodeConfigSchema, CONFIG_FILE, loadConfig, renderConfig, hashToken, newToken } from './config.js'
 export type { NodeConfig, LoadedConfig, RenderConfigInput } from './config.js'

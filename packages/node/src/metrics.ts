@@ -38,6 +38,7 @@ export function createMetrics (node: PermitNode): NodeMetrics {
   new Gauge({ name: 'cites_open_claims', help: 'Provisional uses recorded here, not yet confirmed or refused by the issuer', registers: [registry], collect: async function () { this.set((await node.ledger.openClaims()).length) } })
   new Gauge({ name: 'cites_alerts', help: 'Alerts recorded (equivocation, refused transitions, diverted uses, refused claims)', registers: [registry], collect: async function () { this.set((await node.ledger.alerts()).length) } })
   new Gauge({ name: 'cites_gossip_messages', help: 'Gossip validation outcomes and gap syncs', labelNames: ['outcome'], registers: [registry], collect: function () { for (const [k, v] of Object.entries(node.gossip.stats)) this.set({ outcome: k }, v) } })
+  new Gauge({ name: 'cites_permit_checks', help: 'Background XML-DSig checks of replicated permits: checked, invalid (each an alert), behind (events not yet looked at)', labelNames: ['state'], registers: [registry], collect: function () { for (const [k, v] of Object.entries(node.permitChecks.stats)) this.set({ state: k }, v) } })
   new Gauge({ name: 'cites_gossip_peer_score', help: 'Gossip score of each connected authority (under -80: graylisted, its messages dropped unread)', labelNames: ['party'], registers: [registry], collect: function () { this.reset(); for (const [p, v] of Object.entries(node.peerScores())) this.set({ party: p }, v) } })
   return m
 }

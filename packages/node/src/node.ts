@@ -19,6 +19,7 @@ import {
 import { IssuerUnreachableError, PartyNotListedError } from './errors.js'
 import { startClaimSubmitter, type ClaimSubmitter } from './claims.js'
 import { within } from './within.js'
+import { startPermitChecker, type PermitChecker, type PermitCheckStats } from './permit-checks.js'
 
 /** What the destination may do when the issuer's node cannot be reached. */
 export interface ProvisionalPolicy {
@@ -48,6 +49,11 @@ export interface PermitNodeConfig {
   deliveryIntervalMs?: number
   /** How often open provisional claims are submitted (ms). @default 2000 */
   claimIntervalMs?: number
+  /**
+   * Background XML-DSig checks of replicated permits, documents per second
+   * (ledger.md §4.1); 0 turns them off. @default 50
+   */
+  permitChecksPerSecond?: number
   /** How often every log is caught up from the network (anti-entropy, ms). @default 30000 */
   syncIntervalMs?: number
   keepConnected?: KeepConnectedOptions
@@ -95,6 +101,8 @@ export interface NodeStatus {
   openClaims: number
   alerts: number
   gossip: GossipStats
+  /** Background XML-DSig checks of replicated permits (ledger.md §4.1). */
+  permitChecks: PermitCheckStats
   /** This node's gossip score for each connected authority (network.md §3.1; under -80 it is graylisted). */
   peerScores: Record<string, number>
   trustListSequence: number
@@ -109,6 +117,8 @@ export interface PermitNode {
   readonly gossip: EventGossip
   readonly delivery: DeliveryWorker
   readonly claims: ClaimSubmitter
+  /** Background XML-DSig checks of replicated permits. */
+  readonly permitChecks: PermitChecker
   readonly connections: KeepConnected
   readonly policy: ProvisionalPolicy
   /** Listen addresses with the peer ID. */
@@ -333,6 +343,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     } catch { /* gossip and sync bring it anyway */ }
   }
 
+  const permitChecks = startPermitChecker({ ledger, trust, party, perSecond: config.permitChecksPerSecond ?? 50 })
   const claims = startClaimSubmitter({ libp2p, ledger, trust, signer: config.signer, party, intervalMs: config.claimIntervalMs ?? 2000, timeoutMs: policy.issuerTimeoutMs, keepEvent, peerOf, now })
 
   const node: PermitNode = {
@@ -344,6 +355,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     gossip,
     delivery,
     claims,
+    permitChecks,
     connections,
     policy,
     addresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
@@ -392,6 +404,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         openClaims: (await ledger.openClaims()).length,
         alerts: (await ledger.alerts()).length,
         gossip: { ...gossip.stats },
+        permitChecks: { ...permitChecks.stats },
         peerScores: node.peerScores(),
         trustListSequence: trust.sequence
       }
@@ -403,6 +416,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       clearInterval(syncTimer)
       libp2p.removeEventListener('peer:connect', onConnect)
       claims.stop()
+      permitChecks.stop()
       delivery.stop()
       connections?.stop()
       gossip.stop()
