@@ -39,6 +39,10 @@ export const NodeConfigSchema = z.object({
     allow: z.boolean().default(false),
     issuerTimeoutMs: z.number().int().min(100).max(120_000).default(5000)
   }).strict().default({ allow: false, issuerTimeoutMs: 5000 }),
+  /** Background XML-DSig checks of replicated permits (ledger.md §4.1). */
+  permitChecks: z.object({
+    perSecond: z.number().min(0).max(10_000).default(50)
+  }).strict().default({ perSecond: 50 }),
   /** All nodes on one host (the pilot): lifts libp2p's per-host connection rate limit. */
   sharedHost: z.boolean().default(false),
   /** Pilot networks only: fault injection over the HTTP API (issuer token). */
@@ -104,6 +108,8 @@ export interface RenderConfigInput {
   faultInjection?: boolean
   /** @default 1200 */
   rateLimitPerMinute?: number
+  /** Background permit checks per second. @default 50 */
+  permitChecksPerSecond?: number
 }
 
 /** The commented config file `cites node init` writes. */
@@ -156,6 +162,13 @@ tokens:
 provisional:
   allow: ${String(i.provisionalAllow)}
   issuerTimeoutMs: 5000
+
+# Every permit replicated from another authority gets its full XML-DSig
+# check in the background, at most this many a second, and only while this
+# node is not busy (0: off). A customs verdict always checks the document
+# itself; this catches a bad document early and warms the verdict cache.
+permitChecks:
+  perSecond: ${i.permitChecksPerSecond ?? 50}
 
 # true only when every node runs on one host (a pilot network).
 sharedHost: ${String(i.sharedHost)}

@@ -22,6 +22,8 @@ export interface InitNodeOptions {
   sharedHost?: boolean
   faultInjection?: boolean
   rateLimitPerMinute?: number
+  /** Background permit checks per second. @default 50 */
+  permitChecksPerSecond?: number
   /** The signing identity's validity start. @default now */
   notBefore?: Date
 }
@@ -46,6 +48,7 @@ export async function initNodeFolder (o: InitNodeOptions): Promise<InitializedNo
     party: o.party, listen: o.listen ?? ['/ip4/0.0.0.0/tcp/7001'], httpHost: o.httpHost ?? '127.0.0.1', httpPort: o.httpPort ?? 8080,
     provisionalAllow: o.provisionalAllow ?? false, sharedHost: o.sharedHost ?? false, faultInjection: o.faultInjection ?? false,
     ...(o.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: o.rateLimitPerMinute } : {}),
+    ...(o.permitChecksPerSecond !== undefined ? { permitChecksPerSecond: o.permitChecksPerSecond } : {}),
     tokenHashes: { issuer: hashToken(tokens.issuer), customs: hashToken(tokens.customs), viewer: hashToken(tokens.viewer) }
   }), 0o600)
   return { party: o.party, peerId, configPath, certificatePem, certificateSha256: identity.certificateSha256, tokens }

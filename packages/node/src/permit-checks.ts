@@ -14,6 +14,7 @@
 import { decodeEvent, EventType, IssuedBody, type Ledger } from '@cites/ledger'
 import { cachedPermitVerdict } from '@cites/protocol'
 import type { TrustStore } from '@cites/trust-list'
+import { performance } from 'node:perf_hooks'
 
 export interface PermitCheckStats {
   /** ISSUED documents checked since start. */
@@ -36,7 +37,7 @@ export interface PermitCheckerOptions {
   trust: TrustStore
   /** This node's party: its own log is checked when written. */
   party: string
-  /** Documents per second at most; 0 turns the worker off. @default 50 */
+  /** Documents per second at most, while the node is not busy; 0 turns the worker off. @default 50 */
   perSecond?: number
 }
 
@@ -51,36 +52,43 @@ export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
 
   const others = (): Array<[string, number]> => [...o.ledger.heads()].filter(([a]) => a !== o.party).map(([a, h]) => [a, h.size])
 
-  /** One page of one log: check its ISSUED documents, then move the cursor. Returns the documents checked. */
+  // The durable cursors, read once per log and then kept here (this worker is their only writer).
+  const cursors = new Map<string, number>()
+  const cursorOf = async (author: string): Promise<number> => {
+    let c = cursors.get(author)
+    if (c === undefined) { c = await o.ledger.permitCheckCursor(author); cursors.set(author, c) }
+    return c
+  }
+
+  /** Up to `budget` ISSUED documents, a page of each log at most; each page's cursor moves with its alerts. Returns the documents checked. */
   async function step (budget: number): Promise<number> {
-    let behind = 0
     let done = 0
     for (const [author, size] of others()) {
-      const from = await o.ledger.permitCheckCursor(author) + 1
-      behind += Math.max(0, size - from + 1)
-      if (from > size || done >= budget) continue
+      const from = await cursorOf(author) + 1
+      if (from > size || done >= budget || stopped) continue
       const page = await o.ledger.eventsFrom(author, from, PAGE)
       const invalid: Array<{ seq: number, number: string, codes: string[] }> = []
       let last = from - 1
       for (const bytes of page) {
         if (stopped || done >= budget) break
         const { event } = decodeEvent(bytes)
+        if (event.type === EventType.ISSUED) {
+          const v = await cachedPermitVerdict(IssuedBody.decode(event.body).signedXml, o.trust)
+          const failing = v.checks.filter((c) => (c.name === 'integrity' || c.name === 'issuer') && c.status !== 'VALID').map((c) => c.reason.code)
+          if (failing.length > 0) invalid.push({ seq: Number(event.seq), number: event.permitNumber, codes: failing })
+          done++
+          // Let requests in between documents.
+          await new Promise((resolve) => setImmediate(resolve))
+        }
         last = Number(event.seq)
-        if (event.type !== EventType.ISSUED) continue
-        const v = await cachedPermitVerdict(IssuedBody.decode(event.body).signedXml, o.trust)
-        const failing = v.checks.filter((c) => (c.name === 'integrity' || c.name === 'issuer') && c.status !== 'VALID').map((c) => c.reason.code)
-        if (failing.length > 0) invalid.push({ seq: last, number: event.permitNumber, codes: failing })
-        done++
-        // Let requests in between documents.
-        await new Promise((resolve) => setImmediate(resolve))
       }
       if (last >= from) {
         await o.ledger.recordPermitChecks(author, last, invalid)
-        behind -= last - from + 1
+        cursors.set(author, last)
+        stats.invalid += invalid.length
       }
-      stats.invalid += invalid.length
     }
-    stats.behind = behind
+    stats.behind = others().reduce((sum, [a, size]) => sum + Math.max(0, size - (cursors.get(a) ?? 0)), 0)
     return done
   }
 
@@ -94,11 +102,22 @@ export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
     stats.checked += n
     return n
   }
+  // Background work yields to serving: a tick is skipped while this node's
+  // event loop was more than half busy since the last tick. The rate may be
+  // fractional (a pilot's nodes share one machine): credit accrues per tick.
+  let elu = performance.eventLoopUtilization()
+  let credit = 0
   const tick = (): void => {
+    const now = performance.eventLoopUtilization()
+    const busyShare = performance.eventLoopUtilization(now, elu).utilization
+    elu = now
     if (stopped || busy) return
+    credit = Math.min(credit + perSecond / 5, Math.max(1, perSecond))
+    if (busyShare > 0.5 || credit < 1) return
+    const budget = Math.floor(credit)
     busy = true
-    // A fifth of a second's budget every 200 ms.
-    runStep(Math.max(1, Math.round(perSecond / 5)))
+    runStep(budget)
+      .then((n) => { credit -= n })
       .catch(() => { /* closing, or a read racing a restart: the cursor is unchanged, the next tick retries */ })
       .finally(() => { busy = false })
   }

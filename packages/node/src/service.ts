@@ -77,7 +77,7 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
 
   const node = await createPermitNode({
     party: config.party, dataDir: config.dataDir, signer, peerKey, trust, listen: config.listen, sharedHost: config.sharedHost,
-    provisional: config.provisional, ...(o.now !== undefined ? { now: o.now } : {})
+    provisional: config.provisional, permitChecksPerSecond: config.permitChecks.perSecond, ...(o.now !== undefined ? { now: o.now } : {})
   })
   let http: FastifyInstance
   try {
