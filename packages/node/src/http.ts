@@ -121,6 +121,10 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     // Request logs carry method, route and status only: never headers (tokens) or bodies (trader data).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
+    // Fastify gives a plugin 10 s to load by default; a node starting on a
+    // saturated host (64 pilot nodes on 2 cores) can take longer, and a
+    // failed start is worse than a slow one.
+    pluginTimeout: 120_000,
     // On shutdown, keep-alive sockets of clients must not hold the stop up.
     forceCloseConnections: true
   })

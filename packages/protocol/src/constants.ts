@@ -51,6 +51,10 @@ export const STREAM_LIMITS: Readonly<Record<string, { inbound: number, outbound:
 export const MAX_STREAMS_PER_CONNECTION = 256
 /** Connections: 199 peers in a 200-authority network, plus headroom for reconnects. */
 export const MAX_CONNECTIONS = 256
+/** libp2p's connection monitor: ping each connection this often (network.md §1.1). */
+export const CONNECTION_PING_INTERVAL_MS = 30_000
+/** ... and drop it only when a ping has had no answer for this long. */
+export const CONNECTION_PING_MIN_TIMEOUT_MS = 20_000
 /** Inbound connections still in their Noise/yamux upgrade (bounds the cost of strangers, refused only after Noise). */
 export const MAX_PENDING_INBOUND_CONNECTIONS = 32
 

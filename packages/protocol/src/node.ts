@@ -9,7 +9,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { gossipsub } from '@libp2p/gossipsub'
-import { EVENTS_TOPIC, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, MAX_CONNECTIONS, MAX_GOSSIP_BYTES, MAX_PENDING_INBOUND_CONNECTIONS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
+import { CONNECTION_PING_INTERVAL_MS, CONNECTION_PING_MIN_TIMEOUT_MS, EVENTS_TOPIC, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, MAX_CONNECTIONS, MAX_GOSSIP_BYTES, MAX_PENDING_INBOUND_CONNECTIONS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 /** What the gater needs to know: a TrustStore fits. */
@@ -84,6 +84,15 @@ export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<A
       denyDialPeer: denied,
       denyInboundEncryptedConnection: denied,
       denyOutboundEncryptedConnection: denied
+    },
+    // libp2p pings every connection every 10 s and drops it when a ping takes
+    // longer than an adaptive timeout (at least 5 s). On a saturated host
+    // (the 64-node pilot) event loops lag that long, live connections were
+    // dropped and redialled, and the reconnects loaded the host further.
+    // Ping less often, and drop only a connection silent for 20 s or more.
+    connectionMonitor: {
+      pingInterval: CONNECTION_PING_INTERVAL_MS,
+      pingTimeout: { minTimeout: CONNECTION_PING_MIN_TIMEOUT_MS }
     },
     connectionManager: {
       maxConnections: init.maxConnections ?? MAX_CONNECTIONS,
