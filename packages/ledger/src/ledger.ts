@@ -189,6 +189,18 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.leng
 
 type Json = Record<string, unknown>
 type SubMap = Record<keyof typeof Sublevel, ReturnType<Level<string, unknown>['sublevel']>>
+/** Permit states kept in memory (a few hundred bytes each). */
+const STATE_CACHE = 10_000
+
+/** Cached states are shared by every reader: frozen, so that no reader can change another's. */
+function deepFreeze<T> (o: T): T {
+  if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o)
+    for (const v of Object.values(o)) deepFreeze(v)
+  }
+  return o
+}
+
 type BatchOp = { type: 'put', sublevel: unknown, key: string, value: unknown } | { type: 'del', sublevel: unknown, key: string }
 
 function indexKeysOf (s: PermitState | undefined): Set<string> {
@@ -376,6 +388,9 @@ export class Ledger {
    * Loaded at open, added to with every claim written.
    */
   readonly #claimed = new Set<string>()
+  /** Hot permit states: customs ask about the same permits again and again (see #state and #batch). */
+  readonly #stateCache = new Map<string, PermitState>()
+  #stateGen = 0
 
   private constructor (init: LedgerInit, party: string, db: Level<string, unknown>) {
     this.party = party
@@ -458,7 +473,33 @@ export class Ledger {
   async #state (party: string, number: string): Promise<PermitState | undefined> {
     // A replica's state is derived after its events land: never read it stale.
     if (this.#head(party).size > this.#indexedSize(party)) await this.waitForIndex(party)
-    return await this.#sub.PERMIT.get(permitKey(party, number)) as PermitState | undefined
+    const key = permitKey(party, number)
+    const hit = this.#stateCache.get(key)
+    if (hit !== undefined) return hit
+    const gen = this.#stateGen
+    const s = await this.#sub.PERMIT.get(key) as PermitState | undefined
+    // Cached only if no batch touching states began or ended meanwhile.
+    if (s !== undefined && gen === this.#stateGen) {
+      if (this.#stateCache.size >= STATE_CACHE) this.#stateCache.delete(this.#stateCache.keys().next().value as string)
+      this.#stateCache.set(key, deepFreeze(s))
+    }
+    return s
+  }
+
+  /**
+   * Write a batch; when it touches permit states, drop those states from the
+   * cache before (reads meanwhile go to disk) and after (a read that raced
+   * the batch may have cached the old value).
+   */
+  async #batch (ops: BatchOp[], opts?: { sync: boolean }): Promise<void> {
+    const keys = ops.filter((o) => o.sublevel === this.#sub.PERMIT).map((o) => o.key)
+    const drop = (): void => { if (keys.length > 0) { this.#stateGen++; for (const k of keys) this.#stateCache.delete(k) } }
+    drop()
+    try {
+      await this.#db.batch(ops as never, opts ?? {})
+    } finally {
+      drop()
+    }
   }
 
   #stateOps (prev: PermitState | undefined, next: PermitState): BatchOp[] {
@@ -539,7 +580,7 @@ export class Ledger {
       }
       // Nobody is answered before the batch is on disk (sync), and log,
       // head and state land together or not at all.
-      await this.#db.batch(ops as never, { sync: true })
+      await this.#batch(ops, { sync: true })
       this.#heads.set(this.party, newHead)
       this.#indexed.set(this.party, seq)
       // Tell the network layer (gossip), after the event is durable.
@@ -1086,7 +1127,7 @@ export class Ledger {
         }
         for (const [n, next] of states) if (next !== undefined && next !== before.get(n)) ops.push(...this.#stateOps(before.get(n), next))
         ops.push({ type: 'put', sublevel: this.#sub.META, key: `indexed!${author}`, value: last })
-        await this.#db.batch(ops as never)
+        await this.#batch(ops)
         this.#indexed.set(author, last)
         if (last < from || last < Math.min(to, from + 1999)) return
       }
@@ -1437,6 +1478,8 @@ export class Ledger {
   async rebuildIndexes (): Promise<{ permits: number, events: number }> {
     await this.waitForIndex()
     await this.#sub.PERMIT.clear()
+    this.#stateGen++
+    this.#stateCache.clear()
     await this.#sub.INDEX.clear()
     await this.#sub.CLAIM.clear()
     this.#claimed.clear()

@@ -121,7 +121,10 @@ export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
       .catch(() => { /* closing, or a read racing a restart: the cursor is unchanged, the next tick retries */ })
       .finally(() => { busy = false })
   }
-  if (perSecond > 0) timer = setInterval(tick, 200)
+  if (perSecond > 0) {
+    timer = setInterval(tick, 200)
+    timer.unref()
+  }
 
   return {
     stats,

@@ -48,7 +48,7 @@ export const STREAM_LINGER_MS = 2_000
  * has been handed to the transport the asker gets a short grace, then a reset.
  */
 async function release (stream: Stream): Promise<void> {
-  if (stream.status !== 'open') return
+  if (stream.status !== 'open' && stream.status !== 'closing') return
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => { stream.removeEventListener('close', done); stream.abort(new Error('the asker did not close the stream')); resolve() }, STREAM_LINGER_MS)
     function done (): void { clearTimeout(timer); resolve() }
