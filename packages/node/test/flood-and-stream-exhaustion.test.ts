@@ -106,8 +106,9 @@ describe('a listed peer floods gossip and exhausts streams', () => {
       `  CH→TH gossip delivery, quiet: median ${median(quiet).toFixed(0)} ms (n=${quiet.length}); during the flood: median ${median(during).toFixed(0)} ms, max ${Math.max(...during).toFixed(0)} ms (n=${during.length})`
     ].join('\n'))
 
+    // The rate (paced at 30k a minute, three times the issue's 10k) is
+    // reported above, not asserted: timing belongs in benchmarks.
     expect(sent).toBe(FLOOD)
-    expect(floodMs).toBeLessThan(60_000) // at least the issue's rate of 10k a minute
     // The score fell below the graylist threshold, and gossipsub dropped most
     // of the flood before our validator saw it.
     expect(minScore).toBeLessThan(GOSSIP_SCORE_THRESHOLDS.graylistThreshold)
