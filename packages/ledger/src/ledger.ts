@@ -478,7 +478,7 @@ export class Ledger {
     if (hit !== undefined) return hit
     const gen = this.#stateGen
     const s = await this.#sub.PERMIT.get(key) as PermitState | undefined
-    // Cached only if no batch touching states began or ended meanwhile.
+    // Cached only if no batch writing states landed meanwhile.
     if (s !== undefined && gen === this.#stateGen) {
       if (this.#stateCache.size >= STATE_CACHE) this.#stateCache.delete(this.#stateCache.keys().next().value as string)
       this.#stateCache.set(key, deepFreeze(s))
@@ -487,18 +487,20 @@ export class Ledger {
   }
 
   /**
-   * Write a batch; when it touches permit states, drop those states from the
-   * cache before (reads meanwhile go to disk) and after (a read that raced
-   * the batch may have cached the old value).
+   * Write a batch; once it has landed, drop the permit states it wrote from
+   * the cache and move the generation on, so that a read which raced the
+   * batch does not cache what it read. (A reader served the old state while
+   * the batch is in flight saw the write before it completed: allowed.)
    */
-  async #batch (ops: BatchOp[], opts?: { sync: boolean }): Promise<void> {
-    const keys = ops.filter((o) => o.sublevel === this.#sub.PERMIT).map((o) => o.key)
-    const drop = (): void => { if (keys.length > 0) { this.#stateGen++; for (const k of keys) this.#stateCache.delete(k) } }
-    drop()
+  async #batch (ops: BatchOp[], opts: { sync?: boolean } = {}): Promise<void> {
     try {
-      await this.#db.batch(ops as never, opts ?? {})
+      await this.#db.batch(ops as never, opts)
     } finally {
-      drop()
+      const keys = ops.filter((o) => o.sublevel === this.#sub.PERMIT).map((o) => o.key)
+      if (keys.length > 0) {
+        this.#stateGen++
+        for (const k of keys) this.#stateCache.delete(k)
+      }
     }
   }
 

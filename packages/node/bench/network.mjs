@@ -45,8 +45,8 @@ const nodes = await Promise.all(parties.map(async (a) => {
   const dataDir = mkdtempSync(join(tmpdir(), `cites-bench-${a.party}-`))
   dirs.push(dataDir)
   // Background permit checks off: they would warm TH's verdict cache before
-  // the "first time" row is measured (in service, a permit replicated a few
-  // seconds before customs asks gets the "again" figure).
+  // the "first time" row is measured (in service, a permit already checked
+  // in the background is judged with its cached XML-DSig verdict, as in "again").
   return await createPermitNode({ party: a.party, dataDir, signer: a.signer, peerKey: a.peerKey, trust, listen: [a.address], sharedHost: true, now: () => NOW, keepConnected: { minBackoffMs: 50, sweepMs: 250 }, permitChecksPerSecond: 0 })
 }))
 const [ch, th] = nodes

@@ -6,7 +6,8 @@
  * catches up at close to disk speed. This worker then gives every replicated
  * ISSUED document its full XML-DSig check in the background, at a bounded
  * rate so customs requests keep the CPU. It warms the verdict cache (the
- * first customs verify of a permit is then as fast as a repeated one) and
+ * first customs verify of a permit then finds its document's XML-DSig
+ * verdict there, as a repeated one does) and
  * records a PERMIT_SIGNATURE_INVALID alert for a document that fails: an
  * issuer that signed a bad document into its log is on record early. A
  * verdict never relies on this: it always checks the document itself.

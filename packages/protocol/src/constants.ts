@@ -13,6 +13,8 @@ export const MAX_SYNC_RESPONSE_BYTES = 4 * 1024 * 1024
 export const MAX_SYNC_PAGE_EVENTS = 1000
 /** Per-stream timeout. */
 export const STREAM_TIMEOUT_MS = 10_000
+/** How long an answered stream waits for the asker to close its end before a reset (network.md §2). */
+export const STREAM_LINGER_MS = 2_000
 
 export const MAX_TRUST_LIST_REQUEST_BYTES = 64
 /** A trust list may be 4 MiB (trust-list.md). */

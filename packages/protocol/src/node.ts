@@ -87,9 +87,9 @@ export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<A
     },
     // libp2p pings every connection every 10 s and drops it when a ping takes
     // longer than an adaptive timeout (at least 5 s). On a saturated host
-    // (the 64-node pilot) event loops lag that long, live connections were
-    // dropped and redialled, and the reconnects loaded the host further.
-    // Ping less often, and drop only a connection silent for 20 s or more.
+    // (the 64-node pilot, where gossip p99 reaches 5-17 s) event loops lag
+    // that long, so live connections would be dropped and redialled, loading
+    // the host further. Ping less often; drop only a connection silent 20 s.
     connectionMonitor: {
       pingInterval: CONNECTION_PING_INTERVAL_MS,
       pingTimeout: { minTimeout: CONNECTION_PING_MIN_TIMEOUT_MS }

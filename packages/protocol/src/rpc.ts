@@ -1,7 +1,7 @@
 /** One request, one response, over a length-prefixed stream, with caps and a timeout. */
 import { lpStream } from '@libp2p/utils'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { STREAM_LIMITS, STREAM_TIMEOUT_MS } from './constants.js'
+import { STREAM_LIMITS, STREAM_LINGER_MS, STREAM_TIMEOUT_MS } from './constants.js'
 import { MalformedResponseError } from './errors.js'
 
 export interface Codec<T> {
@@ -37,9 +37,6 @@ export async function serve<Req, Res> (
     await release(stream)
   }, { maxInboundStreams: STREAM_LIMITS[protocol]?.inbound ?? 8, maxOutboundStreams: STREAM_LIMITS[protocol]?.outbound ?? 8 })
 }
-
-/** How long an answered stream waits for the asker to close its end. */
-export const STREAM_LINGER_MS = 2_000
 
 /**
  * close() only ends our writing: the stream, and its slot under the
