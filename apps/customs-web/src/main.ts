@@ -56,8 +56,7 @@ function glance (v: Verdict): { word: string, cls: string } {
   if (code('use') === 'ALREADY_CONSUMED_PROVISIONALLY') return { word: 'Consumed (provisionally, not confirmed by issuer)', cls: 'consumed' }
   if (code('status') === 'PERMIT_CANCELLED') return { word: 'Cancelled', cls: 'cancelled' }
   if (code('status') === 'PERMIT_REPLACED') return { word: 'Replaced', cls: 'cancelled' }
-  const validity = code('validity')
-  if (validity !== undefined && /EXPIRED/.test(validity)) return { word: 'Expired', cls: 'expired' }
+  if (code('validity') === 'PERMIT_EXPIRED') return { word: 'Expired', cls: 'expired' }
   if (v.valid) {
     const confirmed = v.checks.find((c) => c.name === 'confirmation')?.status === 'VALID'
     return confirmed ? { word: 'Valid', cls: 'valid' } : { word: 'Valid, not confirmed by issuer', cls: 'unconfirmed' }

@@ -21,9 +21,9 @@ export {
 export type { DocumentType, Appendix } from './codes.js'
 export {
   PermitInputError, XmlTooLargeError, XmlTooDeepError, XmlDoctypeError, XmlMalformedError,
-  PermitNotFoundError, PermitJsonError, PermitValueError
+  PermitNotFoundError, PermitJsonError, PermitValueError, PERMIT_CODES
 } from './errors.js'
-export type { JsonIssue } from './errors.js'
+export type { JsonIssue, PermitCode } from './errors.js'
 export {
   parseXml, scanDepth, childElement, childElements, pathElement, pathText, elementText, escapeXml,
   DEFAULT_MAX_XML_BYTES, DEFAULT_MAX_XML_DEPTH

@@ -15,7 +15,8 @@
  */
 export { AUTHORITY_ROLES } from './model.js'
 export type { AuthorityRole, EntryStatus, ListedCertificate, Authority, TrustList } from './model.js'
-export { TrustListError, TrustListFormatError, TrustListSignatureError, TrustListSequenceError, TrustListEditError } from './errors.js'
+export { TrustListError, TrustListFormatError, TrustListSignatureError, TrustListSequenceError, TrustListEditError, TRUST_LIST_CODES } from './errors.js'
+export type { TrustListCode } from './errors.js'
 export { NS_TRUST_LIST, TRUST_LIST_ROOT, writeTrustListXml, readTrustListXml, readTrustListElement } from './xml.js'
 export { createTrustList, addAuthority, withdrawCertificate, withdrawAuthority } from './edit.js'
 export type { CreateOptions, AddAuthorityOptions } from './edit.js'

@@ -22,8 +22,9 @@ export {
 } from './certificates.js'
 export type { KeyAlgorithm, SigningIdentity, GenerateOptions, CertificateInfo } from './certificates.js'
 export {
-  SignatureInputError, CertificateFormatError, PrivateKeyFormatError, KeyCertificateMismatchError, AlreadySignedError, PermitRefusedError
+  SignatureInputError, CertificateFormatError, PrivateKeyFormatError, KeyCertificateMismatchError, AlreadySignedError, PermitRefusedError, SIGNATURE_INPUT_CODES
 } from './errors.js'
+export type { SignatureInputCode } from './errors.js'
 export {
   SigCode, ProfileViolation, checkContent, checkSignatureStructure, NS_DSIG, ALG_EXC_C14N, ALG_ENVELOPED, ALG_SHA256,
   ALG_ECDSA_SHA256, ALG_RSA_SHA256, SIGNATURE_METHODS

@@ -101,7 +101,7 @@ export function validityCheck (permit: Permit, now: Date): Check {
   const until = parseIsoDate(permit.validUntil)
   if (from === undefined || until === undefined) return check('validity', 'INVALID', 'VALIDITY_MISSING', 'the permit has no usable validity dates')
   const t = now.getTime()
-  if (t < from) return check('validity', 'INVALID', 'NOT_YET_VALID', `the permit is valid only from ${permit.validFrom}`)
-  if (t > until) return check('validity', 'INVALID', 'EXPIRED', `the permit expired on ${permit.validUntil}`)
+  if (t < from) return check('validity', 'INVALID', 'PERMIT_NOT_YET_VALID', `the permit is valid only from ${permit.validFrom}`)
+  if (t > until) return check('validity', 'INVALID', 'PERMIT_EXPIRED', `the permit expired on ${permit.validUntil}`)
   return check('validity', 'VALID', 'OK', `in force until ${permit.validUntil}`)
 }

@@ -54,8 +54,8 @@ describe(`sign and verify (engine: ${process.env.CITES_CRYPTO_ENGINE ?? 'default
       const v = await verifySignedPermit(xml, { now: new Date(now), certificatesFor: () => [{ certificate: certPem('CH'), grantedAt: '2026-01-01T00:00:00Z' }] })
       return [v.valid, v.checks.find((c) => c.name === 'validity')?.reason.code]
     }
-    expect(await at('2027-06-01T00:00:00Z')).toEqual([false, 'EXPIRED'])
-    expect(await at('2026-10-01T00:00:00Z')).toEqual([false, 'NOT_YET_VALID'])
+    expect(await at('2027-06-01T00:00:00Z')).toEqual([false, 'PERMIT_EXPIRED'])
+    expect(await at('2026-10-01T00:00:00Z')).toEqual([false, 'PERMIT_NOT_YET_VALID'])
   })
 
   it('refuses to sign a permit whose rules fail or whose issuing party is not the signer\'s', async () => {
