@@ -1,0 +1,32 @@
+/**
+ * Use: the permit was not used yet. A use recorded by the issuer
+ * (CONSUMED) ends it; so does a provisional use recorded by a destination
+ * during a partition, until the issuer's log confirms or refuses it.
+ */
+import { defineCodes } from '@cites/runtime'
+import { check, type Check } from '@cites/permit'
+import type { ClaimView, PermitState } from '@cites/ledger'
+import type { CheckInfo } from '../compose.js'
+
+export const USE_CODES = defineCodes({
+  ALREADY_CONSUMED: { kind: 'conflict', summary: 'the issuer recorded a use of the permit' },
+  ALREADY_CONSUMED_PROVISIONALLY: { kind: 'conflict', summary: 'a destination recorded a provisional use the issuer has not yet confirmed or refused' }
+})
+
+export const use: CheckInfo = { name: 'use', reportedAs: ['use'], codes: USE_CODES, passCodes: ['OK'] }
+
+/** The permit's use, from its state in the issuer's log and the provisional claims known here. */
+export function useFragment (state: PermitState, claims: readonly ClaimView[]): Check {
+  if (state.consumption !== undefined) {
+    const r = state.consumption
+    return check('use', 'INVALID', 'ALREADY_CONSUMED', `already used on ${r.consumedAt} at ${r.port} (for ${r.consumingParty})`)
+  }
+  // A claim counts until the issuer's log refuses it (a CLAIM_REFUSED event
+  // naming it), whatever the claim's own view of its resolution says.
+  const open = claims.find((c) => c.resolution !== 'refused' &&
+    !(state.refusedClaims ?? []).some((r) => r.claimant === c.claimant && r.seq === c.seq && r.hash === c.hash))
+  if (open !== undefined) {
+    return check('use', 'INVALID', 'ALREADY_CONSUMED_PROVISIONALLY', `already used provisionally on ${new Date(open.time).toISOString()} at ${open.port} (${open.claimant}); not yet confirmed by the issuer`)
+  }
+  return check('use', 'VALID', 'OK', 'not used')
+}
