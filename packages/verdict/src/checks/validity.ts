@@ -12,8 +12,9 @@ import { replaceCheck } from '../compose.js'
 
 export const VALIDITY_CODES = defineCodes({
   VALIDITY_MISSING: { kind: 'unprocessable', summary: 'the permit has no usable validity dates' },
-  NOT_YET_VALID: { kind: 'unprocessable', summary: 'the time is before Box 2\'s first day' },
-  EXPIRED: { kind: 'unprocessable', summary: 'the time is after Box 2\'s last day' }
+  // The same codes, and kinds, as the ledger's refusals of an action out of Box 2.
+  PERMIT_NOT_YET_VALID: { kind: 'unprocessable', summary: 'the time is before Box 2\'s first day' },
+  PERMIT_EXPIRED: { kind: 'unprocessable', summary: 'the time is after Box 2\'s last day' }
 })
 
 export const validity: CheckInfo = { name: 'validity', reportedAs: ['validity'], codes: VALIDITY_CODES, passCodes: ['OK'] }
