@@ -8,15 +8,16 @@
 import { randomBytes } from 'node:crypto'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import {
-  AlreadyConsumedError, ClaimInvalidError, LedgerError, decodeEvent, hex, signRecord, verifyEventSignature, verifyRecordSignature, ClaimRefusedBody, ConsumedBody,
-  EventType, type Ledger, type LineQty, type Receipt
+  decodeEvent, hex, signRecord, verifyEventSignature, ClaimRefusedBody, ConsumedBody, EventType, type LineQty, type Receipt
 } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
+import type { Logger } from '@cites/runtime'
 import { ConsumeRequest, ConsumeRequestBody, ConsumeResponse, SignedConsumeRequest, Status } from './pb/network.js'
-import { CONSUME_PROTOCOL, CONSUME_REQUEST_MAX_AGE_MS, MAX_CONSUME_REQUEST_BYTES, MAX_CONSUME_RESPONSE_BYTES } from './constants.js'
-import { ask, serve } from './rpc.js'
+import { CONSUME_PROTOCOL, MAX_CONSUME_REQUEST_BYTES, MAX_CONSUME_RESPONSE_BYTES } from './constants.js'
+import { ask, rpcService, type ProtocolService, type ProtocolServiceComponents } from './rpc.js'
 import { MalformedResponseError, RemoteRefusedError } from './errors.js'
+import { logFor } from './log.js'
 
 export const CONSUME_REQUEST_CONTEXT = new TextEncoder().encode('CITES-CONSUME-REQUEST-1\n')
 const EMPTY = new Uint8Array(0)
@@ -45,70 +46,45 @@ export async function signConsumeRequest (req: ConsumeAsk, requester: string, si
   return SignedConsumeRequest.encode({ body, signature: signature as Uint8Array<ArrayBuffer> })
 }
 
-export interface ConsumeServiceOptions {
-  trust: TrustStore
-  /** @default Date.now */
-  now?: () => number
+/** The issuer's decision on a signed consumption request, as the wire answer carries it. */
+export type ConsumeDecision =
+  | { kind: 'consumed', /** The signed CONSUMED event: the receipt. */ event: Uint8Array }
+  | {
+    kind: 'refused'
+    code: string
+    message: string
+    /** Evidence: the first CONSUMED event, or the signed CLAIM_REFUSED. */
+    event?: Uint8Array
+    /** The request broke the protocol (answered MALFORMED rather than REFUSED). */
+    malformed?: boolean
+  }
+
+/** What /cites/consume answers from: the issuer's decision on the signed request bytes, from the stream's peer. */
+export interface ConsumePort {
+  decide: (signedRequest: Uint8Array, remote: PeerId) => Promise<ConsumeDecision>
 }
 
-/** Serve /cites/consume/1.0.0 for this node's own permits. */
-export async function handleConsume (libp2p: Libp2p, ledger: Ledger, opts: ConsumeServiceOptions): Promise<void> {
-  const now = opts.now ?? Date.now
-  await serve(libp2p, CONSUME_PROTOCOL, MAX_CONSUME_REQUEST_BYTES, ConsumeRequest, ConsumeResponse, async (req, remote, failure) => {
-    const refuse = (code: string, message: string, status = Status.REFUSED, event: Uint8Array = EMPTY): ConsumeResponse =>
-      ({ status, code, message, event: event as Uint8Array<ArrayBuffer> })
-    if (req === undefined) return refuse(failure ?? 'MALFORMED', 'request unreadable', failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED)
-    let signed: SignedConsumeRequest
-    let body: ConsumeRequestBody
-    try {
-      signed = SignedConsumeRequest.decode(req.request)
-      body = ConsumeRequestBody.decode(signed.body, { limits: { lines: 100 } })
-    } catch {
-      return refuse('MALFORMED', 'the signed request does not decode', Status.MALFORMED)
-    }
-    // The request must be signed by the requester's authority, and come from
-    // that authority's node: a relay cannot ask in someone else's name.
-    const sig = await verifyRecordSignature(opts.trust.certificatesFor(body.requester), body.certSha256, Number(body.time), CONSUME_REQUEST_CONTEXT, signed.body, signed.signature)
-    if (sig !== 'OK') return refuse('REQUEST_SIGNATURE_INVALID', `the request is not validly signed by ${body.requester} (${sig})`)
-    if (opts.trust.byPeerId(remote.toString())?.party !== body.requester) return refuse('REQUESTER_NOT_PEER', 'the request must come from the requesting authority\'s own node')
-    if (Math.abs(now() - Number(body.time)) > CONSUME_REQUEST_MAX_AGE_MS) return refuse('REQUEST_STALE', 'the request is too old (or from the future)')
-    if (body.party !== ledger.party) return refuse('NOT_ISSUER', `this node writes ${ledger.party}'s permits, not ${body.party}'s`)
-    const state = await ledger.status(body.party, body.number)
-    if (state === undefined) return refuse('PERMIT_NOT_FOUND', `${body.party}/${body.number} is not in the ledger`)
-    if (state.state.destination !== body.requester) {
-      // A permit for TH presented in CN: refuse, and put the attempt on the
-      // signed record (USE_REFUSED), which alerts the destination too.
-      await ledger.refuseUse(body.number, { requester: body.requester, port: body.port, code: 'NOT_DESTINATION', message: `${body.requester} is not the destination` })
-      // A diverted copy of a permit already used: the first receipt is the evidence.
-      const used = state.state.consumption
-      const [first] = used !== undefined ? await ledger.eventsFrom(body.party, used.seq, 1) : []
-      return refuse('NOT_DESTINATION', `${body.party}/${body.number} is for ${state.state.destination}, not ${body.requester}${used !== undefined ? `; it was already used on ${used.consumedAt} at ${used.port}` : ''}`, Status.REFUSED, first ?? EMPTY)
-    }
-    const isClaim = body.claimSeq !== 0n || body.claimHash.length > 0 || body.usedAt !== 0n
-    if (isClaim && (body.claimSeq === 0n || body.claimHash.length !== 32 || body.usedAt === 0n)) return refuse('CLAIM_INVALID', 'a claim names its event (seq, 32-byte hash) and its time of use', Status.MALFORMED)
-    const claim = isClaim ? { seq: Number(body.claimSeq), hash: hex(body.claimHash) } : undefined
-    try {
-      const receipt = await ledger.consume(body.party, body.number, {
-        lines: body.lines.map((l) => ({ line: l.line, quantity: l.quantity, unit: l.unit })), port: body.port, officer: body.officer,
-        consumingParty: body.requester, request: req.request,
-        ...(claim !== undefined ? { claim, usedAt: Number(body.usedAt) } : {})
-      })
-      const [event] = await ledger.eventsFrom(body.party, receipt.seq, 1)
-      return { status: Status.OK, code: 'OK', event: (event ?? EMPTY) as Uint8Array<ArrayBuffer>, message: '' }
-    } catch (err) {
-      if (claim !== undefined && err instanceof LedgerError && !(err instanceof ClaimInvalidError)) {
-        // A provisional use the ledger cannot confirm: refused in a signed
-        // CLAIM_REFUSED event (gossiped to all, an alert at both authorities).
-        const evidence = err instanceof AlreadyConsumedError ? err.receipt.seq : undefined
-        const { event } = await ledger.refuseClaim(body.number, { claimant: body.requester, ...claim }, err.code, err.message, evidence)
-        return refuse(err.code, err.message, Status.REFUSED, event)
-      }
-      if (err instanceof AlreadyConsumedError) {
-        const [first] = await ledger.eventsFrom(body.party, err.receipt.seq, 1)
-        return refuse(err.code, err.message, Status.REFUSED, first ?? EMPTY)
-      }
-      if (err instanceof LedgerError) return refuse(err.code, err.message)
-      throw err
+export interface ConsumeServiceInit {
+  port: ConsumePort
+  log?: Logger
+}
+
+/** /cites/consume/1.0.0 as a libp2p service: decode, ask the port, encode. */
+export function consumeService (init: ConsumeServiceInit): (components: ProtocolServiceComponents) => ProtocolService {
+  const log = logFor(init.log, 'consume')
+  const refuse = (code: string, message: string, status: Status, event: Uint8Array = EMPTY): ConsumeResponse =>
+    ({ status, code, message, event: event as Uint8Array<ArrayBuffer> })
+  return (components) => rpcService(components, {
+    protocol: CONSUME_PROTOCOL,
+    maxRequest: MAX_CONSUME_REQUEST_BYTES,
+    request: ConsumeRequest,
+    response: ConsumeResponse,
+    log,
+    unreadable: (failure) => refuse(failure, 'request unreadable', failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED),
+    answer: async (req, remote) => {
+      const d = await init.port.decide(req.request, remote)
+      if (d.kind === 'consumed') return { status: Status.OK, code: 'OK', event: d.event as Uint8Array<ArrayBuffer>, message: '' }
+      return refuse(d.code, d.message, d.malformed === true ? Status.MALFORMED : Status.REFUSED, d.event)
     }
   })
 }
@@ -128,9 +104,9 @@ export interface ConsumeOutcome {
  * Ask the issuer's node to record a use. The receipt is the issuer's signed
  * CONSUMED event, verified here against the trust list before it is believed.
  */
-export async function requestConsumption (libp2p: Libp2p, issuerPeer: PeerId, ask_: ConsumeAsk, opts: { requester: string, signer: Signer, trust: TrustStore, now?: number }): Promise<ConsumeOutcome> {
+export async function requestConsumption (libp2p: Libp2p, issuerPeer: PeerId, ask_: ConsumeAsk, opts: { requester: string, signer: Signer, trust: TrustStore, now?: number, signal?: AbortSignal }): Promise<ConsumeOutcome> {
   const request = await signConsumeRequest(ask_, opts.requester, opts.signer, opts.now)
-  const res = await ask(libp2p, issuerPeer, CONSUME_PROTOCOL, MAX_CONSUME_RESPONSE_BYTES, ConsumeRequest, ConsumeResponse, { request: request as Uint8Array<ArrayBuffer> })
+  const res = await ask(libp2p, issuerPeer, CONSUME_PROTOCOL, MAX_CONSUME_RESPONSE_BYTES, ConsumeRequest, ConsumeResponse, { request: request as Uint8Array<ArrayBuffer> }, opts.signal !== undefined ? { signal: opts.signal } : {})
   if (res.status !== Status.OK && res.status !== Status.REFUSED) throw new RemoteRefusedError(res.status, `consumption request refused: ${res.status} ${res.message}`)
   const out: ConsumeOutcome = { code: res.code, message: res.message }
   if (res.event.length > 0) {

@@ -12,9 +12,12 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { IssuedBody, InvalidEventError, decodeEvent, hex, signRecord, verifyRecordSignature, type DeliveryRecord, type Ledger } from '@cites/ledger'
 import { verifySignedPermit, type Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
+import { errorCode, errorMessage, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
 import { AckBody, AckOutcome, DeliverRequest, DeliverResponse, SignedAck, Status } from './pb/network.js'
 import { DELIVER_PROTOCOL, MAX_DELIVER_REQUEST_BYTES, MAX_DELIVER_RESPONSE_BYTES } from './constants.js'
-import { ask, serve } from './rpc.js'
+import { MalformedResponseError, RemoteRefusedError } from './errors.js'
+import { logFor, loggedElsewhere } from './log.js'
+import { ask, rpcService, startOn, type ProtocolService, type ProtocolServiceComponents } from './rpc.js'
 
 export const DELIVERY_ACK_CONTEXT = new TextEncoder().encode('CITES-DELIVERY-ACK-1\n')
 const EMPTY = new Uint8Array(0)
@@ -24,56 +27,115 @@ export interface DeliveryServiceOptions {
   signer: Signer
   /** @default Date.now */
   now?: () => number
+  log?: Logger
 }
 
-/** Receive deliveries addressed to this node's party. */
-export async function handleDeliver (libp2p: Libp2p, ledger: Ledger, opts: DeliveryServiceOptions): Promise<void> {
+/** What the receiver answers a delivery with: its signed acknowledgement (or signed refusal), or "malformed". */
+export type DeliverAnswer = { kind: 'ack', ack: Uint8Array } | { kind: 'malformed', message: string }
+
+/** What /cites/deliver answers from. */
+export interface DeliverPort {
+  receive: (event: Uint8Array) => Promise<DeliverAnswer>
+}
+
+/** The deliver port of a destination's node: its ledger takes the event, the permit is verified, the answer signed. */
+export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions): DeliverPort {
   const now = opts.now ?? Date.now
-  await serve(libp2p, DELIVER_PROTOCOL, MAX_DELIVER_REQUEST_BYTES, DeliverRequest, DeliverResponse, async (req, _remote, failure) => {
-    if (req === undefined) return { status: failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED, ack: EMPTY, message: 'request unreadable' }
-    let le
-    try { le = decodeEvent(req.event) } catch { return { status: Status.MALFORMED, ack: EMPTY, message: 'the event does not decode' } }
-    const e = le.event
-    if (e.type !== 'ISSUED') return { status: Status.MALFORMED, ack: EMPTY, message: 'only ISSUED events are delivered' }
-    const sign = async (outcome: AckOutcome, codes: string[]): Promise<DeliverResponse> => {
-      const body = AckBody.encode({
-        party: e.permitParty, number: e.permitNumber, eventHash: le.hash as Uint8Array<ArrayBuffer>, outcome, codes, receiver: ledger.party,
-        time: BigInt(now()), certSha256: Buffer.from(opts.signer.certificate.sha256, 'hex') as unknown as Uint8Array<ArrayBuffer>
-      })
-      const signature = await signRecord(DELIVERY_ACK_CONTEXT, body, opts.signer)
-      return { status: Status.OK, ack: SignedAck.encode({ body, signature: signature as Uint8Array<ArrayBuffer> }), message: '' }
+  const log = logFor(opts.log, 'deliver')
+  return {
+    receive: async (bytes) => {
+      let le
+      try { le = decodeEvent(bytes) } catch (err) {
+        log.debug({ code: 'EVENT_MALFORMED' }, `a delivered event does not decode: ${errorMessage(err)}`)
+        return { kind: 'malformed', message: 'the event does not decode' }
+      }
+      const e = le.event
+      if (e.type !== 'ISSUED') return { kind: 'malformed', message: 'only ISSUED events are delivered' }
+      const sign = async (outcome: AckOutcome, codes: string[]): Promise<DeliverAnswer> => {
+        if (outcome !== AckOutcome.DELIVERED) log.info({ code: codes[0], codes, party: e.permitParty, number: e.permitNumber }, 'delivery refused')
+        const body = AckBody.encode({
+          party: e.permitParty, number: e.permitNumber, eventHash: le.hash as Uint8Array<ArrayBuffer>, outcome, codes, receiver: ledger.party,
+          time: BigInt(now()), certSha256: Buffer.from(opts.signer.certificate.sha256, 'hex') as unknown as Uint8Array<ArrayBuffer>
+        })
+        const signature = await signRecord(DELIVERY_ACK_CONTEXT, body, opts.signer)
+        return { kind: 'ack', ack: SignedAck.encode({ body, signature: signature as Uint8Array<ArrayBuffer> }) }
+      }
+      let body
+      try { body = IssuedBody.decode(e.body) } catch { return await sign(AckOutcome.REFUSED, ['EVENT_MALFORMED']) }
+      if (body.destination !== ledger.party) return await sign(AckOutcome.REFUSED, ['NOT_DESTINATION'])
+      try {
+        await ledger.acceptEvents([bytes])
+      } catch (err) {
+        if (err instanceof InvalidEventError) return await sign(AckOutcome.REFUSED, [err.reason])
+        throw err
+      }
+      const v = await verifySignedPermit(new TextDecoder().decode(body.signedXml), { certificatesFor: (p) => opts.trust.certificatesFor(p), now: new Date(now()) })
+      const bad = v.checks.filter((c) => (c.name === 'integrity' || c.name === 'issuer' || c.name === 'rules') && c.status !== 'VALID')
+      if (bad.length > 0 || v.permit?.number !== e.permitNumber || v.party !== e.permitParty) return await sign(AckOutcome.REFUSED, bad.length > 0 ? bad.map((c) => c.reason.code) : ['PERMIT_MISMATCH'])
+      return await sign(AckOutcome.DELIVERED, [])
     }
-    let body
-    try { body = IssuedBody.decode(e.body) } catch { return await sign(AckOutcome.REFUSED, ['EVENT_MALFORMED']) }
-    if (body.destination !== ledger.party) return await sign(AckOutcome.REFUSED, ['NOT_DESTINATION'])
-    try {
-      await ledger.acceptEvents([req.event])
-    } catch (err) {
-      if (err instanceof InvalidEventError) return await sign(AckOutcome.REFUSED, [err.reason])
-      throw err
+  }
+}
+
+export interface DeliverServiceInit {
+  port: DeliverPort
+  log?: Logger
+}
+
+/** /cites/deliver/1.0.0 as a libp2p service: decode, ask the port, encode. */
+export function deliverService (init: DeliverServiceInit): (components: ProtocolServiceComponents) => ProtocolService {
+  const log = logFor(init.log, 'deliver')
+  return (components) => rpcService(components, {
+    protocol: DELIVER_PROTOCOL,
+    maxRequest: MAX_DELIVER_REQUEST_BYTES,
+    request: DeliverRequest,
+    response: DeliverResponse,
+    log,
+    unreadable: (failure) => ({ status: failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED, ack: EMPTY, message: 'request unreadable' }),
+    answer: async (req) => {
+      const a = await init.port.receive(req.event)
+      return a.kind === 'ack' ? { status: Status.OK, ack: a.ack as Uint8Array<ArrayBuffer>, message: '' } : { status: Status.MALFORMED, ack: EMPTY, message: a.message }
     }
-    const v = await verifySignedPermit(new TextDecoder().decode(body.signedXml), { certificatesFor: (p) => opts.trust.certificatesFor(p), now: new Date(now()) })
-    const bad = v.checks.filter((c) => (c.name === 'integrity' || c.name === 'issuer' || c.name === 'rules') && c.status !== 'VALID')
-    if (bad.length > 0 || v.permit?.number !== e.permitNumber || v.party !== e.permitParty) return await sign(AckOutcome.REFUSED, bad.length > 0 ? bad.map((c) => c.reason.code) : ['PERMIT_MISMATCH'])
-    return await sign(AckOutcome.DELIVERED, [])
   })
 }
 
+/** Receive deliveries addressed to this node's party, on a running node (tests and tools). */
+export async function handleDeliver (libp2p: Libp2p, ledger: Ledger, opts: DeliveryServiceOptions): Promise<ProtocolService> {
+  return await startOn(libp2p, deliverService({ port: ledgerDeliverPort(ledger, opts) }))
+}
+
 /** Push one ISSUED event; verify the signed answer. Throws on network trouble (retried). */
-export async function deliverOnce (libp2p: Libp2p, peer: PeerId, event: Uint8Array, d: DeliveryRecord, trust: TrustStore): Promise<{ delivered: boolean, codes: string[], ack: Uint8Array }> {
-  const res = await ask(libp2p, peer, DELIVER_PROTOCOL, MAX_DELIVER_RESPONSE_BYTES, DeliverRequest, DeliverResponse, { event: event as Uint8Array<ArrayBuffer> })
-  if (res.status !== Status.OK) throw new Error(`delivery answered ${res.status}: ${res.message}`)
-  const signed = SignedAck.decode(res.ack)
-  const body = AckBody.decode(signed.body)
+export async function deliverOnce (libp2p: Libp2p, peer: PeerId, event: Uint8Array, d: DeliveryRecord, trust: TrustStore, options: { signal?: AbortSignal } = {}): Promise<{ delivered: boolean, codes: string[], ack: Uint8Array }> {
+  const res = await ask(libp2p, peer, DELIVER_PROTOCOL, MAX_DELIVER_RESPONSE_BYTES, DeliverRequest, DeliverResponse, { event: event as Uint8Array<ArrayBuffer> }, options)
+  if (res.status !== Status.OK) throw new RemoteRefusedError(res.status, `delivery answered ${res.status}: ${res.message}`)
+  let signed: SignedAck
+  let body: AckBody
+  try {
+    signed = SignedAck.decode(res.ack)
+    body = AckBody.decode(signed.body)
+  } catch (err) {
+    throw new MalformedResponseError(`the acknowledgement does not decode: ${errorMessage(err)}`)
+  }
   const sig = await verifyRecordSignature(trust.certificatesFor(d.destination), body.certSha256, Number(body.time), DELIVERY_ACK_CONTEXT, signed.body, signed.signature)
-  if (sig !== 'OK' || body.receiver !== d.destination || hex(body.eventHash) !== d.eventHash) throw new Error(`the acknowledgement is not the destination's signed answer for this event (${sig})`)
+  if (sig !== 'OK' || body.receiver !== d.destination || hex(body.eventHash) !== d.eventHash) throw new MalformedResponseError(`the acknowledgement is not the destination's signed answer for this event (${sig})`)
   return { delivered: body.outcome === AckOutcome.DELIVERED, codes: body.codes, ack: res.ack }
 }
 
 export interface DeliveryWorker {
-  /** Attempt every due delivery now. */
+  /** Attempt every due delivery now (joins a run in progress, then runs once more). */
   runOnce: () => Promise<void>
-  stop: () => void
+  /** Runs and failed runs of the worker (a failed delivery is not a failed run: it is recorded and retried). */
+  readonly stats: WorkerStats
+  /** Stop the timer and wait for a run in progress. */
+  stop: () => Promise<void>
+}
+
+export interface DeliveryWorkerOptions {
+  /** @default 1000 */
+  intervalMs?: number
+  /** First retry delay of one delivery (network.md §8: 1 s doubling to 5 min). @default 1000 */
+  minBackoffMs?: number
+  log?: Logger
 }
 
 /**
@@ -81,37 +143,41 @@ export interface DeliveryWorker {
  * node (found by party on the trust list); a network failure backs off
  * (1 s doubling to 5 min); a signed answer settles it as delivered or failed.
  */
-export function startDelivery (libp2p: Libp2p, ledger: Ledger, trust: TrustStore, opts: { intervalMs?: number, minBackoffMs?: number } = {}): DeliveryWorker {
+export function startDelivery (libp2p: Libp2p, ledger: Ledger, trust: TrustStore, opts: DeliveryWorkerOptions = {}): DeliveryWorker {
   const min = opts.minBackoffMs ?? 1000
-  let running: Promise<void> | undefined
-  let stopped = false
-  const runOnce = async (): Promise<void> => {
-    if (running !== undefined) return await running
-    running = (async () => {
-      for (const d of await ledger.deliveries('pending')) {
-        if (stopped) return
-        if (d.nextAttempt > Date.now()) continue
-        const dest = trust.byParty(d.destination).find((a) => a.role === 'management-authority' && a.status === 'granted')
-        const [event] = await ledger.eventsFrom(d.party, d.seq, 1)
-        const next: DeliveryRecord = { ...d, attempts: d.attempts + 1 }
-        try {
-          if (dest === undefined || event === undefined) throw new Error(`no authorised node for ${d.destination}`)
-          const r = await deliverOnce(libp2p, peerIdFromString(dest.peerId), event, d, trust)
-          next.state = r.delivered ? 'delivered' : 'failed'
-          next.ack = hex(r.ack)
-          next.codes = r.codes
-          delete next.lastError
-        } catch (err) {
-          next.lastError = (err as Error).message
-          next.nextAttempt = Date.now() + Math.min(300_000, min * 2 ** Math.min(next.attempts - 1, 16))
-        }
-        await ledger.updateDelivery(next)
+  const log = logFor(opts.log, 'delivery')
+  const run = async (signal: AbortSignal): Promise<void> => {
+    for (const d of await ledger.deliveries('pending')) {
+      if (signal.aborted) return
+      if (d.nextAttempt > Date.now()) continue
+      const dest = trust.byParty(d.destination).find((a) => a.role === 'management-authority' && a.status === 'granted')
+      const [event] = await ledger.eventsFrom(d.party, d.seq, 1)
+      const next: DeliveryRecord = { ...d, attempts: d.attempts + 1 }
+      try {
+        if (dest === undefined || event === undefined) throw new Error(`no authorised node for ${d.destination}`)
+        const r = await deliverOnce(libp2p, peerIdFromString(dest.peerId), event, d, trust, { signal })
+        next.state = r.delivered ? 'delivered' : 'failed'
+        next.ack = hex(r.ack)
+        next.codes = r.codes
+        delete next.lastError
+        if (r.delivered) log.debug({ party: d.party, number: d.number, destination: d.destination, attempts: next.attempts }, 'delivered')
+        else log.warn({ code: r.codes[0] ?? 'DELIVERY_REFUSED', codes: r.codes, party: d.party, number: d.number, destination: d.destination }, 'the destination refused the delivery')
+      } catch (err) {
+        if (signal.aborted) return // stopping: the attempt is not counted
+        next.lastError = (err as Error).message
+        next.nextAttempt = Date.now() + Math.min(300_000, min * 2 ** Math.min(next.attempts - 1, 16))
+        // An unreachable destination is churn (retried with backoff); a bad answer is the destination's fault.
+        const level = err instanceof MalformedResponseError || err instanceof RemoteRefusedError ? 'warn' : 'debug'
+        log[level]({ code: errorCode(err, 'DELIVERY_UNREACHABLE'), party: d.party, number: d.number, destination: d.destination, attempts: next.attempts }, `delivery not settled: ${errorMessage(err)}`)
       }
-    })().finally(() => { running = undefined })
-    return await running
+      await ledger.updateDelivery(next)
+    }
   }
-  const timer = setInterval(() => { void runOnce().catch(() => {}) }, opts.intervalMs ?? 1000)
-  timer.unref()
-  const unsubscribe = ledger.onOwnEvent((e) => { if (e.event.type === 'ISSUED') void runOnce().catch(() => {}) })
-  return { runOnce, stop: () => { stopped = true; clearInterval(timer); unsubscribe() } }
+  const worker = startWorker({ name: 'delivery', intervalMs: opts.intervalMs ?? 1000, run, log, backoff: { minMs: min, maxMs: 300_000 } })
+  const unsubscribe = ledger.onOwnEvent((e) => { if (e.event.type === 'ISSUED') worker.trigger().catch(loggedElsewhere) })
+  return {
+    runOnce: worker.trigger,
+    stats: worker.stats,
+    stop: async () => { unsubscribe(); await worker.stop() }
+  }
 }

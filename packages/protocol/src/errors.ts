@@ -1,13 +1,37 @@
-/** Errors of the wire protocols, one class per failure, with stable codes. */
-export abstract class ProtocolError extends Error {
-  abstract readonly code: string
+/**
+ * Errors of the wire protocols: one class per failure, each carrying a stable
+ * code from this package's registry. Codes never change meaning and are
+ * never reused; messages may change.
+ */
+import { CodedError, defineCodes } from '@cites/runtime'
+
+/**
+ * Every code of the wire protocols, with its kind (which decides the HTTP
+ * status wherever it surfaces).
+ *
+ * REMOTE_REFUSED and MALFORMED_RESPONSE are another node's failures: a
+ * customs officer is told 502, never 500. The REQUEST_* codes are refusals
+ * the issuer's node sends in a `/cites/consume` answer (network.md §7); the
+ * asker's node reports them as the use's refusal code (422, as before).
+ */
+export const PROTOCOL_CODES = defineCodes({
+  REMOTE_REFUSED: { kind: 'bad-gateway', summary: 'another node answered with a non-OK status (MALFORMED, TOO_LARGE, NOT_FOUND, BUSY)' },
+  MALFORMED_RESPONSE: { kind: 'bad-gateway', summary: 'another node\'s answer did not decode, broke the protocol or was not validly signed' },
+  REQUEST_SIGNATURE_INVALID: { kind: 'unprocessable', summary: 'the consumption request is not validly signed by the requester\'s listed certificate' },
+  REQUESTER_NOT_PEER: { kind: 'unprocessable', summary: 'the consumption request did not come from the requesting authority\'s own node' },
+  REQUEST_STALE: { kind: 'unprocessable', summary: 'the consumption request is more than 10 minutes from the issuer\'s clock' }
+})
+export type ProtocolCode = keyof typeof PROTOCOL_CODES
+
+/** Base of every error the wire protocols throw: another node's answer could not be used. */
+export abstract class ProtocolError extends CodedError {
+  abstract override readonly code: ProtocolCode
 }
 
 /** The remote answered with a non-OK status. */
 export class RemoteRefusedError extends ProtocolError {
-  static override name = 'RemoteRefusedError'
-  override name = 'RemoteRefusedError'
   readonly code = 'REMOTE_REFUSED'
+  /** The wire status the remote answered (network.md §9). */
   readonly status: string
   constructor (status: string, message: string) {
     super(message)
@@ -15,9 +39,7 @@ export class RemoteRefusedError extends ProtocolError {
   }
 }
 
-/** The remote's answer did not decode, broke the protocol, or was too large. */
+/** The remote's answer did not decode, broke the protocol, or was not validly signed. */
 export class MalformedResponseError extends ProtocolError {
-  static override name = 'MalformedResponseError'
-  override name = 'MalformedResponseError'
   readonly code = 'MALFORMED_RESPONSE'
 }

@@ -16,6 +16,8 @@ import type { AuthorisedNode } from './node.js'
 import { syncLog } from './sync.js'
 import { fetchTrustList } from './trust.js'
 import type { TrustStore } from '@cites/trust-list'
+import { errorCode, errorMessage, type Logger } from '@cites/runtime'
+import { logFor } from './log.js'
 
 /** Counts of validation outcomes (for tests and metrics). */
 export interface GossipStats {
@@ -49,19 +51,25 @@ export interface EventGossipOptions {
   trust?: TrustStore
   /** Called after a new trust list was applied from gossip. */
   onTrustList?: (update: { sequence: number, dropped: string[] }) => void
+  log?: Logger
 }
 
 export function startEventGossip (node: AuthorisedNode, ledger: Ledger, opts: EventGossipOptions = {}): EventGossip {
   const pubsub = node.services.pubsub
   const stats: GossipStats = { accepted: 0, ignored: 0, rejected: 0, gapSyncs: 0, trustListUpdates: 0 }
   const syncing = new Set<string>()
+  const log = logFor(opts.log, 'gossip')
 
   const syncAfterGap = (author: string, from: PeerId): void => {
     if (syncing.has(author)) return
     syncing.add(author)
     stats.gapSyncs++
+    log.debug({ author, peer: from.toString() }, 'an event arrived after a gap: syncing the log')
     syncLog(node, from, ledger, author)
-      .catch(() => { /* the next event or a later sync will retry */ })
+      .catch((err: unknown) => {
+        // The next event or a later sync retries; a forged page is the sender's fault.
+        log[err instanceof InvalidEventError ? 'warn' : 'debug']({ code: errorCode(err, 'SYNC_FAILED'), author, peer: from.toString() }, `gap sync failed: ${errorMessage(err)}`)
+      })
       .finally(() => syncing.delete(author))
   }
 
@@ -78,11 +86,15 @@ export function startEventGossip (node: AuthorisedNode, ledger: Ledger, opts: Ev
     let g: Gossip
     try {
       g = Gossip.decode(data)
-    } catch {
+    } catch (err) {
+      log.debug({ code: 'GOSSIP_MALFORMED', peer: peer.toString() }, `rejected: the message does not decode: ${errorMessage(err)}`)
       return TopicValidatorResult.Reject
     }
     const kinds = (g.event.length > 0 ? 1 : 0) + (g.checkpoint.length > 0 ? 1 : 0) + (g.trustListSequence > 0n ? 1 : 0)
-    if (kinds !== 1) return TopicValidatorResult.Reject
+    if (kinds !== 1) {
+      log.debug({ code: 'GOSSIP_MALFORMED', peer: peer.toString() }, 'rejected: a message must carry exactly one of event, checkpoint, trust-list sequence')
+      return TopicValidatorResult.Reject
+    }
     if (g.trustListSequence > 0n) return await trustAnnouncement(peer, Number(g.trustListSequence))
     try {
       if (g.checkpoint.length > 0) {
@@ -96,8 +108,14 @@ export function startEventGossip (node: AuthorisedNode, ledger: Ledger, opts: Ev
       // travel on: the others must see an equivocation too.
       return TopicValidatorResult.Accept
     } catch (err) {
-      if (err instanceof InvalidEventError) return TopicValidatorResult.Reject
-      return TopicValidatorResult.Ignore // our own trouble (e.g. closing): not the sender's fault
+      // Debug only: a flooding insider must not flood the log too (the rejections are counted in stats).
+      if (err instanceof InvalidEventError) {
+        log.debug({ code: err.code, reason: err.reason, peer: peer.toString() }, 'rejected: the event or checkpoint fails the ledger\'s checks')
+        return TopicValidatorResult.Reject
+      }
+      // Our own trouble (e.g. closing): not the sender's fault.
+      log.warn({ code: errorCode(err, 'GOSSIP_VALIDATION_FAILED'), peer: peer.toString() }, `ignored: could not validate a message: ${errorMessage(err)}`)
+      return TopicValidatorResult.Ignore
     }
   }
 
@@ -113,17 +131,22 @@ export function startEventGossip (node: AuthorisedNode, ledger: Ledger, opts: Ev
       const r = await fetchTrustList(node, peer, trust)
       if (r.updated) {
         stats.trustListUpdates++
+        log.info({ sequence: r.sequence, dropped: r.dropped.length, peer: peer.toString() }, 'a newer trust list was applied from gossip')
         opts.onTrustList?.({ sequence: r.sequence, dropped: r.dropped })
       }
-      return trust.sequence >= sequence ? TopicValidatorResult.Accept : TopicValidatorResult.Reject
-    } catch {
+      if (trust.sequence >= sequence) return TopicValidatorResult.Accept
+      log.warn({ code: 'TRUST_LIST_NOT_PRODUCED', sequence, held: trust.sequence, peer: peer.toString() }, 'rejected: the announcer did not produce the trust list it announced')
+      return TopicValidatorResult.Reject
+    } catch (err) {
+      log.warn({ code: errorCode(err, 'TRUST_LIST_FETCH_FAILED'), sequence, peer: peer.toString() }, `rejected a trust-list announcement: ${errorMessage(err)}`)
       return TopicValidatorResult.Reject
     }
   }
 
   const publish = (g: Gossip): void => {
-    pubsub.publish(EVENTS_TOPIC, Gossip.encode(g)).catch(() => {
-      // No subscribed peer yet: the events reach them by sync instead.
+    pubsub.publish(EVENTS_TOPIC, Gossip.encode(g)).catch((err: unknown) => {
+      // Usually no subscribed peer yet: the events reach them by sync instead.
+      log.debug({ code: errorCode(err, 'GOSSIP_NOT_PUBLISHED') }, `not published: ${errorMessage(err)}`)
     })
   }
   const unsubscribeOwn = ledger.onOwnEvent((e) => publish({ event: e.bytes as Uint8Array<ArrayBuffer>, checkpoint: EMPTY, trustListSequence: 0n }))

@@ -1,8 +1,10 @@
 /**
  * @cites/protocol: the libp2p side of a CITES node: the authorised node
  * (trust-list connection gater, stream and connection limits), gossip of
- * signed events and trust-list announcements, /cites/sync, /cites/trust-list,
- * /cites/verify, /cites/consume (with provisional claims) and /cites/deliver.
+ * signed events and trust-list announcements, and the request/response
+ * protocols /cites/sync, /cites/trust-list, /cites/verify, /cites/consume
+ * (with provisional claims) and /cites/deliver, each a js-libp2p service
+ * (`syncService({ port })` ...) that decodes, asks its port and encodes.
  * `@cites/node` wires them into one permit node.
  *
  * @packageDocumentation
@@ -11,19 +13,26 @@ export { createAuthorisedNode } from './node.js'
 export type { AuthorisedNode, AuthorisedNodeInit, PeerAuthority } from './node.js'
 export { startEventGossip, gossipScore } from './gossip.js'
 export type { EventGossip, EventGossipOptions, GossipStats } from './gossip.js'
-export { answerSync, handleSync, requestSyncPage, syncLog } from './sync.js'
-export type { SyncResult } from './sync.js'
-export { handleVerify, verifyRemote, judgePermitEvents, cachedPermitVerdict } from './verify.js'
-export type { RemoteVerdict, VerifyRemoteOptions, JudgeOptions } from './verify.js'
-export { handleConsume, requestConsumption, signConsumeRequest, CONSUME_REQUEST_CONTEXT } from './consume.js'
-export type { ConsumeAsk, ConsumeOutcome, ConsumeServiceOptions } from './consume.js'
-export { handleDeliver, deliverOnce, startDelivery, DELIVERY_ACK_CONTEXT } from './deliver.js'
-export type { DeliveryServiceOptions, DeliveryWorker } from './deliver.js'
+export { rpcService, startOn } from './rpc.js'
+export type { ProtocolService, ProtocolServiceComponents, ProtocolRegistrar, RequestFailure, RpcServiceInit, Codec } from './rpc.js'
+export { logFor, loggedElsewhere } from './log.js'
+export { answerSync, handleSync, ledgerSyncPort, syncService, requestSyncPage, syncLog } from './sync.js'
+export type { SyncResult, SyncPort, SyncServiceInit } from './sync.js'
+export { handleVerify, ledgerVerifyPort, verifyService, verifyRemote, judgePermitEvents, cachedPermitVerdict } from './verify.js'
+export type { RemoteVerdict, VerifyRemoteOptions, JudgeOptions, VerifyPort, VerifyServiceInit } from './verify.js'
+export { consumeService, requestConsumption, signConsumeRequest, CONSUME_REQUEST_CONTEXT } from './consume.js'
+export type { ConsumeAsk, ConsumeOutcome, ConsumeDecision, ConsumePort, ConsumeServiceInit } from './consume.js'
+export { decideUse, handleConsume, ledgerConsumePort } from './use.js'
+export type { UseRequest, UseOutcome, LedgerConsumePortInit } from './use.js'
+export { handleDeliver, deliverService, ledgerDeliverPort, deliverOnce, startDelivery, DELIVERY_ACK_CONTEXT } from './deliver.js'
+export type { DeliveryServiceOptions, DeliveryWorker, DeliveryWorkerOptions, DeliverAnswer, DeliverPort, DeliverServiceInit } from './deliver.js'
 export { keepConnected } from './keep-connected.js'
 export type { KeepConnected, KeepConnectedOptions } from './keep-connected.js'
-export { applyTrustList, disconnectUnauthorised, fetchTrustList, handleTrustList } from './trust.js'
+export { applyTrustList, disconnectUnauthorised, fetchTrustList, handleTrustList, trustListService, trustStorePort } from './trust.js'
+export type { TrustListPort, TrustListServiceInit } from './trust.js'
 export { EVENTS_TOPIC, MAX_GOSSIP_BYTES, SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, VERIFY_PROTOCOL, CONSUME_PROTOCOL, DELIVER_PROTOCOL, CONSUME_REQUEST_MAX_AGE_MS, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS, STREAM_LINGER_MS, STREAM_LIMITS, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, MAX_STREAMS_PER_CONNECTION, MAX_CONNECTIONS, MAX_PENDING_INBOUND_CONNECTIONS } from './constants.js'
-export { ProtocolError, RemoteRefusedError, MalformedResponseError } from './errors.js'
+export { PROTOCOL_CODES, ProtocolError, RemoteRefusedError, MalformedResponseError } from './errors.js'
+export type { ProtocolCode } from './errors.js'
 export {
   Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, TrustListResponse, VerifyRequest, VerifyResponse, ConsumeRequest,
   ConsumeRequestBody, ConsumeResponse, ConsumeLine, SignedConsumeRequest, DeliverRequest, DeliverResponse, AckBody, AckOutcome, SignedAck

@@ -2,12 +2,15 @@
  * Keep connections up to every authorised peer: dial the addresses the trust
  * list gives for each granted authority, and when a connection drops, dial
  * again with exponential backoff (with jitter, capped). Peers that leave the
- * list are forgotten; the gater refuses them anyway.
+ * list are forgotten; the gater refuses them anyway. The sweep of the whole
+ * list is a background worker; each peer's redial has its own backoff.
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Libp2p } from '@libp2p/interface'
 import type { Authority } from '@cites/trust-list'
+import { errorCode, errorMessage, startWorker, type Logger } from '@cites/runtime'
+import { logFor, loggedElsewhere } from './log.js'
 
 export interface KeepConnectedOptions {
   /** First retry delay. @default 500 */
@@ -16,6 +19,7 @@ export interface KeepConnectedOptions {
   maxBackoffMs?: number
   /** How often the whole list is re-checked. @default 5000 */
   sweepMs?: number
+  log?: Logger
 }
 
 export interface KeepConnected {
@@ -23,13 +27,15 @@ export interface KeepConnected {
   readonly attempts: number
   /** Re-read the trust list and dial every missing peer now, forgetting backoff (after a new list, or a healed partition). */
   refresh: () => void
-  stop: () => void
+  /** Stop dialling and wait for the sweep in progress. */
+  stop: () => Promise<void>
 }
 
 /** Start keeping `libp2p` connected to the authorities `peers()` returns. */
 export function keepConnected (libp2p: Libp2p, peers: () => readonly Authority[], opts: KeepConnectedOptions = {}): KeepConnected {
   const min = opts.minBackoffMs ?? 500
   const max = opts.maxBackoffMs ?? 30_000
+  const log = logFor(opts.log, 'keep-connected')
   const self = libp2p.peerId.toString()
   const state = new Map<string, { failures: number, timer?: NodeJS.Timeout, dialling: boolean }>()
   let attempts = 0
@@ -55,19 +61,23 @@ export function keepConnected (libp2p: Libp2p, peers: () => readonly Authority[]
     attempts++
     try {
       await libp2p.dial(a.addresses.map((x) => multiaddr(`${x}/p2p/${peerId}`)), { signal: AbortSignal.timeout(10_000) })
+      if (s.failures > 0) log.info({ party: a.party, failures: s.failures }, 'connected again')
       s.failures = 0
-    } catch {
+    } catch (err) {
       s.failures++
       // Exponential backoff with jitter, so a restarted network does not
       // redial in lockstep.
       const base = Math.min(max, min * 2 ** Math.min(s.failures - 1, 16))
-      schedule(peerId, base / 2 + Math.random() * base / 2)
+      const delay = base / 2 + Math.random() * base / 2
+      // A peer that is down or restarting is churn: debug; one down for long is worth a warning, once.
+      log[s.failures === 10 ? 'warn' : 'debug']({ code: errorCode(err, 'DIAL_FAILED'), party: a.party, failures: s.failures, retryMs: Math.round(delay) }, `dial failed: ${errorMessage(err)}`)
+      schedule(peerId, delay)
     } finally {
       s.dialling = false
     }
   }
 
-  const sweep = (): void => {
+  const sweep = async (): Promise<void> => {
     const w = wanted()
     for (const [id, s] of state) {
       if (!w.has(id)) { clearTimeout(s.timer); state.delete(id) }
@@ -88,9 +98,7 @@ export function keepConnected (libp2p: Libp2p, peers: () => readonly Authority[]
     if (s !== undefined) schedule(id, Math.min(max, min * 2 ** Math.min(s.failures, 16)))
   }
   libp2p.addEventListener('peer:disconnect', onDisconnect as never)
-  const interval = setInterval(sweep, opts.sweepMs ?? 5000)
-  interval.unref()
-  sweep()
+  const worker = startWorker({ name: 'keep-connected', intervalMs: opts.sweepMs ?? 5000, run: sweep, log, runAtStart: true })
 
   return {
     get attempts () { return attempts },
@@ -102,14 +110,14 @@ export function keepConnected (libp2p: Libp2p, peers: () => readonly Authority[]
         s.timer = undefined
         s.failures = 0
       }
-      sweep()
+      worker.trigger().catch(loggedElsewhere)
     },
-    stop: () => {
+    stop: async () => {
       stopped = true
-      clearInterval(interval)
       libp2p.removeEventListener('peer:disconnect', onDisconnect as never)
       for (const s of state.values()) clearTimeout(s.timer)
       state.clear()
+      await worker.stop()
     }
   }
 }

@@ -11,6 +11,7 @@ import { identify } from '@libp2p/identify'
 import { gossipsub } from '@libp2p/gossipsub'
 import { CONNECTION_PING_INTERVAL_MS, CONNECTION_PING_MIN_TIMEOUT_MS, EVENTS_TOPIC, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, MAX_CONNECTIONS, MAX_GOSSIP_BYTES, MAX_PENDING_INBOUND_CONNECTIONS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { ProtocolService, ProtocolServiceComponents } from './rpc.js'
 
 /** What the gater needs to know: a TrustStore fits. */
 export interface PeerAuthority {
@@ -40,6 +41,13 @@ export interface AuthorisedNodeInit {
    * through the gater). Checked with the trust list on every dial and handshake.
    */
   isolated?: (peerId: string) => boolean
+  /**
+   * The protocol services to run (`syncService(...)`, `verifyService(...)`,
+   * ...): libp2p hands each its registrar, starts it with the node (the
+   * handler is registered) and stops it with the node (unregistered).
+   * Reachable as `node.services[name]`.
+   */
+  services?: Record<string, (components: ProtocolServiceComponents) => ProtocolService>
 }
 
 /** Create (not start) a libp2p node that talks only to authorised peers. */
@@ -47,13 +55,14 @@ export type AuthorisedNode = Libp2p<{ identify: ReturnType<ReturnType<typeof ide
 
 export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<AuthorisedNode> {
   const denied = (peerId: PeerId): boolean => !init.trust.isAuthorisedPeer(peerId.toString()) || (init.isolated?.(peerId.toString()) ?? false)
-  return await createLibp2p({
+  const node = await createLibp2p({
     privateKey: init.privateKey,
     addresses: { listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ maxInboundStreams: MAX_STREAMS_PER_CONNECTION, maxOutboundStreams: MAX_STREAMS_PER_CONNECTION })],
     services: {
+      ...init.services,
       identify: identify(),
       pubsub: gossipsub({
         // Every message carries its publisher's libp2p signature.
@@ -100,4 +109,6 @@ export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<A
       ...(init.sharedHost === true ? { inboundConnectionThreshold: init.maxConnections ?? MAX_CONNECTIONS } : {})
     }
   })
+  // The protocol services are typed by name by their caller (node.services is a plain record at run time).
+  return node as unknown as AuthorisedNode
 }

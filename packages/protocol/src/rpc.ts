@@ -1,6 +1,12 @@
-/** One request, one response, over a length-prefixed stream, with caps and a timeout. */
+/**
+ * One request, one response, over a length-prefixed stream, with caps and a
+ * timeout; and the shape every answering protocol shares: a js-libp2p
+ * service, `(init) => (components) => service`, whose `start` registers the
+ * handler with the registrar and whose `stop` unregisters it.
+ */
 import { lpStream } from '@libp2p/utils'
-import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { Connection, Libp2p, PeerId, Startable, Stream, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
+import { errorCode, errorMessage, type Logger } from '@cites/runtime'
 import { STREAM_LIMITS, STREAM_LINGER_MS, STREAM_TIMEOUT_MS } from './constants.js'
 import { MalformedResponseError } from './errors.js'
 
@@ -9,33 +15,113 @@ export interface Codec<T> {
   decode: (b: Uint8Array | import('uint8arraylist').Uint8ArrayList) => T
 }
 
-/** Serve a protocol: decode the request (or pass undefined when it cannot be read), answer, close. */
-export async function serve<Req, Res> (
-  libp2p: Libp2p, protocol: string, maxRequest: number, req: Codec<Req>, res: Codec<Res>,
-  answer: (request: Req | undefined, remote: PeerId, failure?: 'TOO_LARGE' | 'MALFORMED') => Promise<Res>
-): Promise<void> {
-  await libp2p.handle(protocol, async (stream: Stream, connection) => {
-    const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
-    const lp = lpStream(stream, { maxDataLength: maxRequest })
-    let out: Res
+/** What a protocol service needs of libp2p: its registrar (a running libp2p node fits too). */
+export interface ProtocolRegistrar {
+  handle: (protocol: string, handler: StreamHandler, options?: StreamHandlerOptions) => Promise<void>
+  unhandle: (protocol: string) => Promise<void>
+}
+
+/** The libp2p components a protocol service is given (a subset of libp2p's `Components`). */
+export interface ProtocolServiceComponents {
+  registrar: ProtocolRegistrar
+}
+
+/** A started protocol service answers its protocol; a stopped one is not registered (dials get "protocol not supported"). */
+export interface ProtocolService extends Startable {
+  readonly [Symbol.toStringTag]: string
+  readonly protocol: string
+  isStarted: () => boolean
+}
+
+/** Why a request could not be read. */
+export type RequestFailure = 'TOO_LARGE' | 'MALFORMED'
+
+export interface RpcServiceInit<Req, Res> {
+  protocol: string
+  maxRequest: number
+  request: Codec<Req>
+  response: Codec<Res>
+  /** The answer to a decoded request (refusals are answers, not throws). */
+  answer: (request: Req, remote: PeerId) => Promise<Res>
+  /** The answer to a request that could not be read. */
+  unreadable: (failure: RequestFailure) => Res
+  log: Logger
+}
+
+// lpStream's errors for a length prefix over the cap or unreadable, by class name (they are not exported).
+const LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
+
+/** A request/response protocol as a libp2p service. */
+export function rpcService<Req, Res> (components: ProtocolServiceComponents, init: RpcServiceInit<Req, Res>): ProtocolService {
+  const { protocol, log } = init
+  let started = false
+
+  type Framed = ReturnType<typeof lpStream>
+  const respond = async (lp: Framed, remote: PeerId, signal: AbortSignal): Promise<Res> => {
+    let data
     try {
-      const data = await lp.read({ signal })
-      let decoded: Req | undefined
-      try { decoded = req.decode(data) } catch { decoded = undefined }
-      out = await answer(decoded, connection.remotePeer, decoded === undefined ? 'MALFORMED' : undefined)
+      data = await lp.read({ signal })
     } catch (err) {
-      const tooLarge = /length|too long|too large/i.test((err as Error).message ?? '')
-      out = await answer(undefined, connection.remotePeer, tooLarge ? 'TOO_LARGE' : 'MALFORMED')
+      const failure: RequestFailure = LENGTH_ERRORS.has((err as Error).name) ? 'TOO_LARGE' : 'MALFORMED'
+      log.debug({ protocol, code: failure }, `request unreadable: ${errorMessage(err)}`)
+      return init.unreadable(failure)
+    }
+    let decoded: Req
+    try {
+      decoded = init.request.decode(data)
+    } catch (err) {
+      log.debug({ protocol, code: 'MALFORMED' }, `request does not decode: ${errorMessage(err)}`)
+      return init.unreadable('MALFORMED')
     }
     try {
-      await lp.write(res.encode(out), { signal })
+      return await init.answer(decoded, remote)
+    } catch (err) {
+      // Our own trouble (e.g. the ledger closing): answered as before, as unreadable, and logged.
+      log.warn({ protocol, code: errorCode(err, 'ANSWER_FAILED') }, `could not answer: ${errorMessage(err)}`)
+      return init.unreadable('MALFORMED')
+    }
+  }
+
+  const onStream = async (stream: Stream, connection: Connection): Promise<void> => {
+    const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
+    const lp = lpStream(stream, { maxDataLength: init.maxRequest })
+    const out = await respond(lp, connection.remotePeer, signal)
+    try {
+      await lp.write(init.response.encode(out), { signal })
       await stream.close({ signal })
-    } catch {
+    } catch (err) {
+      // The asker went away or timed out: churn, not a fault.
+      log.debug({ protocol, code: errorCode(err, 'ANSWER_NOT_SENT') }, `the answer could not be sent: ${errorMessage(err)}`)
       stream.abort(new Error(`${protocol}: the answer could not be sent`))
       return
     }
     await release(stream)
-  }, { maxInboundStreams: STREAM_LIMITS[protocol]?.inbound ?? 8, maxOutboundStreams: STREAM_LIMITS[protocol]?.outbound ?? 8 })
+  }
+
+  return {
+    [Symbol.toStringTag]: `@cites/protocol ${protocol}`,
+    protocol,
+    isStarted: () => started,
+    start: async () => {
+      if (started) return
+      await components.registrar.handle(protocol, onStream, { maxInboundStreams: STREAM_LIMITS[protocol]?.inbound ?? 8, maxOutboundStreams: STREAM_LIMITS[protocol]?.outbound ?? 8 })
+      started = true
+      log.debug({ protocol }, 'handling')
+    },
+    stop: async () => {
+      if (!started) return
+      started = false
+      await components.registrar.unhandle(protocol)
+      log.debug({ protocol }, 'no longer handling')
+    }
+  }
+}
+
+/** Start a service on a running libp2p node directly (tests and tools; a permit node passes services to libp2p). */
+export async function startOn (libp2p: Pick<Libp2p, 'handle' | 'unhandle'>, factory: (components: ProtocolServiceComponents) => ProtocolService): Promise<ProtocolService> {
+  const service = factory({ registrar: libp2p })
+  await service.start()
+  return service
 }
 
 /**
@@ -53,9 +139,14 @@ async function release (stream: Stream): Promise<void> {
   })
 }
 
-/** Ask a peer once. */
-export async function ask<Req, Res> (libp2p: Libp2p, peer: PeerId, protocol: string, maxResponse: number, req: Codec<Req>, res: Codec<Res>, request: Req): Promise<Res> {
-  const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
+/**
+ * Ask a peer once, within the stream timeout (or sooner, when `options.signal`
+ * aborts: a node stopping). A closing failure after the answer is read is
+ * churn, not the answer's fault.
+ */
+export async function ask<Req, Res> (libp2p: Libp2p, peer: PeerId, protocol: string, maxResponse: number, req: Codec<Req>, res: Codec<Res>, request: Req, options: { signal?: AbortSignal } = {}): Promise<Res> {
+  const timeout = AbortSignal.timeout(STREAM_TIMEOUT_MS)
+  const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal])
   const stream = await libp2p.dialProtocol(peer, protocol, { signal })
   try {
     const lp = lpStream(stream, { maxDataLength: maxResponse })
@@ -67,7 +158,8 @@ export async function ask<Req, Res> (libp2p: Libp2p, peer: PeerId, protocol: str
     } catch (err) {
       throw new MalformedResponseError(`${protocol}: the answer does not decode: ${(err as Error).message}`)
     }
-    await stream.close({ signal }).catch(() => {})
+    // The answer is in hand; the remote may already have reset the stream.
+    await stream.close({ signal }).catch((err: unknown) => { stream.abort(err as Error) })
     return out
   } catch (err) {
     stream.abort(err as Error)

@@ -7,10 +7,12 @@
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Ledger } from '@cites/ledger'
+import type { Logger } from '@cites/runtime'
 import { Status, SyncRequest, SyncResponse } from './pb/network.js'
 import { MAX_SYNC_PAGE_EVENTS, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, SYNC_PROTOCOL } from './constants.js'
 import { RemoteRefusedError } from './errors.js'
-import { ask, serve } from './rpc.js'
+import { logFor } from './log.js'
+import { ask, rpcService, startOn, type ProtocolService, type ProtocolServiceComponents } from './rpc.js'
 
 const EMPTY = new Uint8Array(0)
 const PARTY_RE = /^[A-Z]{2}$/
@@ -57,20 +59,46 @@ export async function answerSync (ledger: Ledger, req: SyncRequest): Promise<Syn
   return { status: Status.OK, events: events.slice(0, n) as Array<Uint8Array<ArrayBuffer>>, checkpoint: checkpoint as Uint8Array<ArrayBuffer>, headSize, message: '' }
 }
 
-/** Serve /cites/sync/1.0.0 from this ledger. */
-export async function handleSync (libp2p: Libp2p, ledger: Ledger): Promise<void> {
-  await serve(libp2p, SYNC_PROTOCOL, MAX_SYNC_REQUEST_BYTES, SyncRequest, SyncResponse, async (req, _remote, failure) => {
-    if (req === undefined) return refusal(failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED, failure === 'TOO_LARGE' ? 'request too large' : 'request unreadable')
-    return await answerSync(ledger, req)
+/** What /cites/sync answers from: pages of the logs this node holds. */
+export interface SyncPort {
+  answerSync: (req: SyncRequest) => Promise<SyncResponse>
+}
+
+/** The sync port backed by this node's ledger. */
+export function ledgerSyncPort (ledger: Ledger): SyncPort {
+  return { answerSync: async (req) => await answerSync(ledger, req) }
+}
+
+export interface SyncServiceInit {
+  port: SyncPort
+  log?: Logger
+}
+
+/** /cites/sync/1.0.0 as a libp2p service: decode, ask the port, encode. */
+export function syncService (init: SyncServiceInit): (components: ProtocolServiceComponents) => ProtocolService {
+  const log = logFor(init.log, 'sync')
+  return (components) => rpcService(components, {
+    protocol: SYNC_PROTOCOL,
+    maxRequest: MAX_SYNC_REQUEST_BYTES,
+    request: SyncRequest,
+    response: SyncResponse,
+    log,
+    unreadable: (failure) => refusal(failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED, failure === 'TOO_LARGE' ? 'request too large' : 'request unreadable'),
+    answer: async (req) => await init.port.answerSync(req)
   })
 }
 
+/** Serve /cites/sync/1.0.0 from this ledger on a running node (tests and tools). */
+export async function handleSync (libp2p: Libp2p, ledger: Ledger): Promise<ProtocolService> {
+  return await startOn(libp2p, syncService({ port: ledgerSyncPort(ledger) }))
+}
+
 /** Ask a peer for one page of a log (at most 1000 events, 4 MiB). */
-export async function requestSyncPage (libp2p: Libp2p, peer: PeerId, req: SyncRequest): Promise<SyncResponse> {
+export async function requestSyncPage (libp2p: Libp2p, peer: PeerId, req: SyncRequest, options: { signal?: AbortSignal } = {}): Promise<SyncResponse> {
   return await ask(libp2p, peer, SYNC_PROTOCOL, MAX_SYNC_RESPONSE_BYTES, SyncRequest, {
     encode: SyncResponse.encode,
     decode: (b) => SyncResponse.decode(b, { limits: { events: MAX_SYNC_PAGE_EVENTS } })
-  }, req)
+  }, req, options)
 }
 
 export interface SyncResult {
@@ -88,13 +116,13 @@ export interface SyncResult {
  * `maxPages` pages). Every page goes through the ledger's checks; a bad page
  * throws and nothing of it is accepted.
  */
-export async function syncLog (libp2p: Libp2p, peer: PeerId, ledger: Ledger, author: string, opts: { maxPages?: number, pageSize?: number } = {}): Promise<SyncResult> {
+export async function syncLog (libp2p: Libp2p, peer: PeerId, ledger: Ledger, author: string, opts: { maxPages?: number, pageSize?: number, signal?: AbortSignal } = {}): Promise<SyncResult> {
   let pages = 0
   let accepted = 0
   let peerSize = 0
   for (; pages < (opts.maxPages ?? 10_000);) {
     const from = (ledger.heads().get(author)?.size ?? 0) + 1
-    const res = await requestSyncPage(libp2p, peer, { author, fromSeq: BigInt(from), limit: opts.pageSize ?? MAX_SYNC_PAGE_EVENTS })
+    const res = await requestSyncPage(libp2p, peer, { author, fromSeq: BigInt(from), limit: opts.pageSize ?? MAX_SYNC_PAGE_EVENTS }, opts.signal !== undefined ? { signal: opts.signal } : {})
     pages++
     if (res.status !== Status.OK) throw new RemoteRefusedError(res.status, `sync of ${author} refused: ${res.status} ${res.message}`)
     peerSize = Number(res.headSize)

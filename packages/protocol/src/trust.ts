@@ -8,8 +8,10 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
 import { TrustListSequenceError, type TrustStore, type VerifiedTrustList } from '@cites/trust-list'
 import { Status, TrustListRequest, TrustListResponse } from './pb/network.js'
 import { MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, TRUST_LIST_PROTOCOL } from './constants.js'
+import type { Logger } from '@cites/runtime'
 import { RemoteRefusedError } from './errors.js'
-import { ask, serve } from './rpc.js'
+import { logFor } from './log.js'
+import { ask, rpcService, startOn, type ProtocolService, type ProtocolServiceComponents } from './rpc.js'
 
 const EMPTY = new Uint8Array(0)
 
@@ -20,7 +22,8 @@ export async function disconnectUnauthorised (libp2p: Libp2p, trust: Pick<TrustS
     const id = conn.remotePeer.toString()
     if (!trust.isAuthorisedPeer(id)) {
       dropped.add(id)
-      await conn.close().catch(() => conn.abort(new Error('peer withdrawn from the trust list')))
+      // A close that fails (the peer went away meanwhile) becomes an abort: either way it is gone.
+      await conn.close().catch(() => { conn.abort(new Error('peer withdrawn from the trust list')) })
     }
   }
   return [...dropped]
@@ -35,16 +38,44 @@ export async function applyTrustList (libp2p: Libp2p, trust: TrustStore, xml: st
   return { list, dropped: await disconnectUnauthorised(libp2p, trust) }
 }
 
-/** Serve the newest trust list this node holds. */
-export async function handleTrustList (libp2p: Libp2p, trust: TrustStore): Promise<void> {
-  await serve(libp2p, TRUST_LIST_PROTOCOL, MAX_TRUST_LIST_REQUEST_BYTES, TrustListRequest, TrustListResponse, async (req) => {
-    const current = trust.current
-    const sequence = BigInt(current?.list.sequence ?? 0)
-    if (req === undefined) return { status: Status.MALFORMED, trustList: EMPTY, sequence, message: 'request unreadable' }
-    return current === undefined || req.haveSequence >= sequence
-      ? { status: Status.OK, trustList: EMPTY, sequence, message: '' }
-      : { status: Status.OK, trustList: new TextEncoder().encode(current.xml), sequence, message: '' }
+/** What /cites/trust-list answers from: the newest anchor-signed list this node holds. */
+export interface TrustListPort {
+  /** The list's sequence (0 for none) and its XML exactly as signed. */
+  current: () => { sequence: number, xml?: string }
+}
+
+/** The trust-list port backed by this node's trust store. */
+export function trustStorePort (trust: TrustStore): TrustListPort {
+  return { current: () => trust.current === undefined ? { sequence: 0 } : { sequence: trust.current.list.sequence, xml: trust.current.xml } }
+}
+
+export interface TrustListServiceInit {
+  port: TrustListPort
+  log?: Logger
+}
+
+/** /cites/trust-list/1.0.0 as a libp2p service: the list when the asker's is older, else an empty OK. */
+export function trustListService (init: TrustListServiceInit): (components: ProtocolServiceComponents) => ProtocolService {
+  const log = logFor(init.log, 'trust-list')
+  return (components) => rpcService(components, {
+    protocol: TRUST_LIST_PROTOCOL,
+    maxRequest: MAX_TRUST_LIST_REQUEST_BYTES,
+    request: TrustListRequest,
+    response: TrustListResponse,
+    log,
+    unreadable: () => ({ status: Status.MALFORMED, trustList: EMPTY, sequence: BigInt(init.port.current().sequence), message: 'request unreadable' }),
+    answer: async (req) => {
+      const { sequence, xml } = init.port.current()
+      return xml === undefined || req.haveSequence >= BigInt(sequence)
+        ? { status: Status.OK, trustList: EMPTY, sequence: BigInt(sequence), message: '' }
+        : { status: Status.OK, trustList: new TextEncoder().encode(xml), sequence: BigInt(sequence), message: '' }
+    }
   })
+}
+
+/** Serve the newest trust list this node holds, on a running node (tests and tools). */
+export async function handleTrustList (libp2p: Libp2p, trust: TrustStore): Promise<ProtocolService> {
+  return await startOn(libp2p, trustListService({ port: trustStorePort(trust) }))
 }
 
 /**

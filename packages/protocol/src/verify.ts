@@ -13,27 +13,64 @@ import { validityCheck, verifySignedPermit } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { Status, VerifyRequest, VerifyResponse } from './pb/network.js'
 import { MAX_VERIFY_REQUEST_BYTES, MAX_VERIFY_RESPONSE_BYTES, VERIFY_PROTOCOL } from './constants.js'
-import { ask, serve } from './rpc.js'
+import type { Logger } from '@cites/runtime'
+import { logFor } from './log.js'
+import { ask, rpcService, startOn, type ProtocolService, type ProtocolServiceComponents } from './rpc.js'
 
 const EMPTY = new Uint8Array(0)
 const PARTY_RE = /^[A-Z]{2}$/
 
-/** Serve /cites/verify/1.0.0 from this ledger. */
-export async function handleVerify (libp2p: Libp2p, ledger: Ledger): Promise<void> {
-  await serve(libp2p, VERIFY_PROTOCOL, MAX_VERIFY_REQUEST_BYTES, VerifyRequest, VerifyResponse, async (req, _remote, failure) => {
-    const refuse = (status: Status, message: string): VerifyResponse => ({ status, events: [], checkpoint: EMPTY, headSize: 0n, message })
-    if (req === undefined) return refuse(failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED, 'request unreadable')
-    if (!PARTY_RE.test(req.party) || req.number === '' || req.number.length > 64) return refuse(Status.MALFORMED, 'party must be a party code and number 1..64 characters')
-    const events = await ledger.permitEvents(req.party, req.number)
-    if (events === undefined) return refuse(Status.NOT_FOUND, `${req.party}/${req.number} is not known here`)
-    return {
-      status: Status.OK,
-      events: events as Array<Uint8Array<ArrayBuffer>>,
-      checkpoint: (await ledger.latestCheckpoint(req.party) ?? EMPTY) as Uint8Array<ArrayBuffer>,
-      headSize: BigInt(ledger.heads().get(req.party)?.size ?? 0),
-      message: ''
+/** What /cites/verify answers from: a permit's signed events as held here, with this node's latest checkpoint of that log. */
+export interface VerifyPort {
+  permitEvents: (party: string, number: string) => Promise<{ events: Uint8Array[], checkpoint?: Uint8Array, headSize: number } | undefined>
+}
+
+/** The verify port backed by this node's ledger (its own log or a replica). */
+export function ledgerVerifyPort (ledger: Ledger): VerifyPort {
+  return {
+    permitEvents: async (party, number) => {
+      const events = await ledger.permitEvents(party, number)
+      if (events === undefined) return undefined
+      const checkpoint = await ledger.latestCheckpoint(party)
+      return { events, ...(checkpoint !== undefined ? { checkpoint } : {}), headSize: ledger.heads().get(party)?.size ?? 0 }
+    }
+  }
+}
+
+export interface VerifyServiceInit {
+  port: VerifyPort
+  log?: Logger
+}
+
+/** /cites/verify/1.0.0 as a libp2p service: decode, ask the port, encode. */
+export function verifyService (init: VerifyServiceInit): (components: ProtocolServiceComponents) => ProtocolService {
+  const log = logFor(init.log, 'verify')
+  const refuse = (status: Status, message: string): VerifyResponse => ({ status, events: [], checkpoint: EMPTY, headSize: 0n, message })
+  return (components) => rpcService(components, {
+    protocol: VERIFY_PROTOCOL,
+    maxRequest: MAX_VERIFY_REQUEST_BYTES,
+    request: VerifyRequest,
+    response: VerifyResponse,
+    log,
+    unreadable: (failure) => refuse(failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED, 'request unreadable'),
+    answer: async (req) => {
+      if (!PARTY_RE.test(req.party) || req.number === '' || req.number.length > 64) return refuse(Status.MALFORMED, 'party must be a party code and number 1..64 characters')
+      const found = await init.port.permitEvents(req.party, req.number)
+      if (found === undefined) return refuse(Status.NOT_FOUND, `${req.party}/${req.number} is not known here`)
+      return {
+        status: Status.OK,
+        events: found.events as Array<Uint8Array<ArrayBuffer>>,
+        checkpoint: (found.checkpoint ?? EMPTY) as Uint8Array<ArrayBuffer>,
+        headSize: BigInt(found.headSize),
+        message: ''
+      }
     }
   })
+}
+
+/** Serve /cites/verify/1.0.0 from this ledger on a running node (tests and tools). */
+export async function handleVerify (libp2p: Libp2p, ledger: Ledger): Promise<ProtocolService> {
+  return await startOn(libp2p, verifyService({ port: ledgerVerifyPort(ledger) }))
 }
 
 /** A customs verdict from the network, with what it was derived from. */

@@ -34,7 +34,7 @@ describe('direct delivery (/cites/deliver/1.0.0)', () => {
   })
 
   afterAll(async () => {
-    ch.worker?.stop()
+    await ch.worker?.stop()
     await ch.node.stop()
     await ch.ledger.close()
     if (th !== undefined) { await th.node.stop(); await th.ledger.close() }
@@ -50,7 +50,7 @@ describe('direct delivery (/cites/deliver/1.0.0)', () => {
     expect((await ch.ledger.delivery('CH', '26CHD00001'))?.lastError).toBeDefined()
 
     // CH restarts: the pending delivery is still there
-    ch.worker.stop()
+    await ch.worker.stop()
     await ch.ledger.close()
     ch.ledger = await ledgerFor(P.CH, trust, dirs.CH.path)
     expect((await ch.ledger.delivery('CH', '26CHD00001'))?.state).toBe('pending')

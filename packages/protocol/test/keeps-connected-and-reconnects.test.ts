@@ -40,7 +40,7 @@ describe('keep connected to the trust list\'s peers', () => {
   })
 
   afterAll(async () => {
-    keeper?.stop()
+    await keeper?.stop()
     await ch?.stop()
     await th?.stop()
   })
