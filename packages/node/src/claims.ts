@@ -10,17 +10,19 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Ledger } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
-import { ProtocolError, requestConsumption } from '@cites/protocol'
-import { within } from './within.js'
+import { errorCode, errorMessage, startWorker, within, type Logger, type WorkerStats } from '@cites/runtime'
+import { logFor, ProtocolError, requestConsumption } from '@cites/protocol'
 
 export interface ClaimSubmitter {
-  /** Submit every open claim whose issuer is connected now. */
+  /** Submit every open claim whose issuer is connected now (joins a round in progress, then runs one more). */
   runOnce: () => Promise<void>
   /** Answers received so far (confirmations and refusals), for tests and metrics. */
   readonly answered: number
   /** Why the last submission did not settle a claim (a refusal code or a network error), for status and logs. */
   readonly lastError: string | undefined
-  stop: () => void
+  readonly stats: WorkerStats
+  /** Stop the worker and wait for a round in progress. */
+  stop: () => Promise<void>
 }
 
 export interface ClaimSubmitterInit {
@@ -34,50 +36,55 @@ export interface ClaimSubmitterInit {
   keepEvent: (event: Uint8Array, author: string, from: PeerId) => Promise<void>
   peerOf: (party: string) => PeerId
   now: () => number
+  log?: Logger
 }
 
 export function startClaimSubmitter (init: ClaimSubmitterInit): ClaimSubmitter {
   const { libp2p, ledger } = init
-  let running: Promise<void> | undefined
-  let stopped = false
+  const log = logFor(init.log, 'claims')
   let answered = 0
   let lastError: string | undefined
-  const runOnce = async (): Promise<void> => {
-    if (running !== undefined) return await running
-    running = (async () => {
-      for (const c of await ledger.openClaims()) {
-        if (stopped) return
-        let issuer: PeerId
-        try { issuer = init.peerOf(c.party) } catch { continue }
-        // Only while connected: keepConnected does the dialling and backoff.
-        if (libp2p.getConnections(issuer).length === 0) continue
-        try {
-          const out = await within(init.timeoutMs, requestConsumption(libp2p, issuer, {
-            party: c.party, number: c.number, lines: c.lines, port: c.port, officer: c.officer, claim: { seq: c.seq, hash: c.hash, usedAt: c.time }
-          }, { requester: init.party, signer: init.signer, trust: init.trust, now: init.now() }))
-          const event = out.refusal ?? (out.code === 'OK' ? out.receipt?.event : undefined)
-          if (event !== undefined) {
-            answered++
-            await init.keepEvent(event, c.party, issuer)
-          } else {
-            lastError = `${c.party}/${c.number}: ${out.code}: ${out.message}`
-          }
-          // Any other refusal (e.g. REQUEST_STALE after a clock step) leaves the claim open: retried next round.
-        } catch (err) {
-          lastError = `${c.party}/${c.number}: ${(err as Error).message}`
-          if (!(err instanceof ProtocolError) && stopped) return
-          // Unreachable again, or a malformed answer: retried next round.
-        }
+
+  const run = async (signal: AbortSignal): Promise<void> => {
+    for (const c of await ledger.openClaims()) {
+      if (signal.aborted) return
+      let issuer: PeerId
+      try {
+        issuer = init.peerOf(c.party)
+      } catch (err) {
+        log.debug({ code: errorCode(err), party: c.party, number: c.number }, 'the issuer is not on the trust list: the claim waits')
+        continue
       }
-    })().finally(() => { running = undefined })
-    return await running
+      // Only while connected: keepConnected does the dialling and backoff.
+      if (libp2p.getConnections(issuer).length === 0) continue
+      try {
+        const out = await within(init.timeoutMs, requestConsumption(libp2p, issuer, {
+          party: c.party, number: c.number, lines: c.lines, port: c.port, officer: c.officer, claim: { seq: c.seq, hash: c.hash, usedAt: c.time }
+        }, { requester: init.party, signer: init.signer, trust: init.trust, now: init.now(), signal }))
+        const event = out.refusal ?? (out.code === 'OK' ? out.receipt?.event : undefined)
+        if (event !== undefined) {
+          answered++
+          log.info({ code: out.code, party: c.party, number: c.number, seq: c.seq }, out.code === 'OK' ? 'claim confirmed by the issuer' : 'claim refused by the issuer')
+          await init.keepEvent(event, c.party, issuer)
+        } else {
+          // Any other refusal (e.g. REQUEST_STALE after a clock step) leaves the claim open: retried next round.
+          lastError = `${c.party}/${c.number}: ${out.code}: ${out.message}`
+          log.warn({ code: out.code, party: c.party, number: c.number, seq: c.seq }, `claim not settled: ${out.message}`)
+        }
+      } catch (err) {
+        lastError = `${c.party}/${c.number}: ${errorMessage(err)}`
+        if (signal.aborted) return
+        // A malformed answer is the issuer's fault (warn); unreachable again is churn. Either way retried next round.
+        log[err instanceof ProtocolError ? 'warn' : 'debug']({ code: errorCode(err, 'ISSUER_UNREACHABLE'), party: c.party, number: c.number, seq: c.seq }, `claim not submitted: ${errorMessage(err)}`)
+      }
+    }
   }
-  const timer = setInterval(() => { if (!stopped) void runOnce().catch(() => {}) }, init.intervalMs)
-  timer.unref()
+  const worker = startWorker({ name: 'claims', intervalMs: init.intervalMs, run, log })
   return {
-    runOnce,
+    runOnce: worker.trigger,
     get answered () { return answered },
     get lastError () { return lastError },
-    stop: () => { stopped = true; clearInterval(timer) }
+    stats: worker.stats,
+    stop: async () => { await worker.stop() }
   }
 }

@@ -8,18 +8,21 @@ import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { Ledger, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
-import { makeVerdict, type Permit, type Verdict } from '@cites/permit'
-import { validityCheck, type Signer } from '@cites/xml-signature'
+import type { Permit, Verdict } from '@cites/permit'
+import type { Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
+import { errorCode, errorMessage, type Logger } from '@cites/runtime'
 import {
-  applyTrustList, createAuthorisedNode, handleConsume, handleDeliver, handleSync, handleTrustList, handleVerify, judgePermitEvents, keepConnected, requestConsumption,
-  startDelivery, startEventGossip, gossipScore, syncLog, verifyRemote, ProtocolError, type AuthorisedNode, type DeliveryWorker, type EventGossip, type GossipStats,
-  type KeepConnected, type KeepConnectedOptions, type RemoteVerdict
+  applyTrustList, consumeService, createAuthorisedNode, deliverService, keepConnected, ledgerConsumePort, ledgerDeliverPort, ledgerSyncPort, ledgerVerifyPort, logFor, loggedElsewhere,
+  startDelivery, startEventGossip, gossipScore, syncService, trustListService, trustStorePort, verifyService, type AuthorisedNode, type DeliveryWorker, type EventGossip,
+  type GossipStats, type KeepConnected, type KeepConnectedOptions
 } from '@cites/protocol'
-import { IssuerUnreachableError, PartyNotListedError } from './errors.js'
+import { PartyNotListedError } from './errors.js'
 import { startClaimSubmitter, type ClaimSubmitter } from './claims.js'
-import { within } from './within.js'
 import { startPermitChecker, type PermitChecker, type PermitCheckStats } from './permit-checks.js'
+import { startCatchUp, type CatchUp } from './catch-up.js'
+import { verifyOperation } from './verify.js'
+import { consumeOperation } from './use.js'
 
 /** What the destination may do when the issuer's node cannot be reached. */
 export interface ProvisionalPolicy {
@@ -60,6 +63,13 @@ export interface PermitNodeConfig {
   checkpointInterval?: number
   /** Clock (ms), for tests. @default Date.now */
   now?: () => number
+  /**
+   * The process's root logger (the node service passes its pino root): each
+   * component logs through a named child (`node`, `gossip`, `sync`,
+   * `delivery`, `claims`, `permit-checks`, `keep-connected`, `verify`,
+   * `consume`, `deliver`, `trust-list`). @default silent
+   */
+  log?: Logger
 }
 
 /** A verdict with what it was derived from. */
@@ -160,270 +170,183 @@ function authorityOf (trust: TrustStore, party: string): Authority | undefined {
   return trust.byParty(party).find((a) => a.role === 'management-authority' && a.status === 'granted')
 }
 
-const VERDICT_MEMO = 50_000
+/** A module built by createPermitNode; modules stop in the reverse order of their building. */
+interface Module { name: string, stop: () => Promise<void> | void }
 
-/** A memoised verdict with its validity check recomputed at `at` (the only check that depends on the time). */
-function withValidity (v: NodeVerdict, at: Date): NodeVerdict {
-  // Always a copy: callers may adjust their verdict (e.g. a security stamp check).
-  if (v.permit === undefined) return { ...v, checks: [...v.checks] }
-  const validity = validityCheck(v.permit, at)
-  return { ...v, ...makeVerdict(v.checks.map((c) => c.name === 'validity' ? validity : c)) }
-}
-
-/** Create, wire and start a permit node. */
+/**
+ * Create, wire and start a permit node. Modules are built in order (ledger,
+ * libp2p with the protocol services, gossip, delivery, keep-connected,
+ * catch-up, permit checks, claims), each needing only those before it, and
+ * stopped in the reverse order; a failure half-way stops what was built.
+ */
 export async function createPermitNode (config: PermitNodeConfig): Promise<PermitNode> {
   const now = config.now ?? Date.now
+  const log = logFor(config.log, 'node')
+  const childLog = { log: config.log }
   const policy: ProvisionalPolicy = { allow: config.provisional?.allow ?? false, issuerTimeoutMs: config.provisional?.issuerTimeoutMs ?? 5000 }
   const { trust, party } = config
-  const ledgerInit: LedgerInit = { location: join(config.dataDir, 'ledger'), party, signer: config.signer, trust, now }
-  if (config.checkpointInterval !== undefined) ledgerInit.checkpointInterval = config.checkpointInterval
-  const ledger = await Ledger.open(ledgerInit)
-  // Peer IDs cut off by partition() (fault injection), refused by the gater.
-  const isolated = new Set<string>()
-  let libp2p: AuthorisedNode
+  const modules: Module[] = []
+  const stopModules = async (): Promise<void> => {
+    for (const m of [...modules].reverse()) {
+      try {
+        await m.stop()
+      } catch (err) {
+        log.warn({ code: errorCode(err, 'STOP_FAILED'), module: m.name }, `${m.name} did not stop cleanly: ${errorMessage(err)}`)
+      }
+    }
+    modules.length = 0
+  }
+
   try {
-    libp2p = await createAuthorisedNode({ privateKey: config.peerKey, trust, listen: config.listen ?? ['/ip4/127.0.0.1/tcp/0'], sharedHost: config.sharedHost ?? false, isolated: (id) => isolated.has(id) })
-    await handleSync(libp2p, ledger)
-    await handleTrustList(libp2p, trust)
-    await handleVerify(libp2p, ledger)
-    await handleConsume(libp2p, ledger, { trust, now })
-    await handleDeliver(libp2p, ledger, { trust, signer: config.signer, now })
+    const ledgerInit: LedgerInit = { location: join(config.dataDir, 'ledger'), party, signer: config.signer, trust, now }
+    if (config.checkpointInterval !== undefined) ledgerInit.checkpointInterval = config.checkpointInterval
+    const ledger = await Ledger.open(ledgerInit)
+    modules.push({ name: 'ledger', stop: async () => { await ledger.close() } })
+
+    // Peer IDs cut off by partition() (fault injection), refused by the gater.
+    const isolated = new Set<string>()
+    // The protocol services are libp2p services: libp2p gives each its
+    // registrar and starts (handle) and stops (unhandle) them with itself.
+    const libp2p = await createAuthorisedNode({
+      privateKey: config.peerKey, trust, listen: config.listen ?? ['/ip4/127.0.0.1/tcp/0'], sharedHost: config.sharedHost ?? false, isolated: (id) => isolated.has(id),
+      services: {
+        sync: syncService({ port: ledgerSyncPort(ledger), ...childLog }),
+        trustList: trustListService({ port: trustStorePort(trust), ...childLog }),
+        verify: verifyService({ port: ledgerVerifyPort(ledger), ...childLog }),
+        consume: consumeService({ port: ledgerConsumePort({ ledger, trust, now, ...childLog }), ...childLog }),
+        deliver: deliverService({ port: ledgerDeliverPort(ledger, { trust, signer: config.signer, now, ...childLog }), ...childLog })
+      }
+    })
+    modules.push({ name: 'libp2p', stop: async () => { await libp2p.stop() } })
     await libp2p.start()
+
+    let connections: KeepConnected | undefined
+    // An accepted announcement travels on through gossipsub itself; here only redial.
+    const gossip = startEventGossip(libp2p, ledger, { trust, onTrustList: () => { connections?.refresh() }, ...childLog })
+    modules.push({ name: 'gossip', stop: gossip.stop })
+    const delivery = startDelivery(libp2p, ledger, trust, { intervalMs: config.deliveryIntervalMs ?? 1000, ...childLog })
+    modules.push({ name: 'delivery', stop: delivery.stop })
+    connections = keepConnected(libp2p, () => trust.current?.list.authorities ?? [], { ...config.keepConnected, ...childLog })
+    modules.push({ name: 'keep-connected', stop: connections.stop })
+
+    const peerOf = (p: string): PeerId => {
+      const a = authorityOf(trust, p)
+      if (a === undefined) throw new PartyNotListedError(`${p} has no granted management authority on the trust list`)
+      return peerIdFromString(a.peerId)
+    }
+    const connectedParties = (): Map<string, PeerId> => {
+      const out = new Map<string, PeerId>()
+      for (const c of libp2p.getConnections()) {
+        const a = trust.byPeerId(c.remotePeer.toString())
+        if (a !== undefined && c.status === 'open') out.set(a.party, c.remotePeer)
+      }
+      return out
+    }
+
+    let claims: ClaimSubmitter | undefined
+    // A peer that (re)appears: submit the claims it owes an answer to.
+    const catchUp: CatchUp = startCatchUp({ libp2p, ledger, trust, party, intervalMs: config.syncIntervalMs ?? 30_000, connectedParties, onPeer: () => { claims?.runOnce().catch(loggedElsewhere) }, ...childLog })
+    modules.push({ name: 'sync', stop: catchUp.stop })
+
+    /** Keep a signed event of the issuer's log that reached us in an answer; sync if it does not fit yet. */
+    const keepEvent = async (event: Uint8Array, author: string, from: PeerId): Promise<void> => {
+      try {
+        const [r] = await ledger.acceptEvents([event])
+        if (r?.status === 'held') await catchUp.syncAuthor(author, from)
+      } catch (err) {
+        // Gossip and sync bring it anyway.
+        log.debug({ code: errorCode(err, 'EVENT_NOT_KEPT'), author }, `an event from an answer was not kept: ${errorMessage(err)}`)
+      }
+    }
+
+    const permitChecks = startPermitChecker({ ledger, trust, party, perSecond: config.permitChecksPerSecond ?? 50, ...childLog })
+    modules.push({ name: 'permit-checks', stop: permitChecks.stop })
+    claims = startClaimSubmitter({ libp2p, ledger, trust, signer: config.signer, party, intervalMs: config.claimIntervalMs ?? 2000, timeoutMs: policy.issuerTimeoutMs, keepEvent, peerOf, now, ...childLog })
+    modules.push({ name: 'claims', stop: claims.stop })
+
+    const verify = verifyOperation({ party, libp2p, ledger, trust, issuerTimeoutMs: () => policy.issuerTimeoutMs, peerOf, now, log: logFor(config.log, 'verify') })
+    const consume = consumeOperation({ party, libp2p, ledger, trust, signer: config.signer, policy, peerOf, verify, keepEvent, now, log: logFor(config.log, 'consume') })
+
+    let stopped = false
+    const node: PermitNode = {
+      party,
+      peerId: libp2p.peerId,
+      libp2p,
+      ledger,
+      trust,
+      gossip,
+      delivery,
+      claims,
+      permitChecks,
+      connections,
+      policy,
+      addresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
+      issue: async (permit) => {
+        const r = await ledger.issue(permit)
+        return { state: r.state, signedXml: r.signedXml }
+      },
+      recordSigned: async (xml) => ({ state: (await ledger.recordSigned(xml)).state }),
+      endorse: async (p, number, input) => await ledger.endorse(p, number, input),
+      cancel: async (p, number, reason) => await ledger.cancel(p, number, reason),
+      peerParties: () => [...connectedParties().keys()].sort(),
+      peerScores: () => {
+        const out: Record<string, number> = {}
+        for (const [p, id] of [...connectedParties()].sort(([a], [b]) => a.localeCompare(b))) out[p] = Math.round(gossipScore(libp2p, id.toString()) * 100) / 100
+        return out
+      },
+      verify,
+      consume,
+      syncAll: catchUp.syncAll,
+      acceptTrustList: async (xml) => {
+        const { list, dropped } = await applyTrustList(libp2p, trust, xml)
+        log.info({ sequence: list.list.sequence, dropped: dropped.length }, 'a newer trust list was installed')
+        connections?.refresh()
+        gossip.announceTrustList()
+        return { sequence: list.list.sequence, dropped }
+      },
+      partition: async (parties) => {
+        for (const p of parties) for (const a of trust.byParty(p)) isolated.add(a.peerId)
+        log.info({ parties }, 'partitioned (fault injection)')
+        await Promise.all(libp2p.getConnections().filter((c) => isolated.has(c.remotePeer.toString())).map(async (c) => { await c.close().catch(() => { c.abort(new Error('partitioned')) }) }))
+      },
+      heal: () => {
+        isolated.clear()
+        log.info('partitions healed (fault injection)')
+        connections?.refresh()
+      },
+      status: async () => {
+        const deliveries: Record<DeliveryState, number> = { pending: 0, delivered: 0, failed: 0 }
+        for (const d of await ledger.deliveries()) deliveries[d.state]++
+        const logs: Record<string, number> = {}
+        for (const [a, h] of ledger.heads()) logs[a] = h.size
+        return {
+          party,
+          peerId: libp2p.peerId.toString(),
+          addresses: node.addresses(),
+          peers: node.peerParties(),
+          logs,
+          deliveries,
+          openClaims: (await ledger.openClaims()).length,
+          alerts: (await ledger.alerts()).length,
+          gossip: { ...gossip.stats },
+          permitChecks: { ...permitChecks.stats },
+          peerScores: node.peerScores(),
+          trustListSequence: trust.sequence
+        }
+      },
+      alerts: async () => await ledger.alerts(),
+      stop: async () => {
+        if (stopped) return
+        stopped = true
+        await stopModules()
+        log.info('stopped')
+      }
+    }
+    log.info({ peerId: libp2p.peerId.toString(), modules: modules.map((m) => m.name) }, 'started')
+    return node
   } catch (err) {
-    await ledger.close()
+    log.error({ code: errorCode(err, 'START_FAILED') }, `the node did not start: ${errorMessage(err)}`)
+    await stopModules()
     throw err
   }
-
-  let connections: KeepConnected | undefined
-  // An accepted announcement travels on through gossipsub itself; here only redial.
-  const gossip = startEventGossip(libp2p, ledger, { trust, onTrustList: () => { connections?.refresh() } })
-  const delivery = startDelivery(libp2p, ledger, trust, { intervalMs: config.deliveryIntervalMs ?? 1000 })
-  connections = keepConnected(libp2p, () => trust.current?.list.authorities ?? [], config.keepConnected ?? {})
-
-  const peerOf = (p: string): PeerId => {
-    const a = authorityOf(trust, p)
-    if (a === undefined) throw new PartyNotListedError(`${p} has no granted management authority on the trust list`)
-    return peerIdFromString(a.peerId)
-  }
-  const connectedParties = (): Map<string, PeerId> => {
-    const out = new Map<string, PeerId>()
-    for (const c of libp2p.getConnections()) {
-      const a = trust.byPeerId(c.remotePeer.toString())
-      if (a !== undefined && c.status === 'open') out.set(a.party, c.remotePeer)
-    }
-    return out
-  }
-
-  // Catch-up: each log from its author when connected, else from any peer
-  // holding a replica. Runs on connect, after a gap (gossip), and periodically.
-  const syncing = new Map<string, Promise<void>>()
-  const syncAuthor = async (author: string, from: PeerId): Promise<void> => {
-    const key = `${author}@${from.toString()}`
-    const running = syncing.get(key)
-    if (running !== undefined) return await running
-    const p = syncLog(libp2p, from, ledger, author).then(() => {}, () => { /* unreachable or refused: the next round retries */ })
-      .finally(() => syncing.delete(key))
-    syncing.set(key, p)
-    return await p
-  }
-  const syncAll = async (): Promise<void> => {
-    const peers = connectedParties()
-    const anyPeer = [...peers.values()]
-    const authors = new Set((trust.current?.list.authorities ?? []).filter((a) => a.role === 'management-authority').map((a) => a.party))
-    for (const a of ledger.authors()) authors.add(a)
-    authors.delete(party)
-    await Promise.all([...authors].map(async (author) => {
-      const from = peers.get(author) ?? anyPeer[Math.floor(Math.random() * anyPeer.length)]
-      if (from !== undefined) await syncAuthor(author, from)
-    }))
-  }
-  let stopped = false
-  const onConnect = (evt: CustomEvent<PeerId>): void => {
-    const a = trust.byPeerId(evt.detail.toString())
-    if (a === undefined || stopped) return
-    // A peer that (re)appears: take its own log from it, and submit claims it owes an answer to.
-    void syncAuthor(a.party, evt.detail)
-    void claims.runOnce().catch(() => {})
-  }
-  libp2p.addEventListener('peer:connect', onConnect)
-  const syncTimer = setInterval(() => { if (!stopped) void syncAll() }, config.syncIntervalMs ?? 30_000)
-  syncTimer.unref()
-
-  const verdictMemo = new Map<string, { stamp: string, verdict: NodeVerdict }>()
-  const verify = async (p: string, number: string): Promise<NodeVerdict> => {
-    const claimsHeld = await ledger.claims(p, number)
-    const finish = (v: RemoteVerdict, source: NodeVerdict['source']): NodeVerdict => {
-      const out: NodeVerdict = { valid: v.valid, checks: v.checks, party: p, number, source, claims: claimsHeld }
-      if (v.state !== undefined) out.state = v.state
-      if (v.receipt !== undefined) out.receipt = v.receipt
-      if (v.permit !== undefined) out.permit = v.permit
-      if (v.history !== undefined) out.history = v.history
-      return out
-    }
-    const local = async (answeredBy?: string): Promise<NodeVerdict> => {
-      const notFound = (): NodeVerdict => ({ valid: false, party: p, number, source: 'none', claims: claimsHeld, checks: [{ name: 'status', status: 'INVALID', reason: { code: 'PERMIT_NOT_FOUND', message: `${p}/${number} is not known here${p === party ? '' : ', and its issuer could not be asked'}` } }] })
-      const at = new Date(now())
-      // The verdict from this ledger changes only with the permit's events,
-      // its claims or the trust list: memoised on exactly those, with the
-      // one time-dependent check (validity) recomputed on every call.
-      const s = await ledger.status(p, number)
-      if (s === undefined) return notFound()
-      const memoKey = `${p}/${number}`
-      const stamp = `${s.state.events.join(',')}|${trust.sequence}|${claimsHeld.map((c) => `${c.claimant}#${c.seq}:${c.resolution}`).join(',')}|${answeredBy ?? ''}`
-      const hit = verdictMemo.get(memoKey)
-      if (hit !== undefined && hit.stamp === stamp) return withValidity(hit.verdict, at)
-      const events = await ledger.permitEvents(p, number)
-      if (events === undefined) return notFound()
-      const v = finish(await judgePermitEvents(events, { party: p, number, trust, now: at, claims: claimsHeld, eventsFromOwnLedger: true, ...(answeredBy !== undefined ? { answeredBy } : {}) }), answeredBy === p ? 'issuer' : 'replica')
-      if (verdictMemo.size >= VERDICT_MEMO) verdictMemo.delete(verdictMemo.keys().next().value as string)
-      verdictMemo.set(memoKey, { stamp, verdict: v })
-      return v
-    }
-    if (p === party) return await local(party)
-    let issuer: PeerId
-    try { issuer = peerOf(p) } catch { return await local() }
-    try {
-      const v = await within(policy.issuerTimeoutMs, verifyRemote(libp2p, issuer, { party: p, number, trust, now: new Date(now()), claims: claimsHeld }))
-      return finish(v, 'issuer')
-    } catch (err) {
-      if (err instanceof ProtocolError) throw err
-      return await local()
-    }
-  }
-
-  const consume = async (p: string, number: string, input: ActionInput): Promise<NodeConsumeResult> => {
-    if (p === party) {
-      // This authority's own permit used at one of its own ports (rare: a
-      // permit for import into the issuing country). Same rule as over the wire.
-      const s = await ledger.status(p, number)
-      if (s !== undefined && s.state.destination !== party) return { outcome: 'REFUSED', code: 'NOT_DESTINATION', message: `${p}/${number} is for ${s.state.destination}, not ${party}` }
-      try {
-        return { outcome: 'CONSUMED', code: 'OK', message: '', receipt: await ledger.consume(p, number, { ...input, consumingParty: party }) }
-      } catch (err) {
-        const e = err as { code?: string, message: string, receipt?: Receipt }
-        if (typeof e.code !== 'string') throw err
-        return { outcome: 'REFUSED', code: e.code, message: e.message, ...(e.receipt !== undefined ? { receipt: e.receipt } : {}) }
-      }
-    }
-    const issuer = peerOf(p)
-    const ask = { party: p, number, lines: input.lines, port: input.port, ...(input.officer !== undefined ? { officer: input.officer } : {}) }
-    let reason: string
-    try {
-      const out = await within(policy.issuerTimeoutMs, requestConsumption(libp2p, issuer, ask, { requester: party, signer: config.signer, trust, now: now() }))
-      if (out.receipt !== undefined) await keepEvent(out.receipt.event, p, issuer)
-      const { event: _e, ...receipt } = out.receipt ?? { event: undefined }
-      const r = out.receipt !== undefined ? { receipt: receipt as Receipt } : {}
-      return out.code === 'OK' ? { outcome: 'CONSUMED', code: 'OK', message: '', ...r } : { outcome: 'REFUSED', code: out.code, message: out.message, ...r }
-    } catch (err) {
-      if (err instanceof ProtocolError) throw err
-      reason = `${p}'s node did not answer: ${(err as Error).message}`
-    }
-    if (!policy.allow) throw new IssuerUnreachableError(`${reason}; this node's policy does not allow a provisional use`)
-    // Judge the permit from the replica before recording anything on it.
-    const v = await verify(p, number)
-    if (!v.valid) {
-      const failing = v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR').map((c) => c.reason.code)
-      return { outcome: 'REFUSED', code: failing.includes('ALREADY_CONSUMED_PROVISIONALLY') ? 'ALREADY_CONSUMED_PROVISIONALLY' : failing.includes('ALREADY_CONSUMED') ? 'ALREADY_CONSUMED' : 'PERMIT_INVALID', message: `refused from this node's replica: ${failing.join(', ')}`, ...(v.receipt !== undefined ? { receipt: v.receipt } : {}) }
-    }
-    try {
-      const claim = await ledger.consumeProvisionally(p, number, { ...input, reason: reason.slice(0, 300) })
-      return { outcome: 'PROVISIONAL', code: 'PROVISIONAL', message: `recorded provisionally: not confirmed by issuer (${reason})`, claim }
-    } catch (err) {
-      const e = err as { code?: string, message: string }
-      if (typeof e.code !== 'string') throw err
-      return { outcome: 'REFUSED', code: e.code, message: e.message }
-    }
-  }
-
-  /** Keep a signed event of the issuer's log that reached us in an answer; sync if it does not fit yet. */
-  const keepEvent = async (event: Uint8Array, author: string, from: PeerId): Promise<void> => {
-    try {
-      const [r] = await ledger.acceptEvents([event])
-      if (r?.status === 'held') await syncAuthor(author, from)
-    } catch { /* gossip and sync bring it anyway */ }
-  }
-
-  const permitChecks = startPermitChecker({ ledger, trust, party, perSecond: config.permitChecksPerSecond ?? 50 })
-  const claims = startClaimSubmitter({ libp2p, ledger, trust, signer: config.signer, party, intervalMs: config.claimIntervalMs ?? 2000, timeoutMs: policy.issuerTimeoutMs, keepEvent, peerOf, now })
-
-  const node: PermitNode = {
-    party,
-    peerId: libp2p.peerId,
-    libp2p,
-    ledger,
-    trust,
-    gossip,
-    delivery,
-    claims,
-    permitChecks,
-    connections,
-    policy,
-    addresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
-    issue: async (permit) => {
-      const r = await ledger.issue(permit)
-      return { state: r.state, signedXml: r.signedXml }
-    },
-    recordSigned: async (xml) => ({ state: (await ledger.recordSigned(xml)).state }),
-    endorse: async (p, number, input) => await ledger.endorse(p, number, input),
-    cancel: async (p, number, reason) => await ledger.cancel(p, number, reason),
-    peerParties: () => [...connectedParties().keys()].sort(),
-    peerScores: () => {
-      const out: Record<string, number> = {}
-      for (const [p, id] of [...connectedParties()].sort(([a], [b]) => a.localeCompare(b))) out[p] = Math.round(gossipScore(libp2p, id.toString()) * 100) / 100
-      return out
-    },
-    verify,
-    consume,
-    syncAll,
-    acceptTrustList: async (xml) => {
-      const { list, dropped } = await applyTrustList(libp2p, trust, xml)
-      connections?.refresh()
-      gossip.announceTrustList()
-      return { sequence: list.list.sequence, dropped }
-    },
-    partition: async (parties) => {
-      for (const p of parties) for (const a of trust.byParty(p)) isolated.add(a.peerId)
-      await Promise.all(libp2p.getConnections().filter((c) => isolated.has(c.remotePeer.toString())).map(async (c) => { await c.close().catch(() => { c.abort(new Error('partitioned')) }) }))
-    },
-    heal: () => {
-      isolated.clear()
-      connections?.refresh()
-    },
-    status: async () => {
-      const deliveries: Record<DeliveryState, number> = { pending: 0, delivered: 0, failed: 0 }
-      for (const d of await ledger.deliveries()) deliveries[d.state]++
-      const logs: Record<string, number> = {}
-      for (const [a, h] of ledger.heads()) logs[a] = h.size
-      return {
-        party,
-        peerId: libp2p.peerId.toString(),
-        addresses: node.addresses(),
-        peers: node.peerParties(),
-        logs,
-        deliveries,
-        openClaims: (await ledger.openClaims()).length,
-        alerts: (await ledger.alerts()).length,
-        gossip: { ...gossip.stats },
-        permitChecks: { ...permitChecks.stats },
-        peerScores: node.peerScores(),
-        trustListSequence: trust.sequence
-      }
-    },
-    alerts: async () => await ledger.alerts(),
-    stop: async () => {
-      if (stopped) return
-      stopped = true
-      clearInterval(syncTimer)
-      libp2p.removeEventListener('peer:connect', onConnect)
-      claims.stop()
-      permitChecks.stop()
-      delivery.stop()
-      connections?.stop()
-      gossip.stop()
-      await libp2p.stop()
-      await Promise.allSettled([...syncing.values()])
-      await ledger.close()
-    }
-  }
-  return node
 }

@@ -13,8 +13,9 @@
  * verdict never relies on this: it always checks the document itself.
  */
 import { decodeEvent, EventType, IssuedBody, type Ledger } from '@cites/ledger'
-import { cachedPermitVerdict } from '@cites/protocol'
+import { cachedPermitVerdict, logFor } from '@cites/protocol'
 import type { TrustStore } from '@cites/trust-list'
+import { startWorker, type Logger } from '@cites/runtime'
 import { performance } from 'node:perf_hooks'
 
 export interface PermitCheckStats {
@@ -30,7 +31,8 @@ export interface PermitChecker {
   readonly stats: PermitCheckStats
   /** Check everything held now (tests, and a node about to serve a burst). */
   drain: () => Promise<void>
-  stop: () => void
+  /** Stop the worker and wait for a step in progress. */
+  stop: () => Promise<void>
 }
 
 export interface PermitCheckerOptions {
@@ -40,6 +42,7 @@ export interface PermitCheckerOptions {
   party: string
   /** Documents per second at most, while the node is not busy; 0 turns the worker off. @default 50 */
   perSecond?: number
+  log?: Logger
 }
 
 /** Events read from a log per step. */
@@ -47,9 +50,9 @@ const PAGE = 100
 
 export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
   const perSecond = o.perSecond ?? 50
+  const log = logFor(o.log, 'permit-checks')
   const stats: PermitCheckStats = { checked: 0, invalid: 0, behind: 0 }
   let stopped = false
-  let timer: NodeJS.Timeout | undefined
 
   const others = (): Array<[string, number]> => [...o.ledger.heads()].filter(([a]) => a !== o.party).map(([a, h]) => [a, h.size])
 
@@ -87,57 +90,62 @@ export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
         await o.ledger.recordPermitChecks(author, last, invalid)
         cursors.set(author, last)
         stats.invalid += invalid.length
+        for (const bad of invalid) log.warn({ code: 'PERMIT_SIGNATURE_INVALID', author, seq: bad.seq, number: bad.number, codes: bad.codes }, 'a replicated permit document fails its XML-DSig check (alert recorded)')
       }
     }
     stats.behind = others().reduce((sum, [a, size]) => sum + Math.max(0, size - (cursors.get(a) ?? 0)), 0)
     return done
   }
 
-  // Steps run one at a time (a tick and a drain must not check one page twice).
-  let chain: Promise<unknown> = Promise.resolve()
-  let busy = false
-  const runStep = async (budget: number): Promise<number> => {
-    const p = chain.then(async () => await step(budget))
-    chain = p.catch(() => {})
-    const n = await p
-    stats.checked += n
-    return n
-  }
-  // Background work yields to serving: a tick is skipped while this node's
-  // event loop was more than half busy since the last tick. The rate may be
-  // fractional (a pilot's nodes share one machine): credit accrues per tick.
+  // Background work yields to serving: a run is skipped while this node's
+  // event loop was more than half busy since the last look. The rate may be
+  // fractional (a pilot's nodes share one machine): credit accrues per tick
+  // (5 a second) and a run checks as many documents as whole credits.
   let elu = performance.eventLoopUtilization()
   let credit = 0
-  const tick = (): void => {
+  // While drain() waits, runs check everything held (credit untouched).
+  let draining = 0
+  let lastRun = 0
+  const shouldRun = (): boolean => {
+    if (perSecond <= 0) return false
     const now = performance.eventLoopUtilization()
     const busyShare = performance.eventLoopUtilization(now, elu).utilization
     elu = now
-    if (stopped || busy) return
     credit = Math.min(credit + perSecond / 5, Math.max(1, perSecond))
-    if (busyShare > 0.5 || credit < 1) return
-    const budget = Math.floor(credit)
-    busy = true
-    runStep(budget)
-      .then((n) => { credit -= n })
-      .catch(() => { /* closing, or a read racing a restart: the cursor is unchanged, the next tick retries */ })
-      .finally(() => { busy = false })
+    return busyShare <= 0.5 && credit >= 1
   }
-  if (perSecond > 0) {
-    timer = setInterval(tick, 200)
-    timer.unref()
-  }
+  // One step at a time (a tick and a drain must not check one page twice): the worker's own guarantee.
+  const worker = startWorker({
+    name: 'permit-checks',
+    // Off (0 a second): no ticks worth having; drain() still runs on demand.
+    intervalMs: perSecond > 0 ? 200 : 3_600_000,
+    log,
+    shouldRun,
+    run: async () => {
+      const full = draining > 0
+      const n = await step(full ? Number.POSITIVE_INFINITY : Math.floor(credit))
+      stats.checked += n
+      lastRun = n
+      if (!full) credit -= n
+    }
+  })
 
   return {
     stats,
     drain: async () => {
-      while (!stopped) {
-        const n = await runStep(Number.POSITIVE_INFINITY)
-        if (n === 0 && stats.behind === 0) return
+      draining++
+      try {
+        while (!stopped) {
+          await worker.trigger()
+          if (lastRun === 0 && stats.behind === 0) return
+        }
+      } finally {
+        draining--
       }
     },
-    stop: () => {
+    stop: async () => {
       stopped = true
-      clearInterval(timer)
+      await worker.stop()
     }
   }
 }

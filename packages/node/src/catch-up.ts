@@ -1,0 +1,91 @@
+/**
+ * Anti-entropy: every log is caught up from the network, each from its
+ * author when connected, else from any peer holding a replica. Runs when a
+ * peer connects (its own log, and the claims it owes an answer to), and
+ * periodically as a background worker.
+ */
+import type { PeerId } from '@libp2p/interface'
+import type { Ledger } from '@cites/ledger'
+import type { TrustStore } from '@cites/trust-list'
+import { errorCode, errorMessage, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
+import { logFor, syncLog, type AuthorisedNode } from '@cites/protocol'
+import { InvalidEventError } from '@cites/ledger'
+
+export interface CatchUp {
+  /** Catch `author`'s log up from `from` (one sync per author and peer at a time). Never throws: a failure is logged and retried later. */
+  syncAuthor: (author: string, from: PeerId) => Promise<void>
+  /** Catch every listed authority's log up now (joins a round in progress, then runs one more). */
+  syncAll: () => Promise<void>
+  readonly stats: WorkerStats
+  stop: () => Promise<void>
+}
+
+export interface CatchUpInit {
+  libp2p: AuthorisedNode
+  ledger: Ledger
+  trust: TrustStore
+  party: string
+  intervalMs: number
+  /** The connected authorised peers, by party. */
+  connectedParties: () => Map<string, PeerId>
+  /** A listed peer (re)connected (after its log was asked for). */
+  onPeer?: (party: string) => void
+  log?: Logger
+}
+
+export function startCatchUp (init: CatchUpInit): CatchUp {
+  const { libp2p, ledger, trust } = init
+  const log = logFor(init.log, 'sync')
+  const syncing = new Map<string, Promise<void>>()
+  // Aborted by stop(): a sync in progress ends at once instead of after its page.
+  const abort = new AbortController()
+
+  const syncAuthor = async (author: string, from: PeerId): Promise<void> => {
+    const key = `${author}@${from.toString()}`
+    const running = syncing.get(key)
+    if (running !== undefined) return await running
+    const p = syncLog(libp2p, from, ledger, author, { signal: abort.signal }).then((r) => {
+      if (r.accepted > 0) log.debug({ author, accepted: r.accepted, pages: r.pages, size: r.size }, 'caught up')
+    }, (err: unknown) => {
+      if (abort.signal.aborted) return // stopping
+      // Unreachable or refused: the next round retries. A forged page is the answerer's fault.
+      log[err instanceof InvalidEventError ? 'warn' : 'debug']({ code: errorCode(err, 'SYNC_FAILED'), author, peer: trust.byPeerId(from.toString())?.party }, `sync failed: ${errorMessage(err)}`)
+    }).finally(() => syncing.delete(key))
+    syncing.set(key, p)
+    return await p
+  }
+
+  const syncAll = async (): Promise<void> => {
+    const peers = init.connectedParties()
+    const anyPeer = [...peers.values()]
+    const authors = new Set((trust.current?.list.authorities ?? []).filter((a) => a.role === 'management-authority').map((a) => a.party))
+    for (const a of ledger.authors()) authors.add(a)
+    authors.delete(init.party)
+    await Promise.all([...authors].map(async (author) => {
+      const from = peers.get(author) ?? anyPeer[Math.floor(Math.random() * anyPeer.length)]
+      if (from !== undefined) await syncAuthor(author, from)
+    }))
+  }
+
+  const onConnect = (evt: CustomEvent<PeerId>): void => {
+    const a = trust.byPeerId(evt.detail.toString())
+    if (a === undefined || abort.signal.aborted) return
+    // A peer that (re)appears: take its own log from it.
+    void syncAuthor(a.party, evt.detail)
+    init.onPeer?.(a.party)
+  }
+  libp2p.addEventListener('peer:connect', onConnect)
+  const worker = startWorker({ name: 'sync', intervalMs: init.intervalMs, run: syncAll, log })
+
+  return {
+    syncAuthor,
+    syncAll: worker.trigger,
+    stats: worker.stats,
+    stop: async () => {
+      abort.abort()
+      libp2p.removeEventListener('peer:connect', onConnect)
+      await worker.stop()
+      await Promise.allSettled([...syncing.values()])
+    }
+  }
+}

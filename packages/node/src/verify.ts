@@ -1,0 +1,95 @@
+/**
+ * The customs verdict of a permit by number, as a permit node gives it: asked
+ * of the issuer's node; judged from this node's replica when the issuer
+ * cannot be reached in time. A malformed answer from the issuer is not
+ * "unreachable": it surfaces as the ProtocolError it is (the HTTP layer
+ * answers 502), never as a replica verdict.
+ */
+import type { PeerId } from '@libp2p/interface'
+import type { Ledger } from '@cites/ledger'
+import { makeVerdict } from '@cites/permit'
+import { validityCheck } from '@cites/xml-signature'
+import type { TrustStore } from '@cites/trust-list'
+import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
+import { judgePermitEvents, verifyRemote, ProtocolError, type AuthorisedNode, type RemoteVerdict } from '@cites/protocol'
+import type { NodeVerdict } from './node.js'
+
+export interface VerifyOperationInit {
+  party: string
+  libp2p: AuthorisedNode
+  ledger: Ledger
+  trust: TrustStore
+  /** How long to wait for the issuer before judging from the replica (ms). */
+  issuerTimeoutMs: () => number
+  /** The issuer's node, by party; throws PartyNotListedError. */
+  peerOf: (party: string) => PeerId
+  now: () => number
+  log: Logger
+}
+
+const VERDICT_MEMO = 50_000
+
+/** A memoised verdict with its validity check recomputed at `at` (the only check that depends on the time). */
+function withValidity (v: NodeVerdict, at: Date): NodeVerdict {
+  // Always a copy: callers may adjust their verdict (e.g. a security stamp check).
+  if (v.permit === undefined) return { ...v, checks: [...v.checks] }
+  const validity = validityCheck(v.permit, at)
+  return { ...v, ...makeVerdict(v.checks.map((c) => c.name === 'validity' ? validity : c)) }
+}
+
+/** The node's `verify(party, number)`. */
+export function verifyOperation (init: VerifyOperationInit): (party: string, number: string) => Promise<NodeVerdict> {
+  const { ledger, trust, libp2p, log } = init
+  const verdictMemo = new Map<string, { stamp: string, verdict: NodeVerdict }>()
+
+  return async (p, number) => {
+    const claimsHeld = await ledger.claims(p, number)
+    const finish = (v: RemoteVerdict, source: NodeVerdict['source']): NodeVerdict => {
+      const out: NodeVerdict = { valid: v.valid, checks: v.checks, party: p, number, source, claims: claimsHeld }
+      if (v.state !== undefined) out.state = v.state
+      if (v.receipt !== undefined) out.receipt = v.receipt
+      if (v.permit !== undefined) out.permit = v.permit
+      if (v.history !== undefined) out.history = v.history
+      return out
+    }
+    const local = async (answeredBy?: string): Promise<NodeVerdict> => {
+      const notFound = (): NodeVerdict => ({ valid: false, party: p, number, source: 'none', claims: claimsHeld, checks: [{ name: 'status', status: 'INVALID', reason: { code: 'PERMIT_NOT_FOUND', message: `${p}/${number} is not known here${p === init.party ? '' : ', and its issuer could not be asked'}` } }] })
+      const at = new Date(init.now())
+      // The verdict from this ledger changes only with the permit's events,
+      // its claims or the trust list: memoised on exactly those, with the
+      // one time-dependent check (validity) recomputed on every call.
+      const s = await ledger.status(p, number)
+      if (s === undefined) return notFound()
+      const memoKey = `${p}/${number}`
+      const stamp = `${s.state.events.join(',')}|${trust.sequence}|${claimsHeld.map((c) => `${c.claimant}#${c.seq}:${c.resolution}`).join(',')}|${answeredBy ?? ''}`
+      const hit = verdictMemo.get(memoKey)
+      if (hit !== undefined && hit.stamp === stamp) return withValidity(hit.verdict, at)
+      const events = await ledger.permitEvents(p, number)
+      if (events === undefined) return notFound()
+      const v = finish(await judgePermitEvents(events, { party: p, number, trust, now: at, claims: claimsHeld, eventsFromOwnLedger: true, ...(answeredBy !== undefined ? { answeredBy } : {}) }), answeredBy === p ? 'issuer' : 'replica')
+      if (verdictMemo.size >= VERDICT_MEMO) verdictMemo.delete(verdictMemo.keys().next().value as string)
+      verdictMemo.set(memoKey, { stamp, verdict: v })
+      return v
+    }
+    if (p === init.party) return await local(init.party)
+    let issuer: PeerId
+    try {
+      issuer = init.peerOf(p)
+    } catch (err) {
+      log.debug({ code: errorCode(err), party: p, number }, 'the issuer is not on the trust list: judged from the replica')
+      return await local()
+    }
+    try {
+      return finish(await within(init.issuerTimeoutMs(), verifyRemote(libp2p, issuer, { party: p, number, trust, now: new Date(init.now()), claims: claimsHeld })), 'issuer')
+    } catch (err) {
+      // The issuer's node answered, but wrongly: its fault, reported as such.
+      if (err instanceof ProtocolError) {
+        log.warn({ code: err.code, party: p, number }, `the issuer's answer is unusable: ${err.message}`)
+        throw err
+      }
+      // Unreachable (a timeout, a dial or stream failure): the replica answers.
+      log.debug({ code: errorCode(err, 'ISSUER_UNREACHABLE'), party: p, number }, `the issuer did not answer: judged from the replica (${errorMessage(err)})`)
+      return await local()
+    }
+  }
+}

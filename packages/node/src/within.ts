@@ -1,9 +1,0 @@
-/** Resolve within `ms` or reject with a timeout. The underlying work runs on (its own stream timeout ends it). */
-export async function within<T> (ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await Promise.race([work, new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`no answer within ${ms} ms`)) }, ms) })])
-  } finally {
-    clearTimeout(timer)
-  }
-}
