@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EventType, IssuedBody, decodeEvent, hex, sha256, signEvent, type ClaimView, type Ledger } from '@cites/ledger'
 import type { TrustStore } from '@cites/trust-list'
 import { judgePermitEvents as judgeToday } from '@cites/protocol'
-import { judgePermitEvents } from '../src/index.js'
+import { judgePermitEvents, withValidityAt } from '../src/index.js'
 import { LINES, NOW, chPermit, openLedger, read, signer, tempDir, trustOf } from './kit.js'
 
 interface Case {
@@ -127,6 +127,18 @@ describe('judgePermitEvents gives today\'s verdict', () => {
       }
     })
   }
+
+  it('a memoised verdict with its validity recomputed is the verdict judged afresh at that time', async () => {
+    const later = [Date.parse('2026-10-01T00:00:00Z'), NOW + 86_400_000, Date.parse('2027-06-01T00:00:00Z')]
+    for (const n of ['V1', 'C1', 'U1', 'P1']) {
+      const opts = { party: 'CH', number: `26CHQ${n}`, trust, claims: claims[n] ?? [], eventsFromOwnLedger: true, answeredBy: 'CH' }
+      const memo = await judgePermitEvents(events[n]!, { ...opts, now: new Date(NOW) })
+      for (const t of later) {
+        const fresh = await judgePermitEvents(events[n]!, { ...opts, now: new Date(t) })
+        expect(withValidityAt(memo, new Date(t)), `${n} at ${new Date(t).toISOString()}`).toStrictEqual(fresh)
+      }
+    }
+  })
 
   it('the events of the cases are what they claim to be', () => {
     expect(decodeEvent(crafted.wrongPermit!).event).toMatchObject({ type: EventType.ISSUED, permitNumber: '26CHQW1' })
