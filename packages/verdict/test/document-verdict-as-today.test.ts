@@ -8,9 +8,10 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Check } from '@cites/permit'
+import { PermitNotSignedError } from '@cites/ledger'
 import { verifySignedPermit, type TrustedCertificate } from '@cites/xml-signature'
 import { acceptanceCodes, documentChecks, documentFailures, judgeDocument, offlineVerdict, unregisteredDocument, type TrustView } from '../src/index.js'
-import { read } from './kit.js'
+import { openLedger, read, tempDir, trustOf } from './kit.js'
 
 type TrustSpec = Record<string, Array<{ cert: string, grantedAt: string, withdrawnAt?: string }>>
 interface Expected {
@@ -94,5 +95,27 @@ describe('the offline document verdict', () => {
     // One byte more is another document.
     const other = await judgeDocument(xml + '\n', { trust, now: NOW })
     expect(other.xmlSha256).not.toBe(first.xmlSha256)
+  })
+
+  it('the ledger\'s own copy of the filter (recordSigned, below this package) refuses exactly documentFailures', async () => {
+    const dir = tempDir()
+    const store = await trustOf(['CH', 'TH'])
+    const ledger = await openLedger('CH', store, dir.path)
+    try {
+      let refused = 0
+      for (const v of vectors.filter((x) => x.trust === expected.defaultTrust && x.expect.integrity !== 'OK')) {
+        const xml = read(v.file)
+        const failures = documentFailures((await judgeDocument(xml, { trust: store, now: NOW })).checks)
+        if (failures.length === 0) continue
+        const err = await ledger.recordSigned(xml).then(() => undefined, (e: unknown) => e)
+        expect(err, v.name).toBeInstanceOf(PermitNotSignedError)
+        expect((err as PermitNotSignedError).reasons, v.name).toEqual(failures.map((c) => ({ check: c.name, code: c.reason.code, message: c.reason.message })))
+        refused++
+      }
+      expect(refused).toBeGreaterThan(30)
+    } finally {
+      await ledger.close()
+      dir.cleanup()
+    }
   })
 })
