@@ -49,7 +49,10 @@ export const DOCUMENT_CACHE_ENTRIES = 20_000
 
 const DOCUMENT_CHECKS: readonly CheckName[] = ['integrity', 'issuer', 'rules']
 
-/** The checks of a signed document that depend only on its bytes and the trust list, cached. */
+/**
+ * The checks of a signed document that depend only on its bytes and the
+ * trust list, cached. The entry is shared between callers: copy, never modify.
+ */
 export async function documentChecks (xml: Uint8Array, xmlSha256: string, trust: TrustView): Promise<Cached> {
   let cache = caches.get(trust)
   if (cache === undefined) { cache = new Map(); caches.set(trust, cache) }
