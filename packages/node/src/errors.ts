@@ -1,37 +1,50 @@
-/** Errors of the permit node, one class per failure, with stable codes. */
-export abstract class NodeError extends Error {
-  abstract readonly code: string
+/** Errors of the permit node, one class per failure, each with a stable code from this registry. */
+import { CodedError, defineCodes } from '@cites/runtime'
+
+/**
+ * Every code the node itself (not its ledger, protocols or inputs) answers
+ * with, including the HTTP layer's own. Its kind decides the HTTP status.
+ */
+export const NODE_CODES = defineCodes({
+  ISSUER_UNREACHABLE: { kind: 'unavailable', summary: 'the issuer\'s node could not be reached in time, and provisional use is off' },
+  PARTY_NOT_LISTED: { kind: 'unprocessable', summary: 'the party has no granted management authority on the trust list' },
+  CONFIG_INVALID: { kind: 'bad-request', summary: 'the config file is missing, unreadable or invalid' },
+  NODE_FILE_INVALID: { kind: 'bad-request', summary: 'a file the config names is missing or does not load' },
+  PERMIT_INVALID: { kind: 'unprocessable', summary: 'judged from this node\'s replica, the permit may not be used' },
+  TRUST_LIST_MISSING: { kind: 'unavailable', summary: 'this node holds no trust list' },
+  // The HTTP layer's own refusals.
+  REQUEST_INVALID: { kind: 'bad-request', summary: 'the request does not match the route\'s schema' },
+  JSON_INVALID: { kind: 'bad-request', summary: 'the body is not valid JSON' },
+  BODY_TOO_LARGE: { kind: 'too-large', summary: 'the body is larger than the limit' },
+  MEDIA_TYPE_UNSUPPORTED: { kind: 'unsupported-media', summary: 'the content type is not accepted here' },
+  TOKEN_MISSING: { kind: 'unauthenticated', summary: 'no bearer token' },
+  TOKEN_INVALID: { kind: 'unauthenticated', summary: 'the bearer token is not valid for this node' },
+  ROLE_FORBIDDEN: { kind: 'forbidden', summary: 'the token\'s role may not do this' },
+  RATE_LIMITED: { kind: 'rate-limited', summary: 'too many requests' },
+  ROUTE_NOT_FOUND: { kind: 'not-found', summary: 'no such route' },
+  INTERNAL: { kind: 'internal', summary: 'the node could not answer this request' }
+})
+export type NodeCode = keyof typeof NODE_CODES
+
+export abstract class NodeError extends CodedError {
+  abstract override readonly code: NodeCode
 }
 
 /** The issuer's node could not be reached in time, and the policy does not allow a provisional use. */
-export class IssuerUnreachableError extends NodeError {
-  static override name = 'IssuerUnreachableError'
-  override name = 'IssuerUnreachableError'
-  readonly code = 'ISSUER_UNREACHABLE'
-}
+export class IssuerUnreachableError extends NodeError { readonly code = 'ISSUER_UNREACHABLE' }
 
 /** The party has no granted management authority on the trust list. */
-export class PartyNotListedError extends NodeError {
-  static override name = 'PartyNotListedError'
-  override name = 'PartyNotListedError'
-  readonly code = 'PARTY_NOT_LISTED'
-}
+export class PartyNotListedError extends NodeError { readonly code = 'PARTY_NOT_LISTED' }
+
+/** A file the config names (key, certificate, anchor, trust list) is missing or does not load. */
+export class NodeFileError extends NodeError { readonly code = 'NODE_FILE_INVALID' }
 
 /** The config file is missing, unreadable or invalid; `problems` names each field. */
 export class ConfigError extends NodeError {
-  static override name = 'ConfigError'
-  override name = 'ConfigError'
   readonly code = 'CONFIG_INVALID'
   readonly problems: Array<{ field: string, message: string }>
   constructor (message: string, problems: Array<{ field: string, message: string }>) {
     super(message)
     this.problems = problems
   }
-}
-
-/** A file the config names (key, certificate, anchor, trust list) is missing or does not load. */
-export class NodeFileError extends NodeError {
-  static override name = 'NodeFileError'
-  override name = 'NodeFileError'
-  readonly code = 'NODE_FILE_INVALID'
 }

@@ -11,12 +11,11 @@ import swagger from '@fastify/swagger'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import type { Logger } from 'pino'
-import { check, importPermit, makeVerdict, permitFromJson, PermitInputError, type Check, type Permit } from '@cites/permit'
-import { SignatureInputError } from '@cites/xml-signature'
-import { cachedPermitVerdict } from '@cites/protocol'
-import { LedgerError, annualReport, sha256, hex } from '@cites/ledger'
+import { importPermit, permitFromJson, type Permit } from '@cites/permit'
+import { judgePresentedDocument, withStamp } from '@cites/verdict'
+import { annualReport, sha256, hex } from '@cites/ledger'
 import type { NodeVerdict, PermitNode } from './node.js'
-import { NodeError } from './errors.js'
+import { HttpProblem, answerError, sendProblem } from './problems.js'
 import { createMetrics, type NodeMetrics } from './metrics.js'
 import { hashToken } from './config.js'
 
@@ -40,49 +39,6 @@ export interface HttpApiOptions {
    * @default false
    */
   faultInjection?: boolean
-}
-
-/** Status for each stable code the API can answer with. Anything else is 500. */
-const STATUS: Record<string, number> = {
-  PERMIT_NOT_FOUND: 404,
-  ALREADY_CONSUMED: 409,
-  ALREADY_CONSUMED_PROVISIONALLY: 409,
-  PERMIT_ALREADY_ISSUED: 409,
-  ALREADY_ENDORSED: 409,
-  ENDORSEMENT_AFTER_CONSUMPTION: 409,
-  PERMIT_CANCELLED: 409,
-  PERMIT_REPLACED: 409,
-  QUANTITY_EXCEEDED: 422,
-  INVALID_LINES: 422,
-  PERMIT_EXPIRED: 422,
-  PERMIT_NOT_YET_VALID: 422,
-  PERMIT_NUMBER_INVALID: 422,
-  PERMIT_REFUSED: 422,
-  PERMIT_INVALID: 422,
-  PERMIT_SIGNATURE_INVALID: 422,
-  NOT_DESTINATION: 422,
-  CLAIM_INVALID: 422,
-  PARTY_NOT_LISTED: 422,
-  NOT_ISSUER: 403,
-  SIGNER_NOT_TRUSTED: 503,
-  ISSUER_UNREACHABLE: 503,
-  LEDGER_READ_ONLY: 503
-}
-
-export class HttpProblem extends Error {
-  readonly status: number
-  readonly code: string
-  readonly extra: Record<string, unknown>
-  constructor (status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
-    super(message)
-    this.status = status
-    this.code = code
-    this.extra = extra
-  }
-}
-
-function sendProblem (reply: FastifyReply, status: number, code: string, detail: string, extra: Record<string, unknown> = {}): FastifyReply {
-  return reply.code(status).type('application/problem+json').send({ type: `urn:cites:error:${code}`, title: code, status, code, detail, ...extra })
 }
 
 const PARTY = { type: 'string', pattern: '^[A-Z]{2}$' } as const
@@ -146,53 +102,25 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
       const h = req.headers.authorization
       return typeof h === 'string' && h.startsWith('Bearer ') ? `t:${hashToken(h.slice(7))}` : `ip:${req.ip}`
     },
-    errorResponseBuilder: (_req, ctx) => new HttpProblem(429, 'RATE_LIMITED', `more than ${ctx.max} requests a minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`)
+    errorResponseBuilder: (_req, ctx) => new HttpProblem('RATE_LIMITED', `more than ${ctx.max} requests a minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`)
   })
 
   /** The role a request's bearer token grants, or a 401/403 problem. */
   const authorise = (need: Role) => async (req: FastifyRequest): Promise<void> => {
     const h = req.headers.authorization
-    if (typeof h !== 'string' || !h.startsWith('Bearer ') || h.length < 8) throw new HttpProblem(401, 'TOKEN_MISSING', 'an Authorization: Bearer token is required')
+    if (typeof h !== 'string' || !h.startsWith('Bearer ') || h.length < 8) throw new HttpProblem('TOKEN_MISSING', 'an Authorization: Bearer token is required')
     const given = Buffer.from(hashToken(h.slice(7)), 'hex')
     // Constant-time against each role's hash: no early exit on the first byte.
     let role: Role | undefined
     for (const t of tokenHashes) if (t.hash.length === given.length && timingSafeEqual(t.hash, given)) role = t.role
-    if (role === undefined) throw new HttpProblem(401, 'TOKEN_INVALID', 'the bearer token is not valid for this node')
-    if (RANK[role] < RANK[need]) throw new HttpProblem(403, 'ROLE_FORBIDDEN', `this needs the ${need} role; the token is ${role}`)
+    if (role === undefined) throw new HttpProblem('TOKEN_INVALID', 'the bearer token is not valid for this node')
+    if (RANK[role] < RANK[need]) throw new HttpProblem('ROLE_FORBIDDEN', `this needs the ${need} role; the token is ${role}`)
   }
 
   app.setErrorHandler((err: Error & { statusCode?: number, code?: string, validation?: unknown }, req, reply) => {
-    if (err instanceof HttpProblem) {
-      if (err.status === 401) void reply.header('www-authenticate', 'Bearer')
-      metrics.refusals.inc({ code: err.code })
-      return sendProblem(reply, err.status, err.code, err.message, err.extra)
-    }
-    if (err.validation !== undefined) {
-      metrics.refusals.inc({ code: 'REQUEST_INVALID' })
-      return sendProblem(reply, 400, 'REQUEST_INVALID', err.message)
-    }
-    const fst: Record<string, [number, string]> = {
-      FST_ERR_CTP_BODY_TOO_LARGE: [413, 'BODY_TOO_LARGE'],
-      FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'MEDIA_TYPE_UNSUPPORTED'],
-      FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'JSON_INVALID'],
-      FST_ERR_CTP_INVALID_JSON_BODY: [400, 'JSON_INVALID'],
-      FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'REQUEST_INVALID']
-    }
-    const known = err.code !== undefined ? fst[err.code] : undefined
-    if (known !== undefined) { metrics.refusals.inc({ code: known[1] }); return sendProblem(reply, known[0], known[1], err.message) }
-    if (err instanceof SyntaxError && err.statusCode === 400) { metrics.refusals.inc({ code: 'JSON_INVALID' }); return sendProblem(reply, 400, 'JSON_INVALID', 'the body is not valid JSON') }
-    if (err instanceof PermitInputError || err instanceof SignatureInputError || err instanceof LedgerError || err instanceof NodeError) {
-      const code = err.code
-      const status = STATUS[code] ?? 400
-      metrics.refusals.inc({ code })
-      const extra: Record<string, unknown> = {}
-      for (const k of ['problems', 'issues', 'reasons', 'receipt', 'line', 'allowed'] as const) if (k in err) extra[k] = (err as unknown as Record<string, unknown>)[k]
-      return sendProblem(reply, status, code, err.message, extra)
-    }
-    req.log.error({ err: { name: err.name, message: err.message } }, 'unhandled error')
-    return sendProblem(reply, 500, 'INTERNAL', 'the node could not answer this request')
+    metrics.refusals.inc({ code: answerError(err, req, reply) })
   })
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, 404, 'ROUTE_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`))
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, 'ROUTE_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`))
 
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpLatency.observe({ route: req.routeOptions.url ?? 'unknown', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
@@ -220,7 +148,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     let permit: Permit
     if (typeof req.body === 'string') permit = importPermit(req.body).permit
     else if (typeof req.body === 'object' && req.body !== null) permit = permitFromJson(req.body)
-    else throw new HttpProblem(400, 'REQUEST_INVALID', 'send unsigned eCITES XML or the JSON form of a permit')
+    else throw new HttpProblem('REQUEST_INVALID', 'send unsigned eCITES XML or the JSON form of a permit')
     const { state, signedXml } = await node.issue(permit)
     metrics.issued.inc()
     return await reply.code(201).header('location', `/v1/permits/${state.party}/${encodeURIComponent(state.number)}`)
@@ -241,11 +169,11 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     for (const end = Date.now() + wait; Date.now() < end && await node.ledger.status(party, number) === undefined;) await new Promise((resolve) => setTimeout(resolve, 5))
     if ((req.headers.accept ?? '').includes('application/xml')) {
       const xml = await node.ledger.signedXml(party, number)
-      if (xml === undefined) throw new HttpProblem(404, 'PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
+      if (xml === undefined) throw new HttpProblem('PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
       return await reply.type('application/xml').send(xml)
     }
     const v = await node.ledger.getPermit(party, number)
-    if (v === undefined) throw new HttpProblem(404, 'PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
+    if (v === undefined) throw new HttpProblem('PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
     return v
   })
 
@@ -278,7 +206,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     metrics.consumptions.inc({ outcome: r.outcome })
     if (r.outcome === 'CONSUMED') return await reply.code(201).send({ outcome: r.outcome, receipt: r.receipt })
     if (r.outcome === 'PROVISIONAL') return await reply.code(202).send({ outcome: r.outcome, code: r.code, message: r.message, claim: r.claim })
-    throw new HttpProblem(STATUS[r.code] ?? 422, r.code, r.message, r.receipt !== undefined ? { receipt: r.receipt } : {})
+    throw new HttpProblem(r.code, r.message, r.receipt !== undefined ? { receipt: r.receipt } : {}, 422)
   })
 
   actionRoute('/v1/permits/:party/:number/cancellation', 'issuer', 'Cancel one of this authority\'s permits', async (party, number, body, reply) => {
@@ -288,7 +216,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
 
   app.get('/v1/trust-list', { preHandler: authorise('viewer'), schema: { summary: 'The current trust list: its sequence, validity and authorities' } }, async () => {
     const cur = node.trust.current
-    if (cur === undefined) throw new HttpProblem(503, 'TRUST_LIST_MISSING', 'this node holds no trust list')
+    if (cur === undefined) throw new HttpProblem('TRUST_LIST_MISSING', 'this node holds no trust list')
     const l = cur.list
     return { sequence: l.sequence, issueDate: l.issueDate, nextUpdate: l.nextUpdate, operator: l.operator, authorities: l.authorities.map((a) => ({ party: a.party, name: a.name, role: a.role, status: a.status, peerId: a.peerId, addresses: a.addresses })) }
   })
@@ -324,7 +252,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     }
     // A permit is used twice only if its issuer signed a second CONSUMED:
     // the state machine refuses it and a TRANSITION_REFUSED alert names it.
-    const consumedTwice = (await node.alerts()).filter((a) => a.kind === 'TRANSITION_REFUSED' && /ALREADY_CONSUMED/.test(a.message)).map((a) => a.message)
+    const consumedTwice = (await node.alerts()).filter((a) => a.kind === 'TRANSITION_REFUSED' && a.code === 'ALREADY_CONSUMED').map((a) => a.message)
     const permits: Record<string, number> = {}
     for await (const st of node.ledger.permits()) permits[st.party] = (permits[st.party] ?? 0) + 1
     return { party: node.party, logs, permits, consumedTwice }
@@ -375,11 +303,7 @@ function answer (v: NodeVerdict): VerifyAnswer {
 
 /** Verify by party and number (with the security stamp, when the officer has it). */
 export async function verifyByNumber (node: PermitNode, q: { party: string, number: string, securityStamp?: string }): Promise<VerifyAnswer> {
-  const v = await node.verify(q.party, q.number)
-  if (q.securityStamp !== undefined && q.securityStamp !== '' && v.permit !== undefined && v.permit.securityStamp !== q.securityStamp.trim()) {
-    return answer({ ...v, ...makeVerdict(v.checks.map((c) => c.name === 'integrity' ? check('integrity', 'INVALID', 'SECURITY_STAMP_MISMATCH', 'the security stamp on the paper does not match the signed permit') : c)) })
-  }
-  return answer(v)
+  return answer(withStamp(await node.verify(q.party, q.number), q.securityStamp))
 }
 
 /**
@@ -388,24 +312,5 @@ export async function verifyByNumber (node: PermitNode, q: { party: string, numb
  * issuer recorded (a second document signed under the same number is not).
  */
 export async function verifyDocument (node: PermitNode, xml: string): Promise<VerifyAnswer> {
-  // Cached by the document's hash: the registered original was usually judged already.
-  const x = await cachedPermitVerdict(xml, node.trust)
-  const party = x.party ?? ''
-  const number = x.permit?.number ?? ''
-  const integrityOk = x.checks.some((c) => c.name === 'integrity' && c.status === 'VALID') && x.checks.some((c) => c.name === 'issuer' && c.status === 'VALID')
-  if (!integrityOk || party === '' || number === '') {
-    return { valid: false, checks: x.checks.filter((c) => c.status !== 'SKIPPED'), party, number, source: 'none', claims: [] }
-  }
-  const v = await node.verify(party, number)
-  const fromXml = x.checks.filter((c) => c.name === 'integrity' || c.name === 'issuer' || c.name === 'rules' || c.name === 'validity')
-  const fromLedger: Check[] = v.checks.filter((c) => c.name === 'status' || c.name === 'use' || c.name === 'confirmation')
-  if (v.state !== undefined && v.state.xmlSha256 !== x.xmlSha256) {
-    const i = fromLedger.findIndex((c) => c.name === 'status')
-    const c: Check = { name: 'status', status: 'INVALID', reason: { code: 'DOCUMENT_NOT_REGISTERED', message: 'this signed document is not the one the issuer recorded under this number' } }
-    if (i >= 0) fromLedger[i] = c
-    else fromLedger.push(c)
-  }
-  const out: NodeVerdict = { ...v, ...makeVerdict([...fromXml, ...fromLedger]) }
-  if (x.permit !== undefined) out.permit = x.permit
-  return answer(out)
+  return answer(await judgePresentedDocument(xml, { trust: node.trust, verify: node.verify }))
 }

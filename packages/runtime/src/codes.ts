@@ -15,6 +15,11 @@ export type CodeKind =
   | 'forbidden' // the caller may not do this
   | 'unavailable' // this node cannot do it now
   | 'bad-gateway' // another node answered wrongly
+  | 'unauthenticated' // no or an unknown credential
+  | 'too-large'
+  | 'unsupported-media'
+  | 'rate-limited'
+  | 'internal' // a fault of this node, never the caller's
 
 export type CodeRegistry = Readonly<Record<string, { readonly kind: CodeKind, readonly summary: string }>>
 
@@ -30,7 +35,12 @@ const STATUS_OF_KIND: Readonly<Record<CodeKind, number>> = {
   unprocessable: 422,
   forbidden: 403,
   unavailable: 503,
-  'bad-gateway': 502
+  'bad-gateway': 502,
+  unauthenticated: 401,
+  'too-large': 413,
+  'unsupported-media': 415,
+  'rate-limited': 429,
+  internal: 500
 }
 
 /** The HTTP status of each code of the given registries. A code registered twice must agree on its kind. */

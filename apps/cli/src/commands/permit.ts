@@ -5,7 +5,8 @@ import {
   DOCUMENT_TYPES, checkPermit, importPermit, maxValidityMonths, parseXml, passesRules, permitFromJson,
   permitParty, type Permit, type PermitLine
 } from '@cites/permit'
-import { NS_DSIG, PermitRefusedError, checkSignatureStructure, parseCertificate, signPermit, verifySignedPermit } from '@cites/xml-signature'
+import { NS_DSIG, PermitRefusedError, checkSignatureStructure, parseCertificate, signPermit } from '@cites/xml-signature'
+import { judgeDocument, offlineVerdict } from '@cites/verdict'
 import { TrustListSignatureError, TrustStore } from '@cites/trust-list'
 import { CliError, EXIT_INVALID, json, readText, writeAtomic, type Io } from '../io.js'
 import { loadKeyFolder, readAnchorCertificate } from '../keys.js'
@@ -100,9 +101,7 @@ export function permitCommand (program: Command, io: Io): void {
         throw err
       }
       const xml = readText(file, 'permit')
-      const opts: Parameters<typeof verifySignedPermit>[1] = { certificatesFor: (party) => store.certificatesFor(party) }
-      if (o.at !== undefined) opts.now = o.at
-      const v = await verifySignedPermit(xml, opts)
+      const v = offlineVerdict(await judgeDocument(xml, { trust: store, ...(o.at !== undefined ? { now: o.at } : {}) }))
       if (o.json === true) json(io, { valid: v.valid, party: v.party, number: v.permit?.number, sha256: sha256(xml), checks: v.checks, signer: v.signer })
       else io.out(formatVerdict(v))
       if (!v.valid) throw new CliError('INVALID', 'the permit is not valid', EXIT_INVALID, v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR'))

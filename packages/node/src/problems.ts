@@ -1,0 +1,75 @@
+/**
+ * Errors as the HTTP API answers them: application/problem+json with the
+ * stable `code`, and a status derived from the code's kind in the registry of
+ * its domain (one table for every package), so no route decides a status.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { CodedError, errorMessage, httpStatusTable } from '@cites/runtime'
+import { PERMIT_CODES } from '@cites/permit'
+import { SIGNATURE_INPUT_CODES } from '@cites/xml-signature'
+import { TRUST_LIST_CODES } from '@cites/trust-list'
+import { LEDGER_CODES } from '@cites/ledger'
+import { PROTOCOL_CODES } from '@cites/protocol'
+import { NODE_CODES, type NodeCode } from './errors.js'
+
+const STATUS = httpStatusTable(PERMIT_CODES, SIGNATURE_INPUT_CODES, TRUST_LIST_CODES, LEDGER_CODES, PROTOCOL_CODES, NODE_CODES)
+
+/** The HTTP status of a code; `fallback` for a code no registry holds (e.g. one another node sent). */
+export function statusOf (code: string, fallback = 400): number {
+  return STATUS.get(code) ?? fallback
+}
+
+/** A refusal raised by a route: its status comes from the code. */
+export class HttpProblem extends Error {
+  readonly status: number
+  readonly code: string
+  readonly extra: Record<string, unknown>
+  constructor (code: NodeCode | string, message: string, extra: Record<string, unknown> = {}, fallbackStatus = 422) {
+    super(message)
+    this.code = code
+    this.status = statusOf(code, fallbackStatus)
+    this.extra = extra
+  }
+}
+
+export function sendProblem (reply: FastifyReply, code: string, detail: string, extra: Record<string, unknown> = {}, status = statusOf(code)): FastifyReply {
+  if (status === 401) void reply.header('www-authenticate', 'Bearer')
+  return reply.code(status).type('application/problem+json').send({ type: `urn:cites:error:${code}`, title: code, status, code, detail, ...extra })
+}
+
+/** Fastify's own errors that are the caller's fault, by Fastify's code. */
+const FASTIFY_CODES: Readonly<Record<string, NodeCode>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'MEDIA_TYPE_UNSUPPORTED',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'JSON_INVALID',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'JSON_INVALID',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'REQUEST_INVALID'
+}
+/** Fields of a coded error that the caller may see (evidence, problems); never a stack or a cause. */
+const EXTRA_FIELDS = ['problems', 'issues', 'reasons', 'receipt', 'line', 'allowed'] as const
+
+/**
+ * Turn anything a route threw into a problem. Returns the code answered, for
+ * the refusal counter. An error without a registered code is this node's
+ * fault: logged (name and message only) and answered 500 INTERNAL.
+ */
+export function answerError (err: Error & { statusCode?: number, code?: string, validation?: unknown }, req: FastifyRequest, reply: FastifyReply): string {
+  if (err instanceof HttpProblem) {
+    sendProblem(reply, err.code, err.message, err.extra, err.status)
+    return err.code
+  }
+  if (err.validation !== undefined) { sendProblem(reply, 'REQUEST_INVALID', err.message); return 'REQUEST_INVALID' }
+  const fst = err.code !== undefined ? FASTIFY_CODES[err.code] : undefined
+  if (fst !== undefined) { sendProblem(reply, fst, err.message); return fst }
+  if (err instanceof SyntaxError && err.statusCode === 400) { sendProblem(reply, 'JSON_INVALID', 'the body is not valid JSON'); return 'JSON_INVALID' }
+  if (err instanceof CodedError && STATUS.has(err.code)) {
+    const extra: Record<string, unknown> = {}
+    for (const k of EXTRA_FIELDS) if (k in err) extra[k] = (err as unknown as Record<string, unknown>)[k]
+    if (statusOf(err.code) >= 500) req.log.warn({ code: err.code }, errorMessage(err))
+    sendProblem(reply, err.code, err.message, extra)
+    return err.code
+  }
+  req.log.error({ err: { name: err.name, message: err.message } }, 'unhandled error')
+  sendProblem(reply, 'INTERNAL', 'the node could not answer this request')
+  return 'INTERNAL'
+}
