@@ -1,45 +1,81 @@
 /**
- * Ledger refusals: one class per failure, each with a stable code
- * (protocol-spec/ledger.md, "Codes"). Codes never change meaning.
+ * Ledger refusals: one class per failure, each with a stable code from this
+ * package's registry (protocol-spec/ledger.md, "Codes"). Codes never change
+ * meaning and are never reused.
  */
+import { CodedError, defineCodes } from '@cites/runtime'
 import type { Receipt } from './state.js'
 
-export abstract class LedgerError extends Error {
-  abstract readonly code: string
+/**
+ * Every code the ledger raises, returns (in a use decision, a log
+ * verification, an alert) or writes into an event (USE_REFUSED,
+ * CLAIM_REFUSED), with its kind (which decides the HTTP status).
+ */
+export const LEDGER_CODES = defineCodes({
+  // The permit's state forbids it.
+  PERMIT_NOT_FOUND: { kind: 'not-found', summary: 'no such permit in the ledger' },
+  ALREADY_CONSUMED: { kind: 'conflict', summary: 'the permit was used already; the first receipt is the evidence' },
+  ALREADY_CONSUMED_PROVISIONALLY: { kind: 'conflict', summary: 'the destination already holds an unresolved or confirmed provisional use' },
+  PERMIT_ALREADY_ISSUED: { kind: 'conflict', summary: 'the permit number was already issued by this party' },
+  ALREADY_ENDORSED: { kind: 'conflict', summary: 'a second export endorsement' },
+  ENDORSEMENT_AFTER_CONSUMPTION: { kind: 'conflict', summary: 'an export endorsement after the permit was used' },
+  PERMIT_CANCELLED: { kind: 'conflict', summary: 'the permit was cancelled' },
+  PERMIT_REPLACED: { kind: 'conflict', summary: 'the permit was replaced by another' },
+  // Well-formed, refused by a rule.
+  QUANTITY_EXCEEDED: { kind: 'unprocessable', summary: 'a line\'s quantity above what was endorsed or authorised' },
+  INVALID_LINES: { kind: 'unprocessable', summary: 'no lines, an unknown or repeated line, a non-positive quantity or another unit' },
+  PERMIT_EXPIRED: { kind: 'unprocessable', summary: 'used or endorsed after the validity period' },
+  PERMIT_NOT_YET_VALID: { kind: 'unprocessable', summary: 'used or endorsed before the validity period' },
+  PERMIT_NUMBER_INVALID: { kind: 'unprocessable', summary: 'a permit number with characters a ledger key cannot hold' },
+  PERMIT_SIGNATURE_INVALID: { kind: 'unprocessable', summary: 'the permit XML is not validly signed by this party, or breaks the rules (also: the background check\'s alert)' },
+  NOT_DESTINATION: { kind: 'unprocessable', summary: 'a use (or claim) asked by an authority that is not the permit\'s destination' },
+  CLAIM_INVALID: { kind: 'unprocessable', summary: 'a claim reference or time of use that cannot be right' },
+  // Who may do it.
+  NOT_ISSUER: { kind: 'forbidden', summary: 'only the issuing party writes a permit\'s events' },
+  // This node cannot do it now.
+  SIGNER_NOT_TRUSTED: { kind: 'unavailable', summary: 'this node\'s signing certificate is not granted on the trust list now' },
+  LEDGER_READ_ONLY: { kind: 'unavailable', summary: 'the ledger was opened without the party\'s signing key' },
+  LEDGER_OPEN: { kind: 'unavailable', summary: 'the ledger cannot be opened as asked (another party\'s, newer schema, not created)' },
+  // Another authority's event or checkpoint refused (InvalidEventError: code EVENT_INVALID, the reason one of the EVENT_* / CHECKPOINT_INVALID codes).
+  EVENT_INVALID: { kind: 'bad-request', summary: 'an event or checkpoint from another authority that cannot be accepted' },
+  EVENT_MALFORMED: { kind: 'bad-request', summary: 'an event that does not decode, seq < 1 or no type' },
+  EVENT_UNKNOWN_AUTHOR: { kind: 'bad-request', summary: 'an author not on the trust list' },
+  EVENT_SIGNATURE_INVALID: { kind: 'bad-request', summary: 'an event signature that does not verify' },
+  EVENT_CERT_NOT_GRANTED: { kind: 'bad-request', summary: 'signed with a certificate not granted at the event\'s time' },
+  EVENT_PREV_HASH_MISMATCH: { kind: 'bad-request', summary: 'an event that does not chain to the one before it' },
+  EVENT_TRANSITION_INVALID: { kind: 'bad-request', summary: 'an event whose transition the state machine refuses' },
+  EVENT_WRONG_LOG: { kind: 'bad-request', summary: 'an event in a log it cannot belong to' },
+  CHECKPOINT_INVALID: { kind: 'bad-request', summary: 'a checkpoint that does not decode or is not validly signed' },
+  // Found by verifyLog (with the EVENT_* codes above) or by a checkpoint received.
+  EVENT_MISSING: { kind: 'unprocessable', summary: 'a hole in a stored log' },
+  CHECKPOINT_MISMATCH: { kind: 'unprocessable', summary: 'a signed checkpoint whose root does not match the events held' },
+  HEAD_MISMATCH: { kind: 'unprocessable', summary: 'the recorded head does not match the stored log' },
+  // Alerts (Alert.kind; Alert.code holds the ledger code they are about).
+  EQUIVOCATION: { kind: 'conflict', summary: 'an author signed two different events or checkpoints at one position' },
+  TRANSITION_REFUSED: { kind: 'conflict', summary: 'an author signed an illegal transition; the state keeps the first outcome' },
+  DIVERTED_USE: { kind: 'conflict', summary: 'a permit presented by an authority that is not its destination' },
+  CLAIM_REFUSED: { kind: 'conflict', summary: 'the issuer refused a provisional use' }
+})
+export type LedgerCode = keyof typeof LEDGER_CODES
+
+export abstract class LedgerError extends CodedError {
+  abstract override readonly code: LedgerCode
 }
 
 /** No such permit in the ledger. */
-export class PermitNotFoundError extends LedgerError {
-  static override name = 'PermitNotFoundError'
-  override name = 'PermitNotFoundError'
-  readonly code = 'PERMIT_NOT_FOUND'
-}
+export class PermitNotFoundError extends LedgerError { readonly code = 'PERMIT_NOT_FOUND' }
 
 /** The permit number was already issued by this party. */
-export class PermitAlreadyIssuedError extends LedgerError {
-  static override name = 'PermitAlreadyIssuedError'
-  override name = 'PermitAlreadyIssuedError'
-  readonly code = 'PERMIT_ALREADY_ISSUED'
-}
+export class PermitAlreadyIssuedError extends LedgerError { readonly code = 'PERMIT_ALREADY_ISSUED' }
 
 /** Any action on a cancelled permit. */
-export class PermitCancelledError extends LedgerError {
-  static override name = 'PermitCancelledError'
-  override name = 'PermitCancelledError'
-  readonly code = 'PERMIT_CANCELLED'
-}
+export class PermitCancelledError extends LedgerError { readonly code = 'PERMIT_CANCELLED' }
 
 /** Any action on a permit that was replaced by another. */
-export class PermitReplacedError extends LedgerError {
-  static override name = 'PermitReplacedError'
-  override name = 'PermitReplacedError'
-  readonly code = 'PERMIT_REPLACED'
-}
+export class PermitReplacedError extends LedgerError { readonly code = 'PERMIT_REPLACED' }
 
 /** A second consumption. `receipt` is the first one: when, where and by whom. */
 export class AlreadyConsumedError extends LedgerError {
-  static override name = 'AlreadyConsumedError'
-  override name = 'AlreadyConsumedError'
   readonly code = 'ALREADY_CONSUMED'
   readonly receipt: Receipt
   constructor (message: string, receipt: Receipt) {
@@ -49,37 +85,19 @@ export class AlreadyConsumedError extends LedgerError {
 }
 
 /** An export endorsement after the permit was consumed. */
-export class EndorsementAfterConsumptionError extends LedgerError {
-  static override name = 'EndorsementAfterConsumptionError'
-  override name = 'EndorsementAfterConsumptionError'
-  readonly code = 'ENDORSEMENT_AFTER_CONSUMPTION'
-}
+export class EndorsementAfterConsumptionError extends LedgerError { readonly code = 'ENDORSEMENT_AFTER_CONSUMPTION' }
 
 /** A second export endorsement. */
-export class AlreadyEndorsedError extends LedgerError {
-  static override name = 'AlreadyEndorsedError'
-  override name = 'AlreadyEndorsedError'
-  readonly code = 'ALREADY_ENDORSED'
-}
+export class AlreadyEndorsedError extends LedgerError { readonly code = 'ALREADY_ENDORSED' }
 
 /** Consumption or endorsement outside the validity dates (expiry is derived, never recorded). */
-export class PermitExpiredError extends LedgerError {
-  static override name = 'PermitExpiredError'
-  override name = 'PermitExpiredError'
-  readonly code = 'PERMIT_EXPIRED'
-}
+export class PermitExpiredError extends LedgerError { readonly code = 'PERMIT_EXPIRED' }
 
 /** Consumption or endorsement before the permit is valid. */
-export class PermitNotYetValidError extends LedgerError {
-  static override name = 'PermitNotYetValidError'
-  override name = 'PermitNotYetValidError'
-  readonly code = 'PERMIT_NOT_YET_VALID'
-}
+export class PermitNotYetValidError extends LedgerError { readonly code = 'PERMIT_NOT_YET_VALID' }
 
 /** A line's quantity above what was endorsed (or, without endorsement, authorised). */
 export class QuantityExceededError extends LedgerError {
-  static override name = 'QuantityExceededError'
-  override name = 'QuantityExceededError'
   readonly code = 'QUANTITY_EXCEEDED'
   readonly line: string
   readonly allowed: number
@@ -91,23 +109,13 @@ export class QuantityExceededError extends LedgerError {
 }
 
 /** A quantity for a line the permit does not have, a non-positive quantity, or no lines at all. */
-export class InvalidLinesError extends LedgerError {
-  static override name = 'InvalidLinesError'
-  override name = 'InvalidLinesError'
-  readonly code = 'INVALID_LINES'
-}
+export class InvalidLinesError extends LedgerError { readonly code = 'INVALID_LINES' }
 
 /** Only the issuing party writes a permit's events. */
-export class NotIssuerError extends LedgerError {
-  static override name = 'NotIssuerError'
-  override name = 'NotIssuerError'
-  readonly code = 'NOT_ISSUER'
-}
+export class NotIssuerError extends LedgerError { readonly code = 'NOT_ISSUER' }
 
 /** The permit XML to record is not validly signed by this party, or breaks the rules. */
 export class PermitNotSignedError extends LedgerError {
-  static override name = 'PermitNotSignedError'
-  override name = 'PermitNotSignedError'
   readonly code = 'PERMIT_SIGNATURE_INVALID'
   readonly reasons: Array<{ check: string, code: string, message: string }>
   constructor (message: string, reasons: Array<{ check: string, code: string, message: string }>) {
@@ -116,10 +124,13 @@ export class PermitNotSignedError extends LedgerError {
   }
 }
 
+/** Why an event or checkpoint is refused (protocol-spec/ledger.md). */
+export type EventRejection =
+  | 'EVENT_MALFORMED' | 'EVENT_UNKNOWN_AUTHOR' | 'EVENT_SIGNATURE_INVALID' | 'EVENT_CERT_NOT_GRANTED'
+  | 'EVENT_PREV_HASH_MISMATCH' | 'EVENT_TRANSITION_INVALID' | 'EVENT_WRONG_LOG' | 'CHECKPOINT_INVALID'
+
 /** An event from another authority that cannot be accepted. `reason` is the stable event code. */
 export class InvalidEventError extends LedgerError {
-  static override name = 'InvalidEventError'
-  override name = 'InvalidEventError'
   readonly code = 'EVENT_INVALID'
   readonly reason: EventRejection
   readonly seq?: number
@@ -130,56 +141,23 @@ export class InvalidEventError extends LedgerError {
   }
 }
 
-/** Why an event or checkpoint is refused (protocol-spec/ledger.md). */
-export type EventRejection =
-  | 'EVENT_MALFORMED' | 'EVENT_UNKNOWN_AUTHOR' | 'EVENT_SIGNATURE_INVALID' | 'EVENT_CERT_NOT_GRANTED'
-  | 'EVENT_PREV_HASH_MISMATCH' | 'EVENT_TRANSITION_INVALID' | 'EVENT_WRONG_LOG' | 'CHECKPOINT_INVALID'
-
 /** The ledger cannot be opened as asked (another party's, newer schema, not created). */
-export class LedgerOpenError extends LedgerError {
-  static override name = 'LedgerOpenError'
-  override name = 'LedgerOpenError'
-  readonly code = 'LEDGER_OPEN'
-}
+export class LedgerOpenError extends LedgerError { readonly code = 'LEDGER_OPEN' }
 
 /** A write on a ledger opened without the party's signing key. */
-export class LedgerReadOnlyError extends LedgerError {
-  static override name = 'LedgerReadOnlyError'
-  override name = 'LedgerReadOnlyError'
-  readonly code = 'LEDGER_READ_ONLY'
-}
+export class LedgerReadOnlyError extends LedgerError { readonly code = 'LEDGER_READ_ONLY' }
 
 /** A permit number with characters a ledger key cannot hold. */
-export class PermitNumberInvalidError extends LedgerError {
-  static override name = 'PermitNumberInvalidError'
-  override name = 'PermitNumberInvalidError'
-  readonly code = 'PERMIT_NUMBER_INVALID'
-}
+export class PermitNumberInvalidError extends LedgerError { readonly code = 'PERMIT_NUMBER_INVALID' }
 
 /** This node's own signing certificate is not granted on the trust list: it may not write events. */
-export class SignerNotTrustedError extends LedgerError {
-  static override name = 'SignerNotTrustedError'
-  override name = 'SignerNotTrustedError'
-  readonly code = 'SIGNER_NOT_TRUSTED'
-}
+export class SignerNotTrustedError extends LedgerError { readonly code = 'SIGNER_NOT_TRUSTED' }
 
 /** A permit may be used (or claimed) only by its destination authority. */
-export class NotDestinationError extends LedgerError {
-  static override name = 'NotDestinationError'
-  override name = 'NotDestinationError'
-  readonly code = 'NOT_DESTINATION'
-}
+export class NotDestinationError extends LedgerError { readonly code = 'NOT_DESTINATION' }
 
 /** The destination already holds an unresolved provisional use of this permit. */
-export class ProvisionallyConsumedError extends LedgerError {
-  static override name = 'ProvisionallyConsumedError'
-  override name = 'ProvisionallyConsumedError'
-  readonly code = 'ALREADY_CONSUMED_PROVISIONALLY'
-}
+export class ProvisionallyConsumedError extends LedgerError { readonly code = 'ALREADY_CONSUMED_PROVISIONALLY' }
 
 /** A claim reference or time of use that cannot be right (e.g. a use after the confirming event). */
-export class ClaimInvalidError extends LedgerError {
-  static override name = 'ClaimInvalidError'
-  override name = 'ClaimInvalidError'
-  readonly code = 'CLAIM_INVALID'
-}
+export class ClaimInvalidError extends LedgerError { readonly code = 'CLAIM_INVALID' }

@@ -14,20 +14,21 @@
  *
  * @packageDocumentation
  */
-export { Ledger, applyEvent, viewEvent } from './ledger.js'
+export { Ledger } from './ledger.js'
+export { applyEvent, viewEvent } from './apply.js'
 export type {
   LedgerInit, TrustSource, LogHead, Alert, AlertKind, DeliveryState, DeliveryRecord, AcceptStatus, AcceptResult, ActionInput, ConsumeInput, ProvisionalInput, ClaimRecord, ClaimView, EventView, PermitView,
-  ListFilter, Page, ListResult, LogProblem, LogVerification
-} from './ledger.js'
-export { derivedStatus, checkConsume, checkEndorse, checkCancel, checkReplace } from './state.js'
+  ListFilter, Page, ListResult, LogProblem, LogVerification, UseRequest, UseDecision
+} from './types.js'
+export { derivedStatus, checkConsume, checkEndorse, checkCancel, checkReplace, isDestination } from './state.js'
 export type { RecordedStatus, PermitStatus, LineQty, LineSummary, Receipt, PermitState, ClaimRef, ClaimRefusal } from './state.js'
 export {
-  LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,
+  LEDGER_CODES, LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,
   EndorsementAfterConsumptionError, AlreadyEndorsedError, PermitExpiredError, PermitNotYetValidError, QuantityExceededError,
   InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError, LedgerOpenError, LedgerReadOnlyError,
   PermitNumberInvalidError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError, ClaimInvalidError
 } from './errors.js'
-export type { EventRejection } from './errors.js'
+export type { EventRejection, LedgerCode } from './errors.js'
 export {
   leafHash, nodeHash, rootOf, frontierAppend, frontierRoot, inclusionProof, consistencyProof, verifyInclusion, verifyConsistency
 } from './merkle.js'
@@ -39,6 +40,7 @@ export {
 export type { LoggedEvent, LoggedCheckpoint } from './events.js'
 export { Sublevel, SCHEMA_VERSION, logKey, permitKey, claimKey } from './keys.js'
 export { KeyedMutex } from './mutex.js'
+export { LockOrderError } from './locks.js'
 export { annualReport, ANNUAL_REPORT_COLUMNS } from './report.js'
 export {
   EventType, Event, SignedEvent, IssuedBody, EndorsedBody, ConsumedBody, CancelledBody, ReplacedBody, ProvisionalBody, ClaimRefusedBody, UseRefusedBody, LineQuantity, PermitLineSummary,

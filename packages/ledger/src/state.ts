@@ -151,3 +151,11 @@ export function checkCancel (s: PermitState): void {
 export function checkReplace (s: PermitState): void {
   assertConsumable(s)
 }
+
+/**
+ * The destination rule, written once: only a permit's destination authority
+ * may use it at import or record a provisional use of it.
+ */
+export function isDestination (s: PermitState, party: string): boolean {
+  return s.destination === party
+}

@@ -83,6 +83,8 @@ describe('replicas of another authority\'s log', () => {
     expect(evs).toHaveLength(1)
     const alerts = await th.alerts()
     expect(alerts.map((a) => [a.kind, a.seq])).toEqual([['TRANSITION_REFUSED', 3]])
+    // The refused code, for programs (/v1/audit): no parsing of the message.
+    expect(alerts[0]?.code).toBe('ALREADY_CONSUMED')
     expect(alerts[0]!.message).toContain('ALREADY_CONSUMED')
     expect((await th.status('CH', '26CH30000'))?.state.consumption?.seq).toBe(2)
   })

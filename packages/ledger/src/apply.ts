@@ -1,0 +1,185 @@
+/**
+ * Pure functions over events: applying one to a permit's state (the state
+ * machine's transitions, used for own writes, replicas and rebuilds alike),
+ * the index entries of a state, and events and claims as people read them.
+ */
+import {
+  ConsumedBody, CancelledBody, ClaimRefusedBody, EndorsedBody, EventType, IssuedBody, ProvisionalBody, ReplacedBody, UseRefusedBody
+} from './pb/ledger.js'
+import { hex, type LoggedEvent } from './events.js'
+import { ClaimInvalidError, InvalidEventError, PermitAlreadyIssuedError, PermitNotFoundError } from './errors.js'
+import { dateIndexKey, permitKey, speciesIndexKey, statusIndexKey } from './keys.js'
+import { checkCancel, checkConsume, checkEndorse, checkReplace, type ClaimRef, type LineQty, type PermitState } from './state.js'
+import { del, put, type WriteOp } from './store.js'
+import type { ClaimRecord, ClaimView, EventView } from './types.js'
+
+type Json = Record<string, unknown>
+
+function indexKeysOf (s: PermitState | undefined): Set<string> {
+  const keys = new Set<string>()
+  if (s === undefined) return keys
+  keys.add(statusIndexKey(s.status, s.party, s.number))
+  for (const l of s.lines) keys.add(speciesIndexKey(l.scientificName, s.party, s.number))
+  keys.add(dateIndexKey(s.issueTime, s.party, s.number))
+  return keys
+}
+
+function bodyView (type: EventType, body: Uint8Array): Json {
+  switch (type) {
+    case EventType.ISSUED: {
+      const b = IssuedBody.decode(body)
+      return { documentType: b.documentType, destination: b.destination, exporterCountry: b.exporterCountry, validFrom: new Date(Number(b.validFrom)).toISOString(), validUntil: new Date(Number(b.validUntil)).toISOString(), xmlSha256: hex(b.xmlSha256), lines: b.lines.map((l) => ({ line: l.line, scientificName: l.scientificName, quantity: l.quantity, unit: l.unit })) }
+    }
+    case EventType.EXPORT_ENDORSED: {
+      const b = EndorsedBody.decode(body)
+      return { lines: b.lines, port: b.port, officer: b.officer, date: new Date(Number(b.date)).toISOString() }
+    }
+    case EventType.CONSUMED: {
+      const b = ConsumedBody.decode(body)
+      return { lines: b.lines, port: b.port, officer: b.officer, consumingParty: b.consumingParty }
+    }
+    case EventType.CANCELLED: return { reason: CancelledBody.decode(body).reason }
+    case EventType.REPLACED: {
+      const b = ReplacedBody.decode(body)
+      return { replacementNumber: b.replacementNumber, reason: b.reason }
+    }
+    case EventType.PROVISIONAL_CONSUMED: {
+      const b = ProvisionalBody.decode(body)
+      return { lines: b.lines, port: b.port, officer: b.officer, reason: b.reason }
+    }
+    case EventType.USE_REFUSED: {
+      const b = UseRefusedBody.decode(body)
+      return { requester: b.requester, port: b.port, code: b.code, message: b.message }
+    }
+    case EventType.CLAIM_REFUSED: {
+      const b = ClaimRefusedBody.decode(body)
+      return { claimant: b.claimant, claimSeq: Number(b.claimSeq), claimHash: hex(b.claimHash), code: b.code, message: b.message, evidenceSeq: Number(b.evidenceSeq) }
+    }
+    default: return {}
+  }
+}
+
+const lineQty = (l: { line: string, quantity: number, unit: string }): LineQty => ({ line: l.line, quantity: l.quantity, unit: l.unit })
+
+/** An event as people read it: type, time, hash and the body's fields. */
+export function viewEvent (le: LoggedEvent): EventView {
+  const e = le.event
+  return { author: e.author, seq: Number(e.seq), type: e.type, time: new Date(Number(e.time)).toISOString(), hash: hex(le.hash), body: bodyView(e.type, e.body) }
+}
+
+export function claimRecordOf (le: LoggedEvent): ClaimRecord {
+  const e = le.event
+  const b = ProvisionalBody.decode(e.body)
+  return {
+    party: e.permitParty, number: e.permitNumber, claimant: e.author, seq: Number(e.seq), hash: hex(le.hash), time: Number(e.time),
+    lines: b.lines.map(lineQty), port: b.port, officer: b.officer, reason: b.reason
+  }
+}
+
+/** A claim's resolution, from the issuer's log as held here. */
+export function resolveClaim (r: ClaimRecord, issuer: PermitState | undefined): ClaimView {
+  const same = (c: ClaimRef | undefined): boolean => c !== undefined && c.claimant === r.claimant && c.seq === r.seq && c.hash === r.hash
+  if (same(issuer?.consumption?.claim)) return { ...r, resolution: 'confirmed' }
+  const refused = issuer?.refusedClaims?.find(same)
+  if (refused !== undefined) return { ...r, resolution: 'refused', code: refused.code, message: refused.message }
+  return { ...r, resolution: 'provisional' }
+}
+
+/**
+ * Apply one event of the issuer's log to the permit's state. Throws the
+ * ledger refusal when the transition is illegal. Pure: used for own writes,
+ * replicas and index rebuilds alike.
+ */
+export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): PermitState {
+  const e = le.event
+  const seq = Number(e.seq)
+  const time = Number(e.time)
+  const label = `${e.permitParty}/${e.permitNumber}`
+  if (e.type === EventType.ISSUED) {
+    if (prev !== undefined) throw new PermitAlreadyIssuedError(`${label} was already issued`)
+    const b = IssuedBody.decode(e.body)
+    return {
+      party: e.permitParty,
+      number: e.permitNumber,
+      type: b.documentType,
+      destination: b.destination,
+      exporter: b.exporterCountry,
+      validFrom: Number(b.validFrom),
+      validUntil: Number(b.validUntil),
+      issueTime: Number(b.issueTime),
+      purpose: b.purpose,
+      xmlSha256: hex(b.xmlSha256),
+      lines: b.lines.map((l) => ({ line: l.line, scientificName: l.scientificName, appendix: l.appendix, source: l.source, term: l.term, quantity: l.quantity, unit: l.unit, origin: l.origin, originPermit: l.originPermit })),
+      status: 'ISSUED',
+      events: [seq]
+    }
+  }
+  if (prev === undefined) throw new PermitNotFoundError(`${label} is not in the ledger`)
+  const next: PermitState = { ...prev, events: [...prev.events, seq] }
+  switch (e.type) {
+    case EventType.EXPORT_ENDORSED: {
+      const b = EndorsedBody.decode(e.body)
+      const lines = b.lines.map(lineQty)
+      checkEndorse(prev, lines, time)
+      next.status = 'ENDORSED'
+      next.endorsement = { lines, port: b.port, officer: b.officer, date: Number(b.date), seq }
+      return next
+    }
+    case EventType.CONSUMED: {
+      const b = ConsumedBody.decode(e.body)
+      const lines = b.lines.map(lineQty)
+      // A confirmed provisional use is judged when the goods were cleared,
+      // which cannot be after the issuer wrote it.
+      const usedAt = b.usedAt === 0n ? time : Number(b.usedAt)
+      if (usedAt > time) throw new ClaimInvalidError(`${label}: a use at ${new Date(usedAt).toISOString()} cannot be confirmed earlier, at ${new Date(time).toISOString()}`)
+      checkConsume(prev, lines, usedAt)
+      next.status = 'CONSUMED'
+      next.consumption = {
+        party: e.permitParty, number: e.permitNumber, consumedAt: new Date(usedAt).toISOString(), port: b.port, officer: b.officer,
+        consumingParty: b.consumingParty, lines, seq, eventHash: hex(le.hash)
+      }
+      if (b.claimSeq !== 0n) next.consumption.claim = { claimant: b.consumingParty, seq: Number(b.claimSeq), hash: hex(b.claimHash) }
+      return next
+    }
+    case EventType.USE_REFUSED: {
+      // A diverted copy presented elsewhere: on record, the state otherwise unchanged.
+      const b = UseRefusedBody.decode(e.body)
+      next.refusedUses = [...(prev.refusedUses ?? []), { requester: b.requester, port: b.port, code: b.code, time, seq }]
+      return next
+    }
+    case EventType.CLAIM_REFUSED: {
+      // The issuer's answer to a destination's provisional claim: on record,
+      // the permit's state is otherwise unchanged.
+      const b = ClaimRefusedBody.decode(e.body)
+      const refusal = { claimant: b.claimant, seq: Number(b.claimSeq), hash: hex(b.claimHash), code: b.code, message: b.message, refusedSeq: seq, time, ...(b.evidenceSeq === 0n ? {} : { evidenceSeq: Number(b.evidenceSeq) }) }
+      next.refusedClaims = [...(prev.refusedClaims ?? []), refusal]
+      return next
+    }
+    case EventType.CANCELLED: {
+      checkCancel(prev)
+      next.status = 'CANCELLED'
+      next.cancellation = { reason: CancelledBody.decode(e.body).reason, time, seq }
+      return next
+    }
+    case EventType.REPLACED: {
+      checkReplace(prev)
+      const b = ReplacedBody.decode(e.body)
+      next.status = 'REPLACED'
+      next.replacement = { number: b.replacementNumber, reason: b.reason, time, seq }
+      return next
+    }
+    default:
+      throw new InvalidEventError('EVENT_MALFORMED', `unknown event type ${String(e.type)}`, seq)
+  }
+}
+
+/** The writes that move a permit from `prev` to `next`: its state and the index entries that change. */
+export function stateOps (prev: PermitState | undefined, next: PermitState): WriteOp[] {
+  const key = permitKey(next.party, next.number)
+  const ops: WriteOp[] = [put('PERMIT', key, next)]
+  const before = indexKeysOf(prev)
+  const after = indexKeysOf(next)
+  for (const k of before) if (!after.has(k)) ops.push(del('INDEX', k))
+  for (const k of after) if (!before.has(k)) ops.push(put('INDEX', k, key))
+  return ops
+}

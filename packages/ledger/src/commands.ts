@@ -1,0 +1,152 @@
+/**
+ * The issuer's commands on its own permits (issue, record a permit signed
+ * elsewhere, endorse, cancel, replace) and the destination's provisional
+ * use. Each runs its check-and-write under the permit's lock. Uses by the
+ * issuer are decided in use.ts.
+ */
+import { permitParty, permitDestination, type Permit } from '@cites/permit'
+import { signPermit, verifySignedPermit } from '@cites/xml-signature'
+import { CancelledBody, EndorsedBody, EventType, IssuedBody, ProvisionalBody, ReplacedBody } from './pb/ledger.js'
+import { sha256, type LoggedEvent } from './events.js'
+import {
+  NotDestinationError, NotIssuerError, PermitAlreadyIssuedError, PermitNotFoundError, PermitNotSignedError, PermitNumberInvalidError, ProvisionallyConsumedError
+} from './errors.js'
+import { claimKey, permitKey } from './keys.js'
+import { claimRecordOf } from './apply.js'
+import { put } from './store.js'
+import { checkCancel, checkConsume, checkEndorse, checkReplace, isDestination, type PermitState } from './state.js'
+import type { LedgerCore } from './context.js'
+import type { Indexer } from './indexer.js'
+import type { OwnLog } from './own-log.js'
+import type { ActionInput, ClaimRecord, ClaimView, ProvisionalInput } from './types.js'
+
+const PERMIT_NUMBER_RE = /^[A-Za-z0-9][A-Za-z0-9./_ -]{0,63}$/
+
+export class Commands {
+  readonly #core: LedgerCore
+  readonly #own: OwnLog
+  readonly #indexer: Indexer
+  readonly #claims: (party: string, number: string) => Promise<ClaimView[]>
+
+  constructor (core: LedgerCore, own: OwnLog, indexer: Indexer, claims: (party: string, number: string) => Promise<ClaimView[]>) {
+    this.#core = core
+    this.#own = own
+    this.#indexer = indexer
+    this.#claims = claims
+  }
+
+  /** Refuse a write on another party's permit. */
+  assertOwn (party: string): void {
+    const me = this.#core.party
+    if (party !== me) throw new NotIssuerError(`only ${party}'s node writes ${party}'s permits; this node is ${me}`)
+  }
+
+  /** The permit's state, or PERMIT_NOT_FOUND. */
+  async existing (party: string, number: string): Promise<PermitState> {
+    const s = await this.#indexer.state(party, number)
+    if (s === undefined) throw new PermitNotFoundError(`${party}/${number} is not in the ledger`)
+    return s
+  }
+
+  async issue (permit: Permit): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
+    const c = this.#core
+    const signedXml = await signPermit(permit, c.requireSigner(), c.party, undefined, new Date(c.now()))
+    const { state, event } = await this.#recordIssued(permit.issueDate === undefined ? { ...permit, issueDate: new Date(c.now()).toISOString() } : permit, signedXml)
+    return { state, event, signedXml }
+  }
+
+  async recordSigned (signedXml: string): Promise<{ state: PermitState, event: LoggedEvent }> {
+    const c = this.#core
+    const v = await verifySignedPermit(signedXml, { certificatesFor: (p) => c.trust.certificatesFor(p), now: new Date(c.now()) })
+    const bad = v.checks.filter((ch) => (ch.name === 'integrity' || ch.name === 'issuer' || ch.name === 'rules') && ch.status !== 'VALID')
+    if (bad.length > 0 || v.permit === undefined) {
+      throw new PermitNotSignedError(`the permit is not validly signed: ${bad.map((ch) => ch.reason.code).join(', ')}`, bad.map((ch) => ({ check: ch.name, code: ch.reason.code, message: ch.reason.message })))
+    }
+    return await this.#recordIssued(v.permit, signedXml)
+  }
+
+  async #recordIssued (permit: Permit, signedXml: string): Promise<{ state: PermitState, event: LoggedEvent }> {
+    const party = permitParty(permit) ?? ''
+    this.assertOwn(party)
+    if (!PERMIT_NUMBER_RE.test(permit.number)) throw new PermitNumberInvalidError(`permit number "${permit.number.slice(0, 70)}" has characters a ledger key cannot hold (use letters, digits, . / _ - and spaces)`)
+    const t = (s: string | undefined): bigint => BigInt(s === undefined ? 0 : Math.max(0, Date.parse(s) || 0))
+    const xmlBytes = new TextEncoder().encode(signedXml)
+    const body = IssuedBody.encode({
+      signedXml: xmlBytes,
+      xmlSha256: sha256(xmlBytes) as Uint8Array<ArrayBuffer>,
+      documentType: permit.type,
+      destination: permitDestination(permit) ?? '',
+      exporterCountry: permit.consignor.address?.country ?? '',
+      validFrom: t(permit.validFrom),
+      validUntil: t(permit.validUntil),
+      issueTime: t(permit.issueDate ?? permit.validFrom),
+      purpose: permit.purpose ?? '',
+      lines: permit.lines.map((l) => ({
+        line: l.id, scientificName: l.scientificName, appendix: l.appendix ?? '', source: l.source ?? '', term: l.term ?? '',
+        quantity: l.quantity ?? 0, unit: l.unit ?? '', origin: l.originCountry ?? '', originPermit: l.originPermit?.id ?? ''
+      }))
+    })
+    return await this.#core.locks.run('permit', permitKey(party, permit.number), async () => {
+      if (await this.#indexer.state(party, permit.number) !== undefined) throw new PermitAlreadyIssuedError(`${party}/${permit.number} was already issued`)
+      return await this.#own.appendPermitEvent(EventType.ISSUED, permit.number, body, undefined)
+    })
+  }
+
+  async endorse (party: string, number: string, input: ActionInput): Promise<PermitState> {
+    this.assertOwn(party)
+    const c = this.#core
+    return await c.locks.run('permit', permitKey(party, number), async () => {
+      const prev = await this.existing(party, number)
+      const date = input.date ?? c.now()
+      checkEndorse(prev, input.lines, c.now())
+      const body = EndorsedBody.encode({ lines: input.lines, port: input.port, officer: input.officer ?? '', date: BigInt(date) })
+      return (await this.#own.appendPermitEvent(EventType.EXPORT_ENDORSED, number, body, prev)).state
+    })
+  }
+
+  async cancel (party: string, number: string, reason: string): Promise<PermitState> {
+    this.assertOwn(party)
+    return await this.#core.locks.run('permit', permitKey(party, number), async () => {
+      const prev = await this.existing(party, number)
+      checkCancel(prev)
+      return (await this.#own.appendPermitEvent(EventType.CANCELLED, number, CancelledBody.encode({ reason }), prev)).state
+    })
+  }
+
+  async replace (party: string, number: string, replacementNumber: string, reason: string): Promise<PermitState> {
+    this.assertOwn(party)
+    return await this.#core.locks.run('permit', permitKey(party, number), async () => {
+      const prev = await this.existing(party, number)
+      checkReplace(prev)
+      return (await this.#own.appendPermitEvent(EventType.REPLACED, number, ReplacedBody.encode({ replacementNumber, reason }), prev)).state
+    })
+  }
+
+  /**
+   * The destination records a use at import while the issuer cannot be
+   * reached: a PROVISIONAL_CONSUMED event in this node's own log, judged
+   * against its replica of the issuer's log. At most one unresolved claim
+   * per permit here.
+   */
+  async consumeProvisionally (party: string, number: string, input: ProvisionalInput): Promise<ClaimView> {
+    const c = this.#core
+    if (party === c.party) throw new NotIssuerError(`${party}'s own permits are consumed directly, not provisionally`)
+    return await c.locks.run('permit', permitKey(party, number), async () => {
+      const prev = await this.existing(party, number)
+      if (!isDestination(prev, c.party)) throw new NotDestinationError(`${party}/${number} is for ${prev.destination}, not ${c.party}`)
+      const open = (await this.#claims(party, number)).find((cl) => cl.resolution !== 'refused')
+      if (open !== undefined) throw new ProvisionallyConsumedError(`${party}/${number} was already used provisionally on ${new Date(open.time).toISOString()} at ${open.port} (${open.resolution})`)
+      checkConsume(prev, input.lines, c.now())
+      const body = ProvisionalBody.encode({ lines: input.lines, port: input.port, officer: input.officer ?? '', reason: input.reason.slice(0, 500) })
+      let record: ClaimRecord | undefined
+      await this.#own.append(EventType.PROVISIONAL_CONSUMED, party, number, body, (event) => {
+        const r = claimRecordOf(event)
+        record = r
+        c.claimed.add(permitKey(party, number))
+        return [put('CLAIM', claimKey(party, number, c.party, r.seq), r)]
+      })
+      if (record === undefined) throw new Error('unreachable: the claim was appended without its record')
+      return { ...record, resolution: 'provisional' }
+    })
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The node's own log: signing and appending its events (each with the
+ * derived writes it causes, in one synced batch), its checkpoints, and the
+ * listeners told of each event once it is durable.
+ */
+import { errorCode } from '@cites/runtime'
+import { EventType, type Event } from './pb/ledger.js'
+import { hex, signCheckpoint, signEvent, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent } from './events.js'
+import { SignerNotTrustedError } from './errors.js'
+import { MetaKey, checkpointKey, deliveryKey, headKey, logKey } from './keys.js'
+import { frontierAppend, frontierRoot } from './merkle.js'
+import { Locks } from './locks.js'
+import { applyEvent, stateOps } from './apply.js'
+import { put, type WriteOp } from './store.js'
+import type { LedgerCore } from './context.js'
+import type { PermitState } from './state.js'
+import type { DeliveryRecord, LogHead } from './types.js'
+
+const ZERO = new Uint8Array(0)
+export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'))
+
+export class OwnLog {
+  readonly #core: LedgerCore
+  readonly #interval: number
+  readonly #listeners = new Set<(e: LoggedEvent) => void>()
+
+  constructor (core: LedgerCore, checkpointInterval: number) {
+    this.#core = core
+    this.#interval = checkpointInterval
+  }
+
+  /** Call `fn` with each own event once it is on disk; returns the function that stops the calls. */
+  onEvent (fn: (e: LoggedEvent) => void): () => void {
+    this.#listeners.add(fn)
+    return () => { this.#listeners.delete(fn) }
+  }
+
+  /**
+   * Append an event of one of this party's permits: sign it, apply it to the
+   * permit's state, and write log, head, state, indexes (and the delivery
+   * owed for an ISSUED event) in one synced batch. Caller holds the permit's
+   * lock.
+   */
+  async appendPermitEvent (type: EventType, number: string, body: Uint8Array, prev: PermitState | undefined, extra: (state: PermitState) => WriteOp[] = () => []): Promise<{ event: LoggedEvent, state: PermitState }> {
+    const c = this.#core
+    let state: PermitState | undefined
+    const event = await this.append(type, c.party, number, body, (event) => {
+      const next = applyEvent(prev, event)
+      state = next
+      const ops: WriteOp[] = [...stateOps(prev, next), ...extra(next)]
+      if (type === EventType.ISSUED && next.destination !== '' && next.destination !== c.party) {
+        // The push to the destination is owed from the moment the event is
+        // durable: queued in the same batch, so a crash cannot lose it.
+        const d: DeliveryRecord = { party: c.party, number, destination: next.destination, seq: Number(event.event.seq), eventHash: hex(event.hash), state: 'pending', attempts: 0, nextAttempt: 0 }
+        ops.push(put('DELIVERY', deliveryKey(c.party, number), d))
+      }
+      return ops
+    })
+    if (state === undefined) throw new Error('unreachable: the event was appended without its state')
+    return { event, state }
+  }
+
+  /**
+   * Sign and append one event to the own log; `derive` gives the derived-
+   * state writes that land in the same synced batch (it may throw the
+   * ledger's refusal, and then nothing is written).
+   */
+  async append (type: EventType, permitParty: string, number: string, body: Uint8Array, derive: (event: LoggedEvent) => WriteOp[]): Promise<LoggedEvent> {
+    const c = this.#core
+    return await c.locks.run('log', c.party, async () => {
+      const head = c.head(c.party)
+      const seq = head.size + 1
+      const fields: Omit<Event, 'certSha256'> = {
+        author: c.party,
+        seq: BigInt(seq),
+        prevHash: (head.hash === '' ? ZERO : unhex(head.hash)) as Uint8Array<ArrayBuffer>,
+        type,
+        permitParty,
+        permitNumber: number,
+        body: body as Uint8Array<ArrayBuffer>,
+        time: BigInt(c.now())
+      }
+      const event = await signEvent(fields, c.requireSigner())
+      // The same check a replica makes: our own key must be on the trust
+      // list, granted now. A node whose certificate was withdrawn stops writing.
+      const check = await verifyEventSignature(event, c.trust.certificatesFor(c.party))
+      if (check !== 'OK') throw new SignerNotTrustedError(`this node's signing certificate does not verify on the trust list now (${check})`)
+      const derived = derive(event)
+      const frontier = frontierAppend(head.frontier.map(unhex), head.size, event.hash)
+      const newHead: LogHead = { size: seq, hash: hex(event.hash), frontier: frontier.map(hex) }
+      const ops: WriteOp[] = [
+        put('LOG', logKey(c.party, seq), event.bytes),
+        put('HEAD', headKey(c.party), newHead),
+        ...derived,
+        // Own events update the state in the same batch: always indexed.
+        put('META', MetaKey.indexed(c.party), seq)
+      ]
+      if (seq % this.#interval === 0) {
+        const cp = await this.#sign(newHead)
+        ops.push(put('CHECKPOINT', checkpointKey(c.party, seq), cp.bytes))
+      }
+      // Nobody is answered before the batch is on disk (sync), and log,
+      // head and state land together or not at all.
+      await c.store.write(ops, { sync: true })
+      c.heads.set(c.party, newHead)
+      c.indexed.set(c.party, seq)
+      // Tell the network layer (gossip), after the event is durable, outside
+      // the locks held here (what a listener starts runs on after them).
+      Locks.detached(() => {
+        for (const fn of this.#listeners) {
+          try {
+            fn(event)
+          } catch (err) {
+            // A listener's failure never undoes a durable write.
+            c.log.warn({ code: errorCode(err, 'LISTENER_FAILED'), seq }, 'an own-event listener failed')
+          }
+        }
+      })
+      return event
+    })
+  }
+
+  /** Sign a checkpoint of this node's log now, and keep it. */
+  async checkpoint (): Promise<LoggedCheckpoint> {
+    const c = this.#core
+    return await c.locks.run('log', c.party, async () => {
+      const head = c.head(c.party)
+      const cp = await this.#sign(head)
+      await c.store.write([put('CHECKPOINT', checkpointKey(c.party, head.size), cp.bytes)])
+      return cp
+    })
+  }
+
+  async #sign (head: LogHead): Promise<LoggedCheckpoint> {
+    const c = this.#core
+    return await signCheckpoint({ author: c.party, size: BigInt(head.size), root: frontierRoot(head.frontier.map(unhex)) as Uint8Array<ArrayBuffer>, time: BigInt(c.now()) }, c.requireSigner())
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * Replica intake: other authorities' events (gossip, delivery, sync) and
+ * checkpoints. Each event is checked (signature against the trust list at
+ * its time, or one checkpoint signature for a sync page; sequence; previous
+ * hash); gaps are held back, duplicates ignored, forks kept as evidence with
+ * an alert. Accepted events land in one batch per author, under the
+ * author's log lock; derived state follows in the background (indexer.ts).
+ */
+import { EventType } from './pb/ledger.js'
+import {
+  decodeCheckpoint, decodeEvent, hex, leafOf, sha256, verifyCheckpointSignature, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent
+} from './events.js'
+import { InvalidEventError } from './errors.js'
+import { authorRange, checkpointEvidenceKey, checkpointKey, eventEvidenceKey, headKey, logKey } from './keys.js'
+import { frontierAppend, frontierRoot, rootOf, type Hash } from './merkle.js'
+import { del, put, type WriteOp } from './store.js'
+import { unhex } from './own-log.js'
+import type { LedgerCore } from './context.js'
+import type { Indexer } from './indexer.js'
+import type { AcceptResult, LogHead } from './types.js'
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0
+
+export class Replica {
+  readonly #core: LedgerCore
+  readonly #indexer: Indexer
+  readonly #leaves: (author: string, size: number) => Promise<Hash[]>
+
+  constructor (core: LedgerCore, indexer: Indexer, leaves: (author: string, size: number) => Promise<Hash[]>) {
+    this.#core = core
+    this.#indexer = indexer
+    this.#leaves = leaves
+  }
+
+  async acceptEvents (list: readonly Uint8Array[], opts: { checkpoint?: Uint8Array } = {}): Promise<AcceptResult[]> {
+    const c = this.#core
+    const decoded: LoggedEvent[] = []
+    const echoes: AcceptResult[] = []
+    for (const bytes of list) {
+      let le: LoggedEvent
+      try {
+        le = decodeEvent(bytes)
+      } catch (err) {
+        throw new InvalidEventError('EVENT_MALFORMED', `event does not decode: ${err instanceof Error ? err.message : String(err)}`)
+      }
+      const e = le.event
+      if (e.author === c.party) {
+        // Our own log is written only by us: compare, never accept.
+        const mine = await c.store.get('LOG', logKey(e.author, Number(e.seq)))
+        if (mine !== undefined && sameBytes(mine, bytes)) {
+          echoes.push({ status: 'duplicate', author: e.author, seq: Number(e.seq) })
+          continue
+        }
+        throw new InvalidEventError('EVENT_WRONG_LOG', `an event claiming to be from this node's own log (${e.author} #${e.seq}) that it did not write`, Number(e.seq))
+      }
+      // Only a provisional use refers to another party's permit; and it always does.
+      if ((e.permitParty !== e.author) !== (e.type === EventType.PROVISIONAL_CONSUMED)) throw new InvalidEventError('EVENT_WRONG_LOG', `${e.author} cannot write a ${String(e.type)} event of ${e.permitParty}'s permit`, Number(e.seq))
+      if (e.seq < 1n || e.type === EventType.EVENT_TYPE_UNSPECIFIED) throw new InvalidEventError('EVENT_MALFORMED', 'sequence numbers start at 1 and the type must be set', Number(e.seq))
+      decoded.push(le)
+    }
+    let cp: LoggedCheckpoint | undefined
+    if (opts.checkpoint !== undefined) {
+      try {
+        cp = decodeCheckpoint(opts.checkpoint)
+      } catch (err) {
+        throw new InvalidEventError('CHECKPOINT_INVALID', `checkpoint does not decode: ${err instanceof Error ? err.message : String(err)}`)
+      }
+      const sig = await verifyCheckpointSignature(cp, c.trust.certificatesFor(cp.checkpoint.author))
+      if (sig !== 'OK') throw new InvalidEventError(sig === 'EVENT_UNKNOWN_AUTHOR' ? 'EVENT_UNKNOWN_AUTHOR' : 'CHECKPOINT_INVALID', `checkpoint of ${cp.checkpoint.author}: ${sig}`)
+    }
+    const byAuthor = new Map<string, LoggedEvent[]>()
+    for (const le of decoded) {
+      const arr = byAuthor.get(le.event.author) ?? []
+      arr.push(le)
+      byAuthor.set(le.event.author, arr)
+    }
+    const results: AcceptResult[] = [...echoes]
+    for (const [author, events] of byAuthor) {
+      results.push(...await c.locks.run('log', author, async () => {
+        const covered = cp !== undefined && cp.checkpoint.author === author ? this.#coveredBy(author, events, cp) : undefined
+        if (covered === undefined) {
+          // Signatures are independent of each other: check them
+          // concurrently (WebCrypto runs on the thread pool).
+          const trusted = c.trust.certificatesFor(author)
+          const sigs = await Promise.all(events.map(async (le) => await verifyEventSignature(le, trusted)))
+          for (const [i, verdict] of sigs.entries()) {
+            if (verdict === 'OK') continue
+            const seq = Number(events[i]?.event.seq ?? 0)
+            throw new InvalidEventError(verdict, `${author} #${seq}: ${verdict}`, seq)
+          }
+        }
+        // Keep the author's checkpoint, in the page's batch: it lets this
+        // node serve the same page, verified by one signature, to the next
+        // node that catches up.
+        const extra = covered !== undefined && cp !== undefined ? [put('CHECKPOINT', checkpointKey(author, Number(cp.checkpoint.size)), cp.bytes)] : []
+        return await this.#acceptForAuthor(author, events, covered, extra)
+      }))
+    }
+    return results
+  }
+
+  /**
+   * A page is covered by a signed checkpoint when it is exactly the events
+   * that follow our head up to the checkpoint's size and the Merkle root over
+   * our held events plus the page equals the signed root. Each event is then
+   * exactly what the author committed to, so the per-event signature checks
+   * are skipped (the events keep their signatures, and verifyLog still checks
+   * them). Caller holds the author's log lock.
+   */
+  #coveredBy (author: string, events: readonly LoggedEvent[], cp: LoggedCheckpoint): Hash[] | undefined {
+    const head = this.#core.head(author)
+    if (Number(cp.checkpoint.size) !== head.size + events.length) return undefined
+    let frontier = head.frontier.map(unhex)
+    let size = head.size
+    let prev = unhex(head.hash)
+    for (const le of events) {
+      if (Number(le.event.seq) !== size + 1 || !sameBytes(le.event.prevHash, prev)) return undefined
+      frontier = frontierAppend(frontier, size++, leafOf(le))
+      prev = le.hash
+    }
+    // The frontier is handed on, so the accepted page is not hashed twice.
+    return sameBytes(frontierRoot(frontier), cp.checkpoint.root) ? frontier : undefined
+  }
+
+  async #acceptForAuthor (author: string, events: LoggedEvent[], precomputed: Hash[] | undefined, extra: WriteOp[]): Promise<AcceptResult[]> {
+    const c = this.#core
+    const results: AcceptResult[] = []
+    const ops: WriteOp[] = []
+    const had = c.head(author)
+    let head: LogHead = had
+    // The frontier stays binary through the page; hex only for the stored head.
+    let frontier = head.frontier.map(unhex)
+    // A checkpoint-verified page is exactly the events after the head.
+    const coveredUpTo = precomputed === undefined ? 0 : head.size + events.length
+    const pending = new Map<number, LoggedEvent>()
+    for (const le of events) pending.set(Number(le.event.seq), le)
+    // Events held back earlier may now fit (and must then leave PENDING).
+    const stored = new Set<number>()
+    if (c.pendingAuthors.has(author)) {
+      for await (const v of c.store.values('PENDING', authorRange(author))) {
+        const le = decodeEvent(v)
+        const seq = Number(le.event.seq)
+        stored.add(seq)
+        if (!pending.has(seq)) pending.set(seq, le)
+      }
+    }
+    const written = new Map<number, LoggedEvent>()
+    const handled = new Set<number>()
+    // The chain is followed in binary; the head's hex form is made once, at the end.
+    let headHash = unhex(head.hash)
+    let last: LoggedEvent | undefined
+    for (;;) {
+      const le = pending.get(head.size + 1)
+      if (le === undefined) break
+      const seq = head.size + 1
+      pending.delete(seq)
+      handled.add(seq)
+      if (stored.has(seq)) ops.push(del('PENDING', logKey(author, seq)))
+      if (!sameBytes(le.event.prevHash, headHash)) {
+        // Signed by the author, but it does not follow what the author told
+        // us before: a fork of its log.
+        ops.push(...this.#forkOps(author, seq, le, undefined, 'its previous-hash does not match the event we hold before it'))
+        results.push({ status: 'fork', author, seq })
+        continue
+      }
+      // For a checkpoint-verified page the frontier is already known.
+      if (seq <= coveredUpTo) {
+        if (seq === coveredUpTo && precomputed !== undefined) frontier = precomputed
+      } else {
+        frontier = frontierAppend(frontier, head.size, leafOf(le))
+      }
+      head = { size: seq, hash: '', frontier: [] }
+      headHash = le.hash
+      last = le
+      ops.push(put('LOG', logKey(author, seq), le.bytes))
+      written.set(seq, le)
+      results.push({ status: 'accepted', author, seq })
+    }
+    for (const le of events) {
+      const seq = Number(le.event.seq)
+      if (handled.has(seq)) continue
+      if (seq <= head.size) {
+        const held = written.get(seq) ?? await this.#logEvent(author, seq)
+        if (held !== undefined && sameBytes(held.eventBytes, le.eventBytes)) {
+          results.push({ status: 'duplicate', author, seq })
+        } else {
+          ops.push(...this.#forkOps(author, seq, le, held, 'two different events with the same sequence number'))
+          results.push({ status: 'fork', author, seq })
+        }
+      } else {
+        ops.push(put('PENDING', logKey(author, seq), le.bytes))
+        results.push({ status: 'held', author, seq })
+      }
+    }
+    // Remember whether anything is still held for this author, so the common
+    // case (no gap) never scans PENDING.
+    if (last !== undefined) head.hash = hex(last.hash)
+    const stillHeld = [...stored].some((seq) => !handled.has(seq)) || results.some((r) => r.status === 'held')
+    if (stillHeld) c.pendingAuthors.add(author)
+    else c.pendingAuthors.delete(author)
+    if (head.size !== had.size) {
+      head.frontier = frontier.map(hex)
+      ops.push(put('HEAD', headKey(author), head))
+    } else {
+      head = had
+    }
+    await c.store.write([...ops, ...extra])
+    c.heads.set(author, head)
+    // The log is the truth and is now on disk; derived state follows in the
+    // background, and every read waits for it (Indexer.state).
+    if (head.size > c.indexedSize(author)) this.#indexer.schedule(author)
+    return results
+  }
+
+  #forkOps (author: string, seq: number, le: LoggedEvent, held: LoggedEvent | undefined, why: string): WriteOp[] {
+    const keys = [eventEvidenceKey(author, seq, hex(le.hash))]
+    const ops: WriteOp[] = [put('EVIDENCE', eventEvidenceKey(author, seq, hex(le.hash)), le.bytes)]
+    if (held !== undefined) {
+      const k = eventEvidenceKey(author, seq, hex(held.hash))
+      keys.push(k)
+      ops.push(put('EVIDENCE', k, held.bytes))
+    }
+    ops.push(this.#core.alert({ kind: 'EQUIVOCATION', author, seq, message: `${author} equivocated at #${seq}: ${why}`, evidence: keys }))
+    return ops
+  }
+
+  async #logEvent (author: string, seq: number): Promise<LoggedEvent | undefined> {
+    const b = await this.#core.store.get('LOG', logKey(author, seq))
+    return b === undefined ? undefined : decodeEvent(b)
+  }
+
+  /**
+   * Accept another authority's signed checkpoint. Two different roots for
+   * the same size from one author is an equivocation alert; a root that does
+   * not match the events we hold is a checkpoint mismatch alert.
+   */
+  async acceptCheckpoint (bytes: Uint8Array): Promise<'stored' | 'equivocation' | 'mismatch'> {
+    const c = this.#core
+    let cp: LoggedCheckpoint
+    try {
+      cp = decodeCheckpoint(bytes)
+    } catch (err) {
+      throw new InvalidEventError('CHECKPOINT_INVALID', `checkpoint does not decode: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    const { author } = cp.checkpoint
+    const size = Number(cp.checkpoint.size)
+    const sig = await verifyCheckpointSignature(cp, c.trust.certificatesFor(author))
+    if (sig !== 'OK') throw new InvalidEventError(sig === 'EVENT_UNKNOWN_AUTHOR' ? 'EVENT_UNKNOWN_AUTHOR' : 'CHECKPOINT_INVALID', `checkpoint of ${author} at ${size}: ${sig}`)
+    return await c.locks.run('log', author, async () => {
+      const key = checkpointKey(author, size)
+      const existing = await c.store.get('CHECKPOINT', key)
+      if (existing !== undefined) {
+        const old = decodeCheckpoint(existing)
+        if (!sameBytes(old.checkpoint.root, cp.checkpoint.root)) {
+          const oldKey = checkpointEvidenceKey(author, size, hex(sha256(old.bytes)))
+          const newKey = checkpointEvidenceKey(author, size, hex(sha256(cp.bytes)))
+          await c.store.write([
+            put('EVIDENCE', oldKey, old.bytes),
+            put('EVIDENCE', newKey, cp.bytes),
+            c.alert({ kind: 'EQUIVOCATION', author, size, message: `${author} signed two different checkpoints of size ${size}`, evidence: [oldKey, newKey] })
+          ])
+          return 'equivocation'
+        }
+        return 'stored'
+      }
+      const head = c.head(author)
+      if (size <= head.size && author !== c.party) {
+        const root = size === head.size ? frontierRoot(head.frontier.map(unhex)) : rootOf(await this.#leaves(author, size))
+        if (!sameBytes(root, cp.checkpoint.root)) {
+          await c.store.write([c.alert({ kind: 'CHECKPOINT_MISMATCH', author, size, message: `${author}'s checkpoint at ${size} does not match the events it sent us` })])
+          return 'mismatch'
+        }
+      }
+      await c.store.write([put('CHECKPOINT', key, cp.bytes)])
+      return 'stored'
+    })
+  }
+}
