@@ -18,10 +18,11 @@
  *   without its lock (events below the head never change), and acceptance
  *   schedules catch-up in the background instead of running it.
  *
- * In tests and development (NODE_ENV=test or development, VITEST, or
- * CITES_LOCK_CHECK=1) every acquisition checks the order against the locks
- * held by the calling async context (AsyncLocalStorage) and throws
- * LockOrderError when it is broken. In production the check costs nothing.
+ * In tests and development (NODE_ENV=test or development, or VITEST; or
+ * CITES_LOCK_CHECK=1, and =0 turns it off) every acquisition checks the
+ * order against the locks held by the calling async context
+ * (AsyncLocalStorage) and throws LockOrderError when it is broken. In
+ * production the check costs nothing.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { KeyedMutex } from './mutex.js'
@@ -39,7 +40,7 @@ export class LockOrderError extends Error {
 }
 
 const env = process.env
-const CHECKED = env.CITES_LOCK_CHECK === '1' || env.NODE_ENV === 'test' || env.NODE_ENV === 'development' || env.VITEST !== undefined
+const CHECKED = env.CITES_LOCK_CHECK !== undefined ? env.CITES_LOCK_CHECK === '1' : (env.NODE_ENV === 'test' || env.NODE_ENV === 'development' || env.VITEST !== undefined)
 
 /** The locks the current async context holds (checked mode only). */
 const held = new AsyncLocalStorage<ReadonlyArray<{ kind: LockKind, key: string }>>()
