@@ -36,16 +36,17 @@ export const LEDGER_CODES = defineCodes({
   SIGNER_NOT_TRUSTED: { kind: 'unavailable', summary: 'this node\'s signing certificate is not granted on the trust list now' },
   LEDGER_READ_ONLY: { kind: 'unavailable', summary: 'the ledger was opened without the party\'s signing key' },
   LEDGER_OPEN: { kind: 'unavailable', summary: 'the ledger cannot be opened as asked (another party\'s, newer schema, not created)' },
-  // Another authority's event or checkpoint refused (InvalidEventError: code EVENT_INVALID, the reason one of the EVENT_* / CHECKPOINT_INVALID codes).
-  EVENT_INVALID: { kind: 'bad-request', summary: 'an event or checkpoint from another authority that cannot be accepted' },
-  EVENT_MALFORMED: { kind: 'bad-request', summary: 'an event that does not decode, seq < 1 or no type' },
-  EVENT_UNKNOWN_AUTHOR: { kind: 'bad-request', summary: 'an author not on the trust list' },
-  EVENT_SIGNATURE_INVALID: { kind: 'bad-request', summary: 'an event signature that does not verify' },
-  EVENT_CERT_NOT_GRANTED: { kind: 'bad-request', summary: 'signed with a certificate not granted at the event\'s time' },
-  EVENT_PREV_HASH_MISMATCH: { kind: 'bad-request', summary: 'an event that does not chain to the one before it' },
-  EVENT_TRANSITION_INVALID: { kind: 'bad-request', summary: 'an event whose transition the state machine refuses' },
-  EVENT_WRONG_LOG: { kind: 'bad-request', summary: 'an event in a log it cannot belong to' },
-  CHECKPOINT_INVALID: { kind: 'bad-request', summary: 'a checkpoint that does not decode or is not validly signed' },
+  // Another authority's event or checkpoint refused (InvalidEventError: code EVENT_INVALID, the reason one of the
+  // EVENT_* / CHECKPOINT_INVALID codes). They come from another node: bad-gateway, as the verdict's log check has them.
+  EVENT_INVALID: { kind: 'bad-gateway', summary: 'an event or checkpoint from another authority that cannot be accepted' },
+  EVENT_MALFORMED: { kind: 'bad-gateway', summary: 'an event that does not decode, seq < 1 or no type' },
+  EVENT_UNKNOWN_AUTHOR: { kind: 'bad-gateway', summary: 'an author not on the trust list' },
+  EVENT_SIGNATURE_INVALID: { kind: 'bad-gateway', summary: 'an event signature that does not verify' },
+  EVENT_CERT_NOT_GRANTED: { kind: 'bad-gateway', summary: 'signed with a certificate not granted at the event\'s time' },
+  EVENT_PREV_HASH_MISMATCH: { kind: 'bad-gateway', summary: 'an event that does not chain to the one before it' },
+  EVENT_TRANSITION_INVALID: { kind: 'bad-gateway', summary: 'an event whose transition the state machine refuses' },
+  EVENT_WRONG_LOG: { kind: 'bad-gateway', summary: 'an event in a log it cannot belong to' },
+  CHECKPOINT_INVALID: { kind: 'bad-gateway', summary: 'a checkpoint that does not decode or is not validly signed' },
   // Found by verifyLog (with the EVENT_* codes above) or by a checkpoint received.
   EVENT_MISSING: { kind: 'unprocessable', summary: 'a hole in a stored log' },
   CHECKPOINT_MISMATCH: { kind: 'unprocessable', summary: 'a signed checkpoint whose root does not match the events held' },
