@@ -268,6 +268,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     const consume = consumeOperation({ party, libp2p, ledger, trust, signer: config.signer, policy, peerOf, verify, keepEvent, now, log: logFor(config.log, 'consume') })
 
     let stopped = false
+    let lastStatus: NodeStatus | undefined
     const node: PermitNode = {
       party,
       peerId: libp2p.peerId,
@@ -315,11 +316,13 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         connections?.refresh()
       },
       status: async () => {
+        // While the node stops, its ledger closes: the last status stands (a status poll must not fail then).
+        if (stopped && lastStatus !== undefined) return structuredClone(lastStatus)
         const deliveries: Record<DeliveryState, number> = { pending: 0, delivered: 0, failed: 0 }
         for (const d of await ledger.deliveries()) deliveries[d.state]++
         const logs: Record<string, number> = {}
         for (const [a, h] of ledger.heads()) logs[a] = h.size
-        return {
+        lastStatus = {
           party,
           peerId: libp2p.peerId.toString(),
           addresses: node.addresses(),
@@ -333,6 +336,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
           peerScores: node.peerScores(),
           trustListSequence: trust.sequence
         }
+        return structuredClone(lastStatus)
       },
       alerts: async () => await ledger.alerts(),
       stop: async () => {

@@ -36,7 +36,8 @@ export interface EventGossip {
   publishCheckpoint: () => Promise<void>
   /** Announce the trust list this node holds (after accepting a newer one). */
   announceTrustList: () => void
-  stop: () => void
+  /** Stop validating and publishing; resolves once the validations in progress have finished. */
+  stop: () => Promise<void>
 }
 
 const EMPTY = new Uint8Array(0)
@@ -57,24 +58,31 @@ export interface EventGossipOptions {
 export function startEventGossip (node: AuthorisedNode, ledger: Ledger, opts: EventGossipOptions = {}): EventGossip {
   const pubsub = node.services.pubsub
   const stats: GossipStats = { accepted: 0, ignored: 0, rejected: 0, gapSyncs: 0, trustListUpdates: 0 }
-  const syncing = new Set<string>()
   const log = logFor(opts.log, 'gossip')
+  // Gap syncs by author; stop() aborts them and waits for them to end.
+  const syncing = new Map<string, Promise<void>>()
+  const abort = new AbortController()
 
   const syncAfterGap = (author: string, from: PeerId): void => {
-    if (syncing.has(author)) return
-    syncing.add(author)
+    if (syncing.has(author) || abort.signal.aborted) return
     stats.gapSyncs++
     log.debug({ author, peer: from.toString() }, 'an event arrived after a gap: syncing the log')
-    syncLog(node, from, ledger, author)
-      .catch((err: unknown) => {
+    const p = syncLog(node, from, ledger, author, { signal: abort.signal })
+      .then(() => {}, (err: unknown) => {
+        if (abort.signal.aborted) return // stopping
         // The next event or a later sync retries; a forged page is the sender's fault.
         log[err instanceof InvalidEventError ? 'warn' : 'debug']({ code: errorCode(err, 'SYNC_FAILED'), author, peer: from.toString() }, `gap sync failed: ${errorMessage(err)}`)
       })
       .finally(() => syncing.delete(author))
+    syncing.set(author, p)
   }
 
+  // Validations in progress (ledger writes): stop() lets them finish.
+  const validating = new Set<Promise<TopicValidatorResult>>()
   pubsub.topicValidators.set(EVENTS_TOPIC, async (peer, message) => {
-    const result = await validate(peer, message.data)
+    const p = validate(peer, message.data)
+    validating.add(p)
+    const result = await p.finally(() => validating.delete(p))
     if (result === TopicValidatorResult.Accept) stats.accepted++
     else if (result === TopicValidatorResult.Reject) stats.rejected++
     else stats.ignored++
@@ -156,10 +164,12 @@ export function startEventGossip (node: AuthorisedNode, ledger: Ledger, opts: Ev
     stats,
     publishCheckpoint: async () => { publish({ event: EMPTY, checkpoint: (await ledger.checkpoint()).bytes as Uint8Array<ArrayBuffer>, trustListSequence: 0n }) },
     announceTrustList: () => { if (opts.trust !== undefined && opts.trust.sequence > 0) publish({ event: EMPTY, checkpoint: EMPTY, trustListSequence: BigInt(opts.trust.sequence) }) },
-    stop: () => {
+    stop: async () => {
       unsubscribeOwn()
       pubsub.topicValidators.delete(EVENTS_TOPIC)
       pubsub.unsubscribe(EVENTS_TOPIC)
+      abort.abort()
+      await Promise.allSettled([...validating, ...syncing.values()])
     }
   }
 }

@@ -26,7 +26,11 @@ export interface ProtocolServiceComponents {
   registrar: ProtocolRegistrar
 }
 
-/** A started protocol service answers its protocol; a stopped one is not registered (dials get "protocol not supported"). */
+/**
+ * A started protocol service answers its protocol; a stopped one is not
+ * registered (dials get "protocol not supported") and has finished the
+ * answers it was working on.
+ */
 export interface ProtocolService extends Startable {
   readonly [Symbol.toStringTag]: string
   readonly protocol: string
@@ -55,6 +59,8 @@ const LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengt
 export function rpcService<Req, Res> (components: ProtocolServiceComponents, init: RpcServiceInit<Req, Res>): ProtocolService {
   const { protocol, log } = init
   let started = false
+  // Answers being worked out (the port at work, e.g. a ledger write): stop() lets them finish.
+  const inflight = new Set<Promise<Res>>()
 
   type Framed = ReturnType<typeof lpStream>
   const respond = async (lp: Framed, remote: PeerId, signal: AbortSignal): Promise<Res> => {
@@ -85,7 +91,9 @@ export function rpcService<Req, Res> (components: ProtocolServiceComponents, ini
   const onStream = async (stream: Stream, connection: Connection): Promise<void> => {
     const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
     const lp = lpStream(stream, { maxDataLength: init.maxRequest })
-    const out = await respond(lp, connection.remotePeer, signal)
+    const answering = respond(lp, connection.remotePeer, signal)
+    inflight.add(answering)
+    const out = await answering.finally(() => inflight.delete(answering))
     try {
       await lp.write(init.response.encode(out), { signal })
       await stream.close({ signal })
@@ -112,6 +120,8 @@ export function rpcService<Req, Res> (components: ProtocolServiceComponents, ini
       if (!started) return
       started = false
       await components.registrar.unhandle(protocol)
+      // No new streams now; the answers in progress finish before whatever backs the port closes.
+      await Promise.allSettled([...inflight])
       log.debug({ protocol }, 'no longer handling')
     }
   }

@@ -44,7 +44,7 @@ describe('event gossip (cites/events/1)', () => {
   }, 60_000)
 
   afterAll(async () => {
-    for (const n of running) { n.gossip?.stop(); await stopNode(n) }
+    for (const n of running) { await n.gossip?.stop(); await stopNode(n) }
   })
 
   it('an issued permit reaches the replica through the topic validator', async () => {
@@ -73,7 +73,7 @@ describe('event gossip (cites/events/1)', () => {
 
   it('a replica that missed events closes the gap by sync when the next one arrives', async () => {
     // Events 2..4 are written while TH is not listening on the topic.
-    by.TH!.gossip!.stop()
+    await by.TH!.gossip!.stop()
     for (const n of ['26CHG00002', '26CHG00003', '26CHG00004']) await by.CH!.ledger.issue(chPermit(n))
     expect(by.TH!.ledger.heads().get('CH')?.size).toBe(1)
     by.TH!.gossip = startEventGossip(by.TH!.node, by.TH!.ledger)
