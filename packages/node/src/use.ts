@@ -10,7 +10,7 @@ import { LedgerError, type ActionInput, type Ledger, type Receipt } from '@cites
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
-import { decideUse, requestConsumption, ProtocolError, type AuthorisedNode } from '@cites/protocol'
+import { requestConsumption, ProtocolError, type AuthorisedNode } from '@cites/protocol'
 import { IssuerUnreachableError } from './errors.js'
 import type { NodeConsumeResult, NodeVerdict, ProvisionalPolicy } from './node.js'
 
@@ -39,7 +39,7 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
     const s = await ledger.status(p, number)
     // Same rule as over the wire; refused here without a USE_REFUSED event, as before.
     if (s !== undefined && s.state.destination !== party) return { outcome: 'REFUSED', code: 'NOT_DESTINATION', message: `${p}/${number} is for ${s.state.destination}, not ${party}` }
-    const d = await decideUse(ledger, { party: p, number, requester: party, lines: input.lines, port: input.port, ...(input.officer !== undefined ? { officer: input.officer } : {}) })
+    const d = await ledger.decideUse({ party: p, number, requester: party, lines: input.lines, port: input.port, ...(input.officer !== undefined ? { officer: input.officer } : {}) })
     if (d.kind === 'consumed') return { outcome: 'CONSUMED', code: 'OK', message: '', receipt: d.receipt }
     return { outcome: 'REFUSED', code: d.code, message: d.message, ...(d.receipt !== undefined ? { receipt: d.receipt } : {}) }
   }

@@ -1,0 +1,77 @@
+/**
+ * The issuer's side of `/cites/consume` (network.md §7): the checks of the
+ * signed request, in the spec's order (signature, requester = the stream's
+ * peer, staleness, the shape of a claim), then the ledger's one use
+ * decision (`Ledger.decideUse`: the destination rule, the compare-and-set,
+ * claims confirmed or refused, the refusal events).
+ */
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import { hex, verifyRecordSignature, type Ledger } from '@cites/ledger'
+import type { TrustStore } from '@cites/trust-list'
+import type { Logger } from '@cites/runtime'
+import { ConsumeRequestBody, SignedConsumeRequest } from './pb/network.js'
+import { CONSUME_REQUEST_MAX_AGE_MS } from './constants.js'
+import { CONSUME_REQUEST_CONTEXT, consumeService, type ConsumeDecision, type ConsumePort } from './consume.js'
+import { logFor } from './log.js'
+import { startOn, type ProtocolService } from './rpc.js'
+
+export interface LedgerConsumePortInit {
+  ledger: Ledger
+  trust: TrustStore
+  /** @default Date.now */
+  now?: () => number
+  log?: Logger
+}
+
+/** The consume port of an issuer's node: the request's checks, then `Ledger.decideUse`. */
+export function ledgerConsumePort (init: LedgerConsumePortInit): ConsumePort {
+  const now = init.now ?? Date.now
+  const log = logFor(init.log, 'consume')
+  const refuse = (code: string, message: string, malformed = false): ConsumeDecision => ({ kind: 'refused', code, message, ...(malformed ? { malformed } : {}) })
+  return {
+    decide: async (request: Uint8Array, remote: PeerId): Promise<ConsumeDecision> => {
+      let signed: SignedConsumeRequest
+      let body: ConsumeRequestBody
+      try {
+        signed = SignedConsumeRequest.decode(request)
+        body = ConsumeRequestBody.decode(signed.body, { limits: { lines: 100 } })
+      } catch (err) {
+        log.debug({ code: 'MALFORMED', peer: remote.toString() }, `the signed request does not decode: ${(err as Error).message}`)
+        return refuse('MALFORMED', 'the signed request does not decode', true)
+      }
+      // The request must be signed by the requester's authority, and come from
+      // that authority's node: a relay cannot ask in someone else's name.
+      const sig = await verifyRecordSignature(init.trust.certificatesFor(body.requester), body.certSha256, Number(body.time), CONSUME_REQUEST_CONTEXT, signed.body, signed.signature)
+      if (sig !== 'OK') {
+        log.warn({ code: 'REQUEST_SIGNATURE_INVALID', requester: body.requester, peer: remote.toString(), signature: sig }, 'a consumption request is not validly signed')
+        return refuse('REQUEST_SIGNATURE_INVALID', `the request is not validly signed by ${body.requester} (${sig})`)
+      }
+      if (init.trust.byPeerId(remote.toString())?.party !== body.requester) {
+        log.warn({ code: 'REQUESTER_NOT_PEER', requester: body.requester, peer: remote.toString() }, 'a consumption request came from another node than the requester\'s')
+        return refuse('REQUESTER_NOT_PEER', 'the request must come from the requesting authority\'s own node')
+      }
+      if (Math.abs(now() - Number(body.time)) > CONSUME_REQUEST_MAX_AGE_MS) {
+        log.info({ code: 'REQUEST_STALE', requester: body.requester, skewMs: now() - Number(body.time) }, 'a consumption request is stale (clocks apart?)')
+        return refuse('REQUEST_STALE', 'the request is too old (or from the future)')
+      }
+      const isClaim = body.claimSeq !== 0n || body.claimHash.length > 0 || body.usedAt !== 0n
+      if (isClaim && (body.claimSeq === 0n || body.claimHash.length !== 32 || body.usedAt === 0n)) return refuse('CLAIM_INVALID', 'a claim names its event (seq, 32-byte hash) and its time of use', true)
+      const outcome = await init.ledger.decideUse({
+        party: body.party, number: body.number, requester: body.requester, port: body.port, officer: body.officer, request,
+        lines: body.lines.map((l) => ({ line: l.line, quantity: l.quantity, unit: l.unit })),
+        ...(isClaim ? { claim: { seq: Number(body.claimSeq), hash: hex(body.claimHash), usedAt: Number(body.usedAt) } } : {})
+      })
+      if (outcome.kind === 'consumed') {
+        log.debug({ party: body.party, number: body.number, requester: body.requester, claim: isClaim }, 'use recorded')
+        return { kind: 'consumed', event: outcome.event }
+      }
+      log.info({ code: outcome.code, party: body.party, number: body.number, requester: body.requester, claim: isClaim }, 'use refused')
+      return { kind: 'refused', code: outcome.code, message: outcome.message, ...(outcome.event !== undefined ? { event: outcome.event } : {}) }
+    }
+  }
+}
+
+/** Serve /cites/consume/1.0.0 for this node's own permits on a running node (tests and tools). */
+export async function handleConsume (libp2p: Libp2p, ledger: Ledger, opts: { trust: TrustStore, now?: () => number }): Promise<ProtocolService> {
+  return await startOn(libp2p, consumeService({ port: ledgerConsumePort({ ledger, ...opts }) }))
+}
