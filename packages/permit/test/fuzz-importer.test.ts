@@ -7,10 +7,9 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { readFileSync, readdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { VECTORS } from '@cites/test-kit/base'
 import { PermitInputError, importPermit } from '../src/index.js'
 
-const VECTORS = fileURLToPath(new URL('../../../protocol-spec/vectors/', import.meta.url))
 const samples = [
   ...readdirSync(`${VECTORS}epix`).filter((f) => f.endsWith('.xml')).map((f) => readFileSync(`${VECTORS}epix/${f}`, 'utf8')),
   readFileSync(`${VECTORS}permits/ch-export-th.json`, 'utf8')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { permitFromJson, permitFromJsonText, permitJsonSchemaDocument, importPermit, PermitJsonError, writePermitXml } from '../src/index.js'
-import { readVector } from './vectors.js'
+import { readVector } from '@cites/test-kit/base'
 
 describe('JSON form', () => {
   it('maps to the same model as the XML of the same permit', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { importPermit, checkPermit, passesRules, readPermitXml, PermitNotFoundError } from '../src/index.js'
-import { readVector } from './vectors.js'
+import { readVector } from '@cites/test-kit/base'
 
 describe('EPIX v2 sample (SOAP envelope, unqualified CITESEPermit root)', () => {
   const { permit, format } = importPermit(readVector('epix/v2-get-non-final-cites-certificate.xml'))

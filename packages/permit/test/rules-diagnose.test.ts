@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkPermit, passesRules, permitFromJsonText, type Permit, type RuleProblem } from '../src/index.js'
-import { readVector } from './vectors.js'
+import { readVector } from '@cites/test-kit/base'
 
 const base = (): Permit => permitFromJsonText(readVector('permits/ch-export-th.json'))
 const codes = (ps: RuleProblem[]) => ps.filter((p) => p.severity === 'error').map((p) => p.code)

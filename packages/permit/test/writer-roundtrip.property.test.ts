@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { readPermitXml, writePermitXml, permitFromJsonText, type Permit } from '../src/index.js'
-import { readVector } from './vectors.js'
+import { readVector } from '@cites/test-kit/base'
 
 // Text as a back-office system would send it: printable, XML-safe, no
 // leading/trailing blanks (the reader trims), including markup characters

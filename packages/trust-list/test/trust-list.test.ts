@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { permitFromJsonText } from '@cites/permit'
 import { loadSigner, parseCertificate, signPermit, verifySignedPermit } from '@cites/xml-signature'
+import { VECTORS, certPem as cert, keyPem, readVector as read, type KeyName } from '@cites/test-kit/base'
 import {
   TrustListEditError, TrustListSequenceError, TrustListSignatureError, TrustStore, addAuthority, createTrustList,
   readTrustListXml, signTrustList, verifyTrustList, withdrawAuthority, withdrawCertificate, writeTrustListXml, type TrustList
 } from '../src/index.js'
 
-const VECTORS = fileURLToPath(new URL('../../../protocol-spec/vectors/', import.meta.url))
-const read = (rel: string) => readFileSync(VECTORS + rel, 'utf8')
-const cert = (k: string) => read(`keys/${k}/cert.pem`)
-const signer = (k: string) => loadSigner(read(`keys/${k}/key.pem`), cert(k))
+const signer = (k: KeyName) => loadSigner(keyPem(k), cert(k))
 
 // Format-valid peer IDs (the trust list does not need libp2p to check them).
 export const PEER = {

@@ -1,26 +1,21 @@
 /**
- * Shared kit for the attack tests: the test keys and trust from
- * protocol-spec/vectors, a freshly signed valid permit, and one builder per
- * attack. Every hostile document is built from a validly signed permit.
+ * Shared kit for the attack tests: a freshly signed valid permit, and one
+ * builder per attack. Every hostile document is built from a validly signed
+ * permit. The vectors and keys come from @cites/test-kit/base; signing and
+ * verifying go through this package's own source (the code under test).
  */
 import { readFileSync, existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom'
 import * as xmldsig from 'xmldsigjs'
 import { describe, expect, it } from 'vitest'
 import { permitFromJsonText } from '@cites/permit'
+import { VECTORS, VECTOR_GRANTS, certPem, certificatesFor, keyPem, readVector, type Grants, type KeyName } from '@cites/test-kit/base'
 import {
   NS_DSIG, cryptoEngine, loadSigner, signPermit, signXml, verifySignedPermit, parseCertificate,
-  type PermitVerdict, type Signer, type TrustedCertificate
+  type PermitVerdict, type Signer
 } from '../src/index.js'
 
-export const VECTORS = fileURLToPath(new URL('../../../protocol-spec/vectors/', import.meta.url))
-export const readVector = (rel: string): string => readFileSync(VECTORS + rel, 'utf8')
-
-export type KeyName = 'CH' | 'TH' | 'ATTACKER' | 'ANCHOR'
-export const keyPem = (k: KeyName): string => readVector(`keys/${k}/key.pem`)
-export const certPem = (k: KeyName): string => readVector(`keys/${k}/cert.pem`)
-
+// Loaded through this package's loadSigner (not the kit's built copy), once per key.
 const signers = new Map<KeyName, Promise<Signer>>()
 export function signer (k: KeyName): Promise<Signer> {
   let s = signers.get(k)
@@ -28,24 +23,11 @@ export function signer (k: KeyName): Promise<Signer> {
   return s
 }
 
-/** Trust as the vectors assume it: CH and TH granted from 2026-01-01. */
-export type Trust = Record<string, Array<{ cert: KeyName, grantedAt: string, withdrawnAt?: string }>>
-export const DEFAULT_TRUST: Trust = {
-  CH: [{ cert: 'CH', grantedAt: '2026-01-01T00:00:00Z' }],
-  TH: [{ cert: 'TH', grantedAt: '2026-01-01T00:00:00Z' }]
-}
 /** Verdicts are computed as of this date, so vectors never age. */
 export const VECTOR_NOW = new Date('2026-12-01T00:00:00Z')
 
-export function verifyWith (xml: string, trust: Trust = DEFAULT_TRUST): Promise<PermitVerdict> {
-  return verifySignedPermit(xml, {
-    now: VECTOR_NOW,
-    certificatesFor: (party) => trust[party]?.map((t): TrustedCertificate => {
-      const c: TrustedCertificate = { certificate: certPem(t.cert), grantedAt: t.grantedAt }
-      if (t.withdrawnAt !== undefined) c.withdrawnAt = t.withdrawnAt
-      return c
-    })
-  })
+export function verifyWith (xml: string, trust: Grants = VECTOR_GRANTS): Promise<PermitVerdict> {
+  return verifySignedPermit(xml, { now: VECTOR_NOW, certificatesFor: certificatesFor(trust) })
 }
 
 export async function signedPermit (file = 'ch-export-th', party = 'CH'): Promise<string> {
@@ -74,7 +56,7 @@ export interface Attack {
   title: string
   build: (signed: string) => Promise<string> | string
   /** Trust to verify under, when the attack is on the trust side. */
-  trust?: Trust
+  trust?: Grants
   expect: { integrity?: string, issuer?: string }
   /** Too large to keep as a file in the repo; rebuilt by the tests. */
   noVectorFile?: boolean
@@ -418,7 +400,7 @@ export const ATTACKS: Attack[] = [
     name: 'unknown-party',
     title: 'a party that is not on the trust list',
     build: (s) => s,
-    trust: { TH: DEFAULT_TRUST.TH! },
+    trust: { TH: VECTOR_GRANTS.TH! },
     expect: { issuer: 'ISSUER_UNKNOWN_PARTY' }
   }
 ]

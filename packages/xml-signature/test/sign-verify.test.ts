@@ -7,7 +7,8 @@ import {
   AlreadySignedError, KeyCertificateMismatchError, NS_DSIG, PermitRefusedError, cryptoEngine, generateSigningIdentity,
   loadSigner, parseCertificate, signPermit, signXml, verifySignedDocument
 } from '../src/index.js'
-import { certPem, keyPem, readVector, signedPermit, signer, verifyWith } from './attack-kit.js'
+import { certPem, keyPem, readVector } from '@cites/test-kit/base'
+import { signedPermit, signer, verifyWith } from './attack-kit.js'
 
 describe(`sign and verify (engine: ${process.env.CITES_CRYPTO_ENGINE ?? 'default'})`, () => {
   it('uses the engine the environment asks for', () => {

@@ -6,13 +6,14 @@
  */
 import { describe, expect, it } from 'vitest'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
-import { ATTACKS, DEFAULT_TRUST, VECTORS, attackVectorPath, readVector, signedPermit, verifyWith, type Trust } from './attack-kit.js'
+import { VECTORS, VECTOR_GRANTS, readVector, type Grants } from '@cites/test-kit/base'
+import { ATTACKS, attackVectorPath, signedPermit, verifyWith } from './attack-kit.js'
 
 interface Expected {
   now: string
-  defaultTrust: Trust
+  defaultTrust: Grants
   valid: Array<{ file: string, party: string }>
-  attacks: Array<{ name: string, title: string, file: string | null, trust?: Trust, expect: { valid: false, integrity?: string, issuer?: string } }>
+  attacks: Array<{ name: string, title: string, file: string | null, trust?: Grants, expect: { valid: false, integrity?: string, issuer?: string } }>
 }
 
 const VALID = [{ permit: 'ch-export-th', party: 'CH' }, { permit: 'th-import-ch', party: 'TH' }]
@@ -22,7 +23,7 @@ describe('signature test vectors', () => {
     it('regenerates protocol-spec/vectors/signature', async () => {
       mkdirSync(VECTORS + 'signature/valid', { recursive: true })
       mkdirSync(VECTORS + 'signature/attacks', { recursive: true })
-      const expected: Expected = { now: '2026-12-01T00:00:00Z', defaultTrust: DEFAULT_TRUST, valid: [], attacks: [] }
+      const expected: Expected = { now: '2026-12-01T00:00:00Z', defaultTrust: VECTOR_GRANTS, valid: [], attacks: [] }
       for (const v of VALID) {
         writeFileSync(VECTORS + `signature/valid/${v.permit}.xml`, await signedPermit(v.permit, v.party))
         expected.valid.push({ file: `signature/valid/${v.permit}.xml`, party: v.party })

@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { readVector, verifyWith } from '../attack-kit.js'
+import { readVector } from '@cites/test-kit/base'
+import { verifyWith } from '../attack-kit.js'
 
 const ORIGINAL = readVector('signature/valid/ch-export-th.xml')
 
