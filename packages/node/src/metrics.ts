@@ -40,5 +40,7 @@ export function createMetrics (node: PermitNode): NodeMetrics {
   new Gauge({ name: 'cites_gossip_messages', help: 'Gossip validation outcomes and gap syncs', labelNames: ['outcome'], registers: [registry], collect: function () { for (const [k, v] of Object.entries(node.gossip.stats)) this.set({ outcome: k }, v) } })
   new Gauge({ name: 'cites_permit_checks', help: 'Background XML-DSig checks of replicated permits: checked, invalid (each an alert), behind (events not yet looked at)', labelNames: ['state'], registers: [registry], collect: function () { for (const [k, v] of Object.entries(node.permitChecks.stats)) this.set({ state: k }, v) } })
   new Gauge({ name: 'cites_gossip_peer_score', help: 'Gossip score of each connected authority (under -80: graylisted, its messages dropped unread)', labelNames: ['party'], registers: [registry], collect: function () { this.reset(); for (const [p, v] of Object.entries(node.peerScores())) this.set({ party: p }, v) } })
+  new Gauge({ name: 'cites_worker_failures', help: 'Failed runs of each background worker since start (each logged with its code)', labelNames: ['worker'], registers: [registry], collect: function () { for (const [w, st] of Object.entries(node.workers())) this.set({ worker: w }, st.failures) } })
+  new Gauge({ name: 'cites_worker_failing', help: 'Failed runs in a row now, per background worker (0 once a run succeeds)', labelNames: ['worker'], registers: [registry], collect: function () { for (const [w, st] of Object.entries(node.workers())) this.set({ worker: w }, st.failing) } })
   return m
 }

@@ -11,7 +11,7 @@ import { Ledger, type ActionInput, type Alert, type ClaimView, type DeliveryStat
 import type { Permit, Verdict } from '@cites/permit'
 import type { Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
-import { errorCode, errorMessage, type Logger } from '@cites/runtime'
+import { errorCode, errorMessage, type Logger, type WorkerStats } from '@cites/runtime'
 import {
   applyTrustList, consumeService, createAuthorisedNode, deliverService, keepConnected, ledgerConsumePort, ledgerDeliverPort, ledgerSyncPort, ledgerVerifyPort, logFor, loggedElsewhere,
   startDelivery, startEventGossip, gossipScore, syncService, trustListService, trustStorePort, verifyService, type AuthorisedNode, type DeliveryWorker, type EventGossip,
@@ -161,6 +161,8 @@ export interface PermitNode {
   /** Undo every partition(); connections come back through keep-connected. */
   heal: () => void
   status: () => Promise<NodeStatus>
+  /** Runs and failures of each background worker (delivery, claims, sync, permit-checks, keep-connected). */
+  workers: () => Record<string, WorkerStats>
   alerts: () => Promise<Alert[]>
   stop: () => Promise<void>
 }
@@ -338,6 +340,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         }
         return structuredClone(lastStatus)
       },
+      workers: () => ({ delivery: delivery.stats, claims: claims.stats, sync: catchUp.stats, 'permit-checks': permitChecks.workerStats, 'keep-connected': connections.stats }),
       alerts: async () => await ledger.alerts(),
       stop: async () => {
         if (stopped) return

@@ -15,7 +15,7 @@
 import { decodeEvent, EventType, IssuedBody, type Ledger } from '@cites/ledger'
 import { cachedPermitVerdict, logFor } from '@cites/protocol'
 import type { TrustStore } from '@cites/trust-list'
-import { startWorker, type Logger } from '@cites/runtime'
+import { startWorker, type Logger, type WorkerStats } from '@cites/runtime'
 import { performance } from 'node:perf_hooks'
 
 export interface PermitCheckStats {
@@ -29,6 +29,8 @@ export interface PermitCheckStats {
 
 export interface PermitChecker {
   readonly stats: PermitCheckStats
+  /** Runs of the background worker and their failures. */
+  readonly workerStats: WorkerStats
   /** Check everything held now (tests, and a node about to serve a burst). */
   drain: () => Promise<void>
   /** Stop the worker and wait for a step in progress. */
@@ -132,6 +134,7 @@ export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
 
   return {
     stats,
+    workerStats: worker.stats,
     drain: async () => {
       draining++
       try {

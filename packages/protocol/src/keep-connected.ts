@@ -9,7 +9,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Libp2p } from '@libp2p/interface'
 import type { Authority } from '@cites/trust-list'
-import { errorCode, errorMessage, startWorker, type Logger } from '@cites/runtime'
+import { errorCode, errorMessage, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
 import { logFor, loggedElsewhere } from './log.js'
 
 export interface KeepConnectedOptions {
@@ -25,6 +25,8 @@ export interface KeepConnectedOptions {
 export interface KeepConnected {
   /** Dial attempts made so far (for tests and metrics). */
   readonly attempts: number
+  /** Sweeps of the list run and failed. */
+  readonly stats: WorkerStats
   /** Re-read the trust list and dial every missing peer now, forgetting backoff (after a new list, or a healed partition). */
   refresh: () => void
   /** Stop dialling and wait for the sweep in progress. */
@@ -102,6 +104,7 @@ export function keepConnected (libp2p: Libp2p, peers: () => readonly Authority[]
 
   return {
     get attempts () { return attempts },
+    stats: worker.stats,
     refresh: () => {
       // A new list or a healed partition: dial now, not after the backoff.
       for (const s of state.values()) {
