@@ -10,7 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EventType, IssuedBody, decodeEvent, sha256, signEvent } from '@cites/ledger'
 import { verifyDocument } from '../src/index.js'
-import { authorities, basePort, chPermit, meshFormed, startPermitNode, stopAll, trustListXml, waitFor, NOW, type Authority, type TestNode } from './kit.js'
+import { chPermit, NOW, waitFor } from '@cites/test-kit'
+import { authorities, basePort, meshFormed, startPermitNode, stopAll, trustListXml, type Authority, type TestNode } from './kit.js'
 
 describe('background XML-DSig checks of replicated permits', () => {
   let all: Authority[]
@@ -30,8 +31,8 @@ describe('background XML-DSig checks of replicated permits', () => {
   it('every replicated permit gets its full check in the background, and none fails', async () => {
     for (let i = 1; i <= 5; i++) await by('CH').node.issue(chPermit(`26CHG000${i}`))
     const th = by('TH').node
-    await waitFor(async () => (await th.ledger.status('CH', '26CHG0005')) !== undefined, 20_000, 'TH to hold the permits')
-    await waitFor(() => th.permitChecks.stats.checked >= 5 && th.permitChecks.stats.behind === 0, 20_000, 'the background checks')
+    await waitFor(async () => (await th.ledger.status('CH', '26CHG0005')) !== undefined, { timeoutMs: 20_000, what: 'TH to hold the permits' })
+    await waitFor(() => th.permitChecks.stats.checked >= 5 && th.permitChecks.stats.behind === 0, { timeoutMs: 20_000, what: 'the background checks' })
     expect(th.permitChecks.stats).toMatchObject({ checked: 5, invalid: 0, behind: 0 })
     expect((await th.status()).permitChecks.checked).toBe(5)
     expect(await th.ledger.permitCheckCursor('CH')).toBe(th.ledger.heads().get('CH')?.size)
@@ -55,7 +56,7 @@ describe('background XML-DSig checks of replicated permits', () => {
     // As a sync page would bring it: the event's own signature is CH's, so it is accepted.
     const [r] = await th.ledger.acceptEvents([rogue.bytes])
     expect(r?.status).toBe('accepted')
-    await waitFor(() => th.permitChecks.stats.invalid === 1, 20_000, 'the background check to fail the document')
+    await waitFor(() => th.permitChecks.stats.invalid === 1, { timeoutMs: 20_000, what: 'the background check to fail the document' })
     const alerts = (await th.alerts()).filter((a) => a.kind === 'PERMIT_SIGNATURE_INVALID')
     expect(alerts).toHaveLength(1)
     expect(alerts[0]).toMatchObject({ author: 'CH', seq: size + 1 })

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import type { FastifyInstance } from 'fastify'
 import { buildHttpApi, customsWebRoot, hashToken } from '../src/index.js'
-import { authorities, basePort, chPermit, meshFormed, startPermitNode, stopAll, trustListXml, waitFor, type TestNode } from './kit.js'
+import { chPermit, waitFor } from '@cites/test-kit'
+import { authorities, basePort, meshFormed, startPermitNode, stopAll, trustListXml, type TestNode } from './kit.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 // The flags this machine needs (env: no sandbox as root, no background network).
@@ -38,7 +39,7 @@ describe.runIf(haveChromium)('the customs page in Chromium', () => {
     nodes = await Promise.all(all.map(async (a) => await startPermitNode(a, xml)))
     await meshFormed(nodes)
     for (const n of ['26CHW0001', '26CHW0002']) await nodes[0]!.node.issue(chPermit(n))
-    await waitFor(async () => (await nodes[1]!.node.ledger.status('CH', '26CHW0002')) !== undefined, 20_000, 'TH to hold the permits')
+    await waitFor(async () => (await nodes[1]!.node.ledger.status('CH', '26CHW0002')) !== undefined, { timeoutMs: 20_000, what: 'TH to hold the permits' })
     http = (await buildHttpApi(nodes[1]!.node, { tokens, logger: false, webRoot: webRoot as string })).app
     await http.listen({ host: '127.0.0.1', port: 0 })
     url = `http://127.0.0.1:${(http.server.address() as { port: number }).port}/`

@@ -11,7 +11,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { EventType, decodeEvent, signEvent } from '@cites/ledger'
 import { Gossip, createAuthorisedNode, DELIVER_PROTOCOL, EVENTS_TOPIC, type AuthorisedNode } from '@cites/protocol'
-import { authorities, basePort, chPermit, meshFormed, startPermitNode, stopAll, trustListXml, waitFor, USE_A, NOW, type Authority, type TestNode } from './kit.js'
+import { chPermit, NOW, USE_A, waitFor } from '@cites/test-kit'
+import { authorities, basePort, meshFormed, startPermitNode, stopAll, trustListXml, type Authority, type TestNode } from './kit.js'
 
 describe('five authorities and a stranger', () => {
   let all: Authority[]
@@ -35,8 +36,8 @@ describe('five authorities and a stranger', () => {
   it('gossips an issued permit to every authority and delivers it to the destination, which acknowledges it', async () => {
     const { state } = await by('CH').node.issue(chPermit('26CH70001'))
     expect(state.destination).toBe('TH')
-    for (const n of nodes) await waitFor(async () => (await n.node.ledger.status('CH', '26CH70001')) !== undefined, 20_000, `${n.a.party} to hold the permit`)
-    await waitFor(async () => (await by('CH').node.ledger.delivery('CH', '26CH70001'))?.state === 'delivered', 20_000, 'delivery')
+    for (const n of nodes) await waitFor(async () => (await n.node.ledger.status('CH', '26CH70001')) !== undefined, { timeoutMs: 20_000, what: `${n.a.party} to hold the permit` })
+    await waitFor(async () => (await by('CH').node.ledger.delivery('CH', '26CH70001'))?.state === 'delivered', { timeoutMs: 20_000, what: 'delivery' })
     const d = await by('CH').node.ledger.delivery('CH', '26CH70001')
     expect(d).toMatchObject({ state: 'delivered', destination: 'TH', codes: [] })
     expect(d?.ack).toMatch(/^[0-9a-f]+$/)
@@ -57,14 +58,14 @@ describe('five authorities and a stranger', () => {
     expect(diverted).toMatchObject({ outcome: 'REFUSED', code: 'NOT_DESTINATION', receipt: { seq: first.receipt?.seq, port: 'THBKK' } })
     expect((await by('CH').node.alerts()).map((a) => a.kind)).toContain('DIVERTED_USE')
     // The attempt is on CH's signed record (USE_REFUSED), and alerts TH, the destination, too.
-    await waitFor(async () => (await by('TH').node.alerts()).some((a) => a.kind === 'DIVERTED_USE' && a.message.includes('FRPAR')), 20_000, 'the alert at TH')
+    await waitFor(async () => (await by('TH').node.alerts()).some((a) => a.kind === 'DIVERTED_USE' && a.message.includes('FRPAR')), { timeoutMs: 20_000, what: 'the alert at TH' })
     expect((await by('US').node.alerts()).filter((a) => a.kind === 'DIVERTED_USE')).toEqual([])
 
     const again = await by('TH').node.consume('CH', '26CH70001', USE_A)
     expect(again).toMatchObject({ outcome: 'REFUSED', code: 'ALREADY_CONSUMED', receipt: { seq: first.receipt?.seq, eventHash: first.receipt?.eventHash } })
 
     // Every authority converges on CONSUMED through gossip.
-    for (const n of nodes) await waitFor(async () => (await n.node.ledger.status('CH', '26CH70001'))?.status === 'CONSUMED', 20_000, `${n.a.party} to see the use`)
+    for (const n of nodes) await waitFor(async () => (await n.node.ledger.status('CH', '26CH70001'))?.status === 'CONSUMED', { timeoutMs: 20_000, what: `${n.a.party} to see the use` })
     const v = await by('US').node.verify('CH', '26CH70001')
     expect(v.valid).toBe(false)
     expect(v.checks.find((c) => c.name === 'use')?.reason.code).toBe('ALREADY_CONSUMED')
@@ -83,7 +84,10 @@ describe('five authorities and a stranger', () => {
     }
     const forged = await signEvent({ author: 'XS', seq: 1n, prevHash: new Uint8Array(0), type: EventType.ISSUED, permitParty: 'XS', permitNumber: 'X1', body: new Uint8Array(0), time: BigInt(NOW) }, xs.signer)
     await stranger.services.pubsub.publish(EVENTS_TOPIC, Gossip.encode({ event: forged.bytes as Uint8Array<ArrayBuffer>, checkpoint: new Uint8Array(0), trustListSequence: 0n })).catch(() => {})
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    // The stranger's dial "succeeds" before the listener learns who it is
+    // (FACTS.md): wait until every listener's gater has judged and refused
+    // it, so the checks below look after the decision, not before it.
+    await waitFor(() => nodes.every((n) => n.trust.refusals(xs.peerId) >= 1), { timeoutMs: 10_000, what: 'every listener\'s gater to refuse the stranger' })
     for (const [i, n] of nodes.entries()) {
       expect(n.node.libp2p.getConnections(peerIdFromString(xs.peerId))).toHaveLength(0)
       expect(n.node.gossip.stats.accepted).toBe(before[i]?.accepted)
@@ -106,7 +110,7 @@ describe('five authorities and a stranger', () => {
     }
     // FR's mesh peers each reject both (a rejected message is not forwarded further).
     const rejectedSince = (): number => nodes.reduce((sum, n, i) => sum + n.node.gossip.stats.rejected - (rejectedBefore[i] ?? 0), 0)
-    await waitFor(() => rejectedSince() >= 2, 10_000, 'the rejections')
+    await waitFor(() => rejectedSince() >= 2, { timeoutMs: 10_000, what: 'the rejections' })
     for (const n of nodes) {
       expect(await n.node.ledger.status('CH', '26CH-FORGED')).toBeUndefined()
       expect(n.node.ledger.heads().get('XS')).toBeUndefined()

@@ -17,7 +17,8 @@ import {
   Gossip, createAuthorisedNode, gossipScore, EVENTS_TOPIC, GOSSIP_SCORE_THRESHOLDS, STREAM_LIMITS, VERIFY_PROTOCOL,
   type AuthorisedNode
 } from '@cites/protocol'
-import { authorities, basePort, chPermit, meshFormed, startPermitNode, stopAll, trustListXml, waitFor, type Authority, type TestNode } from './kit.js'
+import { chPermit, waitFor } from '@cites/test-kit'
+import { authorities, basePort, meshFormed, startPermitNode, stopAll, trustListXml, type Authority, type TestNode } from './kit.js'
 
 const FLOOD = 10_000
 /** Messages per burst and the pause between bursts: 50 per 100 ms, 30k a minute, three times the issue's rate. */
@@ -39,7 +40,7 @@ describe('a listed peer floods gossip and exhausts streams', () => {
     const number = `26CH9${String(++serial).padStart(4, '0')}`
     await by('CH').node.issue(chPermit(number))
     const t0 = performance.now()
-    await waitFor(async () => (await by('TH').node.ledger.status('CH', number)) !== undefined, 30_000, `TH to hold ${number}`)
+    await waitFor(async () => (await by('TH').node.ledger.status('CH', number)) !== undefined, { timeoutMs: 30_000, what: `TH to hold ${number}` })
     return performance.now() - t0
   }
 
@@ -53,7 +54,7 @@ describe('a listed peer floods gossip and exhausts streams', () => {
     flooder.services.pubsub.subscribe(EVENTS_TOPIC)
     await meshFormed(nodes)
     for (const n of nodes) await flooder.dial(multiaddr(n.a.address))
-    await waitFor(() => nodes.every((n) => flooder?.services.pubsub.getSubscribers(EVENTS_TOPIC).some((p) => p.toString() === n.a.peerId) === true), 20_000, 'FR to see both subscriptions')
+    await waitFor(() => nodes.every((n) => flooder?.services.pubsub.getSubscribers(EVENTS_TOPIC).some((p) => p.toString() === n.a.peerId) === true), { timeoutMs: 20_000, what: 'FR to see both subscriptions' })
   })
   afterAll(async () => {
     await flooder?.stop()
@@ -145,8 +146,9 @@ describe('a listed peer floods gossip and exhausts streams', () => {
       }
       return out
     }
-    // Give TH a moment to reset the streams over the limits.
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    // Negotiation can finish before TH counts a stream, and TH then resets
+    // those over a limit: wait until TH holds exactly its limit on each.
+    await waitFor(() => Object.entries(STREAM_LIMITS).every(([p, l]) => (heldOnTh()[p] ?? 0) === l.inbound), { timeoutMs: 8_000, what: 'TH to hold exactly each protocol\'s limit (well before its 10 s idle timeout)' })
     const atPeak = heldOnTh()
     const refusedBy = Object.fromEntries(Object.entries(heldBy).map(([p, ss]) => [p, ss.filter((s) => s.status !== 'open').length + (STREAM_LIMITS[p]?.inbound ?? 0) + 10 - ss.length]))
     console.log(`stream exhaustion by FR (each limit + 10, held silent): open on TH per protocol ${JSON.stringify(atPeak)}; refused or reset ${JSON.stringify(refusedBy)}`)
@@ -164,7 +166,7 @@ describe('a listed peer floods gossip and exhausts streams', () => {
     // Held streams time out (10 s), are answered MALFORMED, and are reset
     // when FR does not close its end within the linger (2 s): the slots are
     // free again, although FR never closes anything.
-    await waitFor(() => Object.values(heldOnTh()).every((n) => n === 0), 20_000, 'TH to close the idle streams')
+    await waitFor(() => Object.values(heldOnTh()).every((n) => n === 0), { timeoutMs: 20_000, what: 'TH to close the idle streams' })
     expect(held.every((s) => s.status !== 'open')).toBe(true)
     // FR (which is listed) can be served again once it behaves.
     const again = await flooder?.dialProtocol(target, VERIFY_PROTOCOL) as Stream

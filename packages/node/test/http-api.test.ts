@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { writePermitXml } from '@cites/permit'
 import { buildHttpApi, hashToken } from '../src/index.js'
-import { authorities, basePort, chPermit, meshFormed, startPermitNode, stopAll, trustListXml, waitFor, USE_A, type TestNode } from './kit.js'
+import { chPermit, USE_A, waitFor } from '@cites/test-kit'
+import { authorities, basePort, meshFormed, startPermitNode, stopAll, trustListXml, type TestNode } from './kit.js'
 
 const T = { issuer: 'issuer-token-0123456789', customs: 'customs-token-0123456789', viewer: 'viewer-token-0123456789' }
 const tokens = { issuer: hashToken(T.issuer), customs: hashToken(T.customs), viewer: hashToken(T.viewer) }
@@ -78,7 +79,7 @@ describe('HTTP API', () => {
     expect(refused.statusCode).toBe(422)
     expect(refused.json().code).toBe('PERMIT_REFUSED')
     expect(JSON.stringify(refused.json().problems)).toMatch(/IMPORT_PERMIT|APPENDIX_I/)
-    await waitFor(async () => (await nodes[1]!.node.ledger.status('CH', '26CHH0002')) !== undefined, 20_000, 'gossip')
+    await waitFor(async () => (await nodes[1]!.node.ledger.status('CH', '26CHH0002')) !== undefined, { timeoutMs: 20_000, what: 'gossip' })
   })
 
   it('reads a permit as JSON with its history, and as the signed XML', async () => {

@@ -14,13 +14,13 @@
  *  - CH's whole log, half K1 and half K2, still verifies at every replica.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
 import { EventType, decodeEvent, signEvent } from '@cites/ledger'
 import { Gossip, EVENTS_TOPIC } from '@cites/protocol'
 import { addAuthority, createTrustList, signTrustList, withdrawCertificate } from '@cites/trust-list'
 import { generateSigningIdentity, loadSigner, signPermit, parseCertificate, verifySignedPermit, type Signer } from '@cites/xml-signature'
 import { verifyDocument } from '../src/index.js'
-import { authorities, basePort, chPermit, meshFormed, startPermitNode, stopAll, waitFor, VECTORS, USE_A, type Authority, type TestNode } from './kit.js'
+import { chPermit, signer, USE_A, waitFor } from '@cites/test-kit'
+import { authorities, basePort, meshFormed, startPermitNode, stopAll, type Authority, type TestNode } from './kit.js'
 
 const T0 = new Date('2026-01-01T00:00:00Z')
 /** K1 is withdrawn from here on. */
@@ -36,7 +36,7 @@ describe('key compromise and rotation', () => {
   let k1Sha = ''
   let list2 = ''
   const by = (p: string): TestNode => nodes.find((n) => n.a.party === p) as TestNode
-  const anchor = async (): Promise<Signer> => await loadSigner(readFileSync(VECTORS + 'keys/ANCHOR/key.pem', 'utf8'), readFileSync(VECTORS + 'keys/ANCHOR/cert.pem', 'utf8'))
+  const anchor = async (): Promise<Signer> => await signer('ANCHOR')
   const permitAt = (number: string, at: number): ReturnType<typeof chPermit> => ({ ...chPermit(number), issueDate: new Date(at).toISOString() })
 
   beforeAll(async () => {
@@ -59,14 +59,14 @@ describe('key compromise and rotation', () => {
 
   it('before the rotation: P1 is issued with K1 and is valid everywhere', async () => {
     await by('CH').node.issue(permitAt('26CHR0001', BEFORE))
-    for (const n of nodes) await waitFor(async () => (await n.node.ledger.status('CH', '26CHR0001')) !== undefined, 20_000, `${n.a.party} to hold P1`)
+    for (const n of nodes) await waitFor(async () => (await n.node.ledger.status('CH', '26CHR0001')) !== undefined, { timeoutMs: 20_000, what: `${n.a.party} to hold P1` })
     expect((await by('TH').node.verify('CH', '26CHR0001')).valid).toBe(true)
   })
 
   it('the rotation: list 2 installed at CH reaches TH and US by gossip; CH restarts with K2 on its data and peer ID', async () => {
     clock = AFTER
     expect((await by('CH').node.acceptTrustList(list2)).sequence).toBe(2)
-    await waitFor(() => nodes.every((n) => n.node.trust.sequence === 2), 20_000, 'list 2 everywhere')
+    await waitFor(() => nodes.every((n) => n.node.trust.sequence === 2), { timeoutMs: 20_000, what: 'list 2 everywhere' })
     const ch = by('CH')
     await ch.node.stop()
     nodes = nodes.filter((n) => n !== ch)
@@ -82,7 +82,7 @@ describe('key compromise and rotation', () => {
 
   it('after the rotation: P2 issued with K2 is valid everywhere; P1, signed with K1 before T1, is still valid and is used at TH', async () => {
     await by('CH').node.issue(permitAt('26CHR0002', AFTER))
-    for (const n of nodes) await waitFor(async () => (await n.node.ledger.status('CH', '26CHR0002')) !== undefined, 20_000, `${n.a.party} to hold P2`)
+    for (const n of nodes) await waitFor(async () => (await n.node.ledger.status('CH', '26CHR0002')) !== undefined, { timeoutMs: 20_000, what: `${n.a.party} to hold P2` })
     for (const p of ['TH', 'US']) {
       expect((await by(p).node.verify('CH', '26CHR0002')).valid, `P2 at ${p}`).toBe(true)
       expect((await by(p).node.verify('CH', '26CHR0001')).valid, `P1 at ${p}`).toBe(true)
@@ -106,13 +106,13 @@ describe('key compromise and rotation', () => {
     const forged = await signEvent({ ...last.event, seq: last.event.seq + 1n, prevHash: new Uint8Array(last.hash), type: EventType.CANCELLED, permitNumber: '26CHR0002', time: BigInt(AFTER), body: new Uint8Array(0) }, ch.signer)
     const rejectedBefore = by('TH').node.gossip.stats.rejected
     await by('US').node.libp2p.services.pubsub.publish(EVENTS_TOPIC, Gossip.encode({ event: forged.bytes as Uint8Array<ArrayBuffer>, checkpoint: new Uint8Array(0), trustListSequence: 0n }))
-    await waitFor(() => by('TH').node.gossip.stats.rejected > rejectedBefore, 10_000, 'TH to reject the forged event')
+    await waitFor(() => by('TH').node.gossip.stats.rejected > rejectedBefore, { timeoutMs: 10_000, what: 'TH to reject the forged event' })
     for (const n of nodes) expect((await n.node.ledger.status('CH', '26CHR0002'))?.status, n.a.party).toBe('ISSUED')
   })
 
   it('CH\'s log, signed with K1 and then K2, verifies end to end at every replica', async () => {
     for (const n of nodes) {
-      await waitFor(async () => (n.node.ledger.heads().get('CH')?.size ?? 0) === by('CH').node.ledger.heads().get('CH')?.size, 20_000, `${n.a.party} to catch up`)
+      await waitFor(async () => (n.node.ledger.heads().get('CH')?.size ?? 0) === by('CH').node.ledger.heads().get('CH')?.size, { timeoutMs: 20_000, what: `${n.a.party} to catch up` })
       const r = await n.node.ledger.verifyLog('CH')
       expect(r, n.a.party).toMatchObject({ ok: true, problems: [] })
     }

@@ -10,14 +10,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ledger } from '@cites/ledger'
-import { ANCHOR_CERT, NOW, authorities, basePort, chPermit, meshFormed, startPermitNode, stopAll, trustListXml, trustStore, waitFor, type Authority, type TestNode } from './kit.js'
+import { anchorCertPem, chPermit, NOW, trustStoreFor, waitFor } from '@cites/test-kit'
+import { authorities, basePort, meshFormed, startPermitNode, stopAll, trustListXml, type Authority, type TestNode } from './kit.js'
 
 const CHILD = fileURLToPath(new URL('./node-child.mjs', import.meta.url))
 
 interface ChildNode { proc: ChildProcess, status: { logs?: Record<string, number>, peers?: string[] }, exited: Promise<number | null> }
 
 function startChild (a: Authority, xml: string, dataDir: string): ChildNode {
-  const env = { ...process.env, CITES_CHILD: JSON.stringify({ party: a.party, keyPem: a.keyPem, certPem: a.certPem, peerKeyHex: a.peerKeyHex, address: a.address, trustXml: xml, anchorCert: ANCHOR_CERT(), dataDir, now: NOW }) }
+  const env = { ...process.env, CITES_CHILD: JSON.stringify({ party: a.party, keyPem: a.keyPem, certPem: a.certPem, peerKeyHex: a.peerKeyHex, address: a.address, trustXml: xml, anchorCert: anchorCertPem(), dataDir, now: NOW }) }
   const proc = spawn(process.execPath, [CHILD], { env, stdio: ['ignore', 'pipe', 'inherit'] })
   const child: ChildNode = { proc, status: {}, exited: new Promise((resolve) => proc.on('exit', (code) => { resolve(code) })) }
   let buf = ''
@@ -44,7 +45,7 @@ describe('restart after kill -9 while permits are issued', () => {
     nodes = await Promise.all(all.slice(0, 2).map(async (a) => await startPermitNode(a, xml)))
     child = startChild(fr, xml, frDir)
     await meshFormed(nodes)
-    await waitFor(() => (child?.status.peers ?? []).length === 2, 30_000, 'FR to join')
+    await waitFor(() => (child?.status.peers ?? []).length === 2, { timeoutMs: 30_000, what: 'FR to join' })
   })
   afterAll(async () => {
     child?.proc.kill('SIGKILL')
@@ -67,12 +68,12 @@ describe('restart after kill -9 while permits are issued', () => {
     expect(head).toBe(60)
 
     child = startChild(fr, xml, frDir)
-    await waitFor(() => child?.status.logs?.CH === head, 30_000, 'FR to catch up')
+    await waitFor(() => child?.status.logs?.CH === head, { timeoutMs: 30_000, what: 'FR to catch up' })
     child.proc.kill('SIGTERM')
     expect(await child.exited).toBe(0)
 
     // FR's ledger, opened after a clean stop: every event of CH's log, verified end to end.
-    const ledger = await Ledger.open({ location: join(frDir, 'ledger'), trust: await trustStore(xml), now: () => NOW })
+    const ledger = await Ledger.open({ location: join(frDir, 'ledger'), trust: await trustStoreFor(xml), now: () => NOW })
     try {
       expect(await ledger.verifyLog('CH')).toMatchObject({ ok: true, size: 60 })
       expect(await ledger.count({ party: 'CH' })).toBe(60)

@@ -3,18 +3,26 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
 import { InvalidEventError, signEvent, decodeEvent, type Ledger } from '@cites/ledger'
 import { Status, SyncResponse, SYNC_PROTOCOL, createAuthorisedNode, handleSync, requestSyncPage, syncLog, RemoteRefusedError } from '../src/index.js'
-import { chPermit, ledgerFor, parties, startNode, stopNode, tempDir, trustFor, type Party, type RunningNode } from './kit.js'
+import { certPem, signedTrustList, tempDir, trustStoreFor, waitFor, type KeyName, type WatchedTrustStore } from '@cites/test-kit'
+import { chPermit, ledgerFor, parties, stopNode, trustFor, type Party, type RunningNode } from './kit.js'
 
 describe('authorised peers and /cites/sync/1.0.0 (real libp2p on loopback)', () => {
   let P: Awaited<ReturnType<typeof parties>>
   const running: RunningNode[] = []
-  let ch: RunningNode
-  let th: RunningNode
-  let fr: RunningNode
+  let ch: WatchedNode
+  let th: WatchedNode
+  let fr: WatchedNode
   const extraLedgers: Array<{ ledger: Ledger, dir: ReturnType<typeof tempDir> }> = []
 
-  async function start (p: Party, listed: Party[]): Promise<RunningNode> {
-    const n = await startNode(p, listed)
+  /** A running node whose trust store counts the peers its gater refused. */
+  type WatchedNode = RunningNode & { trust: WatchedTrustStore }
+  async function start (p: Party, listed: Party[]): Promise<WatchedNode> {
+    const { xml } = await signedTrustList(listed.map((l) => ({ party: l.party, peerId: l.peerId, certificate: certPem(l.keyName as KeyName) })))
+    const trust = await trustStoreFor(xml)
+    const node = await createAuthorisedNode({ privateKey: p.peerKey, trust })
+    await node.start()
+    const dir = tempDir('proto')
+    const n: WatchedNode = { p, node, ledger: await ledgerFor(p, trust, dir.path), trust, dir }
     await handleSync(n.node, n.ledger)
     running.push(n)
     return n
@@ -39,8 +47,7 @@ describe('authorised peers and /cites/sync/1.0.0 (real libp2p on loopback)', () 
   it('an authorised peer connects; a stranger is dropped after Noise and never dialled', async () => {
     await th.node.dial(ch.node.getMultiaddrs())
     // the listener registers the connection a moment after the dialler
-    for (let i = 0; i < 50 && ch.node.getConnections(peerIdFromString(P.TH.peerId)).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(ch.node.getConnections(peerIdFromString(P.TH.peerId)).length).toBeGreaterThan(0)
+    await waitFor(() => ch.node.getConnections(peerIdFromString(P.TH.peerId)).length > 0, { timeoutMs: 5_000, what: 'CH to register TH\'s connection' })
 
     // The stranger's own list admits CH; CH's list does not hold the stranger.
     const strangerTrust = await trustFor([P.CH])
@@ -48,12 +55,16 @@ describe('authorised peers and /cites/sync/1.0.0 (real libp2p on loopback)', () 
     await stranger.start()
     try {
       // The stranger's own dial may "succeed" before CH learns who it is
-      // (FACTS.md); what matters is CH's side: no connection kept.
+      // (FACTS.md); what matters is CH's side: no connection kept. Wait
+      // until CH's gater has judged and refused it, then look.
+      const refusedBefore = ch.trust.refusals(P.STRANGER.peerId)
       await stranger.dial(ch.node.getMultiaddrs()).catch(() => undefined)
-      await new Promise((resolve) => setTimeout(resolve, 300))
+      await waitFor(() => ch.trust.refusals(P.STRANGER.peerId) > refusedBefore, { timeoutMs: 10_000, what: 'CH\'s gater to refuse the stranger' })
       expect(ch.node.getConnections(peerIdFromString(P.STRANGER.peerId))).toHaveLength(0)
-      // and CH refuses to dial it
+      // and CH's gater refuses to dial it
+      const refusedInbound = ch.trust.refusals(P.STRANGER.peerId)
       await expect(ch.node.dial(stranger.getMultiaddrs())).rejects.toThrow()
+      expect(ch.trust.refusals(P.STRANGER.peerId)).toBeGreaterThan(refusedInbound)
       expect(ch.node.getConnections(peerIdFromString(P.STRANGER.peerId))).toHaveLength(0)
     } finally {
       await stranger.stop()

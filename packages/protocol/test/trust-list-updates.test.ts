@@ -4,39 +4,34 @@
  * or feed it a list the anchor did not sign.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
 import type { Libp2p } from '@libp2p/interface'
-import { loadSigner } from '@cites/xml-signature'
-import { TrustListSignatureError, TrustStore, addAuthority, createTrustList, signTrustList, withdrawAuthority } from '@cites/trust-list'
+import { TrustListSignatureError, addAuthority, createTrustList, signTrustList, withdrawAuthority } from '@cites/trust-list'
+import { NOW, WatchedTrustStore, anchorCertPem, certPem, signer, waitFor, type KeyName } from '@cites/test-kit'
 import { Status, TRUST_LIST_PROTOCOL, TrustListResponse, applyTrustList, createAuthorisedNode, fetchTrustList, handleTrustList } from '../src/index.js'
-import { NOW, VECTORS, parties } from './kit.js'
-
-const read = (p: string): string => readFileSync(VECTORS + p, 'utf8')
-const waitFor = async (cond: () => boolean, ms = 2000): Promise<void> => {
-  for (let t = 0; t < ms && !cond(); t += 20) await new Promise((resolve) => setTimeout(resolve, 20))
-}
+import { parties } from './kit.js'
 
 describe('trust-list updates on running nodes', () => {
   let P: Awaited<ReturnType<typeof parties>>
   let xml1: string
   let xml2: string
   let forged: string
-  const nodes: Record<string, { node: Libp2p, trust: TrustStore }> = {}
+  // Each store counts the peers its node's gater refused.
+  const nodes: Record<string, { node: Libp2p, trust: WatchedTrustStore }> = {}
 
   beforeAll(async () => {
     P = await parties()
     const t0 = new Date('2026-01-01T00:00:00Z')
     let tl = createTrustList({ now: t0 })
-    for (const p of [P.CH, P.TH, P.FR]) tl = addAuthority(tl, { party: p.party, name: `${p.party} MA`, role: 'management-authority', peerId: p.peerId, certificate: read(`keys/${p.keyName}/cert.pem`), at: t0 })
-    const anchor = await loadSigner(read('keys/ANCHOR/key.pem'), read('keys/ANCHOR/cert.pem'))
+    for (const p of [P.CH, P.TH, P.FR]) tl = addAuthority(tl, { party: p.party, name: `${p.party} MA`, role: 'management-authority', peerId: p.peerId, certificate: certPem(p.keyName as KeyName), at: t0 })
+    const anchor = await signer('ANCHOR')
     const one = await signTrustList(tl, anchor, { now: t0, validDays: 3650 })
     xml1 = one.xml
     xml2 = (await signTrustList(withdrawAuthority(one.list, P.FR.peerId, new Date(NOW)), anchor, { now: t0, validDays: 3650 })).xml
     forged = (await signTrustList({ ...one.list, sequence: 41 }, P.CH.signer, { now: t0, validDays: 3650 })).xml
     for (const p of [P.CH, P.TH, P.FR]) {
-      const trust = new TrustStore(read('keys/ANCHOR/cert.pem'))
+      const trust = new WatchedTrustStore(anchorCertPem())
       await trust.accept(xml1, { now: new Date(NOW) })
       const node = await createAuthorisedNode({ privateKey: p.peerKey, trust })
       await node.start()
@@ -45,7 +40,7 @@ describe('trust-list updates on running nodes', () => {
     }
     await nodes.TH!.node.dial(nodes.CH!.node.getMultiaddrs())
     await nodes.FR!.node.dial(nodes.CH!.node.getMultiaddrs())
-    await waitFor(() => nodes.CH!.node.getConnections().length === 2)
+    await waitFor(() => nodes.CH!.node.getConnections().length === 2, { timeoutMs: 5_000, what: 'CH to register TH\'s and FR\'s connections' })
   })
 
   afterAll(async () => {
@@ -58,11 +53,15 @@ describe('trust-list updates on running nodes', () => {
     const { dropped, list } = await applyTrustList(nodes.CH!.node, nodes.CH!.trust, xml2)
     expect(list.list.sequence).toBe(2)
     expect(dropped).toEqual([P.FR.peerId])
-    await waitFor(() => nodes.CH!.node.getConnections(fr).length === 0)
-    expect(nodes.CH!.node.getConnections(fr)).toHaveLength(0)
-    // FR, still on the old list, tries to come back: CH drops it after Noise
+    await waitFor(() => nodes.CH!.node.getConnections(fr).length === 0, { timeoutMs: 5_000, what: 'CH to drop FR' })
+    // FR, still on the old list, tries to come back: CH's gater refuses it
+    // after Noise. Until FR has seen the close, its dial would only return
+    // the old connection and never reach CH; so wait for that first, then
+    // for CH's refusal, and only then check that nothing was kept.
+    await waitFor(() => nodes.FR!.node.getConnections(peerIdFromString(P.CH.peerId)).length === 0, { timeoutMs: 5_000, what: 'FR to see CH close the connection' })
+    const refusedBefore = nodes.CH!.trust.refusals(P.FR.peerId)
     await nodes.FR!.node.dial(nodes.CH!.node.getMultiaddrs()).catch(() => undefined)
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await waitFor(() => nodes.CH!.trust.refusals(P.FR.peerId) > refusedBefore, { timeoutMs: 10_000, what: 'CH\'s gater to refuse FR' })
     expect(nodes.CH!.node.getConnections(fr)).toHaveLength(0)
     expect(nodes.CH!.node.getConnections(peerIdFromString(P.TH.peerId)).length).toBeGreaterThan(0)
   })
