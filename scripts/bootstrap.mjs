@@ -64,10 +64,15 @@ if (!existsSync(built) || Math.max(...webSources.map(mtime)) > mtime(built)) {
 }
 
 // 3c. The pilot's node entry point bundled into one file (test-network/
-// scripts/bundle-node.mjs), when missing or older than the compiled code.
+// scripts/bundle-node.mjs), ahead of time: when it or the record of its
+// inputs is missing, or a package was rebuilt since (cheap mtime test). The
+// pilot itself checks the bundle against the contents of its inputs before
+// every use and rebuilds it when stale (pilotEntryPoint in
+// test-network/src/pilot.ts), so a plain `tsc -b` never runs old code.
 const bundleOut = join(root, 'test-network', 'dist', 'run-node.bundle.mjs')
-const builtFrom = [join(root, 'test-network', 'bin', 'run-node.js'), ...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'tsconfig.tsbuildinfo'))]
-if (!existsSync(bundleOut) || Math.max(...builtFrom.map(mtime)) > mtime(bundleOut)) {
+const bundleInputs = `${bundleOut}.inputs.json`
+const builtFrom = [join(root, 'test-network', 'bin', 'run-node.js'), join(root, 'test-network', 'scripts', 'bundle-node.mjs'), ...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'tsconfig.tsbuildinfo'))]
+if (!existsSync(bundleOut) || !existsSync(bundleInputs) || Math.max(...builtFrom.map(mtime)) > mtime(bundleInputs)) {
   log('bundling the pilot node (rolldown)')
   run(process.execPath, [join(root, 'test-network', 'scripts', 'bundle-node.mjs')])
 }

@@ -5,13 +5,21 @@
 // files. classic-level stays outside (a native addon that finds its binary
 // next to itself) and is required by its absolute path on this machine; the
 // bundle is a build product, never committed.
+//
+// Beside it, dist/run-node.bundle.mjs.inputs.json records every file it was
+// built from; the pilot (src/pilot.ts, pilotEntryPoint) compares them before
+// each use and rebuilds a stale bundle by running this script again.
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { renameSync, writeFileSync } from 'node:fs'
+import { dirname, isAbsolute, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { rolldown } from 'rolldown'
+// The one home of the manifest's format (compiled; bootstrap builds before bundling).
+import { writeBundleManifest } from '../dist/pilot.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')
+const out = join(here, '..', 'dist', 'run-node.bundle.mjs')
 const level = createRequire(join(root, 'packages', 'ledger', 'package.json')).resolve('level')
 const classicLevel = createRequire(level).resolve('classic-level')
 const bundle = await rolldown({
@@ -20,5 +28,13 @@ const bundle = await rolldown({
   external: [/^node:/, 'classic-level'],
   logLevel: 'silent'
 })
-await bundle.write({ file: join(here, '..', 'dist', 'run-node.bundle.mjs'), format: 'esm', codeSplitting: false, minify: true, paths: { 'classic-level': classicLevel } })
+const { output } = await bundle.generate({ format: 'esm', codeSplitting: false, minify: true, paths: { 'classic-level': classicLevel } })
 await bundle.close()
+const chunk = output.find((o) => o.type === 'chunk')
+if (chunk === undefined || output.length !== 1) throw new Error(`expected one chunk from rolldown, got ${output.map((o) => o.fileName).join(', ')}`)
+// Written whole, then renamed: a pilot starting meanwhile never reads half a file.
+writeFileSync(`${out}.tmp`, chunk.code)
+renameSync(`${out}.tmp`, out)
+// Rolldown's own helpers have virtual ids; every real module is a file.
+const inputs = chunk.moduleIds.filter((id) => isAbsolute(id))
+writeBundleManifest(out, [...inputs, fileURLToPath(import.meta.url)])

@@ -5,9 +5,10 @@
  * later command needs (ports, peer IDs, tokens: it is a test network; the
  * file is mode 0600).
  */
-import { spawn } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { spawn, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { customsWebRoot, initNodeFolder } from '@cites/node'
 import { ISO_COUNTRIES } from '@cites/permit'
@@ -20,16 +21,109 @@ import { netnsAvailable, nodeIp, nsName, planFor, setupNetns, teardownNetns, typ
 export const DEFAULT_PARTIES = ['CH', 'FR', 'CN', 'TH', 'US'] as const
 const RUN_NODE = fileURLToPath(new URL('../bin/run-node.js', import.meta.url))
 /**
- * The same entry point bundled into one file (built by `npm test`/`npm start`
- * through scripts/bootstrap.mjs): a node process then starts without
- * resolving and loading ~1,500 module files, which is most of its start-up
- * CPU. Used when present and newer than the code it was built from.
+ * The same entry point bundled into one file (scripts/bundle-node.mjs, run
+ * ahead of time by scripts/bootstrap.mjs): a node process then starts
+ * without resolving and loading ~1,500 module files, which is most of its
+ * start-up CPU. Used only while it matches what it was built from.
  */
 const RUN_NODE_BUNDLE = fileURLToPath(new URL('../dist/run-node.bundle.mjs', import.meta.url))
+const BUNDLE_SCRIPT = fileURLToPath(new URL('../scripts/bundle-node.mjs', import.meta.url))
 
-function entryPoint (): string {
-  if (process.env.CITES_PILOT_UNBUNDLED === '1' || !existsSync(RUN_NODE_BUNDLE)) return RUN_NODE
-  return RUN_NODE_BUNDLE
+/**
+ * Beside the bundle, `<bundle>.inputs.json` records every file it was built
+ * from (the modules rolldown read, the bundling script) and the bundle
+ * itself: size, mtime and SHA-256, paths relative to the manifest's folder.
+ */
+interface BundleManifest {
+  version: 1
+  files: BundleFile[]
+}
+interface BundleFile { path: string, size: number, mtimeMs: number, sha256: string }
+
+const manifestPath = (bundle: string): string => `${bundle}.inputs.json`
+const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex')
+
+function describeFile (base: string, path: string): BundleFile {
+  const st = statSync(path)
+  return { path: relative(base, path), size: st.size, mtimeMs: st.mtimeMs, sha256: sha256(path) }
+}
+
+/** Record what `bundle` was just built from (scripts/bundle-node.mjs calls this after writing it). */
+export function writeBundleManifest (bundle: string, inputs: readonly string[]): void {
+  const base = dirname(bundle)
+  const files = [...new Set([...inputs, bundle])].map((f) => describeFile(base, f))
+  const manifest: BundleManifest = { version: 1, files }
+  writeFileSync(`${manifestPath(bundle)}.tmp`, JSON.stringify(manifest) + '\n')
+  renameSync(`${manifestPath(bundle)}.tmp`, manifestPath(bundle))
+}
+
+export type BundleFreshness = { fresh: true } | { fresh: false, why: string }
+
+/**
+ * Is `bundle` what bundling its inputs as they are now would give? Each
+ * recorded file must still have its recorded content: same size and mtime
+ * is taken as unchanged; otherwise its SHA-256 decides (so a `tsc -b` that
+ * rewrites identical output does not force a rebuild).
+ */
+export function bundleFreshness (bundle: string = RUN_NODE_BUNDLE): BundleFreshness {
+  if (!existsSync(bundle)) return { fresh: false, why: `${bundle} does not exist` }
+  let manifest: BundleManifest
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath(bundle), 'utf8')) as BundleManifest
+  } catch {
+    return { fresh: false, why: `${bundle} has no record of its inputs (${manifestPath(bundle)})` }
+  }
+  if (manifest.version !== 1 || !Array.isArray(manifest.files) || manifest.files.length === 0) return { fresh: false, why: `${manifestPath(bundle)} is not a version 1 record` }
+  const base = dirname(bundle)
+  for (const f of manifest.files) {
+    const path = resolve(base, f.path)
+    let size: number
+    let mtimeMs: number
+    try { ({ size, mtimeMs } = statSync(path)) } catch { return { fresh: false, why: `${path}, bundled into it, is gone` } }
+    if (size === f.size && mtimeMs === f.mtimeMs) continue
+    if (size !== f.size || sha256(path) !== f.sha256) return { fresh: false, why: `${path} changed since it was bundled` }
+  }
+  return { fresh: true }
+}
+
+export interface EntryPointOptions {
+  /** @default dist/run-node.bundle.mjs */
+  bundle?: string
+  /** @default bin/run-node.js */
+  unbundled?: string
+  /** Rebuild `bundle` (throws on failure). @default runs scripts/bundle-node.mjs */
+  rebuild?: (bundle: string) => void
+  progress?: (line: string) => void
+}
+
+function runBundleScript (): void {
+  const r = spawnSync(process.execPath, [BUNDLE_SCRIPT], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+  if (r.error !== undefined) throw r.error
+  if (r.status !== 0) throw new Error(`${BUNDLE_SCRIPT} exited ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`)
+}
+
+/**
+ * The file each pilot node process runs: the bundle when it matches its
+ * inputs; when stale, the bundle rebuilt first; when there is none and it
+ * cannot be built (no rolldown in a production install), the unbundled
+ * entry, which loads the compiled packages themselves. A stale bundle that
+ * cannot be rebuilt is refused (PILOT_BUNDLE_STALE): never run old code.
+ * CITES_PILOT_UNBUNDLED=1 always runs the unbundled entry.
+ */
+export function pilotEntryPoint (o: EntryPointOptions = {}): string {
+  const bundle = o.bundle ?? RUN_NODE_BUNDLE
+  const unbundled = o.unbundled ?? RUN_NODE
+  if (process.env.CITES_PILOT_UNBUNDLED === '1') return unbundled
+  const before = bundleFreshness(bundle)
+  if (before.fresh) return bundle
+  const existed = existsSync(bundle)
+  o.progress?.(`${before.why}: bundling the node entry point again`)
+  let failure = ''
+  try { (o.rebuild ?? runBundleScript)(bundle) } catch (err) { failure = (err as Error).message }
+  const after = bundleFreshness(bundle)
+  if (after.fresh) return bundle
+  if (!existed && !existsSync(bundle)) return unbundled
+  throw new PilotError('PILOT_BUNDLE_STALE', `the pilot's node bundle is stale (${before.why}) and rebuilding it failed (${failure !== '' ? failure : after.why}); run \`npm run build\` or set CITES_PILOT_UNBUNDLED=1`)
 }
 
 export interface PilotNode {
@@ -185,7 +279,7 @@ export async function startNodeProcess (layout: PilotLayout, node: PilotNode, ti
   // CITES_PILOT_NODE_ARGS: extra Node.js flags for every node (e.g. --cpu-prof to profile a pilot).
   const extra = (process.env.CITES_PILOT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
   const webRoot = customsWebRoot()
-  const argv = [`--max-old-space-size=${layout.nodeMemoryMb}`, ...extra, entryPoint(), node.dir]
+  const argv = [`--max-old-space-size=${layout.nodeMemoryMb}`, ...extra, pilotEntryPoint(), node.dir]
   // In netns mode `ip netns exec` execs node inside the namespace (same pid).
   const child = spawn(node.ns !== undefined ? 'ip' : process.execPath, node.ns !== undefined ? ['netns', 'exec', node.ns, process.execPath, ...argv] : argv, {
     detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...(webRoot !== undefined ? { CITES_WEB_ROOT: webRoot } : {}) }
@@ -239,6 +333,8 @@ export async function pilotUp (o: PilotUpOptions & { reuse?: boolean } = {}): Pr
   const say = o.progress ?? (() => {})
   const t0 = Date.now()
   const layout = o.reuse === true && existsSync(layoutPath(resolve(o.dir ?? '.pilot'))) ? readLayout(o.dir ?? '.pilot') : await generatePilot(o)
+  // Checked (and rebuilt if stale) once here, before nodes start in parallel.
+  pilotEntryPoint({ progress: say })
   say(`starting ${layout.nodes.length} nodes`)
   let started = 0
   // A few at a time: module loading is CPU-bound, and two cores are shared.
