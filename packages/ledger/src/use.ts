@@ -11,7 +11,7 @@
  *    NOT_DESTINATION, with the first CONSUMED as evidence if it was used;
  * 4. a claim that names no event (seq ≥ 1, 64-hex hash): CLAIM_INVALID;
  * 5. the same claim confirmed again: the first receipt (`repeated`);
- * 6. a time of use in the future: CLAIM_INVALID;
+ * 6. a time of use in the future (or not a time at all): CLAIM_INVALID;
  * 7. quantities and state (checkConsume at the time of use, or now): for a
  *    claim, a CLAIM_REFUSED event (naming the first CONSUMED when used) and
  *    refused with it; otherwise refused with the code (ALREADY_CONSUMED with
@@ -165,6 +165,8 @@ export class UseDecider {
       const cl = had?.claim
       if (had !== undefined && cl !== undefined && cl.claimant === u.consumingParty && cl.seq === claim.seq && cl.hash === claim.hash) return had
     }
+    // A time that cannot be written (NaN, fractions, ≤ 0) is no time of use.
+    if (u.usedAt !== undefined && !(Number.isSafeInteger(u.usedAt) && u.usedAt > 0)) throw new ClaimInvalidError('the time of use must be a positive whole number of milliseconds')
     const now = this.#core.now()
     const usedAt = u.usedAt ?? now
     if (usedAt > now) throw new ClaimInvalidError(`the time of use ${new Date(usedAt).toISOString()} is in the future`)

@@ -88,6 +88,7 @@ describe('decideUse: the use decided in one place', () => {
     await ch.issue(chPermit('26CHD0005'))
     expect(refused(await ch.decideUse(use('26CHD0005', { claim: { seq: 0, hash: HASH(1), usedAt: NOW } }))).code).toBe('CLAIM_INVALID')
     expect(refused(await ch.decideUse(use('26CHD0005', { claim: { seq: 1, hash: 'xyz', usedAt: NOW } }))).code).toBe('CLAIM_INVALID')
+    expect(refused(await ch.decideUse(use('26CHD0005', { claim: { seq: 1, hash: HASH(1), usedAt: Number.NaN } }))).code).toBe('CLAIM_INVALID')
     expect(await logTypes()).toEqual([EventType.ISSUED])
   })
 
