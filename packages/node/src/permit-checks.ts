@@ -13,7 +13,7 @@
  * verdict never relies on this: it always checks the document itself.
  */
 import { decodeEvent, EventType, IssuedBody, type Ledger } from '@cites/ledger'
-import { cachedPermitVerdict, logFor } from '@cites/protocol'
+import { cachedPermitVerdict, logFor, serialRun } from '@cites/protocol'
 import type { TrustStore } from '@cites/trust-list'
 import { startWorker, type Logger, type WorkerStats } from '@cites/runtime'
 import { performance } from 'node:perf_hooks'
@@ -116,20 +116,21 @@ export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
     credit = Math.min(credit + perSecond / 5, Math.max(1, perSecond))
     return busyShare <= 0.5 && credit >= 1
   }
-  // One step at a time (a tick and a drain must not check one page twice): the worker's own guarantee.
+  // One step at a time: a tick and a drain must not check one page twice.
+  const pass = serialRun(async () => {
+    const full = draining > 0
+    const n = await step(full ? Number.POSITIVE_INFINITY : Math.floor(credit))
+    stats.checked += n
+    lastRun = n
+    if (!full) credit -= n
+  })
   const worker = startWorker({
     name: 'permit-checks',
     // Off (0 a second): no ticks worth having; drain() still runs on demand.
     intervalMs: perSecond > 0 ? 200 : 3_600_000,
     log,
     shouldRun,
-    run: async () => {
-      const full = draining > 0
-      const n = await step(full ? Number.POSITIVE_INFINITY : Math.floor(credit))
-      stats.checked += n
-      lastRun = n
-      if (!full) credit -= n
-    }
+    run: pass.run
   })
 
   return {
@@ -149,6 +150,7 @@ export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
     stop: async () => {
       stopped = true
       await worker.stop()
+      await pass.idle()
     }
   }
 }

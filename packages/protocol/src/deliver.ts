@@ -16,7 +16,7 @@ import { errorCode, errorMessage, startWorker, type Logger, type WorkerStats } f
 import { AckBody, AckOutcome, DeliverRequest, DeliverResponse, SignedAck, Status } from './pb/network.js'
 import { DELIVER_PROTOCOL, MAX_DELIVER_REQUEST_BYTES, MAX_DELIVER_RESPONSE_BYTES } from './constants.js'
 import { MalformedResponseError, RemoteRefusedError } from './errors.js'
-import { logFor, loggedElsewhere } from './log.js'
+import { logFor, loggedElsewhere, serialRun } from './log.js'
 import { ask, rpcService, startOn, type ProtocolService, type ProtocolServiceComponents } from './rpc.js'
 
 export const DELIVERY_ACK_CONTEXT = new TextEncoder().encode('CITES-DELIVERY-ACK-1\n')
@@ -146,7 +146,7 @@ export interface DeliveryWorkerOptions {
 export function startDelivery (libp2p: Libp2p, ledger: Ledger, trust: TrustStore, opts: DeliveryWorkerOptions = {}): DeliveryWorker {
   const min = opts.minBackoffMs ?? 1000
   const log = logFor(opts.log, 'delivery')
-  const run = async (signal: AbortSignal): Promise<void> => {
+  const pass = serialRun(async (signal: AbortSignal): Promise<void> => {
     for (const d of await ledger.deliveries('pending')) {
       if (signal.aborted) return
       if (d.nextAttempt > Date.now()) continue
@@ -172,12 +172,12 @@ export function startDelivery (libp2p: Libp2p, ledger: Ledger, trust: TrustStore
       }
       await ledger.updateDelivery(next)
     }
-  }
-  const worker = startWorker({ name: 'delivery', intervalMs: opts.intervalMs ?? 1000, run, log, backoff: { minMs: min, maxMs: 300_000 } })
+  })
+  const worker = startWorker({ name: 'delivery', intervalMs: opts.intervalMs ?? 1000, run: pass.run, log, backoff: { minMs: min, maxMs: 300_000 } })
   const unsubscribe = ledger.onOwnEvent((e) => { if (e.event.type === 'ISSUED') worker.trigger().catch(loggedElsewhere) })
   return {
     runOnce: worker.trigger,
     stats: worker.stats,
-    stop: async () => { unsubscribe(); await worker.stop() }
+    stop: async () => { unsubscribe(); await worker.stop(); await pass.idle() }
   }
 }
