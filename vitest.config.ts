@@ -68,10 +68,17 @@ const ENGINE_SENSITIVE = [
 const node = { CITES_CRYPTO_ENGINE: 'node' }
 // An own `exclude` replaces vitest's default one (node_modules, dist, ...).
 const never = configDefaults.exclude
-// Projects in one sequence group must share maxWorkers.
-const cores = availableParallelism()
-const unitPool = { isolate: false, maxWorkers: Math.max(2, cores - 1), sequence: { groupOrder: 0 } }
-const restPool = { maxWorkers: Math.max(1, cores - 1), sequence: { groupOrder: 1 } }
+// Groups run one after the other; projects in one group share maxWorkers.
+// Vitest's default on 2 cores is one worker, which leaves a core idle while
+// a test waits on its child processes (the CLI, kill -9) or on the network.
+const workers = Math.max(2, availableParallelism() - 1)
+const unitPool = { isolate: false, maxWorkers: workers, sequence: { groupOrder: 0 } }
+// Correctness, not speed, is asserted here; on a saturated 2-core machine a
+// CLI flow of 20 processes or a 10k fuzz run takes minutes, not seconds.
+const slow = { testTimeout: 240_000, hookTimeout: 300_000 }
+const restPool = { maxWorkers: workers, sequence: { groupOrder: 1 }, ...slow }
+// The pilot runs a process per authority and kills them at random: alone.
+const simPool = { maxWorkers: 1, sequence: { groupOrder: 2 }, ...slow }
 
 export default defineConfig({
   test: {
@@ -88,11 +95,11 @@ export default defineConfig({
       // They run first, on two workers (vitest's default on 2 cores is one).
       { extends: true, test: { name: 'unit', include: ALL, exclude: [...never, ...FUZZ, ...SIM, ...E2E], env: node, ...unitPool } },
       { extends: true, test: { name: 'unit-peculiar', include: ENGINE_SENSITIVE, exclude: [...never, ...FUZZ, ...SIM, ...E2E], env: { CITES_CRYPTO_ENGINE: 'peculiar' }, ...unitPool } },
-      // Then the rest, one file at a time on 2 cores: nodes, processes and
-      // timers of two multi-node files at once would starve each other.
+      // Then e2e and fuzz side by side (a CPU-bound fuzz file beside a test
+      // that mostly waits), then the pilot alone.
       { extends: true, test: { name: 'e2e', include: E2E, exclude: [...never, ...FUZZ, ...SIM], env: node, ...restPool } },
-      { extends: true, test: { name: 'sim', include: SIM, exclude: [...never, ...FUZZ], env: node, ...restPool } },
-      { extends: true, test: { name: 'fuzz', include: FUZZ, exclude: never, env: node, ...restPool } }
+      { extends: true, test: { name: 'fuzz', include: FUZZ, exclude: never, env: node, ...restPool } },
+      { extends: true, test: { name: 'sim', include: SIM, exclude: [...never, ...FUZZ], env: node, ...simPool } }
     ]
   }
 })
