@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { VECTORS, checkCodes, cites, citesWithInput } from './run-cli.js'
+import { VECTORS } from '@cites/test-kit/base'
+import { checkCodes, cites, citesWithInput } from './run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'cites-exit-'))
 

@@ -10,7 +10,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BIN, VECTORS, cites } from './run-cli.js'
+import { VECTORS } from '@cites/test-kit/base'
+import { BIN, cites } from './run-cli.js'
 
 interface Init { party: string, peerId: string, configPath: string, tokens: { issuer: string, customs: string, viewer: string } }
 

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 export const BIN = fileURLToPath(new URL('../bin/cites.js', import.meta.url))
-export const VECTORS = fileURLToPath(new URL('../../../protocol-spec/vectors/', import.meta.url))
 
 export interface Run { code: number, out: string, err: string }
 
