@@ -67,7 +67,8 @@ export function startWorker (init: WorkerInit): Worker {
     clearTimeout(timer)
     timer = setTimeout(() => {
       if (init.shouldRun !== undefined && !init.shouldRun()) { schedule(); return }
-      runNow().catch(() => { /* logged in runNow */ })
+      // Through trigger(), like every run: a timed run must never overlap a triggered one.
+      trigger().catch(() => { /* logged in runNow */ })
     }, delay())
     timer.unref()
   }

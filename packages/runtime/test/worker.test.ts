@@ -87,3 +87,24 @@ describe('logs and codes', () => {
     await expect(within(10, new Promise(() => {}))).rejects.toBeInstanceOf(TimeoutError)
   })
 })
+
+describe('startWorker timing', () => {
+  it('a run started by the interval never overlaps a triggered run', async () => {
+    let active = 0
+    let maxActive = 0
+    let runs = 0
+    const w = startWorker({
+      name: 'overlap', intervalMs: 1,
+      run: async () => {
+        active++; maxActive = Math.max(maxActive, active); runs++
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        active--
+      }
+    })
+    // Triggers while the 1 ms interval keeps firing during each 20 ms run.
+    for (let i = 0; i < 5; i++) { await w.trigger(); }
+    await w.stop()
+    expect(runs).toBeGreaterThanOrEqual(5)
+    expect(maxActive).toBe(1)
+  })
+})
