@@ -8,7 +8,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { Ledger } from '@cites/ledger'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
-import { logFor, serialRun, syncLog, type AuthorisedNode } from '@cites/protocol'
+import { logFor, syncLog, type AuthorisedNode } from '@cites/protocol'
 import { InvalidEventError } from '@cites/ledger'
 
 export interface CatchUp {
@@ -75,8 +75,7 @@ export function startCatchUp (init: CatchUpInit): CatchUp {
     init.onPeer?.(a.party)
   }
   libp2p.addEventListener('peer:connect', onConnect)
-  const pass = serialRun(syncAll)
-  const worker = startWorker({ name: 'sync', intervalMs: init.intervalMs, run: pass.run, log })
+  const worker = startWorker({ name: 'sync', intervalMs: init.intervalMs, run: syncAll, log })
 
   return {
     syncAuthor,
@@ -86,7 +85,6 @@ export function startCatchUp (init: CatchUpInit): CatchUp {
       abort.abort()
       libp2p.removeEventListener('peer:connect', onConnect)
       await worker.stop()
-      await pass.idle()
       await Promise.allSettled([...syncing.values()])
     }
   }

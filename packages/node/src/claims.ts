@@ -11,7 +11,7 @@ import type { Ledger } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, startWorker, within, type Logger, type WorkerStats } from '@cites/runtime'
-import { logFor, serialRun, ProtocolError, requestConsumption } from '@cites/protocol'
+import { logFor, ProtocolError, requestConsumption } from '@cites/protocol'
 
 export interface ClaimSubmitter {
   /** Submit every open claim whose issuer is connected now (joins a round in progress, then runs one more). */
@@ -45,7 +45,7 @@ export function startClaimSubmitter (init: ClaimSubmitterInit): ClaimSubmitter {
   let answered = 0
   let lastError: string | undefined
 
-  const pass = serialRun(async (signal: AbortSignal): Promise<void> => {
+  const pass = async (signal: AbortSignal): Promise<void> => {
     for (const c of await ledger.openClaims()) {
       if (signal.aborted) return
       let issuer: PeerId
@@ -78,13 +78,13 @@ export function startClaimSubmitter (init: ClaimSubmitterInit): ClaimSubmitter {
         log[err instanceof ProtocolError ? 'warn' : 'debug']({ code: errorCode(err, 'ISSUER_UNREACHABLE'), party: c.party, number: c.number, seq: c.seq }, `claim not submitted: ${errorMessage(err)}`)
       }
     }
-  })
-  const worker = startWorker({ name: 'claims', intervalMs: init.intervalMs, run: pass.run, log })
+  }
+  const worker = startWorker({ name: 'claims', intervalMs: init.intervalMs, run: pass, log })
   return {
     runOnce: worker.trigger,
     get answered () { return answered },
     get lastError () { return lastError },
     stats: worker.stats,
-    stop: async () => { await worker.stop(); await pass.idle() }
+    stop: async () => { await worker.stop() }
   }
 }

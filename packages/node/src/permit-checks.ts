@@ -13,7 +13,8 @@
  * verdict never relies on this: it always checks the document itself.
  */
 import { decodeEvent, EventType, IssuedBody, type Ledger } from '@cites/ledger'
-import { cachedPermitVerdict, logFor, serialRun } from '@cites/protocol'
+import { logFor } from '@cites/protocol'
+import { documentFailures, judgeDocument } from '@cites/verdict'
 import type { TrustStore } from '@cites/trust-list'
 import { startWorker, type Logger, type WorkerStats } from '@cites/runtime'
 import { performance } from 'node:perf_hooks'
@@ -79,8 +80,9 @@ export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
         if (stopped || done >= budget) break
         const { event } = decodeEvent(bytes)
         if (event.type === EventType.ISSUED) {
-          const v = await cachedPermitVerdict(IssuedBody.decode(event.body).signedXml, o.trust)
-          const failing = v.checks.filter((c) => (c.name === 'integrity' || c.name === 'issuer') && c.status !== 'VALID').map((c) => c.reason.code)
+          // Who signed it is what an issuer answers for; the rules are judged again at every use.
+          const v = await judgeDocument(IssuedBody.decode(event.body).signedXml, { trust: o.trust })
+          const failing = documentFailures(v.checks, { only: ['integrity', 'issuer'] }).map((c) => c.reason.code)
           if (failing.length > 0) invalid.push({ seq: Number(event.seq), number: event.permitNumber, codes: failing })
           done++
           // Let requests in between documents.
@@ -116,21 +118,21 @@ export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
     credit = Math.min(credit + perSecond / 5, Math.max(1, perSecond))
     return busyShare <= 0.5 && credit >= 1
   }
-  // One step at a time: a tick and a drain must not check one page twice.
-  const pass = serialRun(async () => {
+  // One step at a time (the worker's): a tick and a drain must not check one page twice.
+  const pass = async (): Promise<void> => {
     const full = draining > 0
     const n = await step(full ? Number.POSITIVE_INFINITY : Math.floor(credit))
     stats.checked += n
     lastRun = n
     if (!full) credit -= n
-  })
+  }
   const worker = startWorker({
     name: 'permit-checks',
     // Off (0 a second): no ticks worth having; drain() still runs on demand.
     intervalMs: perSecond > 0 ? 200 : 3_600_000,
     log,
     shouldRun,
-    run: pass.run
+    run: pass
   })
 
   return {
@@ -150,7 +152,6 @@ export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
     stop: async () => {
       stopped = true
       await worker.stop()
-      await pass.idle()
     }
   }
 }

@@ -7,11 +7,10 @@
  */
 import type { PeerId } from '@libp2p/interface'
 import type { Ledger } from '@cites/ledger'
-import { makeVerdict } from '@cites/permit'
-import { validityCheck } from '@cites/xml-signature'
+import { judgePermitEvents, withValidityAt, type RemoteVerdict } from '@cites/verdict'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
-import { judgePermitEvents, verifyRemote, ProtocolError, type AuthorisedNode, type RemoteVerdict } from '@cites/protocol'
+import { verifyRemote, ProtocolError, type AuthorisedNode } from '@cites/protocol'
 import type { NodeVerdict } from './node.js'
 
 export interface VerifyOperationInit {
@@ -28,14 +27,6 @@ export interface VerifyOperationInit {
 }
 
 const VERDICT_MEMO = 50_000
-
-/** A memoised verdict with its validity check recomputed at `at` (the only check that depends on the time). */
-function withValidity (v: NodeVerdict, at: Date): NodeVerdict {
-  // Always a copy: callers may adjust their verdict (e.g. a security stamp check).
-  if (v.permit === undefined) return { ...v, checks: [...v.checks] }
-  const validity = validityCheck(v.permit, at)
-  return { ...v, ...makeVerdict(v.checks.map((c) => c.name === 'validity' ? validity : c)) }
-}
 
 /** The node's `verify(party, number)`. */
 export function verifyOperation (init: VerifyOperationInit): (party: string, number: string) => Promise<NodeVerdict> {
@@ -63,7 +54,7 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
       const memoKey = `${p}/${number}`
       const stamp = `${s.state.events.join(',')}|${trust.sequence}|${claimsHeld.map((c) => `${c.claimant}#${c.seq}:${c.resolution}`).join(',')}|${answeredBy ?? ''}`
       const hit = verdictMemo.get(memoKey)
-      if (hit !== undefined && hit.stamp === stamp) return withValidity(hit.verdict, at)
+      if (hit !== undefined && hit.stamp === stamp) return withValidityAt(hit.verdict, at)
       const events = await ledger.permitEvents(p, number)
       if (events === undefined) return notFound()
       const v = finish(await judgePermitEvents(events, { party: p, number, trust, now: at, claims: claimsHeld, eventsFromOwnLedger: true, ...(answeredBy !== undefined ? { answeredBy } : {}) }), answeredBy === p ? 'issuer' : 'replica')

@@ -10,13 +10,14 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { IssuedBody, InvalidEventError, decodeEvent, hex, signRecord, verifyRecordSignature, type DeliveryRecord, type Ledger } from '@cites/ledger'
-import { verifySignedPermit, type Signer } from '@cites/xml-signature'
+import type { Signer } from '@cites/xml-signature'
+import { acceptanceCodes, judgeDocument } from '@cites/verdict'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
 import { AckBody, AckOutcome, DeliverRequest, DeliverResponse, SignedAck, Status } from './pb/network.js'
 import { DELIVER_PROTOCOL, MAX_DELIVER_REQUEST_BYTES, MAX_DELIVER_RESPONSE_BYTES } from './constants.js'
 import { MalformedResponseError, RemoteRefusedError } from './errors.js'
-import { logFor, loggedElsewhere, serialRun } from './log.js'
+import { logFor, loggedElsewhere } from './log.js'
 import { ask, rpcService, startOn, type ProtocolService, type ProtocolServiceComponents } from './rpc.js'
 
 export const DELIVERY_ACK_CONTEXT = new TextEncoder().encode('CITES-DELIVERY-ACK-1\n')
@@ -69,9 +70,8 @@ export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions)
         if (err instanceof InvalidEventError) return await sign(AckOutcome.REFUSED, [err.reason])
         throw err
       }
-      const v = await verifySignedPermit(new TextDecoder().decode(body.signedXml), { certificatesFor: (p) => opts.trust.certificatesFor(p), now: new Date(now()) })
-      const bad = v.checks.filter((c) => (c.name === 'integrity' || c.name === 'issuer' || c.name === 'rules') && c.status !== 'VALID')
-      if (bad.length > 0 || v.permit?.number !== e.permitNumber || v.party !== e.permitParty) return await sign(AckOutcome.REFUSED, bad.length > 0 ? bad.map((c) => c.reason.code) : ['PERMIT_MISMATCH'])
+      const codes = acceptanceCodes(await judgeDocument(body.signedXml, { trust: opts.trust, now: new Date(now()) }), { party: e.permitParty, number: e.permitNumber })
+      if (codes.length > 0) return await sign(AckOutcome.REFUSED, codes)
       return await sign(AckOutcome.DELIVERED, [])
     }
   }
@@ -146,7 +146,7 @@ export interface DeliveryWorkerOptions {
 export function startDelivery (libp2p: Libp2p, ledger: Ledger, trust: TrustStore, opts: DeliveryWorkerOptions = {}): DeliveryWorker {
   const min = opts.minBackoffMs ?? 1000
   const log = logFor(opts.log, 'delivery')
-  const pass = serialRun(async (signal: AbortSignal): Promise<void> => {
+  const pass = async (signal: AbortSignal): Promise<void> => {
     for (const d of await ledger.deliveries('pending')) {
       if (signal.aborted) return
       if (d.nextAttempt > Date.now()) continue
@@ -172,12 +172,12 @@ export function startDelivery (libp2p: Libp2p, ledger: Ledger, trust: TrustStore
       }
       await ledger.updateDelivery(next)
     }
-  })
-  const worker = startWorker({ name: 'delivery', intervalMs: opts.intervalMs ?? 1000, run: pass.run, log, backoff: { minMs: min, maxMs: 300_000 } })
+  }
+  const worker = startWorker({ name: 'delivery', intervalMs: opts.intervalMs ?? 1000, run: pass, log, backoff: { minMs: min, maxMs: 300_000 } })
   const unsubscribe = ledger.onOwnEvent((e) => { if (e.event.type === 'ISSUED') worker.trigger().catch(loggedElsewhere) })
   return {
     runOnce: worker.trigger,
     stats: worker.stats,
-    stop: async () => { unsubscribe(); await worker.stop(); await pass.idle() }
+    stop: async () => { unsubscribe(); await worker.stop() }
   }
 }

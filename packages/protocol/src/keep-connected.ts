@@ -10,7 +10,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { Libp2p } from '@libp2p/interface'
 import type { Authority } from '@cites/trust-list'
 import { errorCode, errorMessage, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
-import { logFor, loggedElsewhere, serialRun } from './log.js'
+import { logFor, loggedElsewhere } from './log.js'
 
 export interface KeepConnectedOptions {
   /** First retry delay. @default 500 */
@@ -100,8 +100,7 @@ export function keepConnected (libp2p: Libp2p, peers: () => readonly Authority[]
     if (s !== undefined) schedule(id, Math.min(max, min * 2 ** Math.min(s.failures, 16)))
   }
   libp2p.addEventListener('peer:disconnect', onDisconnect as never)
-  const pass = serialRun(sweep)
-  const worker = startWorker({ name: 'keep-connected', intervalMs: opts.sweepMs ?? 5000, run: pass.run, log, runAtStart: true })
+  const worker = startWorker({ name: 'keep-connected', intervalMs: opts.sweepMs ?? 5000, run: sweep, log, runAtStart: true })
 
   return {
     get attempts () { return attempts },
@@ -122,7 +121,6 @@ export function keepConnected (libp2p: Libp2p, peers: () => readonly Authority[]
       for (const s of state.values()) clearTimeout(s.timer)
       state.clear()
       await worker.stop()
-      await pass.idle()
     }
   }
 }
