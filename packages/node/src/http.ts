@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import swagger from '@fastify/swagger'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
-import type { Logger } from 'pino'
+import type { Logger } from '@cites/runtime'
 import { importPermit, permitFromJson, type Permit } from '@cites/permit'
 import { judgePresentedDocument, withStamp } from '@cites/verdict'
 import { annualReport, sha256, hex } from '@cites/ledger'

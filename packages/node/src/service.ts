@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { pino, type Logger } from 'pino'
+import { createLogger, type Logger } from '@cites/runtime'
 import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { loadSigner } from '@cites/xml-signature'
 import { TrustStore } from '@cites/trust-list'
@@ -56,7 +56,8 @@ export function customsWebRoot (): string | undefined {
 
 export async function startNodeService (o: StartServiceOptions): Promise<NodeService> {
   const { config } = loadConfig(o.configPath)
-  const logger = o.logger ?? pino({ level: config.logLevel, base: { party: config.party } })
+  // The root of every component's logger: `logLevel` sets it; DEBUG=cites:<component> lowers one.
+  const logger = o.logger ?? createLogger({ level: config.logLevel, base: { party: config.party } })
   const signer = await loadSigner(readFile(config.keys.signingKey, 'the signing key').toString('utf8'), readFile(config.keys.certificate, 'the certificate').toString('utf8'))
     .catch((err: Error) => { throw new NodeFileError(`the signing key or certificate does not load: ${err.message}`) })
   let peerKey
@@ -77,7 +78,7 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
 
   const node = await createPermitNode({
     party: config.party, dataDir: config.dataDir, signer, peerKey, trust, listen: config.listen, sharedHost: config.sharedHost,
-    provisional: config.provisional, permitChecksPerSecond: config.permitChecks.perSecond, ...(o.now !== undefined ? { now: o.now } : {})
+    provisional: config.provisional, permitChecksPerSecond: config.permitChecks.perSecond, log: logger, ...(o.now !== undefined ? { now: o.now } : {})
   })
   let http: FastifyInstance
   try {

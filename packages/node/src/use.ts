@@ -36,9 +36,7 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
 
   /** This authority's own permit used at one of its own ports (rare: a permit for import into the issuing country). */
   const own = async (p: string, number: string, input: ActionInput): Promise<NodeConsumeResult> => {
-    const s = await ledger.status(p, number)
-    // Same rule as over the wire; refused here without a USE_REFUSED event, as before.
-    if (s !== undefined && s.state.destination !== party) return { outcome: 'REFUSED', code: 'NOT_DESTINATION', message: `${p}/${number} is for ${s.state.destination}, not ${party}` }
+    // The one use decision, as for a request over the wire (a diverted use is put on the record there too).
     const d = await ledger.decideUse({ party: p, number, requester: party, lines: input.lines, port: input.port, ...(input.officer !== undefined ? { officer: input.officer } : {}) })
     if (d.kind === 'consumed') return { outcome: 'CONSUMED', code: 'OK', message: '', receipt: d.receipt }
     return { outcome: 'REFUSED', code: d.code, message: d.message, ...(d.receipt !== undefined ? { receipt: d.receipt } : {}) }
@@ -48,8 +46,10 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
   const provisional = async (p: string, number: string, input: ActionInput, reason: string): Promise<NodeConsumeResult> => {
     const v = await init.verify(p, number)
     if (!v.valid) {
-      const failing = v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR').map((c) => c.reason.code)
-      return { outcome: 'REFUSED', code: failing.includes('ALREADY_CONSUMED_PROVISIONALLY') ? 'ALREADY_CONSUMED_PROVISIONALLY' : failing.includes('ALREADY_CONSUMED') ? 'ALREADY_CONSUMED' : 'PERMIT_INVALID', message: `refused from this node's replica: ${failing.join(', ')}`, ...(v.receipt !== undefined ? { receipt: v.receipt } : {}) }
+      const failing = v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR')
+      // A use already on record answers with the use check's own code (and the receipt); anything else is PERMIT_INVALID.
+      const used = failing.find((c) => c.name === 'use')?.reason.code
+      return { outcome: 'REFUSED', code: used ?? 'PERMIT_INVALID', message: `refused from this node's replica: ${failing.map((c) => c.reason.code).join(', ')}`, ...(v.receipt !== undefined ? { receipt: v.receipt } : {}) }
     }
     try {
       const claim = await ledger.consumeProvisionally(p, number, { ...input, reason: reason.slice(0, 300) })
