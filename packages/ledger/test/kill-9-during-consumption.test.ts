@@ -1,5 +1,5 @@
 /**
- * Crash safety: a child process consumes 10,000 permits and is killed with
+ * Crash safety: a child process consumes 2,500 permits (CITES_KILL9_PERMITS) and is killed with
  * SIGKILL at a random point, 20 times over the same ledger. After every
  * reopen: each acknowledged consumption is present, none is doubled, and
  * the log verifies end to end.
@@ -14,7 +14,10 @@ import { decodeEvent, type Ledger } from '../src/index.js'
 import { VECTORS, chPermit, openLedger, tempDir } from './kit.js'
 
 const CHILD = fileURLToPath(new URL('./crash-child.mjs', import.meta.url))
-const PERMITS = 10_000
+// 2,500 by default: each of the 20 kills still lands among consumptions in
+// flight; issuing the permits (synced, XML-DSig signed) was most of this
+// test's 300 s at 10,000. CITES_KILL9_PERMITS=10000 for the longer soak.
+const PERMITS = Number(process.env.CITES_KILL9_PERMITS ?? 2_500)
 const RUNS = 20
 
 describe('kill -9 during consumption', () => {
@@ -67,7 +70,7 @@ describe('kill -9 during consumption', () => {
     for (let run = 0; run < RUNS; run++) {
       const remaining = numbers.filter((n) => !allAcked.has(n))
       // Kill after a random number of acknowledgements, sized so that the
-      // children perform about all 10,000 consumptions over the runs; a few
+      // children perform about all the consumptions over the runs; a few
       // already-used permits are mixed in, to be refused.
       const share = Math.ceil(remaining.length / (RUNS - run))
       const [killAtAck, seed] = fc.sample(fc.tuple(fc.integer({ min: 1, max: Math.max(1, 2 * share - 1) }), fc.integer()), { numRuns: 1, seed: Date.now() + run })[0]!
@@ -112,7 +115,7 @@ describe('kill -9 during consumption', () => {
     }
     // every run was killed mid-work (the last one may finish its share first)
     expect(kills).toBeGreaterThanOrEqual(RUNS - 1)
-    // A last, unkilled run finishes the work: all 10,000 used exactly once.
+    // A last, unkilled run finishes the work: every permit used exactly once.
     const rest = numbers.filter((n) => !allAcked.has(n))
     const lastOrder = join(dir.path, 'order-last.txt')
     writeFileSync(lastOrder, numbers.join('\n'))
