@@ -14,7 +14,7 @@ import { lpStream } from '@libp2p/utils'
 import { loadSigner } from '@cites/xml-signature'
 import { TrustStore, addAuthority, createTrustList, signTrustList } from '@cites/trust-list'
 import { permitFromJsonText } from '@cites/permit'
-import { judgePermitEvents } from '@cites/protocol'
+import { judgePermitEvents } from '@cites/verdict'
 import { createPermitNode } from '../dist/index.js'
 import { record } from '../../../scripts/bench-record.mjs'
 
