@@ -73,14 +73,14 @@ for (let start = 0; start < PERMITS; start += 500) {
   }
   const sigs = await Promise.all(evs.map((b) => { const d = new Uint8Array(EVENT_CONTEXT.length + b.length); d.set(EVENT_CONTEXT); d.set(b, EVENT_CONTEXT.length); return webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, xf.key, d) }))
   const cp = await signCheckpoint({ author: 'XF', size: BigInt(start + evs.length), root: frontierRoot(frontier), time: BigInt(NOW) }, xf)
-  await node.ledger.acceptEvents(evs.map((b, j) => SignedEvent.encode({ event: b, signature: new Uint8Array(sigs[j]) })), { checkpoint: cp.bytes })
+  await node.internals.ledger.acceptEvents(evs.map((b, j) => SignedEvent.encode({ event: b, signature: new Uint8Array(sigs[j]) })), { checkpoint: cp.bytes })
 }
-await node.ledger.waitForIndex()
+await node.internals.ledger.waitForIndex()
 // 2. The permits customs will verify: real, signed, this node's own.
 const permit = read('permits/ch-export-th.json')
 const numbers = []
 for (let i = 0; i < REAL; i++) { const p = permitFromJsonText(permit); p.number = `26CHL${String(i).padStart(5, '0')}`; await node.issue(p); numbers.push(p.number) }
-const signedXml = await node.ledger.signedXml('CH', numbers[0])
+const signedXml = await node.internals.ledger.signedXml('CH', numbers[0])
 // Warm: each permit verified once, as the first officer to see it would (the
 // XML-DSig verdict is then cached by the document's hash).
 for (const n of numbers) await node.verify('CH', n)
@@ -91,15 +91,15 @@ if (process.env.BENCH_HTTP_PROFILE === '1') {
   const t1 = performance.now()
   for (let i = 0; i < 4000; i++) await verifyByNumber(node, { party: 'CH', number: numbers[i % REAL] })
   const t2 = performance.now()
-  for (let i = 0; i < 4000; i++) await node.ledger.status('CH', numbers[i % REAL])
+  for (let i = 0; i < 4000; i++) await node.internals.ledger.status('CH', numbers[i % REAL])
   const t3 = performance.now()
-  for (let i = 0; i < 4000; i++) await node.ledger.claims('CH', numbers[i % REAL])
+  for (let i = 0; i < 4000; i++) await node.internals.ledger.claims('CH', numbers[i % REAL])
   const t4 = performance.now()
-  for (let i = 0; i < 4000; i++) await node.ledger.permitEvents('CH', numbers[i % REAL])
+  for (let i = 0; i < 4000; i++) await node.internals.ledger.permitEvents('CH', numbers[i % REAL])
   const t5 = performance.now()
   console.error({ verifyUs: (t1 - t) / 4, withHistoryUs: (t2 - t1) / 4, statusUs: (t3 - t2) / 4, claimsUs: (t4 - t3) / 4, eventsUs: (t5 - t4) / 4 })
 }
-say(`ledger holds ${node.ledger.heads().get('XF')?.size ?? 0 + REAL} + ${REAL} permits; loading for ${DURATION} s each ...`)
+say(`ledger holds ${node.internals.ledger.heads().get('XF')?.size ?? 0 + REAL} + ${REAL} permits; loading for ${DURATION} s each ...`)
 
 // Asynchronously: the server answers on this process's event loop meanwhile.
 const load = async (o) => {

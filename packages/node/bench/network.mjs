@@ -54,7 +54,7 @@ const chPeer = ch.peerId
 
 // Baseline: a raw request/response on the same libp2p connection.
 const ECHO = '/bench/echo/1.0.0'
-await ch.libp2p.handle(ECHO, async (stream) => {
+await ch.internals.libp2p.handle(ECHO, async (stream) => {
   const lp = lpStream(stream)
   const data = await lp.read()
   await lp.write(data.subarray())
@@ -62,14 +62,14 @@ await ch.libp2p.handle(ECHO, async (stream) => {
 }, { maxInboundStreams: 64 })
 const payload = new Uint8Array(200).fill(7)
 const rawRoundTrip = async () => {
-  const stream = await th.libp2p.dialProtocol(chPeer, ECHO)
+  const stream = await th.internals.libp2p.dialProtocol(chPeer, ECHO)
   const lp = lpStream(stream)
   await lp.write(payload)
   await lp.read()
   await stream.close()
 }
 
-while (th.libp2p.getConnections(chPeer).length === 0) await new Promise((r) => setTimeout(r, 50))
+while (th.internals.libp2p.getConnections(chPeer).length === 0) await new Promise((r) => setTimeout(r, 50))
 
 const permit = JSON.parse(read('permits/ch-export-th.json'))
 let seq = 0
@@ -106,9 +106,9 @@ for (let r = 0; r < ROUNDS; r++) {
   const warm = await time(async (i) => { const v = await th.verify('CH', numbers[i]); if (!v.valid || v.source !== 'issuer') throw new Error('unexpected verdict') }, N)
   const consume = await time(async (i) => { const c = await th.consume('CH', numbers[i], use); if (c.outcome !== 'CONSUMED') throw new Error(`unexpected ${c.code}`) }, N)
   // The same verdict judged from TH's own replica, without the network: what the protocol adds.
-  await th.ledger.waitForIndex('CH')
+  await th.internals.ledger.waitForIndex('CH')
   const local = await time(async (i) => {
-    const v = await judgePermitEvents(await th.ledger.permitEvents('CH', numbers[i]), { party: 'CH', number: numbers[i], trust: th.trust, now: new Date(NOW) })
+    const v = await judgePermitEvents(await th.internals.ledger.permitEvents('CH', numbers[i]), { party: 'CH', number: numbers[i], trust: th.trust, now: new Date(NOW) })
     if (v.checks.find((c) => c.name === 'integrity')?.status !== 'VALID') throw new Error('unexpected local verdict')
   }, N)
   rows.raw.push(raw); rows.verify.push(verify); rows.warm.push(warm); rows.consume.push(consume); rows.local.push(local)

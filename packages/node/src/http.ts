@@ -13,7 +13,7 @@ import fastifyStatic from '@fastify/static'
 import type { Logger } from '@cites/runtime'
 import { importPermit, permitFromJson, type Permit } from '@cites/permit'
 import { judgePresentedDocument, withStamp } from '@cites/verdict'
-import { annualReport, sha256, hex } from '@cites/ledger'
+import { sha256, hex } from '@cites/ledger'
 import type { NodeVerdict, PermitNode } from './node.js'
 import { HttpProblem, answerError, sendProblem } from './problems.js'
 import { createMetrics, type NodeMetrics } from './metrics.js'
@@ -164,15 +164,13 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     }
   }, async (req, reply) => {
     const { party, number } = req.params as { party: string, number: string }
-    const wait = Math.min(30_000, Number((req.query as { wait?: string }).wait ?? 0))
-    // Polls this node's own ledger (a local read every 5 ms), never the network.
-    for (const end = Date.now() + wait; Date.now() < end && await node.ledger.status(party, number) === undefined;) await new Promise((resolve) => setTimeout(resolve, 5))
+    const wait = Number((req.query as { wait?: string }).wait ?? 0)
     if ((req.headers.accept ?? '').includes('application/xml')) {
-      const xml = await node.ledger.signedXml(party, number)
+      const xml = await node.signedXml(party, number, wait)
       if (xml === undefined) throw new HttpProblem('PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
       return await reply.type('application/xml').send(xml)
     }
-    const v = await node.ledger.getPermit(party, number)
+    const v = await node.permit(party, number, wait)
     if (v === undefined) throw new HttpProblem('PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
     return v
   })
@@ -222,14 +220,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   })
 
   app.get('/v1/peers', { preHandler: authorise('viewer'), schema: { summary: 'Connected authorised peers, one entry per peer (two nodes dialling each other at once may hold two connections)' } }, async () => {
-    const peers = new Map<string, { peerId: string, party: string | undefined, connections: Array<{ address: string, direction: string, since: string }> }>()
-    for (const c of node.libp2p.getConnections()) {
-      const id = c.remotePeer.toString()
-      const p = peers.get(id) ?? { peerId: id, party: node.trust.byPeerId(id)?.party, connections: [] }
-      p.connections.push({ address: c.remoteAddr.toString(), direction: c.direction, since: new Date(c.timeline.open).toISOString() })
-      peers.set(id, p)
-    }
-    return [...peers.values()]
+    return node.peers()
   })
 
   app.get('/v1/status', { preHandler: authorise('viewer'), schema: { summary: 'This node: peers, log sizes, delivery states, open claims, alerts, gossip counters' } }, async () => await node.status())
@@ -239,23 +230,13 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     schema: { summary: 'Deliveries of this authority\'s ISSUED events to their destinations', querystring: { type: 'object', additionalProperties: false, properties: { state: { type: 'string', enum: ['pending', 'delivered', 'failed'] } } } }
   }, async (req) => {
     const { state } = req.query as { state?: 'pending' | 'delivered' | 'failed' }
-    return (await node.ledger.deliveries(state)).map(({ ack: _ack, ...d }) => d)
+    return await node.deliveries(state)
   })
 
   app.get('/v1/alerts', { preHandler: authorise('viewer'), schema: { summary: 'Alerts: equivocations, refused transitions, diverted uses, refused claims' } }, async () => await node.alerts())
 
   app.get('/v1/audit', { preHandler: authorise('viewer'), schema: { summary: 'Check every log held end to end (chain, signatures, checkpoints) and list permits used more than once' } }, async () => {
-    const logs = []
-    for (const author of node.ledger.authors()) {
-      const v = await node.ledger.verifyLog(author)
-      logs.push({ author, size: v.size, ok: v.ok, problems: v.problems.slice(0, 20) })
-    }
-    // A permit is used twice only if its issuer signed a second CONSUMED:
-    // the state machine refuses it and a TRANSITION_REFUSED alert names it.
-    const consumedTwice = (await node.alerts()).filter((a) => a.kind === 'TRANSITION_REFUSED' && a.code === 'ALREADY_CONSUMED').map((a) => a.message)
-    const permits: Record<string, number> = {}
-    for await (const st of node.ledger.permits()) permits[st.party] = (permits[st.party] ?? 0) + 1
-    return { party: node.party, logs, permits, consumedTwice }
+    return await node.audit()
   })
 
   if (opts.faultInjection === true) {
@@ -276,7 +257,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   }, async (req, reply) => {
     // Query strings stay strings (no type coercion anywhere: a body's "50" is not 50).
     const year = Number((req.query as { year: string }).year)
-    const csv = await annualReport(node.ledger, year)
+    const csv = await node.annualReport(year)
     return await reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="cites-annual-report-${node.party}-${year}.csv"`).send(csv)
   })
 

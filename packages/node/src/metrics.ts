@@ -27,18 +27,18 @@ export function createMetrics (node: PermitNode): NodeMetrics {
     httpLatency: new Histogram({ name: 'cites_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['route', 'method', 'status'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] })
   }
   // Gauges are read from the node when scraped: always current, nothing to keep in step.
-  new Gauge({ name: 'cites_log_events', help: 'Events held per authority log', labelNames: ['author'], registers: [registry], collect: function () { this.reset(); for (const [a, h] of node.ledger.heads()) this.set({ author: a }, h.size) } })
-  new Gauge({ name: 'cites_peers', help: 'Connected authorised peers', registers: [registry], collect: function () { this.set(node.libp2p.getConnections().length) } })
+  new Gauge({ name: 'cites_log_events', help: 'Events held per authority log', labelNames: ['author'], registers: [registry], collect: function () { this.reset(); for (const [a, size] of Object.entries(node.logSizes())) this.set({ author: a }, size) } })
+  new Gauge({ name: 'cites_peers', help: 'Connected authorised peers', registers: [registry], collect: function () { this.set(node.peers().reduce((n, p) => n + p.connections.length, 0)) } })
   new Gauge({ name: 'cites_deliveries', help: 'Deliveries of own ISSUED events, by state', labelNames: ['state'], registers: [registry], collect: async function () {
     // One scan of the delivery records, nothing else (status() would also scan claims and alerts).
     const counts: Record<string, number> = { pending: 0, delivered: 0, failed: 0 }
-    for (const d of await node.ledger.deliveries()) counts[d.state] = (counts[d.state] ?? 0) + 1
+    for (const d of await node.deliveries()) counts[d.state] = (counts[d.state] ?? 0) + 1
     for (const [k, v] of Object.entries(counts)) this.set({ state: k }, v)
   } })
-  new Gauge({ name: 'cites_open_claims', help: 'Provisional uses recorded here, not yet confirmed or refused by the issuer', registers: [registry], collect: async function () { this.set((await node.ledger.openClaims()).length) } })
-  new Gauge({ name: 'cites_alerts', help: 'Alerts recorded (equivocation, refused transitions, diverted uses, refused claims)', registers: [registry], collect: async function () { this.set((await node.ledger.alerts()).length) } })
-  new Gauge({ name: 'cites_gossip_messages', help: 'Gossip validation outcomes and gap syncs', labelNames: ['outcome'], registers: [registry], collect: function () { for (const [k, v] of Object.entries(node.gossip.stats)) this.set({ outcome: k }, v) } })
-  new Gauge({ name: 'cites_permit_checks', help: 'Background XML-DSig checks of replicated permits: checked, invalid (each an alert), behind (events not yet looked at)', labelNames: ['state'], registers: [registry], collect: function () { for (const [k, v] of Object.entries(node.permitChecks.stats)) this.set({ state: k }, v) } })
+  new Gauge({ name: 'cites_open_claims', help: 'Provisional uses recorded here, not yet confirmed or refused by the issuer', registers: [registry], collect: async function () { this.set(await node.openClaims()) } })
+  new Gauge({ name: 'cites_alerts', help: 'Alerts recorded (equivocation, refused transitions, diverted uses, refused claims)', registers: [registry], collect: async function () { this.set((await node.alerts()).length) } })
+  new Gauge({ name: 'cites_gossip_messages', help: 'Gossip validation outcomes and gap syncs', labelNames: ['outcome'], registers: [registry], collect: function () { for (const [k, v] of Object.entries(node.counters().gossip)) this.set({ outcome: k }, v) } })
+  new Gauge({ name: 'cites_permit_checks', help: 'Background XML-DSig checks of replicated permits: checked, invalid (each an alert), behind (events not yet looked at)', labelNames: ['state'], registers: [registry], collect: function () { for (const [k, v] of Object.entries(node.counters().permitChecks)) this.set({ state: k }, v) } })
   new Gauge({ name: 'cites_gossip_peer_score', help: 'Gossip score of each connected authority (under -80: graylisted, its messages dropped unread)', labelNames: ['party'], registers: [registry], collect: function () { this.reset(); for (const [p, v] of Object.entries(node.peerScores())) this.set({ party: p }, v) } })
   new Gauge({ name: 'cites_worker_failures', help: 'Failed runs of each background worker since start (each logged with its code)', labelNames: ['worker'], registers: [registry], collect: function () { for (const [w, st] of Object.entries(node.workers())) this.set({ worker: w }, st.failures) } })
   new Gauge({ name: 'cites_worker_failing', help: 'Failed runs in a row now, per background worker (0 once a run succeeds)', labelNames: ['worker'], registers: [registry], collect: function () { for (const [w, st] of Object.entries(node.workers())) this.set({ worker: w }, st.failing) } })

@@ -23,6 +23,7 @@ import { startPermitChecker, type PermitChecker, type PermitCheckStats } from '.
 import { startCatchUp, type CatchUp } from './catch-up.js'
 import { verifyOperation } from './verify.js'
 import { consumeOperation } from './use.js'
+import { recordOperations, type RecordOperations } from './records.js'
 
 /** What the destination may do when the issuer's node cannot be reached. */
 export interface ProvisionalPolicy {
@@ -118,19 +119,30 @@ export interface NodeStatus {
   trustListSequence: number
 }
 
-export interface PermitNode {
-  readonly party: string
-  readonly peerId: PeerId
+/**
+ * The parts a node is built from. For tests, benchmarks and tools that
+ * inspect or drive a part directly; the HTTP API, metrics, the CLI and the
+ * pilot use only the node's operations.
+ */
+export interface PermitNodeInternals {
   readonly libp2p: AuthorisedNode
   readonly ledger: Ledger
-  readonly trust: TrustStore
   readonly gossip: EventGossip
   readonly delivery: DeliveryWorker
   readonly claims: ClaimSubmitter
   /** Background XML-DSig checks of replicated permits. */
   readonly permitChecks: PermitChecker
   readonly connections: KeepConnected
+}
+
+/** One permit node: what it is, and the operations on it. */
+export interface PermitNode extends RecordOperations {
+  readonly party: string
+  readonly peerId: PeerId
+  readonly trust: TrustStore
   readonly policy: ProvisionalPolicy
+  /** The parts, for tests and tools; not for serving. */
+  readonly internals: PermitNodeInternals
   /** Listen addresses with the peer ID. */
   addresses: () => string[]
   /** Sign a permit as this authority and record its issuance (gossiped and delivered). */
@@ -163,6 +175,8 @@ export interface PermitNode {
   status: () => Promise<NodeStatus>
   /** Runs and failures of each background worker (delivery, claims, sync, permit-checks, keep-connected). */
   workers: () => Record<string, WorkerStats>
+  /** Gossip validation outcomes and background permit-check counts, now (for metrics). */
+  counters: () => { gossip: GossipStats, permitChecks: PermitCheckStats }
   alerts: () => Promise<Alert[]>
   stop: () => Promise<void>
 }
@@ -274,15 +288,10 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     const node: PermitNode = {
       party,
       peerId: libp2p.peerId,
-      libp2p,
-      ledger,
       trust,
-      gossip,
-      delivery,
-      claims,
-      permitChecks,
-      connections,
       policy,
+      internals: { libp2p, ledger, gossip, delivery, claims, permitChecks, connections },
+      ...recordOperations({ party, ledger, libp2p, trust }),
       addresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
       issue: async (permit) => {
         const r = await ledger.issue(permit)
@@ -322,8 +331,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         if (stopped && lastStatus !== undefined) return structuredClone(lastStatus)
         const deliveries: Record<DeliveryState, number> = { pending: 0, delivered: 0, failed: 0 }
         for (const d of await ledger.deliveries()) deliveries[d.state]++
-        const logs: Record<string, number> = {}
-        for (const [a, h] of ledger.heads()) logs[a] = h.size
+        const logs = node.logSizes()
         lastStatus = {
           party,
           peerId: libp2p.peerId.toString(),
@@ -331,7 +339,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
           peers: node.peerParties(),
           logs,
           deliveries,
-          openClaims: (await ledger.openClaims()).length,
+          openClaims: await node.openClaims(),
           alerts: (await ledger.alerts()).length,
           gossip: { ...gossip.stats },
           permitChecks: { ...permitChecks.stats },
@@ -340,6 +348,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         }
         return structuredClone(lastStatus)
       },
+      counters: () => ({ gossip: { ...gossip.stats }, permitChecks: { ...permitChecks.stats } }),
       workers: () => ({ delivery: delivery.stats, claims: claims.stats, sync: catchUp.stats, 'permit-checks': permitChecks.workerStats, 'keep-connected': connections.stats }),
       alerts: async () => await ledger.alerts(),
       stop: async () => {

@@ -31,20 +31,20 @@ describe('background XML-DSig checks of replicated permits', () => {
   it('every replicated permit gets its full check in the background, and none fails', async () => {
     for (let i = 1; i <= 5; i++) await by('CH').node.issue(chPermit(`26CHG000${i}`))
     const th = by('TH').node
-    await waitFor(async () => (await th.ledger.status('CH', '26CHG0005')) !== undefined, { timeoutMs: 20_000, what: 'TH to hold the permits' })
-    await waitFor(() => th.permitChecks.stats.checked >= 5 && th.permitChecks.stats.behind === 0, { timeoutMs: 20_000, what: 'the background checks' })
-    expect(th.permitChecks.stats).toMatchObject({ checked: 5, invalid: 0, behind: 0 })
+    await waitFor(async () => (await th.internals.ledger.status('CH', '26CHG0005')) !== undefined, { timeoutMs: 20_000, what: 'TH to hold the permits' })
+    await waitFor(() => th.internals.permitChecks.stats.checked >= 5 && th.internals.permitChecks.stats.behind === 0, { timeoutMs: 20_000, what: 'the background checks' })
+    expect(th.internals.permitChecks.stats).toMatchObject({ checked: 5, invalid: 0, behind: 0 })
     expect((await th.status()).permitChecks.checked).toBe(5)
-    expect(await th.ledger.permitCheckCursor('CH')).toBe(th.ledger.heads().get('CH')?.size)
+    expect(await th.internals.ledger.permitCheckCursor('CH')).toBe(th.internals.ledger.heads().get('CH')?.size)
     // CH does not check its own log in the background: it checked each document when it signed it.
-    expect(by('CH').node.permitChecks.stats.checked).toBe(0)
+    expect(by('CH').node.internals.permitChecks.stats.checked).toBe(0)
   })
 
   it('an ISSUED event that CH signed over a document failing XML-DSig is accepted as an event, then alerted by the background check', async () => {
     const th = by('TH').node
-    const size = th.ledger.heads().get('CH')?.size ?? 0
-    const last = decodeEvent((await th.ledger.eventsFrom('CH', size, 1))[0] as Uint8Array)
-    const issued = decodeEvent((await th.ledger.eventsFrom('CH', 1, 1))[0] as Uint8Array)
+    const size = th.internals.ledger.heads().get('CH')?.size ?? 0
+    const last = decodeEvent((await th.internals.ledger.eventsFrom('CH', size, 1))[0] as Uint8Array)
+    const issued = decodeEvent((await th.internals.ledger.eventsFrom('CH', 1, 1))[0] as Uint8Array)
     const body = IssuedBody.decode(issued.event.body)
     // The signed permit 26CHG0001, with its number changed after signing.
     tampered = new TextDecoder().decode(body.signedXml).replaceAll('26CHG0001', '26CHG0666')
@@ -54,9 +54,9 @@ describe('background XML-DSig checks of replicated permits', () => {
       body: IssuedBody.encode({ ...body, signedXml: bytes, xmlSha256: new Uint8Array(sha256(bytes)) })
     }, all[0]!.signer)
     // As a sync page would bring it: the event's own signature is CH's, so it is accepted.
-    const [r] = await th.ledger.acceptEvents([rogue.bytes])
+    const [r] = await th.internals.ledger.acceptEvents([rogue.bytes])
     expect(r?.status).toBe('accepted')
-    await waitFor(() => th.permitChecks.stats.invalid === 1, { timeoutMs: 20_000, what: 'the background check to fail the document' })
+    await waitFor(() => th.internals.permitChecks.stats.invalid === 1, { timeoutMs: 20_000, what: 'the background check to fail the document' })
     const alerts = (await th.alerts()).filter((a) => a.kind === 'PERMIT_SIGNATURE_INVALID')
     expect(alerts).toHaveLength(1)
     expect(alerts[0]).toMatchObject({ author: 'CH', seq: size + 1 })
@@ -72,8 +72,8 @@ describe('background XML-DSig checks of replicated permits', () => {
     await th.node.stop()
     const again = await startPermitNode(th.a, xml, {}, th.dir)
     nodes = [by('CH'), again]
-    await again.node.permitChecks.drain()
-    expect(again.node.permitChecks.stats).toMatchObject({ checked: 0, invalid: 0, behind: 0 })
+    await again.node.internals.permitChecks.drain()
+    expect(again.node.internals.permitChecks.stats).toMatchObject({ checked: 0, invalid: 0, behind: 0 })
     expect((await again.node.alerts()).filter((a) => a.kind === 'PERMIT_SIGNATURE_INVALID')).toHaveLength(1)
   })
 })

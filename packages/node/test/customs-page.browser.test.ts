@@ -39,7 +39,7 @@ describe.runIf(haveChromium)('the customs page in Chromium', () => {
     nodes = await Promise.all(all.map(async (a) => await startPermitNode(a, xml)))
     await meshFormed(nodes)
     for (const n of ['26CHW0001', '26CHW0002']) await nodes[0]!.node.issue(chPermit(n))
-    await waitFor(async () => (await nodes[1]!.node.ledger.status('CH', '26CHW0002')) !== undefined, { timeoutMs: 20_000, what: 'TH to hold the permits' })
+    await waitFor(async () => (await nodes[1]!.node.internals.ledger.status('CH', '26CHW0002')) !== undefined, { timeoutMs: 20_000, what: 'TH to hold the permits' })
     http = (await buildHttpApi(nodes[1]!.node, { tokens, logger: false, webRoot: webRoot as string })).app
     await http.listen({ host: '127.0.0.1', port: 0 })
     url = `http://127.0.0.1:${(http.server.address() as { port: number }).port}/`

@@ -36,9 +36,9 @@ describe('five authorities and a stranger', () => {
   it('gossips an issued permit to every authority and delivers it to the destination, which acknowledges it', async () => {
     const { state } = await by('CH').node.issue(chPermit('26CH70001'))
     expect(state.destination).toBe('TH')
-    for (const n of nodes) await waitFor(async () => (await n.node.ledger.status('CH', '26CH70001')) !== undefined, { timeoutMs: 20_000, what: `${n.a.party} to hold the permit` })
-    await waitFor(async () => (await by('CH').node.ledger.delivery('CH', '26CH70001'))?.state === 'delivered', { timeoutMs: 20_000, what: 'delivery' })
-    const d = await by('CH').node.ledger.delivery('CH', '26CH70001')
+    for (const n of nodes) await waitFor(async () => (await n.node.internals.ledger.status('CH', '26CH70001')) !== undefined, { timeoutMs: 20_000, what: `${n.a.party} to hold the permit` })
+    await waitFor(async () => (await by('CH').node.internals.ledger.delivery('CH', '26CH70001'))?.state === 'delivered', { timeoutMs: 20_000, what: 'delivery' })
+    const d = await by('CH').node.internals.ledger.delivery('CH', '26CH70001')
     expect(d).toMatchObject({ state: 'delivered', destination: 'TH', codes: [] })
     expect(d?.ack).toMatch(/^[0-9a-f]+$/)
   })
@@ -65,7 +65,7 @@ describe('five authorities and a stranger', () => {
     expect(again).toMatchObject({ outcome: 'REFUSED', code: 'ALREADY_CONSUMED', receipt: { seq: first.receipt?.seq, eventHash: first.receipt?.eventHash } })
 
     // Every authority converges on CONSUMED through gossip.
-    for (const n of nodes) await waitFor(async () => (await n.node.ledger.status('CH', '26CH70001'))?.status === 'CONSUMED', { timeoutMs: 20_000, what: `${n.a.party} to see the use` })
+    for (const n of nodes) await waitFor(async () => (await n.node.internals.ledger.status('CH', '26CH70001'))?.status === 'CONSUMED', { timeoutMs: 20_000, what: `${n.a.party} to see the use` })
     const v = await by('US').node.verify('CH', '26CH70001')
     expect(v.valid).toBe(false)
     expect(v.checks.find((c) => c.name === 'use')?.reason.code).toBe('ALREADY_CONSUMED')
@@ -76,7 +76,7 @@ describe('five authorities and a stranger', () => {
     // The stranger's own gater lets it try everyone; ours must refuse it.
     stranger = await createAuthorisedNode({ privateKey: xs.peerKey, trust: { isAuthorisedPeer: () => true }, listen: [xs.address] })
     await stranger.start()
-    const before = nodes.map((n) => ({ accepted: n.node.gossip.stats.accepted, size: n.node.ledger.heads().get('CH')?.size ?? 0 }))
+    const before = nodes.map((n) => ({ accepted: n.node.internals.gossip.stats.accepted, size: n.node.internals.ledger.heads().get('CH')?.size ?? 0 }))
     const ch = by('CH')
     for (const n of nodes) {
       await stranger.dial(multiaddr(`${n.a.address}/p2p/${n.a.peerId}`)).catch(() => {})
@@ -89,31 +89,31 @@ describe('five authorities and a stranger', () => {
     // it, so the checks below look after the decision, not before it.
     await waitFor(() => nodes.every((n) => n.trust.refusals(xs.peerId) >= 1), { timeoutMs: 10_000, what: 'every listener\'s gater to refuse the stranger' })
     for (const [i, n] of nodes.entries()) {
-      expect(n.node.libp2p.getConnections(peerIdFromString(xs.peerId))).toHaveLength(0)
-      expect(n.node.gossip.stats.accepted).toBe(before[i]?.accepted)
-      expect(n.node.ledger.heads().get('XS')).toBeUndefined()
+      expect(n.node.internals.libp2p.getConnections(peerIdFromString(xs.peerId))).toHaveLength(0)
+      expect(n.node.internals.gossip.stats.accepted).toBe(before[i]?.accepted)
+      expect(n.node.internals.ledger.heads().get('XS')).toBeUndefined()
     }
-    expect(ch.node.ledger.heads().get('CH')?.size).toBe(before[0]?.size)
+    expect(ch.node.internals.ledger.heads().get('CH')?.size).toBe(before[0]?.size)
   })
 
   it('forged events injected by a listed peer (bad signature, author not listed) are rejected and never reach a ledger', async () => {
     const fr = by('FR')
     const xs = all.find((a) => a.party === 'XS') as Authority
-    const chEvent = decodeEvent((await by('CH').node.ledger.eventsFrom('CH', 1, 1))[0] as Uint8Array)
+    const chEvent = decodeEvent((await by('CH').node.internals.ledger.eventsFrom('CH', 1, 1))[0] as Uint8Array)
     // FR signs an event that claims to be CH's next one: FR's key is not CH's.
-    const badSig = await signEvent({ ...chEvent.event, seq: BigInt((by('CH').node.ledger.heads().get('CH')?.size ?? 0) + 1), permitNumber: '26CH-FORGED' }, fr.a.signer)
+    const badSig = await signEvent({ ...chEvent.event, seq: BigInt((by('CH').node.internals.ledger.heads().get('CH')?.size ?? 0) + 1), permitNumber: '26CH-FORGED' }, fr.a.signer)
     // An author that is not on the list at all.
     const unlisted = await signEvent({ author: 'XS', seq: 1n, prevHash: new Uint8Array(0), type: EventType.ISSUED, permitParty: 'XS', permitNumber: 'X2', body: new Uint8Array(0), time: BigInt(NOW) }, xs.signer)
-    const rejectedBefore = nodes.map((n) => n.node.gossip.stats.rejected)
+    const rejectedBefore = nodes.map((n) => n.node.internals.gossip.stats.rejected)
     for (const ev of [badSig, unlisted]) {
-      await fr.node.libp2p.services.pubsub.publish(EVENTS_TOPIC, Gossip.encode({ event: ev.bytes as Uint8Array<ArrayBuffer>, checkpoint: new Uint8Array(0), trustListSequence: 0n }))
+      await fr.node.internals.libp2p.services.pubsub.publish(EVENTS_TOPIC, Gossip.encode({ event: ev.bytes as Uint8Array<ArrayBuffer>, checkpoint: new Uint8Array(0), trustListSequence: 0n }))
     }
     // FR's mesh peers each reject both (a rejected message is not forwarded further).
-    const rejectedSince = (): number => nodes.reduce((sum, n, i) => sum + n.node.gossip.stats.rejected - (rejectedBefore[i] ?? 0), 0)
+    const rejectedSince = (): number => nodes.reduce((sum, n, i) => sum + n.node.internals.gossip.stats.rejected - (rejectedBefore[i] ?? 0), 0)
     await waitFor(() => rejectedSince() >= 2, { timeoutMs: 10_000, what: 'the rejections' })
     for (const n of nodes) {
-      expect(await n.node.ledger.status('CH', '26CH-FORGED')).toBeUndefined()
-      expect(n.node.ledger.heads().get('XS')).toBeUndefined()
+      expect(await n.node.internals.ledger.status('CH', '26CH-FORGED')).toBeUndefined()
+      expect(n.node.internals.ledger.heads().get('XS')).toBeUndefined()
     }
   })
 

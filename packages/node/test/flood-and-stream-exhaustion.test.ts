@@ -40,7 +40,7 @@ describe('a listed peer floods gossip and exhausts streams', () => {
     const number = `26CH9${String(++serial).padStart(4, '0')}`
     await by('CH').node.issue(chPermit(number))
     const t0 = performance.now()
-    await waitFor(async () => (await by('TH').node.ledger.status('CH', number)) !== undefined, { timeoutMs: 30_000, what: `TH to hold ${number}` })
+    await waitFor(async () => (await by('TH').node.internals.ledger.status('CH', number)) !== undefined, { timeoutMs: 30_000, what: `TH to hold ${number}` })
     return performance.now() - t0
   }
 
@@ -69,7 +69,7 @@ describe('a listed peer floods gossip and exhausts streams', () => {
     // no field set, and a well-formed event signed with FR's key but naming CH
     // as author (the costly kind: a signature check). Every publish carries a
     // new gossipsub sequence number, so none is a duplicate.
-    const chEvent = decodeEvent((await by('CH').node.ledger.eventsFrom('CH', 1, 1))[0] as Uint8Array)
+    const chEvent = decodeEvent((await by('CH').node.internals.ledger.eventsFrom('CH', 1, 1))[0] as Uint8Array)
     const forged = await signEvent({ ...chEvent.event, seq: 999_999n, permitNumber: '26CH-FLOOD' }, fr().signer)
     const kinds = [
       crypto.getRandomValues(new Uint8Array(200)),
@@ -77,7 +77,7 @@ describe('a listed peer floods gossip and exhausts streams', () => {
       Gossip.encode({ event: forged.bytes as Uint8Array<ArrayBuffer>, checkpoint: new Uint8Array(0), trustListSequence: 0n })
     ]
     const th = by('TH'); const ch = by('CH')
-    const rejectedBefore = th.node.gossip.stats.rejected
+    const rejectedBefore = th.node.internals.gossip.stats.rejected
     let minScore = Infinity
     let sent = 0
     const t0 = performance.now()
@@ -86,7 +86,7 @@ describe('a listed peer floods gossip and exhausts streams', () => {
         for (let i = 0; i < BURST && sent < FLOOD; i++, sent++) {
           flooder?.services.pubsub.publish(EVENTS_TOPIC, kinds[sent % kinds.length]).catch(() => {})
         }
-        minScore = Math.min(minScore, gossipScore(th.node.libp2p, fr().peerId))
+        minScore = Math.min(minScore, gossipScore(th.node.internals.libp2p, fr().peerId))
         await new Promise((resolve) => setTimeout(resolve, BURST_GAP_MS))
       }
     })()
@@ -96,14 +96,14 @@ describe('a listed peer floods gossip and exhausts streams', () => {
     while (sent < FLOOD * 0.9) during.push(await deliveryMs())
     await flood
     const floodMs = performance.now() - t0
-    minScore = Math.min(minScore, gossipScore(th.node.libp2p, fr().peerId))
+    minScore = Math.min(minScore, gossipScore(th.node.internals.libp2p, fr().peerId))
 
-    const validated = th.node.gossip.stats.rejected - rejectedBefore
+    const validated = th.node.internals.gossip.stats.rejected - rejectedBefore
     console.log([
       'gossip flood by a listed peer (10,000 invalid messages):',
       `  sent ${sent} in ${(floodMs / 1000).toFixed(1)} s (${Math.round(sent / floodMs * 60_000)} a minute)`,
       `  TH validated and rejected ${validated}; dropped unread while FR was graylisted: ${sent - validated}`,
-      `  TH's lowest score for FR: ${minScore.toFixed(1)} (graylist threshold ${GOSSIP_SCORE_THRESHOLDS.graylistThreshold}); for CH: ${gossipScore(th.node.libp2p, ch.a.peerId).toFixed(1)}`,
+      `  TH's lowest score for FR: ${minScore.toFixed(1)} (graylist threshold ${GOSSIP_SCORE_THRESHOLDS.graylistThreshold}); for CH: ${gossipScore(th.node.internals.libp2p, ch.a.peerId).toFixed(1)}`,
       `  CH→TH gossip delivery, quiet: median ${median(quiet).toFixed(0)} ms (n=${quiet.length}); during the flood: median ${median(during).toFixed(0)} ms, max ${Math.max(...during).toFixed(0)} ms (n=${during.length})`
     ].join('\n'))
 
@@ -116,11 +116,11 @@ describe('a listed peer floods gossip and exhausts streams', () => {
     expect(validated).toBeGreaterThan(0)
     expect(validated).toBeLessThan(FLOOD / 2)
     // CH is honest: its score is not touched; CH graylisted FR too.
-    expect(gossipScore(th.node.libp2p, ch.a.peerId)).toBeGreaterThanOrEqual(0)
-    expect(gossipScore(ch.node.libp2p, fr().peerId)).toBeLessThan(0)
+    expect(gossipScore(th.node.internals.libp2p, ch.a.peerId)).toBeGreaterThanOrEqual(0)
+    expect(gossipScore(ch.node.internals.libp2p, fr().peerId)).toBeLessThan(0)
     // Every valid permit arrived during the flood, and nothing forged got in.
     expect(during.length).toBeGreaterThanOrEqual(3)
-    for (const n of nodes) expect(await n.node.ledger.status('CH', '26CH-FLOOD')).toBeUndefined()
+    for (const n of nodes) expect(await n.node.internals.ledger.status('CH', '26CH-FLOOD')).toBeUndefined()
     expect((await th.node.status()).peerScores.FR).toBeLessThan(0)
     // TH is up and still judges permits.
     expect((await th.node.verify('CH', '26CH90001')).valid).toBe(true)
@@ -141,7 +141,7 @@ describe('a listed peer floods gossip and exhausts streams', () => {
     }
     const heldOnTh = (): Record<string, number> => {
       const out: Record<string, number> = {}
-      for (const c of th.node.libp2p.getConnections(peerIdFromString(fr().peerId))) {
+      for (const c of th.node.internals.libp2p.getConnections(peerIdFromString(fr().peerId))) {
         for (const s of c.streams) if (s.protocol !== undefined && s.protocol in STREAM_LIMITS) out[s.protocol] = (out[s.protocol] ?? 0) + 1
       }
       return out

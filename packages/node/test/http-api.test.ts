@@ -79,7 +79,7 @@ describe('HTTP API', () => {
     expect(refused.statusCode).toBe(422)
     expect(refused.json().code).toBe('PERMIT_REFUSED')
     expect(JSON.stringify(refused.json().problems)).toMatch(/IMPORT_PERMIT|APPENDIX_I/)
-    await waitFor(async () => (await nodes[1]!.node.ledger.status('CH', '26CHH0002')) !== undefined, { timeoutMs: 20_000, what: 'gossip' })
+    await waitFor(async () => (await nodes[1]!.node.internals.ledger.status('CH', '26CHH0002')) !== undefined, { timeoutMs: 20_000, what: 'gossip' })
   })
 
   it('reads a permit as JSON with its history, and as the signed XML', async () => {

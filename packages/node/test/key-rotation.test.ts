@@ -59,7 +59,7 @@ describe('key compromise and rotation', () => {
 
   it('before the rotation: P1 is issued with K1 and is valid everywhere', async () => {
     await by('CH').node.issue(permitAt('26CHR0001', BEFORE))
-    for (const n of nodes) await waitFor(async () => (await n.node.ledger.status('CH', '26CHR0001')) !== undefined, { timeoutMs: 20_000, what: `${n.a.party} to hold P1` })
+    for (const n of nodes) await waitFor(async () => (await n.node.internals.ledger.status('CH', '26CHR0001')) !== undefined, { timeoutMs: 20_000, what: `${n.a.party} to hold P1` })
     expect((await by('TH').node.verify('CH', '26CHR0001')).valid).toBe(true)
   })
 
@@ -77,12 +77,12 @@ describe('key compromise and rotation', () => {
     const rotated = await startPermitNode({ ...ch.a, signer: k2 }, list2, { now: () => clock }, ch.dir)
     nodes.push(rotated)
     await meshFormed(nodes)
-    expect(await rotated.node.ledger.status('CH', '26CHR0001')).toBeDefined()
+    expect(await rotated.node.internals.ledger.status('CH', '26CHR0001')).toBeDefined()
   })
 
   it('after the rotation: P2 issued with K2 is valid everywhere; P1, signed with K1 before T1, is still valid and is used at TH', async () => {
     await by('CH').node.issue(permitAt('26CHR0002', AFTER))
-    for (const n of nodes) await waitFor(async () => (await n.node.ledger.status('CH', '26CHR0002')) !== undefined, { timeoutMs: 20_000, what: `${n.a.party} to hold P2` })
+    for (const n of nodes) await waitFor(async () => (await n.node.internals.ledger.status('CH', '26CHR0002')) !== undefined, { timeoutMs: 20_000, what: `${n.a.party} to hold P2` })
     for (const p of ['TH', 'US']) {
       expect((await by(p).node.verify('CH', '26CHR0002')).valid, `P2 at ${p}`).toBe(true)
       expect((await by(p).node.verify('CH', '26CHR0001')).valid, `P1 at ${p}`).toBe(true)
@@ -101,19 +101,19 @@ describe('key compromise and rotation', () => {
     expect((await verifyDocument(by('TH').node, stolen)).valid).toBe(false)
 
     // An event signed with K1 at a time after T1, appended to CH's log and gossiped by US's node.
-    const head = by('TH').node.ledger.heads().get('CH')
-    const last = decodeEvent((await by('TH').node.ledger.eventsFrom('CH', head?.size ?? 1, 1))[0] as Uint8Array)
+    const head = by('TH').node.internals.ledger.heads().get('CH')
+    const last = decodeEvent((await by('TH').node.internals.ledger.eventsFrom('CH', head?.size ?? 1, 1))[0] as Uint8Array)
     const forged = await signEvent({ ...last.event, seq: last.event.seq + 1n, prevHash: new Uint8Array(last.hash), type: EventType.CANCELLED, permitNumber: '26CHR0002', time: BigInt(AFTER), body: new Uint8Array(0) }, ch.signer)
-    const rejectedBefore = by('TH').node.gossip.stats.rejected
-    await by('US').node.libp2p.services.pubsub.publish(EVENTS_TOPIC, Gossip.encode({ event: forged.bytes as Uint8Array<ArrayBuffer>, checkpoint: new Uint8Array(0), trustListSequence: 0n }))
-    await waitFor(() => by('TH').node.gossip.stats.rejected > rejectedBefore, { timeoutMs: 10_000, what: 'TH to reject the forged event' })
-    for (const n of nodes) expect((await n.node.ledger.status('CH', '26CHR0002'))?.status, n.a.party).toBe('ISSUED')
+    const rejectedBefore = by('TH').node.internals.gossip.stats.rejected
+    await by('US').node.internals.libp2p.services.pubsub.publish(EVENTS_TOPIC, Gossip.encode({ event: forged.bytes as Uint8Array<ArrayBuffer>, checkpoint: new Uint8Array(0), trustListSequence: 0n }))
+    await waitFor(() => by('TH').node.internals.gossip.stats.rejected > rejectedBefore, { timeoutMs: 10_000, what: 'TH to reject the forged event' })
+    for (const n of nodes) expect((await n.node.internals.ledger.status('CH', '26CHR0002'))?.status, n.a.party).toBe('ISSUED')
   })
 
   it('CH\'s log, signed with K1 and then K2, verifies end to end at every replica', async () => {
     for (const n of nodes) {
-      await waitFor(async () => (n.node.ledger.heads().get('CH')?.size ?? 0) === by('CH').node.ledger.heads().get('CH')?.size, { timeoutMs: 20_000, what: `${n.a.party} to catch up` })
-      const r = await n.node.ledger.verifyLog('CH')
+      await waitFor(async () => (n.node.internals.ledger.heads().get('CH')?.size ?? 0) === by('CH').node.internals.ledger.heads().get('CH')?.size, { timeoutMs: 20_000, what: `${n.a.party} to catch up` })
+      const r = await n.node.internals.ledger.verifyLog('CH')
       expect(r, n.a.party).toMatchObject({ ok: true, problems: [] })
     }
   })

@@ -64,6 +64,6 @@ describe('an issuer node that answers garbage', () => {
     expect(answered).toBe(before + 1)
     expect(r.statusCode).toBe(502)
     expect(r.json()).toMatchObject({ status: 502, code: 'MALFORMED_RESPONSE' })
-    expect(th!.node.ledger.heads().get('TH')?.size ?? 0).toBe(0)
+    expect(th!.node.internals.ledger.heads().get('TH')?.size ?? 0).toBe(0)
   })
 })

@@ -17,7 +17,7 @@ describe('a partition between the issuer and the destination', () => {
     await by('TH').node.partition(['CH', 'FR'])
     await by('CH').node.partition(['TH'])
     await by('FR').node.partition(['TH'])
-    await waitFor(() => by('TH').node.libp2p.getConnections().length === 0, { timeoutMs: 10_000, what: 'the partition' })
+    await waitFor(() => by('TH').node.internals.libp2p.getConnections().length === 0, { timeoutMs: 10_000, what: 'the partition' })
   }
   const heal = (): void => { for (const n of nodes) n.node.heal() }
 
@@ -27,7 +27,7 @@ describe('a partition between the issuer and the destination', () => {
     nodes = await Promise.all(all.map(async (a) => await startPermitNode(a, xml, a.party === 'TH' ? { provisional: { allow: true, issuerTimeoutMs: 1500 } } : {})))
     await meshFormed(nodes)
     for (const n of ['26CH80001', '26CH80002', '26CH80003']) await by('CH').node.issue(chPermit(n))
-    await waitFor(async () => (await by('TH').node.ledger.status('CH', '26CH80003')) !== undefined, { timeoutMs: 20_000, what: 'TH to hold the permits' })
+    await waitFor(async () => (await by('TH').node.internals.ledger.status('CH', '26CH80003')) !== undefined, { timeoutMs: 20_000, what: 'TH to hold the permits' })
   })
   afterAll(async () => { await stopAll(nodes) })
 
@@ -45,29 +45,29 @@ describe('a partition between the issuer and the destination', () => {
     // A copy presented again at TH during the partition is refused too.
     expect(await by('TH').node.consume('CH', '26CH80001', USE_A)).toMatchObject({ outcome: 'REFUSED', code: 'ALREADY_CONSUMED_PROVISIONALLY' })
     // The claim is in TH's own signed log.
-    expect((await by('TH').node.ledger.verifyLog('TH')).ok).toBe(true)
-    expect((await by('TH').node.ledger.eventsFrom('TH', 1)).length).toBe(1)
+    expect((await by('TH').node.internals.ledger.verifyLog('TH')).ok).toBe(true)
+    expect((await by('TH').node.internals.ledger.eventsFrom('TH', 1)).length).toBe(1)
   })
 
   it('meanwhile the issuer records a use of another permit from a paper return; TH, cut off, claims it too', async () => {
-    await by('CH').node.ledger.consume('CH', '26CH80002', { ...USE_A, port: 'THLCH', consumingParty: 'TH' })
-    await waitFor(async () => (await by('FR').node.ledger.status('CH', '26CH80002'))?.status === 'CONSUMED', { timeoutMs: 10_000, what: 'FR to see the use' })
+    await by('CH').node.internals.ledger.consume('CH', '26CH80002', { ...USE_A, port: 'THLCH', consumingParty: 'TH' })
+    await waitFor(async () => (await by('FR').node.internals.ledger.status('CH', '26CH80002'))?.status === 'CONSUMED', { timeoutMs: 10_000, what: 'FR to see the use' })
     expect(await by('TH').node.consume('CH', '26CH80002', USE_A)).toMatchObject({ outcome: 'PROVISIONAL' })
-    expect(await by('TH').node.ledger.openClaims()).toHaveLength(2)
+    expect(await by('TH').node.internals.ledger.openClaims()).toHaveLength(2)
   })
 
   it('after the heal the claims are submitted: one confirmed, one refused with a signed CLAIM_REFUSED and an alert at both authorities', async () => {
     heal()
-    await waitFor(async () => (await by('TH').node.ledger.openClaims()).length === 0, { timeoutMs: 30_000, what: 'both claims to be resolved' })
-    expect(await by('TH').node.ledger.claims('CH', '26CH80001')).toMatchObject([{ resolution: 'confirmed' }])
-    expect(await by('TH').node.ledger.claims('CH', '26CH80002')).toMatchObject([{ resolution: 'refused', code: 'ALREADY_CONSUMED' }])
+    await waitFor(async () => (await by('TH').node.internals.ledger.openClaims()).length === 0, { timeoutMs: 30_000, what: 'both claims to be resolved' })
+    expect(await by('TH').node.internals.ledger.claims('CH', '26CH80001')).toMatchObject([{ resolution: 'confirmed' }])
+    expect(await by('TH').node.internals.ledger.claims('CH', '26CH80002')).toMatchObject([{ resolution: 'refused', code: 'ALREADY_CONSUMED' }])
 
     // TH's claims reach FR once TH is back.
-    await waitFor(async () => (await by('FR').node.ledger.claims('CH', '26CH80001')).length === 1, { timeoutMs: 10_000, what: 'FR to see the claim' })
+    await waitFor(async () => (await by('FR').node.internals.ledger.claims('CH', '26CH80001')).length === 1, { timeoutMs: 10_000, what: 'FR to see the claim' })
     const ch = by('CH').node
-    const confirmed = await ch.ledger.status('CH', '26CH80001')
+    const confirmed = await ch.internals.ledger.status('CH', '26CH80001')
     expect(confirmed?.state.consumption).toMatchObject({ consumingParty: 'TH', port: 'THBKK', claim: { claimant: 'TH' } })
-    expect((await ch.ledger.status('CH', '26CH80002'))?.state.refusedClaims).toMatchObject([{ claimant: 'TH', code: 'ALREADY_CONSUMED' }])
+    expect((await ch.internals.ledger.status('CH', '26CH80002'))?.state.refusedClaims).toMatchObject([{ claimant: 'TH', code: 'ALREADY_CONSUMED' }])
     expect((await ch.alerts()).filter((a) => a.kind === 'CLAIM_REFUSED')).toHaveLength(1)
     expect((await by('TH').node.alerts()).filter((a) => a.kind === 'CLAIM_REFUSED')).toHaveLength(1)
 
@@ -77,8 +77,8 @@ describe('a partition between the issuer and the destination', () => {
     expect(v.checks.find((c) => c.name === 'use')?.reason.code).toBe('ALREADY_CONSUMED')
     // No permit is consumed twice anywhere: one CONSUMED event each.
     for (const n of nodes) {
-      await waitFor(async () => (await n.node.ledger.getPermit('CH', '26CH80002'))?.history.length === 3, { timeoutMs: 10_000, what: `${n.a.party} to hold the refusal` })
-      const h = (await n.node.ledger.getPermit('CH', '26CH80002'))?.history.map((e) => e.type)
+      await waitFor(async () => (await n.node.internals.ledger.getPermit('CH', '26CH80002'))?.history.length === 3, { timeoutMs: 10_000, what: `${n.a.party} to hold the refusal` })
+      const h = (await n.node.internals.ledger.getPermit('CH', '26CH80002'))?.history.map((e) => e.type)
       expect(h).toEqual(['ISSUED', 'CONSUMED', 'CLAIM_REFUSED'])
     }
   })
@@ -87,9 +87,9 @@ describe('a partition between the issuer and the destination', () => {
     await by('FR').node.partition(['CH'])
     const fr = by('FR').node
     expect(fr.policy.allow).toBe(false)
-    const before = fr.ledger.heads().get('FR')?.size ?? 0
+    const before = fr.internals.ledger.heads().get('FR')?.size ?? 0
     await expect(fr.consume('CH', '26CH80003', USE_A)).rejects.toMatchObject({ code: 'ISSUER_UNREACHABLE' })
-    expect(fr.ledger.heads().get('FR')?.size ?? 0).toBe(before)
+    expect(fr.internals.ledger.heads().get('FR')?.size ?? 0).toBe(before)
     fr.heal()
   })
 })

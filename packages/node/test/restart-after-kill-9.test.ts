@@ -64,7 +64,7 @@ describe('restart after kill -9 while permits are issued', () => {
     expect(await child?.exited).toBe(null)
     await during
     await issue(20) // while FR is down
-    const head = ch.node.ledger.heads().get('CH')?.size
+    const head = ch.node.internals.ledger.heads().get('CH')?.size
     expect(head).toBe(60)
 
     child = startChild(fr, xml, frDir)
@@ -77,7 +77,7 @@ describe('restart after kill -9 while permits are issued', () => {
     try {
       expect(await ledger.verifyLog('CH')).toMatchObject({ ok: true, size: 60 })
       expect(await ledger.count({ party: 'CH' })).toBe(60)
-      expect(Buffer.concat(await ledger.eventsFrom('CH', 1, 100))).toEqual(Buffer.concat(await ch.node.ledger.eventsFrom('CH', 1, 100)))
+      expect(Buffer.concat(await ledger.eventsFrom('CH', 1, 100))).toEqual(Buffer.concat(await ch.node.internals.ledger.eventsFrom('CH', 1, 100)))
     } finally {
       await ledger.close()
     }

@@ -1,0 +1,84 @@
+/**
+ * What a permit node tells about what it holds, as operations (the HTTP API,
+ * metrics and tools call these, never the ledger or libp2p directly): a
+ * permit with its history, the signed document, deliveries, the audit of
+ * every log, the annual report, and the connected peers.
+ */
+import { annualReport, type DeliveryRecord, type DeliveryState, type Ledger, type PermitView } from '@cites/ledger'
+import type { TrustStore } from '@cites/trust-list'
+import type { AuthorisedNode } from '@cites/protocol'
+
+export interface PeerConnection {
+  peerId: string
+  party: string | undefined
+  connections: Array<{ address: string, direction: string, since: string }>
+}
+
+export interface AuditReport {
+  party: string
+  logs: Array<{ author: string, size: number, ok: boolean, problems: Array<{ seq: number, code: string, message: string }> }>
+  /** Permits held, by issuing party. */
+  permits: Record<string, number>
+  /** Alerts naming a permit its issuer signed as used twice (the state keeps the first use). */
+  consumedTwice: string[]
+}
+
+export interface RecordOperations {
+  /** A permit with its status and history as held here; `waitMs` waits for it to arrive (replication measurements). */
+  permit: (party: string, number: string, waitMs?: number) => Promise<PermitView | undefined>
+  /** The signed eCITES XML of a permit held here. */
+  signedXml: (party: string, number: string, waitMs?: number) => Promise<string | undefined>
+  /** Deliveries of this authority's ISSUED events (without the signed acknowledgements). */
+  deliveries: (state?: DeliveryState) => Promise<Array<Omit<DeliveryRecord, 'ack'>>>
+  /** Every log held, checked end to end; and the permits used twice. */
+  audit: () => Promise<AuditReport>
+  /** The CITES annual trade report (CSV) for `year`. */
+  annualReport: (year: number) => Promise<string>
+  /** Connected peers, one entry per peer. */
+  peers: () => PeerConnection[]
+  /** Events held per authority log. */
+  logSizes: () => Record<string, number>
+  /** Provisional uses recorded here that the issuer has not yet answered. */
+  openClaims: () => Promise<number>
+}
+
+/** Poll this node's own ledger (one state read every 5 ms, never the network) until the permit is held or `waitMs` (at most 30 s) passes. */
+async function arrived (ledger: Ledger, party: string, number: string, waitMs: number): Promise<void> {
+  const end = Date.now() + Math.min(Math.max(waitMs, 0), 30_000)
+  while (Date.now() < end && await ledger.status(party, number) === undefined) await new Promise((resolve) => setTimeout(resolve, 5))
+}
+
+export function recordOperations (o: { party: string, ledger: Ledger, libp2p: AuthorisedNode, trust: TrustStore }): RecordOperations {
+  const { ledger, libp2p, trust } = o
+  return {
+    permit: async (party, number, waitMs = 0) => { await arrived(ledger, party, number, waitMs); return await ledger.getPermit(party, number) },
+    signedXml: async (party, number, waitMs = 0) => { await arrived(ledger, party, number, waitMs); return await ledger.signedXml(party, number) },
+    deliveries: async (state) => (await ledger.deliveries(state)).map(({ ack: _ack, ...d }) => d),
+    audit: async () => {
+      const logs: AuditReport['logs'] = []
+      for (const author of ledger.authors()) {
+        const v = await ledger.verifyLog(author)
+        logs.push({ author, size: v.size, ok: v.ok, problems: v.problems.slice(0, 20) })
+      }
+      // A permit is used twice only if its issuer signed a second CONSUMED:
+      // the state machine refuses it and a TRANSITION_REFUSED alert names it.
+      const consumedTwice = (await ledger.alerts()).filter((a) => a.kind === 'TRANSITION_REFUSED' && a.code === 'ALREADY_CONSUMED').map((a) => a.message)
+      const permits: Record<string, number> = {}
+      for await (const st of ledger.permits()) permits[st.party] = (permits[st.party] ?? 0) + 1
+      return { party: o.party, logs, permits, consumedTwice }
+    },
+    annualReport: async (year) => await annualReport(ledger, year),
+    peers: () => {
+      const peers = new Map<string, PeerConnection>()
+      for (const c of libp2p.getConnections()) {
+        const id = c.remotePeer.toString()
+        const p = peers.get(id) ?? { peerId: id, party: trust.byPeerId(id)?.party, connections: [] }
+        p.connections.push({ address: c.remoteAddr.toString(), direction: c.direction, since: new Date(c.timeline.open).toISOString() })
+        peers.set(id, p)
+      }
+      return [...peers.values()]
+    },
+    logSizes: () => Object.fromEntries([...ledger.heads()].map(([a, h]) => [a, h.size])),
+    openClaims: async () => (await ledger.openClaims()).length
+  }
+}
