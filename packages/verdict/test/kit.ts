@@ -3,19 +3,16 @@
  * anchor-signed trust list, and real ledgers (LevelDB in a temporary folder)
  * that sign real events.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { loadSigner, type Signer } from '@cites/xml-signature'
 import { TrustStore, addAuthority, createTrustList, signTrustList } from '@cites/trust-list'
 import { Ledger } from '@cites/ledger'
 import { permitFromJsonText, type Permit } from '@cites/permit'
 
-export const VECTORS = fileURLToPath(new URL('../../../protocol-spec/vectors/', import.meta.url))
-export const read = (p: string): string => readFileSync(VECTORS + p, 'utf8')
-/** Inside the vector permit's Box 2 (2026-11-01 .. 2027-04-30). */
-export const NOW = Date.parse('2026-11-15T00:00:00Z')
+import { NOW, readVector as read } from '@cites/test-kit'
+export { VECTORS, NOW, readVector as read } from '@cites/test-kit'
 export const LINES = [{ line: 'A', quantity: 50, unit: 'PCS' }]
 
 const PEER_IDS: Record<string, string> = {
