@@ -186,7 +186,11 @@ export function ledgerCommand (program: Command, io: Io): void {
             const s = await l.endorse(party, number, input)
             if (o.json === true) json(io, s); else io.out(`endorsed ${party}/${number} at ${o.port}\n`)
           } else {
-            const r = await l.consume(party, number, { ...input, ...(o.for !== undefined ? { consumingParty: o.for } : {}) })
+            // The one use decision (destination rule, quantities, refusal events), as over the network.
+            const requester = o.for ?? (await l.status(party, number))?.state.destination ?? ''
+            const d = await l.decideUse({ party, number, requester, ...input })
+            if (d.kind === 'refused') throw new CliError(d.code, d.message, EXIT_INVALID, o.json === true && d.receipt !== undefined ? { receipt: d.receipt } : undefined)
+            const r = d.receipt
             if (o.json === true) json(io, r); else io.out(`consumed ${party}/${number} at ${r.port} on ${r.consumedAt} (receipt: event #${r.seq}, ${r.eventHash.slice(0, 16)})\n`)
           }
         })
