@@ -134,8 +134,11 @@ export class Commands {
     return await c.locks.run('permit', permitKey(party, number), async () => {
       const prev = await this.existing(party, number)
       if (!isDestination(prev, c.party)) throw new NotDestinationError(`${party}/${number} is for ${prev.destination}, not ${c.party}`)
-      const open = (await this.#claims(party, number)).find((cl) => cl.resolution !== 'refused')
-      if (open !== undefined) throw new ProvisionallyConsumedError(`${party}/${number} was already used provisionally on ${new Date(open.time).toISOString()} at ${open.port} (${open.resolution})`)
+      // One provisional use per permit and destination, ever: after the
+      // issuer refused one, only a use the issuer decides online is possible
+      // (the issuer writes at most one CLAIM_REFUSED per permit and claimant).
+      const earlier = (await this.#claims(party, number)).find((cl) => cl.claimant === c.party)
+      if (earlier !== undefined) throw new ProvisionallyConsumedError(`${party}/${number} was already used provisionally on ${new Date(earlier.time).toISOString()} at ${earlier.port} (${earlier.resolution})${earlier.resolution === 'refused' ? '; the issuer refused it, so only a use it confirms online is possible' : ''}`)
       checkConsume(prev, input.lines, c.now())
       const body = ProvisionalBody.encode({ lines: input.lines, port: input.port, officer: input.officer ?? '', reason: input.reason.slice(0, 500) })
       let record: ClaimRecord | undefined

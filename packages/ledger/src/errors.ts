@@ -15,7 +15,7 @@ export const LEDGER_CODES = defineCodes({
   // The permit's state forbids it.
   PERMIT_NOT_FOUND: { kind: 'not-found', summary: 'no such permit in the ledger' },
   ALREADY_CONSUMED: { kind: 'conflict', summary: 'the permit was used already; the first receipt is the evidence' },
-  ALREADY_CONSUMED_PROVISIONALLY: { kind: 'conflict', summary: 'the destination already holds an unresolved or confirmed provisional use' },
+  ALREADY_CONSUMED_PROVISIONALLY: { kind: 'conflict', summary: 'the destination already recorded a provisional use of this permit (unresolved, confirmed or refused)' },
   PERMIT_ALREADY_ISSUED: { kind: 'conflict', summary: 'the permit number was already issued by this party' },
   ALREADY_ENDORSED: { kind: 'conflict', summary: 'a second export endorsement' },
   ENDORSEMENT_AFTER_CONSUMPTION: { kind: 'conflict', summary: 'an export endorsement after the permit was used' },
@@ -29,7 +29,8 @@ export const LEDGER_CODES = defineCodes({
   PERMIT_NUMBER_INVALID: { kind: 'unprocessable', summary: 'a permit number with characters a ledger key cannot hold' },
   PERMIT_SIGNATURE_INVALID: { kind: 'unprocessable', summary: 'the permit XML is not validly signed by this party, or breaks the rules (also: the background check\'s alert)' },
   NOT_DESTINATION: { kind: 'unprocessable', summary: 'a use (or claim) asked by an authority that is not the permit\'s destination' },
-  CLAIM_INVALID: { kind: 'unprocessable', summary: 'a claim reference or time of use that cannot be right' },
+  CLAIM_INVALID: { kind: 'unprocessable', summary: 'a claim reference or time of use that cannot be right, or that is not what the claimant\'s log holds' },
+  CLAIM_UNKNOWN: { kind: 'unavailable', summary: 'the claimant\'s log, as held here, has no event at the claimed position yet (sync, then ask again)' },
   // Who may do it.
   NOT_ISSUER: { kind: 'forbidden', summary: 'only the issuing party writes a permit\'s events' },
   // This node cannot do it now.
@@ -162,3 +163,6 @@ export class ProvisionallyConsumedError extends LedgerError { readonly code = 'A
 
 /** A claim reference or time of use that cannot be right (e.g. a use after the confirming event). */
 export class ClaimInvalidError extends LedgerError { readonly code = 'CLAIM_INVALID' }
+
+/** The claimed PROVISIONAL_CONSUMED event is not (yet) in this node's replica of the claimant's log. */
+export class ClaimUnknownError extends LedgerError { readonly code = 'CLAIM_UNKNOWN' }

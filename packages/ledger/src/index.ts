@@ -26,7 +26,7 @@ export {
   LEDGER_CODES, LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,
   EndorsementAfterConsumptionError, AlreadyEndorsedError, PermitExpiredError, PermitNotYetValidError, QuantityExceededError,
   InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError, LedgerOpenError, LedgerReadOnlyError,
-  PermitNumberInvalidError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError, ClaimInvalidError
+  PermitNumberInvalidError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError, ClaimInvalidError, ClaimUnknownError
 } from './errors.js'
 export type { EventRejection, LedgerCode } from './errors.js'
 export {

@@ -6,7 +6,7 @@
  * This class is the facade. The work is done by:
  * - own-log.ts: the own log and its checkpoints (signing, appending);
  * - commands.ts: issue, endorse, cancel, replace, provisional use;
- * - use.ts: THE use decision (decideUse, consume, refuseUse, refuseClaim);
+ * - use.ts: THE use decision (decideUse, and consume on the same rules);
  * - replica.ts: other authorities' events and checkpoints (forks, gaps);
  * - indexer.ts: derived state, caught up in the background;
  * - queries.ts: states, history, claims, lists, raw events, alerts;
@@ -151,31 +151,11 @@ export class Ledger {
   /**
    * Record the use of a permit at import. Exactly once: a second attempt is
    * refused with ALREADY_CONSUMED and the first receipt as evidence. The
-   * caller applies the destination rule (see decideUse, which does).
+   * caller applies the destination rule (see decideUse, which does); a
+   * claim is checked against the claimant's log as in decideUse.
    */
   async consume (party: string, number: string, input: ConsumeInput): Promise<Receipt> {
     return await this.#use.consume(party, number, input)
-  }
-
-  /**
-   * The issuer refuses a destination's provisional claim (for example the
-   * permit was used or cancelled meanwhile): a signed CLAIM_REFUSED event in
-   * its own log, gossiped to every authority, and an alert here. Refusing the
-   * same claim again returns the first refusal.
-   */
-  async refuseClaim (number: string, ref: ClaimRef, code: string, message: string, evidenceSeq?: number): Promise<{ event: Uint8Array, state: PermitState }> {
-    return await this.#use.refuseClaim(number, ref, code, message, evidenceSeq)
-  }
-
-  /**
-   * The issuer records that a listed authority other than the destination
-   * asked to use one of its permits (a diverted copy): a signed USE_REFUSED
-   * event, gossiped to every authority, and a DIVERTED_USE alert here; the
-   * destination raises its own alert when the event reaches it. One event per
-   * permit and requester: a repeated attempt only returns the first.
-   */
-  async refuseUse (number: string, r: { requester: string, port: string, code: string, message: string }): Promise<{ event: Uint8Array, state: PermitState }> {
-    return await this.#use.refuseUse(number, r)
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   AlreadyConsumedError, AlreadyEndorsedError, EndorsementAfterConsumptionError, InvalidLinesError, PermitCancelledError,
   PermitExpiredError, PermitNotYetValidError, PermitReplacedError, QuantityExceededError
 } from './errors.js'
+import { minimumQuantity } from '@cites/permit'
 
 /** Recorded status. `EXPIRED` is never recorded: it is derived from the dates. */
 export type RecordedStatus = 'ISSUED' | 'ENDORSED' | 'CONSUMED' | 'CANCELLED' | 'REPLACED'
@@ -119,6 +120,8 @@ function assertLines (s: PermitState, lines: readonly LineQty[], allowed: (line:
     if (seen.has(l.line)) throw new InvalidLinesError(`line ${l.line} is given twice`)
     seen.add(l.line)
     if (!(Number.isFinite(l.quantity) && l.quantity > 0)) throw new InvalidLinesError(`line ${l.line}: quantity must be positive`)
+    // No vanishing quantity (1e-300 PCS) can use a permit up.
+    if (l.quantity < minimumQuantity(permitLine.unit)) throw new InvalidLinesError(`line ${l.line}: ${l.quantity} is below the smallest quantity of its unit (${minimumQuantity(permitLine.unit)})`)
     if (l.unit !== '' && l.unit !== permitLine.unit) throw new InvalidLinesError(`line ${l.line}: unit "${l.unit}" does not match the permit's "${permitLine.unit}"`)
     const max = allowed(l.line)
     if (l.quantity > max) throw new QuantityExceededError(`line ${l.line}: ${l.quantity} exceeds the ${max} ${s.endorsement !== undefined && what === 'consumption' ? 'endorsed' : 'authorised'}`, l.line, max)

@@ -107,8 +107,9 @@ export interface ConsumeInput extends ActionInput {
   /** The destination's signed request bytes, when it came over the network. */
   request?: Uint8Array
   /**
-   * Confirming a provisional use: when the goods were cleared (ms). The
-   * permit is judged at that time, not now. @default now
+   * Confirming a provisional use: when the goods were cleared (ms), which
+   * must be the time of the claimant's PROVISIONAL_CONSUMED event; the
+   * permit is judged at that time. Ignored without `claim`.
    */
   usedAt?: number
   /** Confirming a provisional use: the destination's PROVISIONAL_CONSUMED event (log position, hex hash). */

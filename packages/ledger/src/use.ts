@@ -11,19 +11,29 @@
  *    NOT_DESTINATION, with the first CONSUMED as evidence if it was used;
  * 4. a claim that names no event (seq ≥ 1, 64-hex hash): CLAIM_INVALID;
  * 5. the same claim confirmed again: the first receipt (`repeated`);
- * 6. a time of use in the future (or not a time at all): CLAIM_INVALID;
+ * 6. a claim is a claim to check, not a fact (issue 18): the claimant's
+ *    PROVISIONAL_CONSUMED event of this permit must be in this node's
+ *    replica of its log at the claimed position, with the claimed hash,
+ *    lines and time (else CLAIM_UNKNOWN when not held yet, CLAIM_INVALID
+ *    when it differs), and its time must fit the claimant's own history: not
+ *    in the future, not before the permit was issued, not before the event
+ *    before it, nor before a checkpoint the claimant signed without it. Its
+ *    time is then the time of use. Nothing is written for these refusals,
+ *    so invented claims cannot grow the log;
  * 7. quantities and state (checkConsume at the time of use, or now): for a
- *    claim, a CLAIM_REFUSED event (naming the first CONSUMED when used) and
- *    refused with it; otherwise refused with the code (ALREADY_CONSUMED with
- *    the first receipt and its event);
+ *    claim, a CLAIM_REFUSED event (naming the first CONSUMED when used),
+ *    at most one per permit and claimant (a later refusal answers with the
+ *    first); otherwise refused with the code (ALREADY_CONSUMED with the
+ *    first receipt and its event);
  * 8. a CONSUMED event.
  *
- * `consume`, `refuseUse` and `refuseClaim` (the older entry points) run on
- * the same internals.
+ * `consume` (a use with no destination rule, for the CLI and tests) runs on
+ * the same internals, claims included.
  */
-import { ClaimRefusedBody, ConsumedBody, EventType, UseRefusedBody } from './pb/ledger.js'
-import { AlreadyConsumedError, ClaimInvalidError, LedgerError } from './errors.js'
-import { logKey, permitKey } from './keys.js'
+import { ClaimRefusedBody, ConsumedBody, EventType, ProvisionalBody, UseRefusedBody } from './pb/ledger.js'
+import { AlreadyConsumedError, ClaimInvalidError, ClaimUnknownError, LedgerError } from './errors.js'
+import { checkpointKey, logKey, permitKey } from './keys.js'
+import { decodeCheckpoint, decodeEvent, hex } from './events.js'
 import { checkConsume, isDestination, type ClaimRef, type LineQty, type PermitState, type Receipt } from './state.js'
 import { unhex, type OwnLog } from './own-log.js'
 import type { LedgerCore } from './context.js'
@@ -33,6 +43,14 @@ import type { ConsumeInput, UseDecision, UseRequest } from './types.js'
 
 const ZERO = new Uint8Array(0)
 const HASH_RE = /^[0-9a-f]{64}$/
+
+/** The same quantities per line (order aside); an omitted unit is the line's own. */
+function sameLines (a: readonly LineQty[], b: readonly LineQty[]): boolean {
+  if (a.length !== b.length) return false
+  const key = (l: LineQty): string => `${l.line}\u0000${l.quantity}\u0000${l.unit}`
+  const set = new Set(a.map(key))
+  return b.every((l) => set.has(key(l)))
+}
 
 /** A use to judge and write, once the destination rule has passed (or does not apply). */
 interface UseInput {
@@ -89,11 +107,11 @@ export class UseDecider {
       }
       let judged: Receipt | number
       try {
-        judged = this.#judge(prev, input)
+        judged = await this.#judge(prev, input)
       } catch (err) {
         if (!(err instanceof LedgerError)) throw err
         const receipt = err instanceof AlreadyConsumedError ? err.receipt : undefined
-        if (claim !== undefined && !(err instanceof ClaimInvalidError)) {
+        if (claim !== undefined && !(err instanceof ClaimInvalidError) && !(err instanceof ClaimUnknownError)) {
           // A provisional use that cannot be confirmed: refused in a signed
           // CLAIM_REFUSED event (gossiped to all, an alert at both authorities).
           const { event } = await this.#refuseClaim(prev, { claimant: req.requester, seq: claim.seq, hash: claim.hash }, err.code, err.message, receipt?.seq)
@@ -129,24 +147,9 @@ export class UseDecider {
     return await this.#core.locks.run('permit', permitKey(party, number), async () => {
       const prev = await this.#commands.existing(party, number)
       const u: UseInput = { ...input, consumingParty: input.consumingParty ?? prev.destination }
-      const judged = this.#judge(prev, u)
+      const judged = await this.#judge(prev, u)
       if (typeof judged !== 'number') return judged
       return (await this.#write(prev, u, judged)).receipt
-    })
-  }
-
-  async refuseClaim (number: string, ref: ClaimRef, code: string, message: string, evidenceSeq?: number): Promise<{ event: Uint8Array, state: PermitState }> {
-    if (!(ref.seq >= 1 && HASH_RE.test(ref.hash) && ref.claimant !== this.#core.party)) throw new ClaimInvalidError('a claim is named by its claimant, sequence number (≥ 1) and 32-byte hash')
-    const party = this.#core.party
-    return await this.#core.locks.run('permit', permitKey(party, number), async () => {
-      return await this.#refuseClaim(await this.#commands.existing(party, number), ref, code, message, evidenceSeq)
-    })
-  }
-
-  async refuseUse (number: string, r: { requester: string, port: string, code: string, message: string }): Promise<{ event: Uint8Array, state: PermitState }> {
-    const party = this.#core.party
-    return await this.#core.locks.run('permit', permitKey(party, number), async () => {
-      return await this.#refuseUse(await this.#commands.existing(party, number), r)
     })
   }
 
@@ -155,23 +158,57 @@ export class UseDecider {
    * same claim is confirmed again, else the time of use to write; throws
    * the refusal. Caller holds the permit lock.
    */
-  #judge (prev: PermitState, u: UseInput): Receipt | number {
+  async #judge (prev: PermitState, u: UseInput): Promise<Receipt | number> {
     const claim = u.claim
+    const now = this.#core.now()
+    let usedAt = now
     if (claim !== undefined) {
-      if (!(claim.seq >= 1 && HASH_RE.test(claim.hash))) throw new ClaimInvalidError('a claim is named by its sequence number (≥ 1) and 32-byte hash')
+      if (!(claim.seq >= 1 && Number.isSafeInteger(claim.seq) && HASH_RE.test(claim.hash))) throw new ClaimInvalidError('a claim is named by its sequence number (≥ 1) and 32-byte hash')
+      // A time that cannot be written (NaN, fractions, ≤ 0) is no time of use.
+      if (u.usedAt !== undefined && !(Number.isSafeInteger(u.usedAt) && u.usedAt > 0)) throw new ClaimInvalidError('the time of use must be a positive whole number of milliseconds')
       // Confirming a provisional use is idempotent: a claimant that lost our
       // answer asks again and gets the same receipt.
       const had = prev.consumption
       const cl = had?.claim
       if (had !== undefined && cl !== undefined && cl.claimant === u.consumingParty && cl.seq === claim.seq && cl.hash === claim.hash) return had
+      usedAt = await this.#committedClaimTime(prev, u.consumingParty, claim, u.lines, u.usedAt, now)
     }
-    // A time that cannot be written (NaN, fractions, ≤ 0) is no time of use.
-    if (u.usedAt !== undefined && !(Number.isSafeInteger(u.usedAt) && u.usedAt > 0)) throw new ClaimInvalidError('the time of use must be a positive whole number of milliseconds')
-    const now = this.#core.now()
-    const usedAt = u.usedAt ?? now
-    if (usedAt > now) throw new ClaimInvalidError(`the time of use ${new Date(usedAt).toISOString()} is in the future`)
     checkConsume(prev, u.lines, usedAt)
     return usedAt
+  }
+
+  /**
+   * Rule 6: the claim as the claimant committed it. Returns the event's time
+   * (the time of use); throws CLAIM_UNKNOWN or CLAIM_INVALID. The replica's
+   * events were verified (signature, chain) when they were accepted.
+   */
+  async #committedClaimTime (prev: PermitState, claimant: string, claim: { seq: number, hash: string }, lines: readonly LineQty[], usedAt: number | undefined, now: number): Promise<number> {
+    const c = this.#core
+    const where = `${claimant}'s log #${claim.seq}`
+    const bytes = claimant === c.party ? undefined : await c.store.get('LOG', logKey(claimant, claim.seq))
+    if (bytes === undefined) throw new ClaimUnknownError(`${where} is not held here yet: no provisional use is confirmed before its event is`)
+    const le = decodeEvent(bytes)
+    const e = le.event
+    if (hex(le.hash) !== claim.hash) throw new ClaimInvalidError(`${where} is another event than the one claimed (its hash differs)`)
+    if (e.type !== EventType.PROVISIONAL_CONSUMED || e.permitParty !== c.party || e.permitNumber !== prev.number) throw new ClaimInvalidError(`${where} is not a provisional use of ${c.party}/${prev.number}`)
+    const body = ProvisionalBody.decode(e.body)
+    if (!sameLines(body.lines, lines)) throw new ClaimInvalidError(`the claim's quantities are not those of ${where}`)
+    const time = Number(e.time)
+    if (usedAt !== undefined && usedAt !== time) throw new ClaimInvalidError(`the time of use must be the time of ${where} (${new Date(time).toISOString()})`)
+    if (time > now) throw new ClaimInvalidError(`${where} is dated ${new Date(time).toISOString()}, in the future`)
+    if (time < prev.issueTime) throw new ClaimInvalidError(`${where} is dated before ${c.party}/${prev.number} was issued`)
+    // A log's times do not run backwards, and a checkpoint the claimant signed
+    // at a smaller size says the event did not exist yet at that time: a use
+    // cannot be backdated into the claimant's already published history.
+    if (claim.seq > 1) {
+      const before = await c.store.get('LOG', logKey(claimant, claim.seq - 1))
+      if (before !== undefined && Number(decodeEvent(before).event.time) > time) throw new ClaimInvalidError(`${where} is dated before the event that precedes it in that log (backdated)`)
+    }
+    for await (const v of c.store.values('CHECKPOINT', { gte: checkpointKey(claimant, 0), lt: checkpointKey(claimant, claim.seq), reverse: true, limit: 1 })) {
+      const cp = decodeCheckpoint(v).checkpoint
+      if (Number(cp.time) > time) throw new ClaimInvalidError(`${where} is dated before ${claimant}'s checkpoint of size ${cp.size}, signed without it on ${new Date(Number(cp.time)).toISOString()} (backdated)`)
+    }
+    return time
   }
 
   /** Rule 8: the CONSUMED event. Caller holds the permit lock. */
@@ -180,7 +217,8 @@ export class UseDecider {
     const body = ConsumedBody.encode({
       lines: u.lines, port: u.port, officer: u.officer ?? '', consumingParty: u.consumingParty,
       request: (u.request ?? ZERO) as Uint8Array<ArrayBuffer>,
-      usedAt: u.usedAt === undefined ? 0n : BigInt(usedAt),
+      // Only a confirmed claim has a time of use apart from the event's.
+      usedAt: claim === undefined ? 0n : BigInt(usedAt),
       claimSeq: BigInt(claim?.seq ?? 0),
       claimHash: (claim === undefined ? ZERO : unhex(claim.hash)) as Uint8Array<ArrayBuffer>
     })
@@ -199,11 +237,15 @@ export class UseDecider {
       { kind: 'DIVERTED_USE', code: r.code, author: r.requester, message: `${r.requester} asked to use ${c.party}/${prev.number}, which is for ${prev.destination}, at ${r.port}` })
   }
 
-  /** A CLAIM_REFUSED event and alert, once per claim. Caller holds the permit lock. */
+  /**
+   * A CLAIM_REFUSED event and alert, at most once per permit and claimant
+   * (issue 18): a later refusal answers with the first, so no claimant can
+   * grow this log with refusals. Caller holds the permit lock.
+   */
   async #refuseClaim (prev: PermitState, ref: ClaimRef, code: string, message: string, evidenceSeq?: number): Promise<{ event: Uint8Array, state: PermitState }> {
     const c = this.#core
     return await this.#refusalOnce(prev,
-      prev.refusedClaims?.find((r) => r.claimant === ref.claimant && r.seq === ref.seq && r.hash === ref.hash)?.refusedSeq,
+      prev.refusedClaims?.find((r) => r.claimant === ref.claimant)?.refusedSeq,
       EventType.CLAIM_REFUSED,
       ClaimRefusedBody.encode({
         claimant: ref.claimant, claimSeq: BigInt(ref.seq), claimHash: unhex(ref.hash) as Uint8Array<ArrayBuffer>, code, message: message.slice(0, 500),

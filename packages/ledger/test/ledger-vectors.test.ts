@@ -95,9 +95,10 @@ describe('ledger vectors', () => {
         await ch.issue(chPermit('26CHV00002'))
         await th.acceptEvents(await ch.eventsFrom('CH', 1))
         const claim = await th.consumeProvisionally('CH', '26CHV00002', { ...CONSUME_A, reason: 'CH unreachable for 5000 ms' })
-        const first = await ch.consume('CH', '26CHV00002', { ...CONSUME_A, port: 'THLCH' })
-        await ch.refuseClaim('26CHV00002', { claimant: 'TH', seq: claim.seq, hash: claim.hash }, 'ALREADY_CONSUMED', 'already used at THLCH', first.seq)
-        await ch.refuseUse('26CHV00002', { requester: 'FR', port: 'FRPAR', code: 'NOT_DESTINATION', message: 'FR is not the destination' })
+        await ch.consume('CH', '26CHV00002', { ...CONSUME_A, port: 'THLCH' })
+        await ch.acceptEvents(await th.eventsFrom('TH', 1))
+        await ch.decideUse({ party: 'CH', number: '26CHV00002', requester: 'TH', ...CONSUME_A, claim: { seq: claim.seq, hash: claim.hash, usedAt: claim.time } })
+        await ch.decideUse({ party: 'CH', number: '26CHV00002', requester: 'FR', ...CONSUME_A, port: 'FRPAR' })
         const view = (b: Uint8Array): { type: string, signedEvent: string, hash: string } => { const e = decodeEvent(b); return { type: e.event.type, signedEvent: hex(e.bytes), hash: hex(e.hash) } }
         const v: PartitionVectors = { th: (await th.eventsFrom('TH', 1)).map(view), ch: (await ch.eventsFrom('CH', 1)).map(view) }
         writeFileSync(PARTITION_FILE, JSON.stringify(v, null, 2) + '\n')

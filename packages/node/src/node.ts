@@ -11,13 +11,16 @@ import { Ledger, type ActionInput, type Alert, type ClaimView, type DeliveryStat
 import type { Permit, Verdict } from '@cites/permit'
 import type { Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
-import { errorCode, errorMessage, type Logger, type WorkerStats } from '@cites/runtime'
+import { errorCode, errorMessage, within, type Logger, type WorkerStats } from '@cites/runtime'
 import {
-  applyTrustList, consumeService, createAuthorisedNode, deliverService, keepConnected, ledgerConsumePort, ledgerDeliverPort, ledgerSyncPort, ledgerVerifyPort, logFor, loggedElsewhere,
+  Misbehaviour, applyTrustList, consumeService, createAuthorisedNode, deliverService, keepConnected, ledgerConsumePort, ledgerDeliverPort, ledgerSyncPort, ledgerVerifyPort, logFor, loggedElsewhere,
   startDelivery, startEventGossip, gossipScore, syncService, trustListService, trustStorePort, verifyService, type AuthorisedNode, type DeliveryWorker, type EventGossip,
   type GossipStats, type KeepConnected, type KeepConnectedOptions
 } from '@cites/protocol'
 import { PartyNotListedError } from './errors.js'
+
+/** How long the issuer syncs a claimant's log before answering a claim it does not hold yet (CLAIM_UNKNOWN). */
+const CLAIM_SYNC_TIMEOUT_MS = 3000
 import { startClaimSubmitter, type ClaimSubmitter } from './claims.js'
 import { startPermitChecker, type PermitChecker, type PermitCheckStats } from './permit-checks.js'
 import { startCatchUp, type CatchUp } from './catch-up.js'
@@ -176,7 +179,8 @@ export interface PermitNode extends RecordOperations {
   /** Runs and failures of each background worker (delivery, claims, sync, permit-checks, keep-connected). */
   workers: () => Record<string, WorkerStats>
   /** Gossip validation outcomes and background permit-check counts, now (for metrics). */
-  counters: () => { gossip: GossipStats, permitChecks: PermitCheckStats }
+  /** Gossip and permit-check counts; consume refusals by code and requests answered PEER_RATE_LIMITED (network.md §7.2). */
+  counters: () => { gossip: GossipStats, permitChecks: PermitCheckStats, consume: { refusals: Record<string, number>, rateLimited: number } }
   alerts: () => Promise<Alert[]>
   stop: () => Promise<void>
 }
@@ -221,15 +225,23 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
 
     // Peer IDs cut off by partition() (fault injection), refused by the gater.
     const isolated = new Set<string>()
+    // Refused consume requests cost the requesting peer budget and gossip score (network.md §7.2).
+    const misbehaviour = new Misbehaviour({ now })
+    // The consume port syncs a claimant's log before answering CLAIM_UNKNOWN; catch-up starts after libp2p.
+    let claimantSync: CatchUp | undefined
     // The protocol services are libp2p services: libp2p gives each its
     // registrar and starts (handle) and stops (unhandle) them with itself.
     const libp2p = await createAuthorisedNode({
       privateKey: config.peerKey, trust, listen: config.listen ?? ['/ip4/127.0.0.1/tcp/0'], sharedHost: config.sharedHost ?? false, isolated: (id) => isolated.has(id),
+      appScore: (id) => misbehaviour.score(id),
       services: {
         sync: syncService({ port: ledgerSyncPort(ledger), ...childLog }),
         trustList: trustListService({ port: trustStorePort(trust), ...childLog }),
         verify: verifyService({ port: ledgerVerifyPort(ledger), ...childLog }),
-        consume: consumeService({ port: ledgerConsumePort({ ledger, trust, now, ...childLog }), ...childLog }),
+        consume: consumeService({
+          port: ledgerConsumePort({ ledger, trust, now, misbehaviour, catchUp: async (author, peer) => { await within(CLAIM_SYNC_TIMEOUT_MS, claimantSync?.syncAuthor(author, peer) ?? Promise.resolve()) }, ...childLog }),
+          ...childLog
+        }),
         deliver: deliverService({ port: ledgerDeliverPort(ledger, { trust, signer: config.signer, now, ...childLog }), ...childLog })
       }
     })
@@ -263,6 +275,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     // A peer that (re)appears: submit the claims it owes an answer to.
     const catchUp: CatchUp = startCatchUp({ libp2p, ledger, trust, party, intervalMs: config.syncIntervalMs ?? 30_000, connectedParties, onPeer: () => { claims?.runOnce().catch(loggedElsewhere) }, ...childLog })
     modules.push({ name: 'sync', stop: catchUp.stop })
+    claimantSync = catchUp
 
     /** Keep a signed event of the issuer's log that reached us in an answer; sync if it does not fit yet. */
     const keepEvent = async (event: Uint8Array, author: string, from: PeerId): Promise<void> => {
@@ -348,7 +361,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         }
         return structuredClone(lastStatus)
       },
-      counters: () => ({ gossip: { ...gossip.stats }, permitChecks: { ...permitChecks.stats } }),
+      counters: () => ({ gossip: { ...gossip.stats }, permitChecks: { ...permitChecks.stats }, consume: { refusals: Object.fromEntries(misbehaviour.refusals), rateLimited: misbehaviour.limited } }),
       workers: () => ({ delivery: delivery.stats, claims: claims.stats, sync: catchUp.stats, 'permit-checks': permitChecks.workerStats, 'keep-connected': connections.stats }),
       alerts: async () => await ledger.alerts(),
       stop: async () => {

@@ -74,6 +74,17 @@ export const UNIT_CODES: ReadonlySet<string> = new Set([
 ])
 
 /**
+ * The smallest quantity a line may state, issue to use (issue 18: 1e-300
+ * PCS was accepted and used the permit up). Counts are of whole specimens
+ * at least; a measure at least one thousandth of its unit (1 g of KGM, 1 ml
+ * of LTR), which no real consignment goes below. One decision, read by the
+ * rules at issue and by the ledger at endorsement and use.
+ */
+export function minimumQuantity (unit: string): number {
+  return NUMBER_OF_SPECIMENS_UNITS.has(unit) ? 1 : 0.001
+}
+
+/**
  * ISO 3166-1 alpha-2 codes officially assigned, as of 2024 (249 codes).
  * `EU` is added by the rules where a party may be the European Union.
  */

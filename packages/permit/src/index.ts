@@ -16,7 +16,7 @@ export type { Address, TradeParty, DocumentRef, ExportEndorsement, PermitLine, R
 export { permitParty, permitDestination } from './model.js'
 export {
   DOCUMENT_TYPES, APPENDICES, SOURCE_CODES, PURPOSE_CODES, TERM_CODES, UNIT_CODES, NUMBER_OF_SPECIMENS_UNITS,
-  ISO_COUNTRIES, isUserAssignedCountry, DOC_CODE_ORIGIN_PERMIT, DOC_CODE_LAST_REEXPORT
+  ISO_COUNTRIES, isUserAssignedCountry, minimumQuantity, DOC_CODE_ORIGIN_PERMIT, DOC_CODE_LAST_REEXPORT
 } from './codes.js'
 export type { DocumentType, Appendix } from './codes.js'
 export {

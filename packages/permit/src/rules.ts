@@ -4,7 +4,7 @@
  * (Res. Conf. 12.3 Annex 2). Codes are listed in protocol-spec/permit-profile.md
  * and are never renumbered or reused.
  */
-import { APPENDICES, DOCUMENT_TYPES, ISO_COUNTRIES, PURPOSE_CODES, SOURCE_CODES, TERM_CODES, UNIT_CODES, isUserAssignedCountry } from './codes.js'
+import { APPENDICES, DOCUMENT_TYPES, ISO_COUNTRIES, PURPOSE_CODES, SOURCE_CODES, TERM_CODES, UNIT_CODES, isUserAssignedCountry, minimumQuantity } from './codes.js'
 import type { Permit } from './model.js'
 
 /** Stable rule codes, one doc line each. */
@@ -126,8 +126,10 @@ export function checkPermit (p: Permit, opts: RuleOptions = {}): RuleProblem[] {
     }
     err(RuleCode.COUNTRY_INVALID, box, `${what}: "${code}" is not an ISO 3166-1 alpha-2 code`, line)
   }
-  const positive = (q: number | undefined, box: string, what: string, line: string): void => {
-    if (q !== undefined && !(Number.isFinite(q) && q > 0)) err(RuleCode.QUANTITY_NOT_POSITIVE, box, `${what} must be positive, got ${q}`, line)
+  const positive = (q: number | undefined, box: string, what: string, line: string, unit?: string): void => {
+    if (q === undefined) return
+    if (!(Number.isFinite(q) && q > 0)) err(RuleCode.QUANTITY_NOT_POSITIVE, box, `${what} must be positive, got ${q}`, line)
+    else if (unit !== undefined && q < minimumQuantity(unit)) err(RuleCode.QUANTITY_NOT_POSITIVE, box, `${what} ${q} is below the smallest quantity of its unit (${minimumQuantity(unit)})`, line)
   }
 
   // Box 1
@@ -194,9 +196,9 @@ export function checkPermit (p: Permit, opts: RuleOptions = {}): RuleProblem[] {
     if (l.source === undefined || !Object.hasOwn(SOURCE_CODES, l.source)) err(RuleCode.SOURCE_INVALID, '10', `source "${l.source ?? ''}" is not a CITES source code`, lid)
     if (l.term === undefined || !TERM_CODES.has(l.term)) err(RuleCode.TERM_INVALID, '9', `term "${l.term ?? ''}" is not a CITES term code`, lid)
     if (l.quantity === undefined) err(RuleCode.QUANTITY_MISSING, '11', 'quantity is missing', lid)
-    positive(l.quantity, '11', 'quantity', lid)
+    positive(l.quantity, '11', 'quantity', lid, l.unit ?? '')
     if (l.unit !== undefined && !UNIT_CODES.has(l.unit)) err(RuleCode.UNIT_INVALID, '11', `unit "${l.unit}" is not a recognised unit`, lid)
-    positive(l.exportedQuantity, '14', 'quantity exported', lid)
+    positive(l.exportedQuantity, '14', 'quantity exported', lid, l.exportedUnit ?? l.unit ?? '')
     if (l.exportedUnit !== undefined && !UNIT_CODES.has(l.exportedUnit)) err(RuleCode.UNIT_INVALID, '14', `unit "${l.exportedUnit}" is not a recognised unit`, lid)
     if (l.exportedQuantity !== undefined && l.quantity !== undefined && l.exportedQuantity > l.quantity) {
       err(RuleCode.EXPORTED_EXCEEDS_AUTHORISED, '14', `exported ${l.exportedQuantity} exceeds the ${l.quantity} authorised`, lid)

@@ -32,6 +32,29 @@ export const MAX_CONSUME_REQUEST_BYTES = 16 * 1024
 export const MAX_CONSUME_RESPONSE_BYTES = 16 * 1024
 /** A consumption request older (or newer) than this is refused as stale. */
 export const CONSUME_REQUEST_MAX_AGE_MS = 10 * 60_000
+/**
+ * Consume nonces are remembered this long (a request is fresh for
+ * ±CONSUME_REQUEST_MAX_AGE_MS, so a replay inside the window is caught), and
+ * at most this many at once (the oldest go first beyond it).
+ */
+export const CONSUME_NONCE_WINDOW_MS = 2 * CONSUME_REQUEST_MAX_AGE_MS
+export const MAX_CONSUME_NONCES = 200_000
+
+/**
+ * What refused requests cost a peer (network.md §7.2, misbehaviour.ts): a
+ * budget of MISBEHAVIOUR_BUDGET, refilled at MISBEHAVIOUR_REFILL_PER_S; an
+ * ordinary refusal (ALREADY_CONSUMED, ...) costs 1, a request an honest
+ * node never sends (an invented claim, a replay, a bad signature) costs 10.
+ * Spent: PEER_RATE_LIMITED until it refills. Each of the latter also adds a
+ * penalty point, worth MISBEHAVIOUR_SCORE_PER_POINT off the peer's gossip
+ * score, halving every MISBEHAVIOUR_HALF_LIFE_MS: eight in a row take a
+ * peer below the graylist threshold (-80).
+ */
+export const MISBEHAVIOUR_BUDGET = 60
+export const MISBEHAVIOUR_REFILL_PER_S = 0.5
+export const REFUSAL_COST = { refusal: 1, misbehaviour: 10 } as const
+export const MISBEHAVIOUR_SCORE_PER_POINT = 10
+export const MISBEHAVIOUR_HALF_LIFE_MS = 10 * 60_000
 
 export const MAX_DELIVER_REQUEST_BYTES = 310 * 1024
 export const MAX_DELIVER_RESPONSE_BYTES = 16 * 1024

@@ -19,7 +19,9 @@ export const PROTOCOL_CODES = defineCodes({
   MALFORMED_RESPONSE: { kind: 'bad-gateway', summary: 'another node\'s answer did not decode, broke the protocol or was not validly signed' },
   REQUEST_SIGNATURE_INVALID: { kind: 'unprocessable', summary: 'the consumption request is not validly signed by the requester\'s listed certificate' },
   REQUESTER_NOT_PEER: { kind: 'unprocessable', summary: 'the consumption request did not come from the requesting authority\'s own node' },
-  REQUEST_STALE: { kind: 'unprocessable', summary: 'the consumption request is more than 10 minutes from the issuer\'s clock' }
+  REQUEST_STALE: { kind: 'unprocessable', summary: 'the consumption request is more than 10 minutes from the issuer\'s clock' },
+  REQUEST_REPLAYED: { kind: 'unprocessable', summary: 'the consumption request\'s nonce was used before, within the freshness window' },
+  PEER_RATE_LIMITED: { kind: 'unavailable', summary: 'the issuer\'s node has refused too many of this node\'s requests lately; it answers again once the budget refills' }
 })
 export type ProtocolCode = keyof typeof PROTOCOL_CODES
 

@@ -24,6 +24,8 @@ export { consumeService, requestConsumption, signConsumeRequest, CONSUME_REQUEST
 export type { ConsumeAsk, ConsumeOutcome, ConsumeDecision, ConsumePort, ConsumeServiceInit } from './consume.js'
 export { handleConsume, ledgerConsumePort } from './consume-port.js'
 export type { LedgerConsumePortInit } from './consume-port.js'
+export { Misbehaviour } from './misbehaviour.js'
+export type { MisbehaviourInit } from './misbehaviour.js'
 export { handleDeliver, deliverService, ledgerDeliverPort, deliverOnce, startDelivery, DELIVERY_ACK_CONTEXT } from './deliver.js'
 export type { DeliveryServiceOptions, DeliveryWorker, DeliveryWorkerOptions, DeliverAnswer, DeliverPort, DeliverServiceInit } from './deliver.js'
 export { keepConnected } from './keep-connected.js'

@@ -48,6 +48,12 @@ export interface AuthorisedNodeInit {
    * Reachable as `node.services[name]`.
    */
   services?: Record<string, (components: ProtocolServiceComponents) => ProtocolService>
+  /**
+   * A peer's application score (≤ 0 for misbehaviour, e.g.
+   * `Misbehaviour.score`), added to its gossip score: a peer that keeps
+   * sending requests no honest node sends is graylisted. @default 0
+   */
+  appScore?: (peerId: string) => number
 }
 
 /** Create (not start) a libp2p node that talks only to authorised peers. */
@@ -75,7 +81,11 @@ export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<A
         // past about 10 local peers (FACTS.md).
         // Rejected messages count against their sender (network.md §3.1):
         // a flooding insider is graylisted and its messages dropped unread.
-        scoreParams: { IPColocationFactorWeight: 0, topics: { [EVENTS_TOPIC]: { ...EVENTS_TOPIC_SCORE } } },
+        scoreParams: {
+          IPColocationFactorWeight: 0,
+          topics: { [EVENTS_TOPIC]: { ...EVENTS_TOPIC_SCORE } },
+          ...(init.appScore !== undefined ? { appSpecificScore: init.appScore, appSpecificWeight: 1 } : {})
+        },
         scoreThresholds: { ...GOSSIP_SCORE_THRESHOLDS },
         // A narrower mesh than the default (D=6, Dhi=12): every node forwards
         // each signed event to fewer peers, so a 64-node network sends far
