@@ -81,18 +81,17 @@ export class Replica {
       results.push(...await c.locks.run('log', author, async () => {
         // A replay of an event held already, byte for byte, is answered
         // before any signature check: replays cost a read, not a verify.
-        const { fresh, replays } = await this.#replays(author, all)
-        if (fresh.length === 0) return replays
-        const events = fresh
+        const { events, unchecked, replays } = await this.#replays(author, all)
+        if (events.length === 0) return replays
         const covered = cp !== undefined && cp.checkpoint.author === author ? this.#coveredBy(author, events, cp) : undefined
         if (covered === undefined) {
           // Signatures are independent of each other: check them
           // concurrently (WebCrypto runs on the thread pool).
-          const trusted = c.trust.certificatesFor(author)
-          const sigs = await Promise.all(events.map(async (le) => await verifyEventSignature(le, trusted)))
+          const trusted = unchecked.length > 0 ? c.trust.certificatesFor(author) : undefined
+          const sigs = await Promise.all(unchecked.map(async (le) => await verifyEventSignature(le, trusted)))
           for (const [i, verdict] of sigs.entries()) {
             if (verdict === 'OK') continue
-            const seq = Number(events[i]?.event.seq ?? 0)
+            const seq = Number(unchecked[i]?.event.seq ?? 0)
             throw new InvalidEventError(verdict, `${author} #${seq}: ${verdict}`, seq)
           }
         }
@@ -107,26 +106,33 @@ export class Replica {
   }
 
   /**
-   * Split off the events this replica holds already with exactly these
-   * bytes (in the log, or held back after a gap): duplicates, known without
-   * checking a signature. One point read per event at or below the head or
-   * at a held position; none for an event that is new. Caller holds the
-   * author's log lock.
+   * Sort out the events this replica holds already with exactly these bytes:
+   * one in the log is a duplicate (answered here); one held back after a gap
+   * had its signature checked when it was held, so it goes on unchecked.
+   * Neither costs a signature check. One point read per event at or below
+   * the head or at a held position; none for an event that is new. Caller
+   * holds the author's log lock.
    */
-  async #replays (author: string, events: readonly LoggedEvent[]): Promise<{ fresh: LoggedEvent[], replays: AcceptResult[] }> {
+  async #replays (author: string, all: readonly LoggedEvent[]): Promise<{ events: LoggedEvent[], unchecked: LoggedEvent[], replays: AcceptResult[] }> {
     const c = this.#core
     const head = c.head(author)
     const held = c.pending.has(author) ? c.pending.copy(author) : undefined
-    const fresh: LoggedEvent[] = []
+    const events: LoggedEvent[] = []
+    const unchecked: LoggedEvent[] = []
     const replays: AcceptResult[] = []
-    for (const le of events) {
+    for (const le of all) {
       const seq = Number(le.event.seq)
       const store = seq <= head.size ? 'LOG' : held?.has(seq) === true ? 'PENDING' : undefined
       const stored = store === undefined ? undefined : await c.store.get(store, logKey(author, seq))
-      if (stored !== undefined && sameBytes(stored, le.bytes)) replays.push({ status: 'duplicate', author, seq })
-      else fresh.push(le)
+      const same = stored !== undefined && sameBytes(stored, le.bytes)
+      if (same && store === 'LOG') {
+        replays.push({ status: 'duplicate', author, seq })
+        continue
+      }
+      events.push(le)
+      if (!same) unchecked.push(le)
     }
-    return { fresh, replays }
+    return { events, unchecked, replays }
   }
 
   /**
