@@ -29,7 +29,7 @@ async function chChain (template: LoggedEvent): Promise<Uint8Array[]> {
   const key = await signer('CH')
   const body = IssuedBody.decode(template.event.body)
   const out: Uint8Array[] = []
-  let prev = new Uint8Array(0)
+  let prev: Uint8Array = new Uint8Array(0)
   for (let seq = 1; seq <= 2 + LARGE + SMALL; seq++) {
     const large = seq >= 3 && seq < 3 + LARGE
     const b = large ? IssuedBody.encode({ ...body, signedXml: new Uint8Array(LARGE_BYTES - 2048).fill(0x20) }) : template.event.body

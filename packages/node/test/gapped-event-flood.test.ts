@@ -56,7 +56,7 @@ describe('a listed peer floods gossip with events of its own log far ahead of wh
     const { certSha256: _, ...fields } = template
     const body = IssuedBody.decode(template.body)
     const chain: Uint8Array[] = []
-    let prev = new Uint8Array(0)
+    let prev: Uint8Array = new Uint8Array(0)
     for (let seq = 1; seq <= 2 + LARGE + SMALL; seq++) {
       const large = seq >= 3 && seq < 3 + LARGE
       const b = large ? IssuedBody.encode({ ...body, signedXml: new Uint8Array(LARGE_BYTES - 2048).fill(0x20) }) : template.body
