@@ -72,8 +72,10 @@ export class PendingIndex {
     else this.#by.set(author, held)
   }
 
-  has (author: string): boolean {
-    return this.#by.has(author)
+  /** Whether anything of `author` is held (or, with `seq`, that event). */
+  has (author: string, seq?: number): boolean {
+    const held = this.#by.get(author)
+    return held !== undefined && (seq === undefined || held.has(seq))
   }
 
   view (author: string): PendingView {

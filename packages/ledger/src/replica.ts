@@ -116,13 +116,12 @@ export class Replica {
   async #replays (author: string, all: readonly LoggedEvent[]): Promise<{ events: LoggedEvent[], unchecked: LoggedEvent[], replays: AcceptResult[] }> {
     const c = this.#core
     const head = c.head(author)
-    const held = c.pending.has(author) ? c.pending.copy(author) : undefined
     const events: LoggedEvent[] = []
     const unchecked: LoggedEvent[] = []
     const replays: AcceptResult[] = []
     for (const le of all) {
       const seq = Number(le.event.seq)
-      const store = seq <= head.size ? 'LOG' : held?.has(seq) === true ? 'PENDING' : undefined
+      const store = seq <= head.size ? 'LOG' : c.pending.has(author, seq) ? 'PENDING' : undefined
       const stored = store === undefined ? undefined : await c.store.get(store, logKey(author, seq))
       const same = stored !== undefined && sameBytes(stored, le.bytes)
       if (same && store === 'LOG') {
