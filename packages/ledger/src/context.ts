@@ -2,13 +2,14 @@
  * What every part of the ledger shares: its party, the store (the one write
  * path), the signer, the trust list, the clock, the logger, the locks, and
  * the in-memory views of the logs (heads, index watermarks, which permits
- * have claims, which authors have events held back).
+ * have claims, what is held back after a gap).
  */
 import type { Logger } from '@cites/runtime'
 import type { Signer } from '@cites/xml-signature'
 import { LedgerReadOnlyError } from './errors.js'
 import { alertKey } from './keys.js'
 import type { Locks } from './locks.js'
+import { PendingIndex } from './pending.js'
 import { put, type LedgerStore, type WriteOp } from './store.js'
 import type { Alert, LogHead, TrustSource } from './types.js'
 
@@ -32,8 +33,8 @@ export class LedgerCore {
    * Loaded at open, added to with every claim written.
    */
   readonly claimed = new Set<string>()
-  /** Authors with events held back after a gap (loaded at open). */
-  readonly pendingAuthors = new Set<string>()
+  /** What is held back after a gap, per author: sequence number → size (loaded at open; pending.ts). */
+  readonly pending = new PendingIndex()
   #alertCounter = 0
 
   constructor (init: { party: string, store: LedgerStore, signer: Signer | undefined, trust: TrustSource, now: () => number, log: Logger, locks: Locks }) {

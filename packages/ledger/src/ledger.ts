@@ -23,7 +23,7 @@ import { silentLogger } from '@cites/runtime'
 import type { Permit } from '@cites/permit'
 import type { LoggedCheckpoint, LoggedEvent } from './events.js'
 import { InvalidEventError } from './errors.js'
-import { authorOfIndexedKey, authorOfKey, indexedRange, permitKey } from './keys.js'
+import { authorOfIndexedKey, indexedRange, permitKey, type SublevelName } from './keys.js'
 import { metaNumber } from './codec.js'
 import { LedgerStore } from './store.js'
 import { Locks } from './locks.js'
@@ -33,6 +33,7 @@ import { OwnLog } from './own-log.js'
 import { Commands } from './commands.js'
 import { UseDecider } from './use.js'
 import { Replica } from './replica.js'
+import type { PendingView } from './pending.js'
 import { Queries } from './queries.js'
 import { Integrity } from './integrity.js'
 import { WorkQueues } from './queues.js'
@@ -79,7 +80,7 @@ export class Ledger {
       const n = metaNumber(v)
       if (n !== undefined) core.indexed.set(authorOfIndexedKey(k), n)
     }
-    for await (const k of store.keys('PENDING')) core.pendingAuthors.add(authorOfKey(k))
+    await l.#replica.loadPending()
     for await (const r of store.values('CLAIM')) core.claimed.add(permitKey(r.party, r.number))
     // Resume indexing interrupted by a stop or crash.
     l.#indexer.resume()
@@ -186,7 +187,9 @@ export class Ledger {
    * Accept events of other authorities' logs (gossip, delivery, sync). Each
    * is checked: signature against the trust list at the event's time,
    * sequence number, previous hash. A gap is held back (status `held`) until
-   * the missing events arrive; a duplicate is a no-op; a second, different
+   * the missing events arrive, within a window ahead of the head and caps per
+   * author (ledger.md §4.2; past them: status `ahead`, not kept); a duplicate
+   * is a no-op (an exact replay costs no signature check); a second, different
    * event at a sequence number already held is an equivocation: both are kept
    * as evidence and an alert is raised (status `fork`). Accepted events are
    * written in one batch per author. Throws {@link InvalidEventError} for an
@@ -207,6 +210,16 @@ export class Ledger {
    */
   async acceptCheckpoint (bytes: Uint8Array): Promise<'stored' | 'equivocation' | 'mismatch'> {
     return await this.#replica.acceptCheckpoint(bytes)
+  }
+
+  /** What is held back after a gap, per author holding any (bounded: ledger.md §4.2). */
+  pending (): PendingView[] {
+    return this.#core.pending.authors().map((a) => this.#core.pending.view(a))
+  }
+
+  /** Reads made of each store since open (keys read, ranges opened): for tests and metrics. */
+  storeReads (): Record<SublevelName, { keys: number, ranges: number }> {
+    return structuredClone(this.#core.store.reads)
   }
 
   // ---- derived state -----------------------------------------------------

@@ -2,7 +2,8 @@
  * Replica intake: other authorities' events (gossip, delivery, sync) and
  * checkpoints. Each event is checked (signature against the trust list at
  * its time, or one checkpoint signature for a sync page; sequence; previous
- * hash); gaps are held back, duplicates ignored, forks kept as evidence with
+ * hash); gaps are held back within a window and caps per author (pending.ts),
+ * duplicates ignored before any signature check, forks kept as evidence with
  * an alert. Accepted events land in one batch per author, under the
  * author's log lock; derived state follows in the background (indexer.ts).
  */
@@ -11,10 +12,11 @@ import {
   decodeCheckpoint, decodeEvent, hex, leafOf, sha256, verifyCheckpointSignature, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent
 } from './events.js'
 import { InvalidEventError } from './errors.js'
-import { authorRange, checkpointEvidenceKey, checkpointKey, eventEvidenceKey, headKey, logKey } from './keys.js'
+import { authorOfKey, checkpointEvidenceKey, checkpointKey, eventEvidenceKey, headKey, logKey, seqOfKey } from './keys.js'
 import { frontierAppend, frontierRoot, rootOf, type Hash } from './merkle.js'
 import { del, put, type WriteOp } from './store.js'
 import { unhex } from './own-log.js'
+import { planHold, type HeldEvents } from './pending.js'
 import type { LedgerCore } from './context.js'
 import type { Indexer } from './indexer.js'
 import type { AcceptResult, LogHead } from './types.js'
@@ -75,17 +77,21 @@ export class Replica {
       byAuthor.set(le.event.author, arr)
     }
     const results: AcceptResult[] = [...echoes]
-    for (const [author, events] of byAuthor) {
+    for (const [author, all] of byAuthor) {
       results.push(...await c.locks.run('log', author, async () => {
+        // A replay of an event held already, byte for byte, is answered
+        // before any signature check: replays cost a read, not a verify.
+        const { events, unchecked, replays } = await this.#replays(author, all)
+        if (events.length === 0) return replays
         const covered = cp !== undefined && cp.checkpoint.author === author ? this.#coveredBy(author, events, cp) : undefined
         if (covered === undefined) {
           // Signatures are independent of each other: check them
           // concurrently (WebCrypto runs on the thread pool).
-          const trusted = c.trust.certificatesFor(author)
-          const sigs = await Promise.all(events.map(async (le) => await verifyEventSignature(le, trusted)))
+          const trusted = unchecked.length > 0 ? c.trust.certificatesFor(author) : undefined
+          const sigs = await Promise.all(unchecked.map(async (le) => await verifyEventSignature(le, trusted)))
           for (const [i, verdict] of sigs.entries()) {
             if (verdict === 'OK') continue
-            const seq = Number(events[i]?.event.seq ?? 0)
+            const seq = Number(unchecked[i]?.event.seq ?? 0)
             throw new InvalidEventError(verdict, `${author} #${seq}: ${verdict}`, seq)
           }
         }
@@ -93,10 +99,39 @@ export class Replica {
         // node serve the same page, verified by one signature, to the next
         // node that catches up.
         const extra = covered !== undefined && cp !== undefined ? [put('CHECKPOINT', checkpointKey(author, Number(cp.checkpoint.size)), cp.bytes)] : []
-        return await this.#acceptForAuthor(author, events, covered, extra)
+        return [...replays, ...await this.#acceptForAuthor(author, events, covered, extra)]
       }))
     }
     return results
+  }
+
+  /**
+   * Sort out the events this replica holds already with exactly these bytes:
+   * one in the log is a duplicate (answered here); one held back after a gap
+   * had its signature checked when it was held, so it goes on unchecked.
+   * Neither costs a signature check. One point read per event at or below
+   * the head or at a held position; none for an event that is new. Caller
+   * holds the author's log lock.
+   */
+  async #replays (author: string, all: readonly LoggedEvent[]): Promise<{ events: LoggedEvent[], unchecked: LoggedEvent[], replays: AcceptResult[] }> {
+    const c = this.#core
+    const head = c.head(author)
+    const events: LoggedEvent[] = []
+    const unchecked: LoggedEvent[] = []
+    const replays: AcceptResult[] = []
+    for (const le of all) {
+      const seq = Number(le.event.seq)
+      const store = seq <= head.size ? 'LOG' : c.pending.has(author, seq) ? 'PENDING' : undefined
+      const stored = store === undefined ? undefined : await c.store.get(store, logKey(author, seq))
+      const same = stored !== undefined && sameBytes(stored, le.bytes)
+      if (same && store === 'LOG') {
+        replays.push({ status: 'duplicate', author, seq })
+        continue
+      }
+      events.push(le)
+      if (!same) unchecked.push(le)
+    }
+    return { events, unchecked, replays }
   }
 
   /**
@@ -132,30 +167,32 @@ export class Replica {
     let frontier = head.frontier.map(unhex)
     // A checkpoint-verified page is exactly the events after the head.
     const coveredUpTo = precomputed === undefined ? 0 : head.size + events.length
-    const pending = new Map<number, LoggedEvent>()
-    for (const le of events) pending.set(Number(le.event.seq), le)
-    // Events held back earlier may now fit (and must then leave PENDING).
-    const stored = new Set<number>()
-    if (c.pendingAuthors.has(author)) {
-      for await (const v of c.store.values('PENDING', authorRange(author))) {
-        const le = decodeEvent(v)
-        const seq = Number(le.event.seq)
-        stored.add(seq)
-        if (!pending.has(seq)) pending.set(seq, le)
-      }
-    }
+    const incoming = new Map<number, LoggedEvent>()
+    for (const le of events) incoming.set(Number(le.event.seq), le)
+    // What is held back of this author (sequence number → size), planned on
+    // a copy and installed once the batch is on disk.
+    const held = c.pending.copy(author)
     const written = new Map<number, LoggedEvent>()
     const handled = new Set<number>()
     // The chain is followed in binary; the head's hex form is made once, at the end.
     let headHash = unhex(head.hash)
     let last: LoggedEvent | undefined
     for (;;) {
-      const le = pending.get(head.size + 1)
-      if (le === undefined) break
       const seq = head.size + 1
-      pending.delete(seq)
+      if (handled.has(seq)) break // a fork at seq: nothing more fits
+      let le = incoming.get(seq)
+      if (held.has(seq)) {
+        // Indexed drain: read exactly the held event that now fits (unless
+        // the batch brings it), never the author's whole pending store.
+        if (le === undefined) {
+          const b = await c.store.get('PENDING', logKey(author, seq))
+          if (b !== undefined) le = decodeEvent(b)
+        }
+        held.delete(seq)
+        ops.push(del('PENDING', logKey(author, seq)))
+      }
+      if (le === undefined) break
       handled.add(seq)
-      if (stored.has(seq)) ops.push(del('PENDING', logKey(author, seq)))
       if (!sameBytes(le.event.prevHash, headHash)) {
         // Signed by the author, but it does not follow what the author told
         // us before: a fork of its log.
@@ -176,28 +213,43 @@ export class Replica {
       written.set(seq, le)
       results.push({ status: 'accepted', author, seq })
     }
-    for (const le of events) {
+    // The rest in ascending order, so that an event of this batch is never
+    // evicted for a higher one of the same batch.
+    const rest = events.filter((le) => !handled.has(Number(le.event.seq))).sort((a, b) => Number(a.event.seq - b.event.seq))
+    for (const le of rest) {
       const seq = Number(le.event.seq)
-      if (handled.has(seq)) continue
       if (seq <= head.size) {
-        const held = written.get(seq) ?? await this.#logEvent(author, seq)
-        if (held !== undefined && sameBytes(held.eventBytes, le.eventBytes)) {
+        const prior = written.get(seq) ?? await this.#logEvent(author, seq)
+        if (prior !== undefined && sameBytes(prior.eventBytes, le.eventBytes)) {
           results.push({ status: 'duplicate', author, seq })
         } else {
-          ops.push(...this.#forkOps(author, seq, le, held, 'two different events with the same sequence number'))
+          ops.push(...this.#forkOps(author, seq, le, prior, 'two different events with the same sequence number'))
           results.push({ status: 'fork', author, seq })
         }
-      } else {
-        ops.push(put('PENDING', logKey(author, seq), le.bytes))
-        results.push({ status: 'held', author, seq })
+        continue
       }
+      // A second event for a position held already: the first stays (when
+      // the gap closes, the chain shows which one fits; a misfit is a fork).
+      if (held.has(seq)) {
+        results.push({ status: 'held', author, seq })
+        continue
+      }
+      // Within the window and the caps, the lowest sequence numbers win:
+      // they close the gap soonest (ledger.md §4.2).
+      const plan = planHold(held, head.size, seq, le.bytes.length)
+      if (!plan.hold) {
+        results.push({ status: 'ahead', author, seq })
+        continue
+      }
+      for (const s of plan.evict) {
+        held.delete(s)
+        ops.push(del('PENDING', logKey(author, s)))
+      }
+      held.set(seq, le.bytes.length)
+      ops.push(put('PENDING', logKey(author, seq), le.bytes))
+      results.push({ status: 'held', author, seq })
     }
-    // Remember whether anything is still held for this author, so the common
-    // case (no gap) never scans PENDING.
     if (last !== undefined) head.hash = hex(last.hash)
-    const stillHeld = [...stored].some((seq) => !handled.has(seq)) || results.some((r) => r.status === 'held')
-    if (stillHeld) c.pendingAuthors.add(author)
-    else c.pendingAuthors.delete(author)
     if (head.size !== had.size) {
       head.frontier = frontier.map(hex)
       ops.push(put('HEAD', headKey(author), head))
@@ -205,11 +257,42 @@ export class Replica {
       head = had
     }
     await c.store.write([...ops, ...extra])
+    c.pending.set(author, held)
     c.heads.set(author, head)
     // The log is the truth and is now on disk; derived state follows in the
     // background, and every read waits for it (Indexer.state).
     if (head.size > c.indexedSize(author)) this.#indexer.schedule(author)
     return results
+  }
+
+  /**
+   * Load the index of the pending store at open, and trim it to the bounds
+   * (a store written before them, or with other constants, may hold more):
+   * events at or below the head and those past the window or the caps are
+   * deleted, the lowest sequence numbers kept. Reads the store once.
+   */
+  async loadPending (): Promise<void> {
+    const c = this.#core
+    const found = new Map<string, Array<[number, number]>>()
+    for await (const [k, v] of c.store.entries('PENDING')) {
+      const author = authorOfKey(k)
+      const list = found.get(author) ?? []
+      list.push([seqOfKey(author, k), v.length])
+      found.set(author, list)
+    }
+    const ops: WriteOp[] = []
+    const kept = new Map<string, HeldEvents>()
+    for (const [author, list] of found) {
+      const headSize = c.head(author).size
+      const held: HeldEvents = new Map()
+      for (const [seq, size] of list.sort((a, b) => a[0] - b[0])) {
+        if (seq > headSize && planHold(held, headSize, seq, size).hold) held.set(seq, size)
+        else ops.push(del('PENDING', logKey(author, seq)))
+      }
+      kept.set(author, held)
+    }
+    await c.store.write(ops)
+    for (const [author, held] of kept) c.pending.set(author, held)
   }
 
   #forkOps (author: string, seq: number, le: LoggedEvent, held: LoggedEvent | undefined, why: string): WriteOp[] {

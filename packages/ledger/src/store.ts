@@ -7,7 +7,7 @@
  */
 import { Level } from 'level'
 import { openSublevels, metaNumber, metaString, type Range, type StoreValues, type Sublevels } from './codec.js'
-import { MetaKey, SCHEMA_VERSION, type SublevelName } from './keys.js'
+import { MetaKey, SCHEMA_VERSION, Sublevel, type SublevelName } from './keys.js'
 import { LedgerOpenError } from './errors.js'
 import type { PermitState } from './state.js'
 
@@ -44,6 +44,13 @@ export class LedgerStore {
   readonly #cache = new Map<string, PermitState>()
   readonly #cacheSize: number
   #gen = 0
+  /**
+   * Reads made, per store: keys read by get/getMany, and range reads
+   * (iterators) opened. For tests and metrics: draining the pending store,
+   * for instance, must read only the keys it needs (ledger.md §4.2).
+   */
+  readonly reads: Record<SublevelName, { keys: number, ranges: number }> = Object.fromEntries(
+    Object.keys(Sublevel).map((n) => [n, { keys: 0, ranges: 0 }])) as Record<SublevelName, { keys: number, ranges: number }>
 
   private constructor (db: Level<string, unknown>, cacheSize: number) {
     this.#db = db
@@ -83,22 +90,27 @@ export class LedgerStore {
   // ---- typed reads --------------------------------------------------------
 
   async get<N extends SublevelName> (store: N, key: string): Promise<StoreValues[N] | undefined> {
+    this.reads[store].keys++
     return await this.#sub[store].get(key)
   }
 
   async getMany<N extends SublevelName> (store: N, keys: string[]): Promise<Array<StoreValues[N] | undefined>> {
+    this.reads[store].keys += keys.length
     return await this.#sub[store].getMany(keys)
   }
 
   entries<N extends SublevelName> (store: N, range: Range = {}): AsyncIterable<[string, StoreValues[N]]> {
+    this.reads[store].ranges++
     return this.#sub[store].iterator(range)
   }
 
   keys (store: SublevelName, range: Range = {}): AsyncIterable<string> {
+    this.reads[store].ranges++
     return this.#sub[store].keys(range)
   }
 
   values<N extends SublevelName> (store: N, range: Range = {}): AsyncIterable<StoreValues[N]> {
+    this.reads[store].ranges++
     return this.#sub[store].values(range)
   }
 

@@ -89,7 +89,11 @@ export interface Alert {
   evidence?: string[]
 }
 
-export type AcceptStatus = 'accepted' | 'duplicate' | 'held' | 'fork'
+/**
+ * `held`: ahead of the log, kept until the gap closes; `ahead`: too far
+ * ahead (past the window or the caps of ledger.md §4.2), not kept.
+ */
+export type AcceptStatus = 'accepted' | 'duplicate' | 'held' | 'ahead' | 'fork'
 export interface AcceptResult { status: AcceptStatus, author: string, seq: number }
 
 export interface ActionInput {

@@ -24,6 +24,12 @@ export const MAX_TRUST_LIST_RESPONSE_BYTES = 4 * 1024 * 1024 + 1024
 export const EVENTS_TOPIC = 'cites/events/1'
 /** Largest gossip message: one signed event (300 KiB) plus framing. */
 export const MAX_GOSSIP_BYTES = 310 * 1024
+/**
+ * An event that arrives ahead of the log held starts a sync of that log
+ * (network.md §3): one at a time per author, and at most one per author in
+ * this interval, however many such events arrive.
+ */
+export const GAP_SYNC_INTERVAL_MS = 5_000
 
 export const MAX_VERIFY_REQUEST_BYTES = 256
 /** A permit's events: its ISSUED event (≤ 300 KiB) and a handful more. */

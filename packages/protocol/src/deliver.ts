@@ -31,8 +31,8 @@ export interface DeliveryServiceOptions {
   log?: Logger
 }
 
-/** What the receiver answers a delivery with: its signed acknowledgement (or signed refusal), or "malformed". */
-export type DeliverAnswer = { kind: 'ack', ack: Uint8Array } | { kind: 'malformed', message: string }
+/** What the receiver answers a delivery with: its signed acknowledgement (or signed refusal), "malformed", or "busy" (try again later). */
+export type DeliverAnswer = { kind: 'ack', ack: Uint8Array } | { kind: 'malformed', message: string } | { kind: 'busy', message: string }
 
 /** What /cites/deliver answers from. */
 export interface DeliverPort {
@@ -64,12 +64,16 @@ export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions)
       let body
       try { body = IssuedBody.decode(e.body) } catch { return await sign(AckOutcome.REFUSED, ['EVENT_MALFORMED']) }
       if (body.destination !== ledger.party) return await sign(AckOutcome.REFUSED, ['NOT_DESTINATION'])
+      let kept
       try {
-        await ledger.acceptEvents([bytes])
+        [kept] = await ledger.acceptEvents([bytes])
       } catch (err) {
         if (err instanceof InvalidEventError) return await sign(AckOutcome.REFUSED, [err.reason])
         throw err
       }
+      // Too far ahead of the log here to be kept (ledger.md §4.2): not
+      // received. BUSY: the sender retries later, when sync has closed the gap.
+      if (kept?.status === 'ahead') return { kind: 'busy', message: `${e.author} #${String(e.seq)} is too far ahead of the log held here; retry later` }
       const codes = acceptanceCodes(await judgeDocument(body.signedXml, { trust: opts.trust, now: new Date(now()) }), { party: e.permitParty, number: e.permitNumber })
       if (codes.length > 0) return await sign(AckOutcome.REFUSED, codes)
       return await sign(AckOutcome.DELIVERED, [])
@@ -94,7 +98,8 @@ export function deliverService (init: DeliverServiceInit): (components: Protocol
     unreadable: (failure) => ({ status: failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED, ack: EMPTY, message: 'request unreadable' }),
     answer: async (req) => {
       const a = await init.port.receive(req.event)
-      return a.kind === 'ack' ? { status: Status.OK, ack: a.ack as Uint8Array<ArrayBuffer>, message: '' } : { status: Status.MALFORMED, ack: EMPTY, message: a.message }
+      if (a.kind === 'ack') return { status: Status.OK, ack: a.ack as Uint8Array<ArrayBuffer>, message: '' }
+      return { status: a.kind === 'busy' ? Status.BUSY : Status.MALFORMED, ack: EMPTY, message: a.message }
     }
   })
 }

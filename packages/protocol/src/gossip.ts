@@ -2,16 +2,20 @@
  * Gossip of signed log events and checkpoints on `cites/events/1`
  * (protocol-spec/network.md). The topic validator hands every message to the
  * ledger's checks before gossipsub forwards it: anything that fails is
- * `Reject`ed (and counts against the sender's score); duplicates are
- * `Ignore`d. An event that arrives after a gap triggers a sync of that log
- * with the peer that forwarded it. Trust-list announcements ride the same
+ * `Reject`ed (and counts against the sender's score); only an event that
+ * extends the log (or proves a fork) is `Accept`ed and travels on. A
+ * duplicate, an event held after a gap and one too far ahead to be held are
+ * `Ignore`d: not forwarded, no score credit, so a flood of gapped events
+ * stops at the first node. An event ahead of the log starts a sync of that
+ * log with the peer that forwarded it, at most one per author at a time and
+ * per GAP_SYNC_INTERVAL_MS. Trust-list announcements ride the same
  * topic: the list itself is fetched and verified before one travels on.
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
 import { InvalidEventError, type Ledger } from '@cites/ledger'
 import { Gossip } from './pb/network.js'
-import { EVENTS_TOPIC, MAX_GOSSIP_BYTES } from './constants.js'
+import { EVENTS_TOPIC, GAP_SYNC_INTERVAL_MS, MAX_GOSSIP_BYTES } from './constants.js'
 import type { AuthorisedNode } from './node.js'
 import { syncLog } from './sync.js'
 import { fetchTrustList } from './trust.js'
@@ -26,6 +30,8 @@ export interface GossipStats {
   rejected: number
   /** Syncs started because an event arrived after a gap. */
   gapSyncs: number
+  /** Events ahead of the log: held back after a gap, or too far ahead to be held (ledger.md §4.2). Counted among `ignored`. */
+  ahead: number
   /** Newer trust lists fetched and applied after an announcement. */
   trustListUpdates: number
 }
@@ -57,14 +63,21 @@ export interface EventGossipOptions {
 
 export function startEventGossip (node: AuthorisedNode, ledger: Ledger, opts: EventGossipOptions = {}): EventGossip {
   const pubsub = node.services.pubsub
-  const stats: GossipStats = { accepted: 0, ignored: 0, rejected: 0, gapSyncs: 0, trustListUpdates: 0 }
+  const stats: GossipStats = { accepted: 0, ignored: 0, rejected: 0, gapSyncs: 0, ahead: 0, trustListUpdates: 0 }
   const log = logFor(opts.log, 'gossip')
   // Gap syncs by author; stop() aborts them and waits for them to end.
   const syncing = new Map<string, Promise<void>>()
+  // When the last gap sync of each author started (listed authors only: an
+  // event gets here only once its author's signature verified).
+  const lastGapSync = new Map<string, number>()
   const abort = new AbortController()
 
   const syncAfterGap = (author: string, from: PeerId): void => {
     if (syncing.has(author) || abort.signal.aborted) return
+    // Debounced: a flood of gapped events costs one sync per interval, not one each.
+    const now = Date.now()
+    if (now - (lastGapSync.get(author) ?? Number.NEGATIVE_INFINITY) < GAP_SYNC_INTERVAL_MS) return
+    lastGapSync.set(author, now)
     stats.gapSyncs++
     log.debug({ author, peer: from.toString() }, 'an event arrived after a gap: syncing the log')
     const p = syncLog(node, from, ledger, author, { signal: abort.signal })
@@ -111,9 +124,17 @@ export function startEventGossip (node: AuthorisedNode, ledger: Ledger, opts: Ev
       }
       const [r] = await ledger.acceptEvents([g.event])
       if (r === undefined || r.status === 'duplicate') return TopicValidatorResult.Ignore
-      if (r.status === 'held') syncAfterGap(r.author, peer)
-      // Accepted, held (validly signed, ahead of us) and fork evidence all
-      // travel on: the others must see an equivocation too.
+      if (r.status === 'held' || r.status === 'ahead') {
+        // Validly signed but ahead of the log here: it cannot be checked
+        // against the chain yet, so it does not travel on (and earns its
+        // sender nothing). The gap is closed by sync; the others get the
+        // event from their own peers or by sync too.
+        stats.ahead++
+        syncAfterGap(r.author, peer)
+        return TopicValidatorResult.Ignore
+      }
+      // Accepted events and fork evidence travel on: the others must see an
+      // equivocation too.
       return TopicValidatorResult.Accept
     } catch (err) {
       // Debug only: a flooding insider must not flood the log too (the rejections are counted in stats).

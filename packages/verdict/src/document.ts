@@ -46,6 +46,17 @@ type Cached = Omit<DocumentVerdict, 'xmlSha256'>
 const caches = new WeakMap<TrustView, Map<string, Cached>>()
 /** Entries kept per trust store; the oldest go first. */
 export const DOCUMENT_CACHE_ENTRIES = 20_000
+// Full verifications run (cache misses), per trust store.
+const verifications = new WeakMap<TrustView, number>()
+
+/**
+ * How many documents were verified in full (not answered from the cache)
+ * under this trust store: for tests and metrics (a replayed document must
+ * not cost a second XML-DSig check).
+ */
+export function documentVerifications (trust: TrustView): number {
+  return verifications.get(trust) ?? 0
+}
 
 const DOCUMENT_CHECKS: readonly CheckName[] = ['integrity', 'issuer', 'rules']
 
@@ -59,6 +70,7 @@ export async function documentChecks (xml: Uint8Array, xmlSha256: string, trust:
   const key = `${xmlSha256}:${trust.sequence}`
   const hit = cache.get(key)
   if (hit !== undefined) return hit
+  verifications.set(trust, (verifications.get(trust) ?? 0) + 1)
   const v = await verifySignedPermit(new TextDecoder().decode(xml), { certificatesFor: (p) => trust.certificatesFor(p) })
   const entry: Cached = { checks: [integrityFragment(v), issuerFragment(v), rulesFragment(v)].filter((c): c is Check => c !== undefined) }
   if (v.permit !== undefined) entry.permit = v.permit

@@ -37,7 +37,7 @@ export { composeVerdict, replaceCheck } from './compose.js'
 export type { Fragment, CheckInfo } from './compose.js'
 
 export {
-  judgeDocument, documentChecks, offlineVerdict, documentFailures, acceptanceCodes, DOCUMENT_CACHE_ENTRIES
+  judgeDocument, documentChecks, documentVerifications, offlineVerdict, documentFailures, acceptanceCodes, DOCUMENT_CACHE_ENTRIES
 } from './document.js'
 export type { TrustView, DocumentVerdict, JudgeDocumentOptions, OfflineVerdict, FailureOptions } from './document.js'
 export { judgePermitEvents, notFoundVerdict, remoteErrorVerdict } from './events.js'
