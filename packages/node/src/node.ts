@@ -250,7 +250,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
 
     let connections: KeepConnected | undefined
     // An accepted announcement travels on through gossipsub itself; here only redial.
-    const gossip = startEventGossip(libp2p, ledger, { trust, onTrustList: () => { connections?.refresh() }, ...childLog })
+    const gossip = startEventGossip(libp2p, ledger, { trust, onTrustList: () => { connections?.refresh() }, penalise: (peer, points) => { misbehaviour.penalise(peer, points) }, ...childLog })
     modules.push({ name: 'gossip', stop: gossip.stop })
     const delivery = startDelivery(libp2p, ledger, trust, { intervalMs: config.deliveryIntervalMs ?? 1000, ...childLog })
     modules.push({ name: 'delivery', stop: delivery.stop })

@@ -61,6 +61,15 @@ export const MISBEHAVIOUR_REFILL_PER_S = 0.5
 export const REFUSAL_COST = { refusal: 1, misbehaviour: 10 } as const
 export const MISBEHAVIOUR_SCORE_PER_POINT = 10
 export const MISBEHAVIOUR_HALF_LIFE_MS = 10 * 60_000
+/** Penalty points a peer can hold (-1000 on its score: far below graylisting, and back above it within about 35 minutes). */
+export const MISBEHAVIOUR_MAX_POINTS = 100
+/**
+ * Penalty points for one event its author's own node sends beyond the
+ * window ahead of its log (ledger.md §4.2): an honest author that we are
+ * behind sends a few between our gap syncs (5 s); a flood of 1,000 takes it
+ * far below the graylist threshold.
+ */
+export const AHEAD_EVENT_PENALTY = 0.1
 
 export const MAX_DELIVER_REQUEST_BYTES = 310 * 1024
 export const MAX_DELIVER_RESPONSE_BYTES = 16 * 1024

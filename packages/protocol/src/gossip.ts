@@ -15,7 +15,7 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
 import { InvalidEventError, type Ledger } from '@cites/ledger'
 import { Gossip } from './pb/network.js'
-import { EVENTS_TOPIC, GAP_SYNC_INTERVAL_MS, MAX_GOSSIP_BYTES } from './constants.js'
+import { AHEAD_EVENT_PENALTY, EVENTS_TOPIC, GAP_SYNC_INTERVAL_MS, MAX_GOSSIP_BYTES } from './constants.js'
 import type { AuthorisedNode } from './node.js'
 import { syncLog } from './sync.js'
 import { fetchTrustList } from './trust.js'
@@ -58,6 +58,12 @@ export interface EventGossipOptions {
   trust?: TrustStore
   /** Called after a new trust list was applied from gossip. */
   onTrustList?: (update: { sequence: number, dropped: string[] }) => void
+  /**
+   * Penalise a peer's application score (e.g. `Misbehaviour.penalise`): an
+   * event beyond the window ahead of the log (`ahead`), sent by its own
+   * author's node, costs that node AHEAD_EVENT_PENALTY points.
+   */
+  penalise?: (peerId: string, points: number) => void
   log?: Logger
 }
 
@@ -130,6 +136,10 @@ export function startEventGossip (node: AuthorisedNode, ledger: Ledger, opts: Ev
         // sender nothing). The gap is closed by sync; the others get the
         // event from their own peers or by sync too.
         stats.ahead++
+        // Only the author's own node is charged: a relay forwards what it
+        // could accept and may honestly be ahead of us; an honest author
+        // sends few events beyond the window between two gap syncs.
+        if (r.status === 'ahead' && opts.trust?.byPeerId(peer.toString())?.party === r.author) opts.penalise?.(peer.toString(), AHEAD_EVENT_PENALTY)
         syncAfterGap(r.author, peer)
         return TopicValidatorResult.Ignore
       }

@@ -11,7 +11,7 @@
  * Keyed by peer ID: limits hold across all of a peer's connections.
  */
 import {
-  MISBEHAVIOUR_BUDGET, MISBEHAVIOUR_HALF_LIFE_MS, MISBEHAVIOUR_REFILL_PER_S, MISBEHAVIOUR_SCORE_PER_POINT, REFUSAL_COST
+  MISBEHAVIOUR_BUDGET, MISBEHAVIOUR_HALF_LIFE_MS, MISBEHAVIOUR_MAX_POINTS, MISBEHAVIOUR_REFILL_PER_S, MISBEHAVIOUR_SCORE_PER_POINT, REFUSAL_COST
 } from './constants.js'
 
 /** Codes an honest node's request never earns: they cost `REFUSAL_COST.misbehaviour`. */
@@ -71,7 +71,18 @@ export class Misbehaviour {
     const bad = MISBEHAVIOUR_CODES.has(code)
     const a = this.#account(peer)
     a.tokens -= bad ? REFUSAL_COST.misbehaviour : REFUSAL_COST.refusal
-    if (bad) a.points += 1
+    if (bad) a.points = Math.min(MISBEHAVIOUR_MAX_POINTS, a.points + 1)
+    this.#accounts.set(peer, a)
+  }
+
+  /**
+   * Penalty points for misbehaviour seen elsewhere than in a refusal (e.g.
+   * an author flooding events far ahead of its log, gossip.ts); no budget.
+   * At most MISBEHAVIOUR_MAX_POINTS are held per peer.
+   */
+  penalise (peer: string, points: number): void {
+    const a = this.#account(peer)
+    a.points = Math.min(MISBEHAVIOUR_MAX_POINTS, a.points + points)
     this.#accounts.set(peer, a)
   }
 
