@@ -272,12 +272,15 @@ export async function crossCheckPeer (libp2p: Libp2p, peer: PeerId, ledger: Ledg
       if (size < 1) continue
       const oursThere = size === ours.size ? ours.hash : hex(decodeEvent((await ledger.eventsFrom(author, size, 1))[0] ?? EMPTY).hash)
       if (oursThere === hex(theirs.hash)) continue
-      const page = await requestSyncPage(libp2p, peer, { author, fromSeq: BigInt(size), limit: 1 }, ask)
+      // Fetch its event there, and trade checkpoints of the log both ways.
+      const checkpoint = await ledger.latestCheckpoint(author) ?? EMPTY
+      const page = await requestSyncPage(libp2p, peer, { author, fromSeq: BigInt(size), limit: 1, checkpoint: bytes(checkpoint) }, ask)
       const theirEvent = page.events[0]
       if (page.status !== Status.OK || theirEvent === undefined) throw new RemoteRefusedError(page.status, `the peer named a different #${size} of ${author} but did not give it`)
       const le = decodeEvent(theirEvent)
       if (le.event.author !== author || Number(le.event.seq) !== size) throw new InvalidEventError('EVENT_WRONG_LOG', `asked for ${author} #${size}, given ${le.event.author} #${le.event.seq}`)
       result.equivocations += found(await ledger.compareEvent(theirEvent))
+      for (const cp of [page.checkpoint, page.headCheckpoint]) if (cp.length > 0) result.equivocations += found(await ledger.compareCheckpoint(cp))
     } catch (err) {
       if (stopped()) break
       // A peer that names a different event and cannot produce one signed
