@@ -23,7 +23,7 @@ interface Vectors {
   /** r5, split views (network.md §4.1): known_hash, a heads exchange, a conflict answer, a delivery with its checkpoint. */
   crossChecks?: {
     requests: Array<{ hex: string, author: string, fromSeq: string, knownHash: string, checkpoint: string, heads: Array<{ author: string, size: string, hash: string }> }>
-    responses: Array<{ hex: string, status: number, headSize: string, conflict: string, headCheckpoint: string, heads: Array<{ author: string, size: string, hash: string }> }>
+    responses: Array<{ hex: string, status: string, headSize: string, conflict: string, headCheckpoint: string, heads: Array<{ author: string, size: string, hash: string }> }>
     deliverRequests: Array<{ hex: string, event: string, checkpoint: string }>
   }
 }
