@@ -15,6 +15,7 @@
  * @packageDocumentation
  */
 export { Ledger } from './ledger.js'
+export type { CrossCheckOutcome, Equivocations } from './cross-check.js'
 export { applyEvent, viewEvent } from './apply.js'
 export type {
   LedgerInit, TrustSource, LogHead, Alert, AlertKind, DeliveryState, DeliveryRecord, AcceptStatus, AcceptResult, ActionInput, ConsumeInput, ProvisionalInput, ClaimRecord, ClaimView, EventView, PermitView,

@@ -1,6 +1,9 @@
 /**
  * Integrity: a log verified end to end from the stored bytes, and RFC 6962
- * inclusion and consistency proofs over it.
+ * inclusion and consistency proofs over it. A log whose author is proven to
+ * have signed another version of it (equivocation evidence held here, e.g.
+ * from comparing replicas) is not ok either, however consistent the version
+ * held here is: other nodes may hold the other one.
  */
 import { decodeEvent, hex, verifyCheckpointSignature, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent } from './events.js'
 import { authorRange, seqOfKey } from './keys.js'
@@ -71,6 +74,10 @@ export class Integrity {
     }
     await flush()
     const size = expected - 1
+    // Evidence keys are `author!position12!hash`: one problem per position.
+    const split = new Set<number>()
+    for await (const k of c.store.keys('EVIDENCE', authorRange(author))) split.add(seqOfKey(author, k.slice(0, k.lastIndexOf('!'))))
+    for (const seq of split) problems.push({ seq, code: 'EQUIVOCATION', message: `${author} signed two different versions of its log at #${seq} (evidence held)` })
     const head = c.head(author)
     if (head.size !== size || head.hash !== prevHash) problems.push({ seq: size, code: 'HEAD_MISMATCH', message: `the recorded head (${head.size}) does not match the stored log (${size})` })
     problems.sort((a, b) => a.seq - b.seq)

@@ -11,6 +11,8 @@
  * - indexer.ts: derived state, caught up in the background;
  * - queries.ts: states, history, claims, lists, raw events, alerts;
  * - integrity.ts: verifyLog and Merkle proofs;
+ * - cross-check.ts: a peer's copy of a log position compared with ours
+ *   (split views), and the bounded read a sync answer needs;
  * - queues.ts: the delivery outbox, permit-check cursors, recorded alerts;
  * - store.ts: the one write path (keeps the state cache coherent),
  *   codec.ts the typed stores, keys.ts every key, locks.ts the lock order.
@@ -36,6 +38,7 @@ import { Replica } from './replica.js'
 import type { PendingView } from './pending.js'
 import { Queries } from './queries.js'
 import { Integrity } from './integrity.js'
+import { CrossCheck, type CrossCheckOutcome, type Equivocations } from './cross-check.js'
 import { WorkQueues } from './queues.js'
 import type { ClaimRef, PermitState, PermitStatus, Receipt } from './state.js'
 import type {
@@ -56,6 +59,7 @@ export class Ledger {
   readonly #queries: Queries
   readonly #integrity: Integrity
   readonly #queues: WorkQueues
+  readonly #crossCheck: CrossCheck
 
   private constructor (core: LedgerCore, checkpointInterval: number) {
     this.party = core.party
@@ -68,6 +72,7 @@ export class Ledger {
     this.#replica = new Replica(core, this.#indexer, async (a, size) => await this.#queries.leaves(a, size))
     this.#integrity = new Integrity(core, this.#queries)
     this.#queues = new WorkQueues(core)
+    this.#crossCheck = new CrossCheck(core, async (a, size) => await this.#queries.leaves(a, size))
   }
 
   /** Open (or create) a ledger. */
@@ -220,6 +225,44 @@ export class Ledger {
   /** Reads made of each store since open (keys read, ranges opened): for tests and metrics. */
   storeReads (): Record<SublevelName, { keys: number, ranges: number }> {
     return structuredClone(this.#core.store.reads)
+  }
+
+  // ---- cross-checks between replicas (split views) ---------------------------
+
+  /**
+   * Compare a peer's copy of an event of another author's log with the event
+   * this node holds at that sequence number. A different event, validly
+   * signed by the author, is an equivocation: both are kept as evidence and
+   * an EQUIVOCATION alert is raised, once per conflicting event. Throws
+   * {@link InvalidEventError} for an event that is not the author's.
+   */
+  async compareEvent (bytes: Uint8Array): Promise<CrossCheckOutcome> {
+    return await this.#crossCheck.compareEvent(bytes)
+  }
+
+  /**
+   * Compare a peer's copy of an author's signed checkpoint with this node's:
+   * another root at the same size is an EQUIVOCATION, a root that does not
+   * match the author's events held here a CHECKPOINT_MISMATCH (evidence kept,
+   * raised once). A checkpoint beyond the head is stored.
+   */
+  async compareCheckpoint (bytes: Uint8Array): Promise<CrossCheckOutcome> {
+    return await this.#crossCheck.compareCheckpoint(bytes)
+  }
+
+  /** Where `author` is proven (evidence held here) to have signed two versions of its log. */
+  async equivocations (author: string): Promise<Equivocations> {
+    return await this.#crossCheck.equivocations(author)
+  }
+
+  /**
+   * Raw signed events of a log from `fromSeq` for a sync answer: read one at
+   * a time, stopping before the total (each event plus `perEvent` bytes of
+   * framing) would pass `maxBytes`, or at `limit` events. `read`: how many
+   * events were read from the store.
+   */
+  async eventsWithin (author: string, fromSeq: number, limit: number, maxBytes: number, perEvent = 0): Promise<{ events: Uint8Array[], bytes: number, read: number }> {
+    return await this.#crossCheck.eventsWithin(author, fromSeq, limit, maxBytes, perEvent)
   }
 
   // ---- derived state -----------------------------------------------------

@@ -1,6 +1,9 @@
 /**
  * Anti-entropy: every log is caught up from the network, each from its
- * author when connected, else from any peer holding a replica. Runs when a
+ * author when connected, else from any peer holding a replica. Then every
+ * replica is compared with every connected peer's (one heads exchange per
+ * peer, crossCheckPeer): an author that showed different nodes different
+ * logs (a split view) is found there, not by asking the author. Runs when a
  * peer connects (its own log, and the claims it owes an answer to), and
  * periodically as a background worker.
  */
@@ -8,7 +11,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { Ledger } from '@cites/ledger'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
-import { logFor, syncLog, type AuthorisedNode } from '@cites/protocol'
+import { crossCheckPeer, logFor, syncLog, type AuthorisedNode } from '@cites/protocol'
 import { InvalidEventError } from '@cites/ledger'
 
 export interface CatchUp {
@@ -65,6 +68,17 @@ export function startCatchUp (init: CatchUpInit): CatchUp {
       const from = peers.get(author) ?? anyPeer[Math.floor(Math.random() * anyPeer.length)]
       if (from !== undefined) await syncAuthor(author, from)
     }))
+    // One peer after the other: each comparison sees what the one before took.
+    for (const [party, peer] of peers) {
+      if (abort.signal.aborted) return
+      try {
+        const r = await crossCheckPeer(libp2p, peer, ledger, { signal: abort.signal, log })
+        if (r.equivocations > 0) log.warn({ code: 'EQUIVOCATION', peer: party, found: r.equivocations }, 'a split view found by comparing replicas with a peer')
+      } catch (err) {
+        if (abort.signal.aborted) return
+        log.debug({ code: errorCode(err, 'SYNC_FAILED'), peer: party }, `cross-check failed: ${errorMessage(err)}`)
+      }
+    }
   }
 
   const onConnect = (evt: CustomEvent<PeerId>): void => {

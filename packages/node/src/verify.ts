@@ -1,13 +1,15 @@
 /**
  * The customs verdict of a permit by number, as a permit node gives it: asked
  * of the issuer's node; judged from this node's replica when the issuer
- * cannot be reached in time. A malformed answer from the issuer is not
+ * cannot be reached in time. Either way, a known permit whose issuer this
+ * node holds evidence of a split log against fails `status` with
+ * ISSUER_EQUIVOCATED (the issuer's own answer cannot clear it). A malformed answer from the issuer is not
  * "unreachable": it surfaces as the ProtocolError it is (the HTTP layer
  * answers 502), never as a replica verdict.
  */
 import type { PeerId } from '@libp2p/interface'
 import type { Ledger } from '@cites/ledger'
-import { judgePermitEvents, withValidityAt, type RemoteVerdict } from '@cites/verdict'
+import { judgePermitEvents, withEquivocation, withValidityAt, type RemoteVerdict } from '@cites/verdict'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
 import { verifyRemote, ProtocolError, type AuthorisedNode } from '@cites/protocol'
@@ -33,7 +35,7 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
   const { ledger, trust, libp2p, log } = init
   const verdictMemo = new Map<string, { stamp: string, verdict: NodeVerdict }>()
 
-  return async (p, number) => {
+  const judge = async (p: string, number: string): Promise<NodeVerdict> => {
     const claimsHeld = await ledger.claims(p, number)
     const finish = (v: RemoteVerdict, source: NodeVerdict['source']): NodeVerdict => {
       const out: NodeVerdict = { valid: v.valid, checks: v.checks, party: p, number, source, claims: claimsHeld }
@@ -82,5 +84,11 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
       log.debug({ code: errorCode(err, 'ISSUER_UNREACHABLE'), party: p, number }, `the issuer did not answer: judged from the replica (${errorMessage(err)})`)
       return await local()
     }
+  }
+  return async (p, number) => {
+    const v = await judge(p, number)
+    if (v.state === undefined) return v
+    const { positions } = await ledger.equivocations(p)
+    return positions.length > 0 ? withEquivocation(v, p, positions) : v
   }
 }

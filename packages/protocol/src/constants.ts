@@ -6,8 +6,10 @@ export const VERIFY_PROTOCOL = `${PROTOCOL_PREFIX}/verify/1.0.0`
 export const CONSUME_PROTOCOL = `${PROTOCOL_PREFIX}/consume/1.0.0`
 export const DELIVER_PROTOCOL = `${PROTOCOL_PREFIX}/deliver/1.0.0`
 
-/** Caps per message (protocol-spec/network.md). */
-export const MAX_SYNC_REQUEST_BYTES = 1024
+/** Caps per message (protocol-spec/network.md). A heads exchange names up to 1000 logs (about 47 bytes each). */
+export const MAX_SYNC_REQUEST_BYTES = 64 * 1024
+/** Logs named in one heads exchange, each way. */
+export const MAX_SYNC_HEADS = 1000
 /** Pages are cut at 4 MiB, whatever the event count. */
 export const MAX_SYNC_RESPONSE_BYTES = 4 * 1024 * 1024
 export const MAX_SYNC_PAGE_EVENTS = 1000

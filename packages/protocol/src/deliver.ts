@@ -5,11 +5,13 @@
  * answers with a signed acknowledgement, or a signed refusal with the codes.
  * The sender keeps the delivery state in its ledger (pending → delivered |
  * failed), written with the ISSUED event, and retries with backoff across
- * restarts.
+ * restarts. Each delivery carries the sender's signed checkpoint covering
+ * the event, which the receiver keeps and compares (a split view shows as
+ * two checkpoints of one size with different roots, network.md §4.1).
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { IssuedBody, InvalidEventError, decodeEvent, hex, signRecord, verifyRecordSignature, type DeliveryRecord, type Ledger } from '@cites/ledger'
+import { IssuedBody, InvalidEventError, decodeCheckpoint, decodeEvent, hex, signRecord, verifyRecordSignature, type DeliveryRecord, type Ledger } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import { acceptanceCodes, judgeDocument } from '@cites/verdict'
 import type { TrustStore } from '@cites/trust-list'
@@ -36,7 +38,8 @@ export type DeliverAnswer = { kind: 'ack', ack: Uint8Array } | { kind: 'malforme
 
 /** What /cites/deliver answers from. */
 export interface DeliverPort {
-  receive: (event: Uint8Array) => Promise<DeliverAnswer>
+  /** `checkpoint`: the sender's signed checkpoint covering the event (empty if none came). */
+  receive: (event: Uint8Array, checkpoint?: Uint8Array) => Promise<DeliverAnswer>
 }
 
 /** The deliver port of a destination's node: its ledger takes the event, the permit is verified, the answer signed. */
@@ -44,7 +47,7 @@ export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions)
   const now = opts.now ?? Date.now
   const log = logFor(opts.log, 'deliver')
   return {
-    receive: async (bytes) => {
+    receive: async (bytes, checkpoint = EMPTY) => {
       let le
       try { le = decodeEvent(bytes) } catch (err) {
         log.debug({ code: 'EVENT_MALFORMED' }, `a delivered event does not decode: ${errorMessage(err)}`)
@@ -64,9 +67,18 @@ export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions)
       let body
       try { body = IssuedBody.decode(e.body) } catch { return await sign(AckOutcome.REFUSED, ['EVENT_MALFORMED']) }
       if (body.destination !== ledger.party) return await sign(AckOutcome.REFUSED, ['NOT_DESTINATION'])
+      // The sender's checkpoint must be its own and cover the event.
+      if (checkpoint.length > 0) {
+        let cp
+        try { cp = decodeCheckpoint(checkpoint) } catch { return await sign(AckOutcome.REFUSED, ['CHECKPOINT_INVALID']) }
+        if (cp.checkpoint.author !== e.author || cp.checkpoint.size < e.seq) return await sign(AckOutcome.REFUSED, ['CHECKPOINT_INVALID'])
+      }
       let kept
       try {
         [kept] = await ledger.acceptEvents([bytes])
+        // After the event, so a checkpoint at its size is compared with it:
+        // another root at a size held here is a split view (alert, evidence).
+        if (checkpoint.length > 0) await ledger.compareCheckpoint(checkpoint)
       } catch (err) {
         if (err instanceof InvalidEventError) return await sign(AckOutcome.REFUSED, [err.reason])
         throw err
@@ -97,7 +109,7 @@ export function deliverService (init: DeliverServiceInit): (components: Protocol
     log,
     unreadable: (failure) => ({ status: failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED, ack: EMPTY, message: 'request unreadable' }),
     answer: async (req) => {
-      const a = await init.port.receive(req.event)
+      const a = await init.port.receive(req.event, req.checkpoint)
       if (a.kind === 'ack') return { status: Status.OK, ack: a.ack as Uint8Array<ArrayBuffer>, message: '' }
       return { status: a.kind === 'busy' ? Status.BUSY : Status.MALFORMED, ack: EMPTY, message: a.message }
     }
@@ -109,9 +121,13 @@ export async function handleDeliver (libp2p: Libp2p, ledger: Ledger, opts: Deliv
   return await startOn(libp2p, deliverService({ port: ledgerDeliverPort(ledger, opts) }))
 }
 
-/** Push one ISSUED event; verify the signed answer. Throws on network trouble (retried). */
-export async function deliverOnce (libp2p: Libp2p, peer: PeerId, event: Uint8Array, d: DeliveryRecord, trust: TrustStore, options: { signal?: AbortSignal } = {}): Promise<{ delivered: boolean, codes: string[], ack: Uint8Array }> {
-  const res = await ask(libp2p, peer, DELIVER_PROTOCOL, MAX_DELIVER_RESPONSE_BYTES, DeliverRequest, DeliverResponse, { event: event as Uint8Array<ArrayBuffer> }, options)
+/**
+ * Push one ISSUED event, with the sender's signed checkpoint that covers it;
+ * verify the signed answer. Throws on network trouble (retried).
+ */
+export async function deliverOnce (libp2p: Libp2p, peer: PeerId, event: Uint8Array, d: DeliveryRecord, trust: TrustStore, options: { signal?: AbortSignal, checkpoint?: Uint8Array } = {}): Promise<{ delivered: boolean, codes: string[], ack: Uint8Array }> {
+  const { checkpoint, ...askOptions } = options
+  const res = await ask(libp2p, peer, DELIVER_PROTOCOL, MAX_DELIVER_RESPONSE_BYTES, DeliverRequest, DeliverResponse, { event: event as Uint8Array<ArrayBuffer>, checkpoint: (checkpoint ?? EMPTY) as Uint8Array<ArrayBuffer> }, askOptions)
   if (res.status !== Status.OK) throw new RemoteRefusedError(res.status, `delivery answered ${res.status}: ${res.message}`)
   let signed: SignedAck
   let body: AckBody
@@ -124,6 +140,17 @@ export async function deliverOnce (libp2p: Libp2p, peer: PeerId, event: Uint8Arr
   const sig = await verifyRecordSignature(trust.certificatesFor(d.destination), body.certSha256, Number(body.time), DELIVERY_ACK_CONTEXT, signed.body, signed.signature)
   if (sig !== 'OK' || body.receiver !== d.destination || hex(body.eventHash) !== d.eventHash) throw new MalformedResponseError(`the acknowledgement is not the destination's signed answer for this event (${sig})`)
   return { delivered: body.outcome === AckOutcome.DELIVERED, codes: body.codes, ack: res.ack }
+}
+
+/**
+ * This node's signed checkpoint covering its own event #seq: the newest one
+ * held when it reaches that far, else a new one at the head (signed once:
+ * later deliveries reuse it).
+ */
+async function coveringCheckpoint (ledger: Ledger, seq: number): Promise<Uint8Array> {
+  const latest = await ledger.latestCheckpoint(ledger.party)
+  if (latest !== undefined && decodeCheckpoint(latest).checkpoint.size >= BigInt(seq)) return latest
+  return (await ledger.checkpoint()).bytes
 }
 
 export interface DeliveryWorker {
@@ -160,7 +187,7 @@ export function startDelivery (libp2p: Libp2p, ledger: Ledger, trust: TrustStore
       const next: DeliveryRecord = { ...d, attempts: d.attempts + 1 }
       try {
         if (dest === undefined || event === undefined) throw new Error(`no authorised node for ${d.destination}`)
-        const r = await deliverOnce(libp2p, peerIdFromString(dest.peerId), event, d, trust, { signal })
+        const r = await deliverOnce(libp2p, peerIdFromString(dest.peerId), event, d, trust, { signal, checkpoint: await coveringCheckpoint(ledger, d.seq) })
         next.state = r.delivered ? 'delivered' : 'failed'
         next.ack = hex(r.ack)
         next.codes = r.codes

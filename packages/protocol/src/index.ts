@@ -16,8 +16,8 @@ export type { EventGossip, EventGossipOptions, GossipStats } from './gossip.js'
 export { rpcService, startOn, ask } from './rpc.js'
 export type { ProtocolService, ProtocolServiceComponents, ProtocolRegistrar, RequestFailure, RpcServiceInit, Codec } from './rpc.js'
 export { logFor, loggedElsewhere } from './log.js'
-export { answerSync, handleSync, ledgerSyncPort, syncService, requestSyncPage, syncLog } from './sync.js'
-export type { SyncResult, SyncPort, SyncServiceInit } from './sync.js'
+export { answerSync, handleSync, ledgerSyncPort, syncService, requestSyncPage, syncLog, crossCheckPeer } from './sync.js'
+export type { SyncResult, SyncPort, SyncServiceInit, CrossCheckResult } from './sync.js'
 export { handleVerify, ledgerVerifyPort, verifyService, verifyRemote } from './verify.js'
 export type { VerifyRemoteOptions, VerifyPort, VerifyServiceInit } from './verify.js'
 export { consumeService, requestConsumption, signConsumeRequest, CONSUME_REQUEST_CONTEXT } from './consume.js'
@@ -32,10 +32,10 @@ export { keepConnected } from './keep-connected.js'
 export type { KeepConnected, KeepConnectedOptions } from './keep-connected.js'
 export { applyTrustList, disconnectUnauthorised, fetchTrustList, handleTrustList, trustListService, trustStorePort } from './trust.js'
 export type { TrustListPort, TrustListServiceInit } from './trust.js'
-export { EVENTS_TOPIC, MAX_GOSSIP_BYTES, GAP_SYNC_INTERVAL_MS, SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, VERIFY_PROTOCOL, CONSUME_PROTOCOL, DELIVER_PROTOCOL, CONSUME_REQUEST_MAX_AGE_MS, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS, STREAM_LINGER_MS, STREAM_LIMITS, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, MAX_STREAMS_PER_CONNECTION, MAX_CONNECTIONS, MAX_PENDING_INBOUND_CONNECTIONS } from './constants.js'
+export { EVENTS_TOPIC, MAX_GOSSIP_BYTES, GAP_SYNC_INTERVAL_MS, SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, VERIFY_PROTOCOL, CONSUME_PROTOCOL, DELIVER_PROTOCOL, CONSUME_REQUEST_MAX_AGE_MS, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_HEADS, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS, STREAM_LINGER_MS, STREAM_LIMITS, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, MAX_STREAMS_PER_CONNECTION, MAX_CONNECTIONS, MAX_PENDING_INBOUND_CONNECTIONS } from './constants.js'
 export { PROTOCOL_CODES, ProtocolError, RemoteRefusedError, MalformedResponseError } from './errors.js'
 export type { ProtocolCode } from './errors.js'
 export {
-  Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, TrustListResponse, VerifyRequest, VerifyResponse, ConsumeRequest,
+  Gossip, Status, SyncRequest, SyncResponse, HeldLog, TrustListRequest, TrustListResponse, VerifyRequest, VerifyResponse, ConsumeRequest,
   ConsumeRequestBody, ConsumeResponse, ConsumeLine, SignedConsumeRequest, DeliverRequest, DeliverResponse, AckBody, AckOutcome, SignedAck
 } from './pb/network.js'

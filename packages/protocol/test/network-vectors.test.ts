@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { AckBody, AckOutcome, ConsumeRequestBody, ConsumeResponse, EVENTS_TOPIC, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, VerifyRequest } from '../src/index.js'
+import { AckBody, AckOutcome, ConsumeRequestBody, ConsumeResponse, DeliverRequest, HeldLog, EVENTS_TOPIC, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, Gossip, Status, SyncRequest, SyncResponse, TrustListRequest, VerifyRequest } from '../src/index.js'
 
 const pkg = fileURLToPath(new URL('..', import.meta.url))
 const FILE = join(pkg, '..', '..', 'protocol-spec', 'vectors', 'network', 'sync.json')
@@ -20,6 +20,35 @@ interface Vectors {
   verifyRequests: Array<{ hex: string, party: string, number: string }>
   consumeResponses: Array<{ hex: string, status: string, code: string }>
   ackBodies: Array<{ hex: string, party: string, number: string, outcome: string, codes: string[], receiver: string }>
+  /** r5, split views (network.md §4.1): known_hash, a heads exchange, a conflict answer, a delivery with its checkpoint. */
+  crossChecks?: {
+    requests: Array<{ hex: string, author: string, fromSeq: string, knownHash: string, checkpoint: string, heads: Array<{ author: string, size: string, hash: string }> }>
+    responses: Array<{ hex: string, status: string, headSize: string, conflict: string, headCheckpoint: string, heads: Array<{ author: string, size: string, hash: string }> }>
+    deliverRequests: Array<{ hex: string, event: string, checkpoint: string }>
+  }
+}
+
+const h = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+const b = (s: string): Uint8Array<ArrayBuffer> => Buffer.from(s, 'hex') as unknown as Uint8Array<ArrayBuffer>
+const headsOf = (hs: HeldLog[]): Array<{ author: string, size: string, hash: string }> => hs.map((x) => ({ author: x.author, size: String(x.size), hash: h(x.hash) }))
+
+/** The r5 vectors: what they decode to, from the messages they were made of. */
+function crossCheckVectors (): NonNullable<Vectors['crossChecks']> {
+  const hash = 'cd'.repeat(32)
+  const requests: SyncRequest[] = [
+    { author: 'US', fromSeq: 4n, limit: 1000, knownHash: b(hash), checkpoint: b('0a02555310031a20' + 'ee'.repeat(32)), heads: [] },
+    { author: '', fromSeq: 0n, limit: 0, knownHash: b(''), checkpoint: b(''), heads: [{ author: 'US', size: 3n, hash: b(hash) }, { author: 'CH', size: 12n, hash: b('ab'.repeat(32)) }] }
+  ]
+  const responses: SyncResponse[] = [
+    { status: Status.OK, events: [], checkpoint: b(''), headSize: 3n, message: '', conflict: b('0a0455532333'), headCheckpoint: b('0a02555310031a20' + 'ff'.repeat(32)), heads: [] },
+    { status: Status.OK, events: [], checkpoint: b(''), headSize: 0n, message: '', conflict: b(''), headCheckpoint: b(''), heads: [{ author: 'US', size: 3n, hash: b('ef'.repeat(32)) }] }
+  ]
+  const delivers: DeliverRequest[] = [{ event: b('0a0455532333'), checkpoint: b('0a02555310031a20' + 'ee'.repeat(32)) }]
+  return {
+    requests: requests.map((r) => ({ hex: h(SyncRequest.encode(r)), author: r.author, fromSeq: String(r.fromSeq), knownHash: h(r.knownHash), checkpoint: h(r.checkpoint), heads: headsOf(r.heads) })),
+    responses: responses.map((r) => ({ hex: h(SyncResponse.encode(r)), status: r.status, headSize: String(r.headSize), conflict: h(r.conflict), headCheckpoint: h(r.headCheckpoint), heads: headsOf(r.heads) })),
+    deliverRequests: delivers.map((d) => ({ hex: h(DeliverRequest.encode(d)), event: h(d.event), checkpoint: h(d.checkpoint) }))
+  }
 }
 
 describe('network vectors', () => {
@@ -51,7 +80,8 @@ describe('network vectors', () => {
         consumeResponses: [{ status: Status.REFUSED, code: 'ALREADY_CONSUMED' }, { status: Status.OK, code: 'OK' }]
           .map((r) => ({ hex: Buffer.from(ConsumeResponse.encode({ ...r, event: new Uint8Array(0), message: '' })).toString('hex'), ...r })),
         ackBodies: [{ party: 'CH', number: '26CH000042', outcome: AckOutcome.REFUSED, codes: ['NOT_DESTINATION'], receiver: 'TH' }]
-          .map((a) => ({ hex: Buffer.from(AckBody.encode({ ...a, eventHash: new Uint8Array(32), time: 1n, certSha256: new Uint8Array(32) })).toString('hex'), ...a }))
+          .map((a) => ({ hex: Buffer.from(AckBody.encode({ ...a, eventHash: new Uint8Array(32), time: 1n, certSha256: new Uint8Array(32) })).toString('hex'), ...a })),
+        crossChecks: crossCheckVectors()
       }
       writeFileSync(FILE, JSON.stringify(v, null, 2) + '\n')
     })
@@ -76,6 +106,20 @@ describe('network vectors', () => {
     for (const c of v.claimBodies ?? []) {
       const d = ConsumeRequestBody.decode(Buffer.from(c.hex, 'hex'))
       expect([d.party, d.number, d.requester, String(d.claimSeq), Buffer.from(d.claimHash).toString('hex'), String(d.usedAt)]).toEqual([c.party, c.number, c.requester, c.claimSeq, c.claimHash, c.usedAt])
+    }
+    // r5: the cross-check fields (split views).
+    expect(v.crossChecks).toEqual(crossCheckVectors())
+    for (const r of v.crossChecks!.requests) {
+      const d = SyncRequest.decode(Buffer.from(r.hex, 'hex'))
+      expect([d.author, String(d.fromSeq), h(d.knownHash), h(d.checkpoint), headsOf(d.heads)]).toEqual([r.author, r.fromSeq, r.knownHash, r.checkpoint, r.heads])
+    }
+    for (const r of v.crossChecks!.responses) {
+      const d = SyncResponse.decode(Buffer.from(r.hex, 'hex'))
+      expect([d.status, String(d.headSize), h(d.conflict), h(d.headCheckpoint), headsOf(d.heads)]).toEqual([r.status, r.headSize, r.conflict, r.headCheckpoint, r.heads])
+    }
+    for (const r of v.crossChecks!.deliverRequests) {
+      const d = DeliverRequest.decode(Buffer.from(r.hex, 'hex'))
+      expect([h(d.event), h(d.checkpoint)]).toEqual([r.event, r.checkpoint])
     }
     expect(v.gossip.some((g) => g.trustListSequence === '7')).toBe(true)
     for (const g of v.gossip) {

@@ -8,7 +8,7 @@
  *
  * The checks users see keep their names, order, codes and messages
  * (permit-profile.md): integrity, issuer, rules, validity, status, use,
- * confirmation.
+ * confirmation. A split issuer log (equivocation.ts) fails `status`.
  *
  * @example
  * ```ts
@@ -31,6 +31,7 @@ import { stamp } from './checks/stamp.js'
 import { confirmation } from './checks/confirmation.js'
 import { log } from './checks/log.js'
 import { notConsulted } from './checks/not-consulted.js'
+import { equivocation } from './checks/equivocation.js'
 import type { CheckInfo } from './compose.js'
 
 export { composeVerdict, replaceCheck } from './compose.js'
@@ -58,6 +59,7 @@ export {
   log, decodeFragment, wrongLogFragment, eventSignatureFragment, applyFragment, noEventsFragment, remoteErrorFragment, LOG_CODES
 } from './checks/log.js'
 export { notConsulted, notConsultedFragments, NOT_CONSULTED_CODES } from './checks/not-consulted.js'
+export { equivocation, equivocationFragment, withEquivocation, EQUIVOCATION_CODES } from './checks/equivocation.js'
 
 /** Every check of the verdict, in the order they are judged. */
-export const CHECKS: readonly CheckInfo[] = [log, integrity, issuer, rules, registered, validity, lifecycle, use, stamp, confirmation, notConsulted]
+export const CHECKS: readonly CheckInfo[] = [log, integrity, issuer, rules, registered, validity, lifecycle, equivocation, use, stamp, confirmation, notConsulted]

@@ -13,7 +13,8 @@ import {
   CHECKS, applyFragment, composeVerdict, confirmation, confirmationFragment, decodeFragment, documentRegisteredFragment, eventSignatureFragment,
   integrity, integrityFragment, issuer, issuerFragment, judgeDocument, lifecycle, lifecycleFragment, log, noEventsFragment, notConsulted,
   notConsultedFragments, permitMismatchFragment, permitNotFoundFragment, registered, remoteErrorFragment, rules, rulesFragment, stamp,
-  stampFragment, use, useFragment, validity, validityFragment, withStamp, withValidityAt, wrongLogFragment, xmlHashFragment, type CheckInfo
+  stampFragment, use, useFragment, validity, validityFragment, withStamp, withValidityAt, wrongLogFragment, xmlHashFragment, equivocation,
+  equivocationFragment, withEquivocation, type CheckInfo
 } from '../src/index.js'
 import { LINES, NOW, chPermit, openLedger, read, tempDir, trustOf } from './kit.js'
 
@@ -132,6 +133,20 @@ describe('every check and its codes', () => {
     expect(withStamp(v, 'CH-SS-0042')).toBe(v)
   })
 
+  it('equivocation: a split issuer log fails status in place of lifecycle, naming the positions and whether this permit\'s events are after the split', () => {
+    expect(equivocationFragment('CH', [], state.A!)).toBeUndefined()
+    const touching = equivocationFragment('CH', [1], state.A!)
+    expectCheck(equivocation, touching, 'status', 'INVALID', 'ISSUER_EQUIVOCATED')
+    expect(touching!.reason.message).toContain('at or after the split')
+    expect(equivocationFragment('CH', [999], state.A!)!.reason.message).toContain('another version of the log may record a different status')
+    const v = { ...composeVerdict([lifecycleFragment(state.A!, new Date(NOW)), useFragment(state.A!, [])]), state: state.A! }
+    const split = withEquivocation(v, 'CH', [3])
+    expect(split.valid).toBe(false)
+    expect(split.checks.map((c) => [c.name, c.reason.code])).toEqual([['status', 'ISSUER_EQUIVOCATED'], ['use', 'OK']])
+    expect(split.state).toBe(state.A)
+    expect(withEquivocation(v, 'CH', [])).toBe(v)
+  })
+
   it('confirmation: by the issuer, from a replica, from this node\'s own replica', () => {
     expectCheck(confirmation, confirmationFragment('CH', 'CH'), 'confirmation', 'VALID', 'ISSUER_CONFIRMED')
     expectCheck(confirmation, confirmationFragment('CH', 'FR'), 'confirmation', 'SKIPPED', 'NOT_CONFIRMED_BY_ISSUER')
@@ -167,7 +182,7 @@ describe('every check and its codes', () => {
     const v = composeVerdict([confirmationFragment('CH', 'CH'), undefined, useFragment(state.A!, []), lifecycleFragment(state.A!, new Date(NOW)), validityFragment(permit, new Date(NOW))])
     expect(v.checks.map((c) => c.name)).toEqual(['validity', 'status', 'use', 'confirmation'])
     expect(v.valid).toBe(false) // no integrity, no issuer
-    expect(CHECKS.map((c) => c.name)).toEqual(['log', 'integrity', 'issuer', 'rules', 'registered', 'validity', 'lifecycle', 'use', 'stamp', 'confirmation', 'not-consulted'])
+    expect(CHECKS.map((c) => c.name)).toEqual(['log', 'integrity', 'issuer', 'rules', 'registered', 'validity', 'lifecycle', 'equivocation', 'use', 'stamp', 'confirmation', 'not-consulted'])
     // A code means one thing wherever a check registers it.
     const kinds = new Map<string, string>()
     for (const c of CHECKS) {

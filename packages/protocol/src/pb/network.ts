@@ -33,6 +33,9 @@ export interface SyncRequest {
   author: string
   fromSeq: bigint
   limit: number
+  knownHash: Uint8Array<ArrayBuffer>
+  checkpoint: Uint8Array<ArrayBuffer>
+  heads: HeldLog[]
 }
 
 export namespace SyncRequest {
@@ -60,6 +63,23 @@ export namespace SyncRequest {
           w.uint32(obj.limit)
         }
 
+        if ((obj.knownHash != null && obj.knownHash.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.knownHash)
+        }
+
+        if ((obj.checkpoint != null && obj.checkpoint.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.checkpoint)
+        }
+
+        if (obj.heads != null && obj.heads.length > 0) {
+          for (const value of obj.heads) {
+            w.uint32(50)
+            HeldLog.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -67,7 +87,10 @@ export namespace SyncRequest {
         const obj: any = {
           author: '',
           fromSeq: 0n,
-          limit: 0
+          limit: 0,
+          knownHash: uint8ArrayAlloc(0),
+          checkpoint: uint8ArrayAlloc(0),
+          heads: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -88,6 +111,24 @@ export namespace SyncRequest {
               obj.limit = reader.uint32()
               break
             }
+            case 4: {
+              obj.knownHash = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.checkpoint = reader.bytes()
+              break
+            }
+            case 6: {
+              if (opts.limits?.heads != null && obj.heads.length === opts.limits.heads) {
+                throw new MaxLengthError('Decode error - repeated field "heads" had too many elements')
+              }
+
+              obj.heads.push(HeldLog.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.heads$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -97,6 +138,10 @@ export namespace SyncRequest {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          heads: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -122,6 +167,38 @@ export namespace SyncRequest {
                 field: `${prefix}.limit`,
                 value: reader.uint32()
               }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.knownHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.checkpoint`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              if (opts.limits?.heads != null && obj.heads === opts.limits.heads) {
+                throw new MaxLengthError('Streaming decode error - repeated field "heads" had too many elements')
+              }
+
+              for (const evt of HeldLog.codec().stream(reader, reader.uint32(), `${prefix}.heads[]`, {
+                limits: opts.limits?.heads$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.heads
+                }
+              }
+
+              obj.heads++
+
               break
             }
             default: {
@@ -151,6 +228,34 @@ export namespace SyncRequest {
     value: number
   }
 
+  export interface SyncRequestKnownHashFieldEvent {
+    field: '$.knownHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncRequestCheckpointFieldEvent {
+    field: '$.checkpoint'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncRequestHeadsAuthorFieldEvent {
+    field: '$.heads[].author'
+    value: string
+    index: number
+  }
+
+  export interface SyncRequestHeadsSizeFieldEvent {
+    field: '$.heads[].size'
+    value: bigint
+    index: number
+  }
+
+  export interface SyncRequestHeadsHashFieldEvent {
+    field: '$.heads[].hash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<SyncRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncRequest.codec())
   }
@@ -159,8 +264,143 @@ export namespace SyncRequest {
     return decodeMessage(buf, SyncRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestAuthorFieldEvent | SyncRequestFromSeqFieldEvent | SyncRequestLimitFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestAuthorFieldEvent | SyncRequestFromSeqFieldEvent | SyncRequestLimitFieldEvent | SyncRequestKnownHashFieldEvent | SyncRequestCheckpointFieldEvent | SyncRequestHeadsAuthorFieldEvent | SyncRequestHeadsSizeFieldEvent | SyncRequestHeadsHashFieldEvent> {
     return streamMessage(buf, SyncRequest.codec(), opts)
+  }
+}
+
+export interface HeldLog {
+  author: string
+  size: bigint
+  hash: Uint8Array<ArrayBuffer>
+}
+
+export namespace HeldLog {
+  let _codec: Codec<HeldLog>
+
+  export const codec = (): Codec<HeldLog> => {
+    if (_codec == null) {
+      _codec = message<HeldLog>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.author != null && obj.author !== '')) {
+          w.uint32(10)
+          w.string(obj.author)
+        }
+
+        if ((obj.size != null && obj.size !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.size)
+        }
+
+        if ((obj.hash != null && obj.hash.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.hash)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          author: '',
+          size: 0n,
+          hash: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.author = reader.string()
+              break
+            }
+            case 2: {
+              obj.size = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.hash = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.author`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.size`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.hash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface HeldLogAuthorFieldEvent {
+    field: '$.author'
+    value: string
+  }
+
+  export interface HeldLogSizeFieldEvent {
+    field: '$.size'
+    value: bigint
+  }
+
+  export interface HeldLogHashFieldEvent {
+    field: '$.hash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<HeldLog>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, HeldLog.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HeldLog>): HeldLog {
+    return decodeMessage(buf, HeldLog.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HeldLog>): Generator<HeldLogAuthorFieldEvent | HeldLogSizeFieldEvent | HeldLogHashFieldEvent> {
+    return streamMessage(buf, HeldLog.codec(), opts)
   }
 }
 
@@ -170,6 +410,9 @@ export interface SyncResponse {
   checkpoint: Uint8Array<ArrayBuffer>
   headSize: bigint
   message: string
+  conflict: Uint8Array<ArrayBuffer>
+  headCheckpoint: Uint8Array<ArrayBuffer>
+  heads: HeldLog[]
 }
 
 export namespace SyncResponse {
@@ -209,6 +452,23 @@ export namespace SyncResponse {
           w.string(obj.message)
         }
 
+        if ((obj.conflict != null && obj.conflict.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.conflict)
+        }
+
+        if ((obj.headCheckpoint != null && obj.headCheckpoint.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.headCheckpoint)
+        }
+
+        if (obj.heads != null && obj.heads.length > 0) {
+          for (const value of obj.heads) {
+            w.uint32(66)
+            HeldLog.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -218,7 +478,10 @@ export namespace SyncResponse {
           events: [],
           checkpoint: uint8ArrayAlloc(0),
           headSize: 0n,
-          message: ''
+          message: '',
+          conflict: uint8ArrayAlloc(0),
+          headCheckpoint: uint8ArrayAlloc(0),
+          heads: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -251,6 +514,24 @@ export namespace SyncResponse {
               obj.message = reader.string()
               break
             }
+            case 6: {
+              obj.conflict = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.headCheckpoint = reader.bytes()
+              break
+            }
+            case 8: {
+              if (opts.limits?.heads != null && obj.heads.length === opts.limits.heads) {
+                throw new MaxLengthError('Decode error - repeated field "heads" had too many elements')
+              }
+
+              obj.heads.push(HeldLog.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.heads$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -261,7 +542,8 @@ export namespace SyncResponse {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          events: 0
+          events: 0,
+          heads: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -313,6 +595,38 @@ export namespace SyncResponse {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.conflict`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.headCheckpoint`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              if (opts.limits?.heads != null && obj.heads === opts.limits.heads) {
+                throw new MaxLengthError('Streaming decode error - repeated field "heads" had too many elements')
+              }
+
+              for (const evt of HeldLog.codec().stream(reader, reader.uint32(), `${prefix}.heads[]`, {
+                limits: opts.limits?.heads$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.heads
+                }
+              }
+
+              obj.heads++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -351,6 +665,34 @@ export namespace SyncResponse {
     value: string
   }
 
+  export interface SyncResponseConflictFieldEvent {
+    field: '$.conflict'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseHeadCheckpointFieldEvent {
+    field: '$.headCheckpoint'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseHeadsAuthorFieldEvent {
+    field: '$.heads[].author'
+    value: string
+    index: number
+  }
+
+  export interface SyncResponseHeadsSizeFieldEvent {
+    field: '$.heads[].size'
+    value: bigint
+    index: number
+  }
+
+  export interface SyncResponseHeadsHashFieldEvent {
+    field: '$.heads[].hash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<SyncResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncResponse.codec())
   }
@@ -359,7 +701,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusFieldEvent | SyncResponseEventsFieldEvent | SyncResponseCheckpointFieldEvent | SyncResponseHeadSizeFieldEvent | SyncResponseMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusFieldEvent | SyncResponseEventsFieldEvent | SyncResponseCheckpointFieldEvent | SyncResponseHeadSizeFieldEvent | SyncResponseMessageFieldEvent | SyncResponseConflictFieldEvent | SyncResponseHeadCheckpointFieldEvent | SyncResponseHeadsAuthorFieldEvent | SyncResponseHeadsSizeFieldEvent | SyncResponseHeadsHashFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }
@@ -1932,6 +2274,7 @@ export namespace ConsumeResponse {
 
 export interface DeliverRequest {
   event: Uint8Array<ArrayBuffer>
+  checkpoint: Uint8Array<ArrayBuffer>
 }
 
 export namespace DeliverRequest {
@@ -1949,12 +2292,18 @@ export namespace DeliverRequest {
           w.bytes(obj.event)
         }
 
+        if ((obj.checkpoint != null && obj.checkpoint.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.checkpoint)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          event: uint8ArrayAlloc(0)
+          event: uint8ArrayAlloc(0),
+          checkpoint: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1965,6 +2314,10 @@ export namespace DeliverRequest {
           switch (tag >>> 3) {
             case 1: {
               obj.event = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.checkpoint = reader.bytes()
               break
             }
             default: {
@@ -1989,6 +2342,13 @@ export namespace DeliverRequest {
               }
               break
             }
+            case 2: {
+              yield {
+                field: `${prefix}.checkpoint`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2006,6 +2366,11 @@ export namespace DeliverRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DeliverRequestCheckpointFieldEvent {
+    field: '$.checkpoint'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<DeliverRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DeliverRequest.codec())
   }
@@ -2014,7 +2379,7 @@ export namespace DeliverRequest {
     return decodeMessage(buf, DeliverRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeliverRequest>): Generator<DeliverRequestEventFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeliverRequest>): Generator<DeliverRequestEventFieldEvent | DeliverRequestCheckpointFieldEvent> {
     return streamMessage(buf, DeliverRequest.codec(), opts)
   }
 }
