@@ -7,6 +7,7 @@ import { CodedError, defineCodes } from '@cites/runtime'
  */
 export const NODE_CODES = defineCodes({
   ISSUER_UNREACHABLE: { kind: 'unavailable', summary: 'the issuer\'s node could not be reached in time, and provisional use is off' },
+  NODE_BUSY: { kind: 'unavailable', summary: 'this node could not complete the request to the issuer now (its own limits, or a stream closed under load, with the issuer connected); nothing was recorded: retry' },
   PARTY_NOT_LISTED: { kind: 'unprocessable', summary: 'the party has no granted management authority on the trust list' },
   CONFIG_INVALID: { kind: 'bad-request', summary: 'the config file is missing, unreadable or invalid' },
   NODE_FILE_INVALID: { kind: 'bad-request', summary: 'a file the config names is missing or does not load' },
@@ -32,6 +33,9 @@ export abstract class NodeError extends CodedError {
 
 /** The issuer's node could not be reached in time, and the policy does not allow a provisional use. */
 export class IssuerUnreachableError extends NodeError { readonly code = 'ISSUER_UNREACHABLE' }
+
+/** The request to the issuer failed here, with the issuer connected (our limits, load): nothing recorded, retry. */
+export class NodeBusyError extends NodeError { readonly code = 'NODE_BUSY' }
 
 /** The party has no granted management authority on the trust list. */
 export class PartyNotListedError extends NodeError { readonly code = 'PARTY_NOT_LISTED' }

@@ -26,6 +26,7 @@ import { startPermitChecker, type PermitChecker, type PermitCheckStats } from '.
 import { startCatchUp, type CatchUp } from './catch-up.js'
 import { verifyOperation } from './verify.js'
 import { consumeOperation } from './use.js'
+import { IssuerLanes } from './issuer-lanes.js'
 import { recordOperations, type RecordOperations } from './records.js'
 
 /** What the destination may do when the issuer's node cannot be reached. */
@@ -293,8 +294,10 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     claims = startClaimSubmitter({ libp2p, ledger, trust, signer: config.signer, party, intervalMs: config.claimIntervalMs ?? 2000, timeoutMs: policy.issuerTimeoutMs, keepEvent, peerOf, now, ...childLog })
     modules.push({ name: 'claims', stop: claims.stop })
 
-    const verify = verifyOperation({ party, libp2p, ledger, trust, issuerTimeoutMs: () => policy.issuerTimeoutMs, peerOf, now, log: logFor(config.log, 'verify') })
-    const consume = consumeOperation({ party, libp2p, ledger, trust, signer: config.signer, policy, peerOf, verify, keepEvent, now, log: logFor(config.log, 'consume') })
+    // One bounded lane per issuer and protocol for verify and consume requests (issue 16).
+    const lanes = new IssuerLanes()
+    const verify = verifyOperation({ party, libp2p, ledger, trust, issuerTimeoutMs: () => policy.issuerTimeoutMs, peerOf, lanes, now, log: logFor(config.log, 'verify') })
+    const consume = consumeOperation({ party, libp2p, ledger, trust, signer: config.signer, policy, peerOf, verify, keepEvent, lanes, now, log: logFor(config.log, 'consume') })
 
     let stopped = false
     let lastStatus: NodeStatus | undefined

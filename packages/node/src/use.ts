@@ -4,14 +4,24 @@
  * recorded provisionally (policy allowing) only when the issuer cannot be
  * reached in time. A malformed answer from the issuer is not "unreachable":
  * it surfaces as the ProtocolError it is (the HTTP layer answers 502).
+ *
+ * One use, one success (issue 16, finding 1): concurrent requests for one
+ * permit are coalesced (the first decides; the others get ALREADY_CONSUMED,
+ * ALREADY_CONSUMED_PROVISIONALLY or the same refusal); a permit this node
+ * knows to be used, provisionally used here, cancelled or replaced is
+ * refused at once, without asking or claiming; requests to the issuer go
+ * through a bounded lane (issuer-lanes.ts), and only the issuer's silence or
+ * a missing connection is "unreachable": a failure here with the issuer
+ * connected is NODE_BUSY (503, retry), never a provisional use.
  */
 import type { PeerId } from '@libp2p/interface'
 import { LedgerError, type ActionInput, type Ledger, type Receipt } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
-import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
+import { TimeoutError, errorCode, errorMessage, within, type Logger } from '@cites/runtime'
 import { requestConsumption, ProtocolError, type AuthorisedNode } from '@cites/protocol'
-import { IssuerUnreachableError } from './errors.js'
+import { IssuerUnreachableError, NodeBusyError } from './errors.js'
+import { issuerUnreachable, RETRY_AFTER_S, type IssuerLanes } from './issuer-lanes.js'
 import type { NodeConsumeResult, NodeVerdict, ProvisionalPolicy } from './node.js'
 
 export interface ConsumeOperationInit {
@@ -26,8 +36,21 @@ export interface ConsumeOperationInit {
   verify: (party: string, number: string) => Promise<NodeVerdict>
   /** Keep a signed event of the issuer's log that reached us in an answer. */
   keepEvent: (event: Uint8Array, author: string, from: PeerId) => Promise<void>
+  /** The bounded lanes to other authorities' nodes (shared with verify). */
+  lanes: IssuerLanes
   now: () => number
   log: Logger
+}
+
+/** Uses decided here remembered this long, against a second use before the replica has the issuer's event. */
+const SETTLED_MS = 10 * 60_000
+const SETTLED_MAX = 10_000
+
+/** What a request that arrived while `first` was being decided for the same permit is told. */
+function after (first: NodeConsumeResult): NodeConsumeResult {
+  if (first.outcome === 'CONSUMED') return { outcome: 'REFUSED', code: 'ALREADY_CONSUMED', message: 'the permit was just used at this node', ...(first.receipt !== undefined ? { receipt: first.receipt } : {}) }
+  if (first.outcome === 'PROVISIONAL') return { outcome: 'REFUSED', code: 'ALREADY_CONSUMED_PROVISIONALLY', message: 'the permit was just used provisionally at this node' }
+  return first
 }
 
 /** The node's `consume(party, number, input)`. */
@@ -61,13 +84,35 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
     }
   }
 
-  return async (p, number, input) => {
+  /**
+   * A use this node can refuse from what it holds, without asking the
+   * issuer or recording a claim: the issuer's signed CONSUMED, CANCELLED or
+   * REPLACED in the replica, or this node's own provisional use.
+   */
+  const knownRefusal = async (p: string, number: string): Promise<NodeConsumeResult | undefined> => {
+    const s = await ledger.status(p, number)
+    if (s === undefined) return undefined
+    const used = s.state.consumption
+    if (used !== undefined) return { outcome: 'REFUSED', code: 'ALREADY_CONSUMED', message: `${p}/${number} was already used on ${used.consumedAt} at ${used.port}`, receipt: used }
+    if (s.state.status === 'CANCELLED') return { outcome: 'REFUSED', code: 'PERMIT_CANCELLED', message: `${p}/${number} was cancelled by its issuer` }
+    if (s.state.status === 'REPLACED') return { outcome: 'REFUSED', code: 'PERMIT_REPLACED', message: `${p}/${number} was replaced by ${s.state.replacement?.number ?? 'another permit'}` }
+    const mine = (await ledger.claims(p, number)).find((c) => c.claimant === party && c.resolution !== 'refused')
+    if (mine !== undefined) return { outcome: 'REFUSED', code: 'ALREADY_CONSUMED_PROVISIONALLY', message: `${p}/${number} was already used provisionally here on ${new Date(mine.time).toISOString()} at ${mine.port}` }
+    return undefined
+  }
+
+  const connected = (peer: PeerId): boolean => init.libp2p.getConnections(peer).some((c) => c.status === 'open')
+
+  const decide = async (p: string, number: string, input: ActionInput): Promise<NodeConsumeResult> => {
     if (p === party) return await own(p, number, input)
+    const known = await knownRefusal(p, number)
+    if (known !== undefined) return known
     const issuer = init.peerOf(p)
     const ask = { party: p, number, lines: input.lines, port: input.port, ...(input.officer !== undefined ? { officer: input.officer } : {}) }
     let reason: string
     try {
-      const out = await within(policy.issuerTimeoutMs, requestConsumption(init.libp2p, issuer, ask, { requester: party, signer: init.signer, trust: init.trust, now: init.now() }))
+      // The issuer's timeout runs once the request is in flight, not while it waits in the lane.
+      const out = await init.lanes.run(p, 'consume', async () => await within(policy.issuerTimeoutMs, requestConsumption(init.libp2p, issuer, ask, { requester: party, signer: init.signer, trust: init.trust, now: init.now() })))
       if (out.receipt !== undefined) await init.keepEvent(out.receipt.event, p, issuer)
       const { event: _e, ...receipt } = out.receipt ?? { event: undefined }
       const r = out.receipt !== undefined ? { receipt: receipt as Receipt } : {}
@@ -79,11 +124,41 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
         log.warn({ code: err.code, party: p, number }, `the issuer's answer is unusable: ${err.message}`)
         throw err
       }
-      // Unreachable (a timeout, a dial or stream failure).
-      reason = `${p}'s node did not answer: ${errorMessage(err)}`
-      log.info({ code: errorCode(err, 'ISSUER_UNREACHABLE'), party: p, number, provisionalAllowed: policy.allow }, reason)
+      if (err instanceof NodeBusyError) throw err
+      if (!issuerUnreachable(err, connected(issuer))) {
+        // Our own limits or a stream closed under load, with the issuer connected: not a partition.
+        log.info({ code: 'NODE_BUSY', cause: errorCode(err, 'STREAM_FAILED'), party: p, number }, `the request to the issuer failed here: ${errorMessage(err)}`)
+        throw new NodeBusyError(`the request to ${p}'s node could not be completed now (this node is busy); nothing was recorded; retry in ${RETRY_AFTER_S} s`)
+      }
+      // Unreachable: the issuer's silence, or no connection to it. Plain words for the record (no library text).
+      reason = err instanceof TimeoutError ? `${p}'s node did not answer within ${policy.issuerTimeoutMs} ms` : `${p}'s node could not be reached`
+      log.info({ code: errorCode(err, 'ISSUER_UNREACHABLE'), party: p, number, provisionalAllowed: policy.allow }, `${reason}: ${errorMessage(err)}`)
     }
     if (!policy.allow) throw new IssuerUnreachableError(`${reason}; this node's policy does not allow a provisional use`)
     return await provisional(p, number, input, reason)
+  }
+
+  // Uses being decided, and decided lately, by permit: the first decides; the rest are told after it.
+  const deciding = new Map<string, Promise<NodeConsumeResult>>()
+  const settled = new Map<string, { at: number, result: NodeConsumeResult }>()
+
+  return async (p, number, input) => {
+    const key = `${p}/${number}`
+    const running = deciding.get(key)
+    if (running !== undefined) return after(await running)
+    const done = settled.get(key)
+    if (done !== undefined && init.now() - done.at < SETTLED_MS) return after(done.result)
+    const d = decide(p, number, input)
+    deciding.set(key, d)
+    try {
+      const result = await d
+      if (result.outcome !== 'REFUSED') {
+        if (settled.size >= SETTLED_MAX) settled.delete(settled.keys().next().value as string)
+        settled.set(key, { at: init.now(), result })
+      }
+      return result
+    } finally {
+      deciding.delete(key)
+    }
   }
 }

@@ -14,6 +14,8 @@ import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
 import { verifyRemote, ProtocolError, type AuthorisedNode } from '@cites/protocol'
 import type { NodeVerdict } from './node.js'
+import { NodeBusyError } from './errors.js'
+import { issuerUnreachable, RETRY_AFTER_S, type IssuerLanes } from './issuer-lanes.js'
 
 export interface VerifyOperationInit {
   party: string
@@ -24,6 +26,8 @@ export interface VerifyOperationInit {
   issuerTimeoutMs: () => number
   /** The issuer's node, by party; throws PartyNotListedError. */
   peerOf: (party: string) => PeerId
+  /** The bounded lanes to other authorities' nodes (shared with consume). */
+  lanes: IssuerLanes
   now: () => number
   log: Logger
 }
@@ -73,14 +77,22 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
       return await local()
     }
     try {
-      return finish(await within(init.issuerTimeoutMs(), verifyRemote(libp2p, issuer, { party: p, number, trust, now: new Date(init.now()), claims: claimsHeld })), 'issuer')
+      // Under load the request waits its turn in the issuer's lane (issue 16):
+      // the issuer's timeout runs only once it is in flight.
+      return finish(await init.lanes.run(p, 'verify', async () => await within(init.issuerTimeoutMs(), verifyRemote(libp2p, issuer, { party: p, number, trust, now: new Date(init.now()), claims: claimsHeld }))), 'issuer')
     } catch (err) {
       // The issuer's node answered, but wrongly: its fault, reported as such.
       if (err instanceof ProtocolError) {
         log.warn({ code: err.code, party: p, number }, `the issuer's answer is unusable: ${err.message}`)
         throw err
       }
-      // Unreachable (a timeout, a dial or stream failure): the replica answers.
+      if (err instanceof NodeBusyError) throw err
+      if (!issuerUnreachable(err, libp2p.getConnections(issuer).some((c) => c.status === 'open'))) {
+        // A failure here with the issuer connected is no reason to answer "not confirmed by issuer".
+        log.info({ code: 'NODE_BUSY', cause: errorCode(err, 'STREAM_FAILED'), party: p, number }, `the request to the issuer failed here: ${errorMessage(err)}`)
+        throw new NodeBusyError(`the request to ${p}'s node could not be completed now (this node is busy); retry in ${RETRY_AFTER_S} s`)
+      }
+      // Unreachable (the issuer's silence, or no connection): the replica answers.
       log.debug({ code: errorCode(err, 'ISSUER_UNREACHABLE'), party: p, number }, `the issuer did not answer: judged from the replica (${errorMessage(err)})`)
       return await local()
     }
