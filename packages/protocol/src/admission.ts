@@ -8,7 +8,7 @@
  * address):
  * - a socket from an address the trust list gives for a granted authority
  *   is let through to libp2p's total cap;
- * - any other address may hold at most `perIp` upgrades at once, and all
+ * - any other address (an IPv6 /64 as one) may hold at most `perIp` upgrades at once, and all
  *   such addresses together at most `total - reserve`, so the last
  *   `reserve` slots stay for listed addresses whatever outsiders do.
  * A slot here ends when the socket closes or Noise completes (identity is
@@ -34,7 +34,7 @@ export interface PendingUpgradeLimits {
   total: number
   /** Slots outsiders may not take. */
   reserve: number
-  /** Pending upgrades at once from one address that is no listed peer's. */
+  /** Pending upgrades at once from one address that is no listed peer's (an IPv6 /64 counts as one). */
   perIp: number
 }
 
@@ -57,14 +57,36 @@ export function ipOf (ma: Multiaddr): string | undefined {
   const cfg = tryGetNetConfig(ma)
   if (cfg === null || (cfg.type !== 'ip4' && cfg.type !== 'ip6')) return undefined
   const host = cfg.host.toLowerCase()
-  return host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host
+  if (!host.startsWith('::ffff:')) return host
+  // IPv4-mapped, written either way: ::ffff:10.1.2.3 or ::ffff:a01:203.
+  const v4 = host.slice(7)
+  if (v4.includes('.')) return v4
+  const m = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v4)
+  if (m === null) return host
+  const hi = parseInt(m[1]!, 16)
+  const lo = parseInt(m[2]!, 16)
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`
+}
+
+/**
+ * What the per-address cap counts by: an IPv4 address, or an IPv6 /64 (one
+ * host is routinely given a whole /64, so counting single IPv6 addresses
+ * would cap nothing).
+ */
+export function capKey (ip: string): string {
+  if (!ip.includes(':')) return ip
+  const [head = '', tail] = ip.split('::')
+  const left = head === '' ? [] : head.split(':')
+  const right = tail === undefined || tail === '' ? [] : tail.split(':')
+  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
 }
 
 export class PendingUpgrades {
   readonly #limits: PendingUpgradeLimits
   readonly #trust: ListedAddresses
   readonly #byIp = new Map<string, number>()
-  // Sockets holding an outsider slot, with their address.
+  // Sockets holding an outsider slot, with what their address counts under.
   readonly #held = new Map<MultiaddrConnection, string>()
   #listedFor: unknown
   #listedIps = new Set<string>()
@@ -100,15 +122,16 @@ export class PendingUpgrades {
     // Not an IP socket: nothing to count by; libp2p's total cap still applies.
     if (ip === undefined) return false
     if (this.#listed().has(ip)) { this.#stats.listed++; return false }
-    const fromIp = this.#byIp.get(ip) ?? 0
+    const key = capKey(ip)
+    const fromIp = this.#byIp.get(key) ?? 0
     // Already gone (reset while queued): no slot to hold, and no 'close' would free one.
     if (maConn.status !== 'open') return false
     if (fromIp >= this.#limits.perIp || this.#held.size >= this.#limits.total - this.#limits.reserve) {
       this.#stats.refused++
       return true
     }
-    this.#byIp.set(ip, fromIp + 1)
-    this.#held.set(maConn, ip)
+    this.#byIp.set(key, fromIp + 1)
+    this.#held.set(maConn, key)
     this.#stats.peakOutsiders = Math.max(this.#stats.peakOutsiders, this.#held.size)
     this.#stats.peakPerIp = Math.max(this.#stats.peakPerIp, fromIp + 1)
     maConn.addEventListener('close', () => { this.settle(maConn) }, { once: true })
@@ -117,11 +140,11 @@ export class PendingUpgrades {
 
   /** The socket's upgrade reached identity (the encrypted gate) or it closed: its slot is free. */
   settle (maConn: MultiaddrConnection): void {
-    const ip = this.#held.get(maConn)
-    if (ip === undefined) return
+    const key = this.#held.get(maConn)
+    if (key === undefined) return
     this.#held.delete(maConn)
-    const left = (this.#byIp.get(ip) ?? 1) - 1
-    if (left <= 0) this.#byIp.delete(ip)
-    else this.#byIp.set(ip, left)
+    const left = (this.#byIp.get(key) ?? 1) - 1
+    if (left <= 0) this.#byIp.delete(key)
+    else this.#byIp.set(key, left)
   }
 }
