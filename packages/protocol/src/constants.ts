@@ -77,10 +77,11 @@ export const MAX_DELIVER_REQUEST_BYTES = 310 * 1024
 export const MAX_DELIVER_RESPONSE_BYTES = 16 * 1024
 
 /**
- * Stream ceilings per connection and protocol, for a network of up to 200
- * authorities (one connection per peer). Inbound: what one peer may hold open
- * at once; a customs burst from one destination needs the most (verify).
- * Outbound: what this node opens to one peer.
+ * Stream ceilings per protocol, for a network of up to 200 authorities.
+ * Inbound: what one peer may hold open at once, across all its connections
+ * (libp2p applies the same figure per connection; rpc.ts per peer); a customs
+ * burst from one destination needs the most (verify). Outbound: what this
+ * node opens to one peer on one connection.
  */
 export const STREAM_LIMITS: Readonly<Record<string, { inbound: number, outbound: number }>> = {
   [VERIFY_PROTOCOL]: { inbound: 64, outbound: 64 },
@@ -99,6 +100,22 @@ export const CONNECTION_PING_INTERVAL_MS = 30_000
 export const CONNECTION_PING_MIN_TIMEOUT_MS = 20_000
 /** Inbound connections still in their Noise/yamux upgrade (bounds the cost of strangers, refused only after Noise). */
 export const MAX_PENDING_INBOUND_CONNECTIONS = 32
+/**
+ * Of those, slots only sockets from a listed peer's address may take: an
+ * outsider's sockets share the other 24, so they cannot hold the door shut
+ * on a listed peer that reconnects (network.md §1.1).
+ */
+export const LISTED_PENDING_RESERVE = 8
+/** Upgrades pending at once from one IP address that is no listed peer's (an honest peer needs one or two). */
+export const MAX_PENDING_UPGRADES_PER_IP = 4
+/**
+ * A socket must finish Noise and yamux within this (libp2p's default is
+ * 10 s). A silent socket holds a pending slot this long; a handshake is a few
+ * round trips, well under a second even between continents.
+ */
+export const INBOUND_UPGRADE_TIMEOUT_MS = 5_000
+/** Connections one peer may hold to this node at once: two dialling each other at once make two; a reconnect may overlap a closing one. */
+export const MAX_CONNECTIONS_PER_PEER = 4
 
 /**
  * Gossip scoring of `cites/events/1` (network.md §3.1). Only invalid messages

@@ -9,12 +9,21 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { gossipsub } from '@libp2p/gossipsub'
-import { CONNECTION_PING_INTERVAL_MS, CONNECTION_PING_MIN_TIMEOUT_MS, EVENTS_TOPIC, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, MAX_CONNECTIONS, MAX_GOSSIP_BYTES, MAX_PENDING_INBOUND_CONNECTIONS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
+import {
+  CONNECTION_PING_INTERVAL_MS, CONNECTION_PING_MIN_TIMEOUT_MS, EVENTS_TOPIC, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, INBOUND_UPGRADE_TIMEOUT_MS, LISTED_PENDING_RESERVE,
+  MAX_CONNECTIONS, MAX_CONNECTIONS_PER_PEER, MAX_GOSSIP_BYTES, MAX_PENDING_INBOUND_CONNECTIONS, MAX_PENDING_UPGRADES_PER_IP, MAX_STREAMS_PER_CONNECTION
+} from './constants.js'
+import { PendingUpgrades, type ListedAddresses, type PendingUpgradeStats } from './admission.js'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { TCPSocketOptions } from '@libp2p/tcp'
 import type { ProtocolService, ProtocolServiceComponents } from './rpc.js'
 
-/** What the gater needs to know: a TrustStore fits. */
-export interface PeerAuthority {
+/**
+ * What the gater needs to know: a TrustStore fits. `current` (the list with
+ * its authorities' addresses) lets sockets from listed addresses use the
+ * pending-upgrade slots kept for them; without it every address is an outsider's.
+ */
+export interface PeerAuthority extends ListedAddresses {
   isAuthorisedPeer: (peerId: string) => boolean
 }
 
@@ -42,6 +51,12 @@ export interface AuthorisedNodeInit {
    */
   isolated?: (peerId: string) => boolean
   /**
+   * The local IP to dial from (a host with several addresses): peers
+   * recognise a listed authority's sockets by the address the trust list
+   * gives for it, so dial from that one. @default the system's choice
+   */
+  dialFrom?: string
+  /**
    * The protocol services to run (`syncService(...)`, `verifyService(...)`,
    * ...): libp2p hands each its registrar, starts it with the node (the
    * handler is registered) and stops it with the node (unregistered).
@@ -59,12 +74,23 @@ export interface AuthorisedNodeInit {
 /** Create (not start) a libp2p node that talks only to authorised peers. */
 export type AuthorisedNode = Libp2p<{ identify: ReturnType<ReturnType<typeof identify>>, pubsub: ReturnType<ReturnType<typeof gossipsub>> }>
 
+const doors = new WeakMap<object, PendingUpgrades>()
+
+/** What an authorised node's door did with inbound sockets before their upgrade (network.md §1.1). */
+export function pendingUpgradeStats (node: object): PendingUpgradeStats | undefined {
+  return doors.get(node)?.stats
+}
+
 export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<AuthorisedNode> {
   const denied = (peerId: PeerId): boolean => !init.trust.isAuthorisedPeer(peerId.toString()) || (init.isolated?.(peerId.toString()) ?? false)
+  const door = new PendingUpgrades({ total: MAX_PENDING_INBOUND_CONNECTIONS, reserve: LISTED_PENDING_RESERVE, perIp: MAX_PENDING_UPGRADES_PER_IP }, init.trust)
+  // The gater runs inside libp2p: it reaches the node's connections once built.
+  let self: Libp2p | undefined
   const node = await createLibp2p({
     privateKey: init.privateKey,
     addresses: { listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
+    // localAddress goes through to net.connect, though TCPSocketOptions does not name it.
+    transports: [tcp(init.dialFrom === undefined ? {} : { dialOpts: { localAddress: init.dialFrom } as TCPSocketOptions })],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ maxInboundStreams: MAX_STREAMS_PER_CONNECTION, maxOutboundStreams: MAX_STREAMS_PER_CONNECTION })],
     services: {
@@ -98,11 +124,16 @@ export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<A
       })
     },
     // Identity is known only once Noise completes, so strangers are refused
-    // at the encrypted stage (both directions) and never dialled.
+    // at the encrypted stage (both directions) and never dialled. Before
+    // that, the door limits what sockets from unlisted addresses may hold
+    // (admission.ts); and one peer may hold only a few connections at once,
+    // since libp2p's stream limits are per connection.
     connectionGater: {
       denyDialPeer: denied,
-      denyInboundEncryptedConnection: denied,
-      denyOutboundEncryptedConnection: denied
+      denyInboundConnection: (maConn) => door.deny(maConn),
+      denyInboundEncryptedConnection: (peerId, maConn) => { door.settle(maConn); return denied(peerId) },
+      denyOutboundEncryptedConnection: denied,
+      denyInboundUpgradedConnection: (peerId) => (self?.getConnections(peerId).length ?? 0) >= MAX_CONNECTIONS_PER_PEER
     },
     // libp2p pings every connection every 10 s and drops it when a ping takes
     // longer than an adaptive timeout (at least 5 s). On a saturated host
@@ -116,9 +147,13 @@ export async function createAuthorisedNode (init: AuthorisedNodeInit): Promise<A
     connectionManager: {
       maxConnections: init.maxConnections ?? MAX_CONNECTIONS,
       maxIncomingPendingConnections: MAX_PENDING_INBOUND_CONNECTIONS,
+      // A silent socket holds its slot this long (libp2p's default: 10 s).
+      inboundUpgradeTimeout: INBOUND_UPGRADE_TIMEOUT_MS,
       ...(init.sharedHost === true ? { inboundConnectionThreshold: init.maxConnections ?? MAX_CONNECTIONS } : {})
     }
   })
+  self = node
+  doors.set(node, door)
   // The protocol services are typed by name by their caller (node.services is a plain record at run time).
   return node as unknown as AuthorisedNode
 }

@@ -61,6 +61,11 @@ export function rpcService<Req, Res> (components: ProtocolServiceComponents, ini
   let started = false
   // Answers being worked out (the port at work, e.g. a ledger write): stop() lets them finish.
   const inflight = new Set<Promise<Res>>()
+  const limits = STREAM_LIMITS[protocol] ?? { inbound: 8, outbound: 8 }
+  // Streams of this protocol each peer holds, across all its connections:
+  // libp2p counts per connection, so a peer with many connections would
+  // otherwise hold the limit once per connection (network.md §1.1).
+  const held = new Map<string, number>()
 
   type Framed = ReturnType<typeof lpStream>
   const respond = async (lp: Framed, remote: PeerId, signal: AbortSignal): Promise<Res> => {
@@ -89,6 +94,25 @@ export function rpcService<Req, Res> (components: ProtocolServiceComponents, ini
   }
 
   const onStream = async (stream: Stream, connection: Connection): Promise<void> => {
+    const peer = connection.remotePeer.toString()
+    const n = held.get(peer) ?? 0
+    if (n >= limits.inbound) {
+      // Over the peer's limit: reset, as libp2p resets a stream over the per-connection one.
+      log.debug({ protocol, code: 'STREAM_LIMIT' }, `a peer holds ${n} streams across its connections: stream reset`)
+      stream.abort(new Error(`${protocol}: too many streams from this peer`))
+      return
+    }
+    held.set(peer, n + 1)
+    try {
+      await answerOn(stream, connection)
+    } finally {
+      const left = (held.get(peer) ?? 1) - 1
+      if (left <= 0) held.delete(peer)
+      else held.set(peer, left)
+    }
+  }
+
+  const answerOn = async (stream: Stream, connection: Connection): Promise<void> => {
     const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
     const lp = lpStream(stream, { maxDataLength: init.maxRequest })
     const answering = respond(lp, connection.remotePeer, signal)
@@ -112,7 +136,7 @@ export function rpcService<Req, Res> (components: ProtocolServiceComponents, ini
     isStarted: () => started,
     start: async () => {
       if (started) return
-      await components.registrar.handle(protocol, onStream, { maxInboundStreams: STREAM_LIMITS[protocol]?.inbound ?? 8, maxOutboundStreams: STREAM_LIMITS[protocol]?.outbound ?? 8 })
+      await components.registrar.handle(protocol, onStream, { maxInboundStreams: limits.inbound, maxOutboundStreams: limits.outbound })
       started = true
       log.debug({ protocol }, 'handling')
     },

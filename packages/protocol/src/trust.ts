@@ -63,7 +63,13 @@ export function trustListService (init: TrustListServiceInit): (components: Prot
     request: TrustListRequest,
     response: TrustListResponse,
     log,
-    unreadable: () => ({ status: Status.MALFORMED, trustList: EMPTY, sequence: BigInt(init.port.current().sequence), message: 'request unreadable' }),
+    // network.md §2: a request over its 64-byte cap is TOO_LARGE, one that does not decode MALFORMED.
+    unreadable: (failure) => ({
+      status: failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED,
+      trustList: EMPTY,
+      sequence: BigInt(init.port.current().sequence),
+      message: failure === 'TOO_LARGE' ? 'request too large' : 'request unreadable'
+    }),
     answer: async (req) => {
       const { sequence, xml } = init.port.current()
       return xml === undefined || req.haveSequence >= BigInt(sequence)
