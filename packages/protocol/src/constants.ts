@@ -51,7 +51,8 @@ export const MAX_CONSUME_NONCES = 200_000
 /**
  * What refused requests cost a peer (network.md §7.2, misbehaviour.ts): a
  * budget of MISBEHAVIOUR_BUDGET, refilled at MISBEHAVIOUR_REFILL_PER_S; an
- * ordinary refusal (ALREADY_CONSUMED, ...) costs 1, a request an honest
+ * ordinary refusal (ALREADY_CONSUMED, ...) costs 0.25 (a busy honest port
+ * may meet 120 a minute), a request an honest
  * node never sends (an invented claim, a replay, a bad signature) costs 10.
  * Spent: PEER_RATE_LIMITED until it refills. Each of the latter also adds a
  * penalty point, worth MISBEHAVIOUR_SCORE_PER_POINT off the peer's gossip
@@ -60,7 +61,7 @@ export const MAX_CONSUME_NONCES = 200_000
  */
 export const MISBEHAVIOUR_BUDGET = 60
 export const MISBEHAVIOUR_REFILL_PER_S = 0.5
-export const REFUSAL_COST = { refusal: 1, misbehaviour: 10 } as const
+export const REFUSAL_COST = { refusal: 0.25, misbehaviour: 10 } as const
 export const MISBEHAVIOUR_SCORE_PER_POINT = 10
 export const MISBEHAVIOUR_HALF_LIFE_MS = 10 * 60_000
 /** Penalty points a peer can hold (-1000 on its score: far below graylisting, and back above it within about 35 minutes). */
