@@ -7,15 +7,15 @@
  *
  * One use, one success (issue 16, finding 1): concurrent requests for one
  * permit are coalesced (the first decides; the others get ALREADY_CONSUMED,
- * ALREADY_CONSUMED_PROVISIONALLY or the same refusal); a permit this node
- * knows to be used, provisionally used here, cancelled or replaced is
- * refused at once, without asking or claiming; requests to the issuer go
+ * ALREADY_CONSUMED_PROVISIONALLY or the same refusal); at the destination,
+ * a permit this node knows to be used, provisionally used here, cancelled
+ * or replaced is refused at once, without asking or claiming; requests to the issuer go
  * through a bounded lane (issuer-lanes.ts), and only the issuer's silence or
  * a missing connection is "unreachable": a failure here with the issuer
  * connected is NODE_BUSY (503, retry), never a provisional use.
  */
 import type { PeerId } from '@libp2p/interface'
-import { LedgerError, type ActionInput, type Ledger, type Receipt } from '@cites/ledger'
+import { LedgerError, isDestination, type ActionInput, type Ledger, type Receipt } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { TimeoutError, errorCode, errorMessage, within, type Logger } from '@cites/runtime'
@@ -91,7 +91,9 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
    */
   const knownRefusal = async (p: string, number: string): Promise<NodeConsumeResult | undefined> => {
     const s = await ledger.status(p, number)
-    if (s === undefined) return undefined
+    // A copy presented anywhere but at its destination goes to the issuer,
+    // which puts the attempt on the signed record (USE_REFUSED, alerts).
+    if (s === undefined || !isDestination(s.state, party)) return undefined
     const used = s.state.consumption
     if (used !== undefined) return { outcome: 'REFUSED', code: 'ALREADY_CONSUMED', message: `${p}/${number} was already used on ${used.consumedAt} at ${used.port}`, receipt: used }
     if (s.state.status === 'CANCELLED') return { outcome: 'REFUSED', code: 'PERMIT_CANCELLED', message: `${p}/${number} was cancelled by its issuer` }
