@@ -15,6 +15,7 @@
 import { checkpointEvidenceKey, checkpointKey, authorEnd, authorRange, eventEvidenceKey, logKey, seqOfKey } from './keys.js'
 import { decodeCheckpoint, decodeEvent, hex, sha256, verifyCheckpointSignature, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent } from './events.js'
 import { InvalidEventError } from './errors.js'
+import { decodeCheckpointOrRefuse, decodeEventOrRefuse } from './decode.js'
 import { frontierRoot, rootOf, type Hash } from './merkle.js'
 import { put } from './store.js'
 import { unhex } from './own-log.js'
@@ -61,12 +62,7 @@ export class CrossCheck {
    */
   async compareEvent (bytes: Uint8Array): Promise<CrossCheckOutcome> {
     const c = this.#core
-    let le: LoggedEvent
-    try {
-      le = decodeEvent(bytes)
-    } catch (err) {
-      throw new InvalidEventError('EVENT_MALFORMED', `event does not decode: ${err instanceof Error ? err.message : String(err)}`)
-    }
+    const le = decodeEventOrRefuse(bytes)
     const { author } = le.event
     const seq = Number(le.event.seq)
     if (author === c.party) throw new InvalidEventError('EVENT_WRONG_LOG', `an event claiming to be from this node's own log (${author} #${seq}) offered as a peer's copy`, seq)
@@ -101,12 +97,7 @@ export class CrossCheck {
    */
   async compareCheckpoint (bytes: Uint8Array): Promise<CrossCheckOutcome> {
     const c = this.#core
-    let cp: LoggedCheckpoint
-    try {
-      cp = decodeCheckpoint(bytes)
-    } catch (err) {
-      throw new InvalidEventError('CHECKPOINT_INVALID', `checkpoint does not decode: ${err instanceof Error ? err.message : String(err)}`)
-    }
+    const cp = decodeCheckpointOrRefuse(bytes)
     const { author } = cp.checkpoint
     const size = Number(cp.checkpoint.size)
     // The common case costs one read and no signature: we hold the very same checkpoint.

@@ -12,6 +12,7 @@ import {
   decodeCheckpoint, decodeEvent, hex, leafOf, sha256, verifyCheckpointSignature, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent
 } from './events.js'
 import { InvalidEventError } from './errors.js'
+import { decodeCheckpointOrRefuse, decodeEventOrRefuse } from './decode.js'
 import { authorOfKey, checkpointEvidenceKey, checkpointKey, eventEvidenceKey, headKey, logKey, seqOfKey } from './keys.js'
 import { frontierAppend, frontierRoot, rootOf, type Hash } from './merkle.js'
 import { del, put, type WriteOp } from './store.js'
@@ -39,12 +40,7 @@ export class Replica {
     const decoded: LoggedEvent[] = []
     const echoes: AcceptResult[] = []
     for (const bytes of list) {
-      let le: LoggedEvent
-      try {
-        le = decodeEvent(bytes)
-      } catch (err) {
-        throw new InvalidEventError('EVENT_MALFORMED', `event does not decode: ${err instanceof Error ? err.message : String(err)}`)
-      }
+      const le = decodeEventOrRefuse(bytes)
       const e = le.event
       if (e.author === c.party) {
         // Our own log is written only by us: compare, never accept.
@@ -62,11 +58,7 @@ export class Replica {
     }
     let cp: LoggedCheckpoint | undefined
     if (opts.checkpoint !== undefined) {
-      try {
-        cp = decodeCheckpoint(opts.checkpoint)
-      } catch (err) {
-        throw new InvalidEventError('CHECKPOINT_INVALID', `checkpoint does not decode: ${err instanceof Error ? err.message : String(err)}`)
-      }
+      cp = decodeCheckpointOrRefuse(opts.checkpoint)
       const sig = await verifyCheckpointSignature(cp, c.trust.certificatesFor(cp.checkpoint.author))
       if (sig !== 'OK') throw new InvalidEventError(sig === 'EVENT_UNKNOWN_AUTHOR' ? 'EVENT_UNKNOWN_AUTHOR' : 'CHECKPOINT_INVALID', `checkpoint of ${cp.checkpoint.author}: ${sig}`)
     }
@@ -319,12 +311,7 @@ export class Replica {
    */
   async acceptCheckpoint (bytes: Uint8Array): Promise<'stored' | 'equivocation' | 'mismatch'> {
     const c = this.#core
-    let cp: LoggedCheckpoint
-    try {
-      cp = decodeCheckpoint(bytes)
-    } catch (err) {
-      throw new InvalidEventError('CHECKPOINT_INVALID', `checkpoint does not decode: ${err instanceof Error ? err.message : String(err)}`)
-    }
+    const cp = decodeCheckpointOrRefuse(bytes)
     const { author } = cp.checkpoint
     const size = Number(cp.checkpoint.size)
     const sig = await verifyCheckpointSignature(cp, c.trust.certificatesFor(author))
