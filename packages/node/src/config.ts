@@ -28,7 +28,16 @@ export const NodeConfigSchema = z.object({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535),
     bodyLimitBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
-    rateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(1200)
+    /** API requests a minute per known token (the config's token hashes). */
+    rateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(1200),
+    /** API requests a minute per client address without a known token (none, or a wrong one). */
+    addressRateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(120),
+    /** Requests a minute per client address for the customs page's files and /openapi.json (/health is never limited). */
+    pageRateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(6000),
+    /** Open connections per client address; more are closed at once. */
+    maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(128),
+    /** A request's headers and body must have arrived within this. */
+    requestTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000)
   }).strict(),
   trust: z.object({
     anchorCertificate: z.string().min(1),
@@ -140,7 +149,11 @@ http:
   host: ${i.httpHost}
   port: ${i.httpPort}
   bodyLimitBytes: 1048576     # largest request body (a signed permit is at most 256 KiB)
-  rateLimitPerMinute: ${i.rateLimitPerMinute ?? 1200}    # per token (per address without one)
+  rateLimitPerMinute: ${i.rateLimitPerMinute ?? 1200}    # API requests a minute per token (a role's holders share its token, so its bucket)
+  addressRateLimitPerMinute: 120  # API requests a minute per client address without a valid token
+  pageRateLimitPerMinute: 6000    # the customs page's files a minute per address (/health is never limited)
+  maxConnectionsPerAddress: 128   # open connections per client address; more are closed at once
+  requestTimeoutMs: 60000         # a request's headers and body must arrive within this
 
 # The task force's anchor certificate, and the anchor-signed trust list.
 # The node refuses to start without both; a newer list arrives by gossip.

@@ -23,6 +23,7 @@ export const NODE_CODES = defineCodes({
   ROLE_FORBIDDEN: { kind: 'forbidden', summary: 'the token\'s role may not do this' },
   RATE_LIMITED: { kind: 'rate-limited', summary: 'too many requests' },
   ROUTE_NOT_FOUND: { kind: 'not-found', summary: 'no such route' },
+  CLIENT_ABORTED: { kind: 'bad-request', summary: 'the client closed the connection before the request was complete (logged at debug, never answered)' },
   INTERNAL: { kind: 'internal', summary: 'the node could not answer this request' }
 })
 export type NodeCode = keyof typeof NODE_CODES

@@ -2,13 +2,22 @@
  * The node's HTTP API (ARCHITECTURE.md, Interfaces): Fastify with a JSON
  * Schema on every route, OpenAPI at /openapi.json, role bearer tokens,
  * errors as application/problem+json with the stable codes, body limits,
- * rate limits per token, Prometheus /metrics, and the customs page at /.
+ * rate limits (per known token, per address without one), a connection cap
+ * per address, browser security headers, Prometheus /metrics, and the
+ * customs page at /.
+ *
+ * Order of work for a request (SECURITY.md §14): the connection cap, then
+ * (onRequest, before any byte of the body is read) the security headers, the
+ * rate limit and the token and role check; only then the body is read and
+ * checked against the route's schema.
  */
 import { timingSafeEqual } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import type { Socket } from 'node:net'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import swagger from '@fastify/swagger'
-import rateLimit from '@fastify/rate-limit'
+import rateLimit, { normalizeIP } from '@fastify/rate-limit'
+import helmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import type { Logger } from '@cites/runtime'
 import { importPermit, permitFromJson, type Permit } from '@cites/permit'
@@ -27,8 +36,21 @@ export interface HttpApiOptions {
   tokens: Record<Role, string>
   /** @default 1 MiB */
   bodyLimitBytes?: number
-  /** Requests per minute per token (per address without one). @default 1200 */
+  /**
+   * API requests a minute per known token: one bucket per token (by its
+   * SHA-256), so a random token never gets a bucket of its own. Tokens are per
+   * role today, so a role's holders share one bucket (accounts: issue 15).
+   * @default 1200
+   */
   rateLimitPerMinute?: number
+  /** API requests a minute per client address (IPv6: per /64) without a known token: none, or a wrong one. @default 120 */
+  addressRateLimitPerMinute?: number
+  /** Requests a minute per client address for the customs page's files and /openapi.json. `/health` is never limited. @default 6000 */
+  pageRateLimitPerMinute?: number
+  /** Open connections per client address; more are closed at once. @default 128 */
+  maxConnectionsPerAddress?: number
+  /** A request's headers and body must have arrived within this (headers alone: 15 s at most). @default 60000 */
+  requestTimeoutMs?: number
   /** pino logger (no bodies or tokens are logged); false for none. */
   logger?: Logger | false
   /** Folder of the built customs page; served at / when it exists. */
@@ -57,6 +79,29 @@ const ACTION_BODY = {
 } as const
 const PERMIT_PARAMS = { type: 'object', required: ['party', 'number'], properties: { party: PARTY, number: NUMBER } } as const
 
+/**
+ * The Content-Security-Policy of every answer (the page and the API alike):
+ * scripts, styles and connections only from this node, no inline script or
+ * style, images also as data: URLs (the QR code), no plugins, and no framing
+ * by any page (clickjacking of "Record use").
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  manifestSrc: ["'self'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  objectSrc: ["'none'"]
+}
+
+/** Who presented a request: a known token's role and bucket, or why not. */
+type Caller = { role: Role, bucket: string } | { refused: 'TOKEN_MISSING' | 'TOKEN_INVALID' }
+
 /** Key fields of a permit for a customs officer (no addresses, no trader identifiers beyond names and countries). */
 export function permitSummary (p: Permit): Record<string, unknown> {
   return {
@@ -71,9 +116,12 @@ export function permitSummary (p: Permit): Record<string, unknown> {
 export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Promise<{ app: FastifyInstance, metrics: NodeMetrics }> {
   const metrics = createMetrics(node)
   const tokenHashes = Object.entries(opts.tokens).map(([role, h]) => ({ role: role as Role, hash: Buffer.from(h, 'hex') }))
+  const requestTimeout = opts.requestTimeoutMs ?? 60_000
   const app = Fastify({
     loggerInstance: opts.logger === false || opts.logger === undefined ? undefined : opts.logger as never,
     bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
+    // Node's default is no limit on a whole request: a client trickling a body could hold its socket for ever.
+    requestTimeout,
     // Request logs carry method, route and status only: never headers (tokens) or bodies (trader data).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
@@ -85,6 +133,10 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     forceCloseConnections: true
   })
 
+  // Headers must be complete well before the whole request (Node checks both every few seconds).
+  app.server.headersTimeout = Math.min(15_000, requestTimeout)
+  capConnectionsPerAddress(app, opts.maxConnectionsPerAddress ?? 128)
+
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
 
@@ -95,27 +147,67 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
       security: [{ bearer: [] }]
     }
   })
-  await app.register(rateLimit, {
-    max: opts.rateLimitPerMinute ?? 1200,
-    timeWindow: 60_000,
-    keyGenerator: (req) => {
-      const h = req.headers.authorization
-      return typeof h === 'string' && h.startsWith('Bearer ') ? `t:${hashToken(h.slice(7))}` : `ip:${req.ip}`
-    },
-    errorResponseBuilder: (_req, ctx) => new HttpProblem('RATE_LIMITED', `more than ${ctx.max} requests a minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`)
+  // Headers first, so that every answer carries them, refusals included.
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // Plain HTTP: TLS, where used, is the operator's proxy's business, and so is HSTS.
+    strictTransportSecurity: false
   })
 
-  /** The role a request's bearer token grants, or a 401/403 problem. */
-  const authorise = (need: Role) => async (req: FastifyRequest): Promise<void> => {
-    const h = req.headers.authorization
-    if (typeof h !== 'string' || !h.startsWith('Bearer ') || h.length < 8) throw new HttpProblem('TOKEN_MISSING', 'an Authorization: Bearer token is required')
-    const given = Buffer.from(hashToken(h.slice(7)), 'hex')
-    // Constant-time against each role's hash: no early exit on the first byte.
+  /** The caller a bearer header names; constant-time against each role's hash (no early exit on the first byte). */
+  const identify = (h: string | undefined): Caller => {
+    if (typeof h !== 'string' || !h.startsWith('Bearer ') || h.length < 8) return { refused: 'TOKEN_MISSING' }
+    const hash = hashToken(h.slice(7))
+    const given = Buffer.from(hash, 'hex')
     let role: Role | undefined
     for (const t of tokenHashes) if (t.hash.length === given.length && timingSafeEqual(t.hash, given)) role = t.role
-    if (role === undefined) throw new HttpProblem('TOKEN_INVALID', 'the bearer token is not valid for this node')
-    if (RANK[role] < RANK[need]) throw new HttpProblem('ROLE_FORBIDDEN', `this needs the ${need} role; the token is ${role}`)
+    return role === undefined ? { refused: 'TOKEN_INVALID' } : { role, bucket: `t:${hash}` }
   }
+  const callers = new WeakMap<FastifyRequest, Caller>()
+
+  // Three kinds of bucket, none of which a caller can multiply: one per known
+  // token; one per address for API requests without a known token (so random
+  // tokens all land in their sender's address bucket); one per address for the
+  // customs page's files, apart from the API's, so API traffic never starves
+  // the page. /health is not limited: a 429 costs as much as its answer.
+  await app.register(rateLimit, {
+    global: false,
+    timeWindow: 60_000,
+    // Buckets held in memory, least recently used dropped first; large enough for many thousand addresses.
+    cache: 50_000,
+    errorResponseBuilder: (_req, ctx) => new HttpProblem('RATE_LIMITED', `more than ${ctx.max} requests a minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`)
+  })
+  const address = (req: FastifyRequest): string => normalizeIP(req.ip, 64)
+  const byToken = app.rateLimit({ max: opts.rateLimitPerMinute ?? 1200, keyGenerator: (req) => (callers.get(req) as { bucket: string }).bucket })
+  const byAddress = app.rateLimit({ max: opts.addressRateLimitPerMinute ?? 120, keyGenerator: (req) => `a:${address(req)}` })
+  const forPage = app.rateLimit({ max: opts.pageRateLimitPerMinute ?? 6000, keyGenerator: (req) => `p:${address(req)}` })
+
+  // Authentication, role and rate limit before the body is read (onRequest
+  // runs before content-type parsing): a request without a known token costs
+  // no body memory and no schema work. A route's role is its `config.role`;
+  // a route without one is public (the page, /openapi.json, /health).
+  app.addHook('onRequest', async (req, reply) => {
+    try {
+      const need = (req.routeOptions.config as { role?: Role }).role
+      if (need === undefined && !req.is404) {
+        if (req.routeOptions.url !== '/health') await forPage.call(app, req, reply)
+        return
+      }
+      const caller = identify(req.headers.authorization)
+      callers.set(req, caller)
+      await ('role' in caller ? byToken : byAddress).call(app, req, reply)
+      if (need === undefined) return // no such route: 404, after counting it
+      if (!('role' in caller)) throw new HttpProblem(caller.refused, caller.refused === 'TOKEN_MISSING' ? 'an Authorization: Bearer token is required' : 'the bearer token is not valid for this node')
+      if (RANK[caller.role] < RANK[need]) throw new HttpProblem('ROLE_FORBIDDEN', `this needs the ${need} role; the token is ${caller.role}`)
+    } catch (err) {
+      // A refused request's body is never read: close the connection after
+      // the answer rather than drain it, so a held body holds nothing here.
+      if (hasBody(req)) void reply.header('connection', 'close')
+      throw err
+    }
+  })
 
   app.setErrorHandler((err: Error & { statusCode?: number, code?: string, validation?: unknown }, req, reply) => {
     metrics.refusals.inc({ code: answerError(err, req, reply) })
@@ -136,13 +228,13 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
-  app.get('/metrics', { logLevel: 'warn', preHandler: authorise('viewer'), schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {
+  app.get('/metrics', { logLevel: 'warn', config: { role: 'viewer' }, schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {
     void reply.type(metrics.registry.contentType)
     return await metrics.registry.metrics()
   })
 
   app.post('/v1/permits', {
-    preHandler: authorise('issuer'),
+    config: { role: 'issuer' },
     schema: { summary: 'Issue a permit: unsigned eCITES XML (application/xml) or the JSON form; it is signed, recorded, gossiped and delivered', body: {} }
   }, async (req, reply) => {
     let permit: Permit
@@ -156,7 +248,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   })
 
   app.get('/v1/permits/:party/:number', {
-    preHandler: authorise('viewer'),
+    config: { role: 'viewer' },
     schema: {
       summary: 'Read a permit with its status and history; Accept: application/xml gives the signed eCITES XML. With ?wait=ms, wait up to that long for the permit to arrive (replication measurements).',
       params: PERMIT_PARAMS,
@@ -176,7 +268,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   })
 
   app.post('/v1/verify', {
-    preHandler: authorise('viewer'),
+    config: { role: 'viewer' },
     schema: {
       summary: 'Verify a permit: a signed eCITES XML document, or {party, number, securityStamp?}',
       body: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'object', additionalProperties: false, required: ['party', 'number'], properties: { party: PARTY, number: NUMBER, securityStamp: { type: 'string', maxLength: 64 } } }] }
@@ -188,7 +280,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   })
 
   const actionRoute = (path: string, role: Role, summary: string, run: (party: string, number: string, body: Record<string, unknown>, reply: FastifyReply) => Promise<unknown>, body: object = ACTION_BODY): void => {
-    app.post(path, { preHandler: authorise(role), schema: { summary, params: PERMIT_PARAMS, body } }, async (req, reply) => {
+    app.post(path, { config: { role }, schema: { summary, params: PERMIT_PARAMS, body } }, async (req, reply) => {
       const { party, number } = req.params as { party: string, number: string }
       return await run(party, number, req.body as Record<string, unknown>, reply)
     })
@@ -203,7 +295,12 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     const r = await node.consume(party, number, body as never)
     metrics.consumptions.inc({ outcome: r.outcome })
     if (r.outcome === 'CONSUMED') return await reply.code(201).send({ outcome: r.outcome, receipt: r.receipt })
-    if (r.outcome === 'PROVISIONAL') return await reply.code(202).send({ outcome: r.outcome, code: r.code, message: r.message, claim: r.claim })
+    if (r.outcome === 'PROVISIONAL') {
+      // A plain message, and the claim without its stored reason: that reason
+      // may hold networking library text, which is no business of the caller's.
+      const { reason: _reason, ...claim } = r.claim ?? {} as Partial<NonNullable<typeof r.claim>>
+      return await reply.code(202).send({ outcome: r.outcome, code: 'PROVISIONAL', message: PROVISIONAL_MESSAGE, claim })
+    }
     throw new HttpProblem(r.code, r.message, r.receipt !== undefined ? { receipt: r.receipt } : {}, 422)
   })
 
@@ -212,47 +309,47 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     return await reply.code(201).send({ party, number, status: state.status, cancellation: state.cancellation })
   }, { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } })
 
-  app.get('/v1/trust-list', { preHandler: authorise('viewer'), schema: { summary: 'The current trust list: its sequence, validity and authorities' } }, async () => {
+  app.get('/v1/trust-list', { config: { role: 'viewer' }, schema: { summary: 'The current trust list: its sequence, validity and authorities' } }, async () => {
     const cur = node.trust.current
     if (cur === undefined) throw new HttpProblem('TRUST_LIST_MISSING', 'this node holds no trust list')
     const l = cur.list
     return { sequence: l.sequence, issueDate: l.issueDate, nextUpdate: l.nextUpdate, operator: l.operator, authorities: l.authorities.map((a) => ({ party: a.party, name: a.name, role: a.role, status: a.status, peerId: a.peerId, addresses: a.addresses })) }
   })
 
-  app.get('/v1/peers', { preHandler: authorise('viewer'), schema: { summary: 'Connected authorised peers, one entry per peer (two nodes dialling each other at once may hold two connections)' } }, async () => {
+  app.get('/v1/peers', { config: { role: 'viewer' }, schema: { summary: 'Connected authorised peers, one entry per peer (two nodes dialling each other at once may hold two connections)' } }, async () => {
     return node.peers()
   })
 
-  app.get('/v1/status', { preHandler: authorise('viewer'), schema: { summary: 'This node: peers, log sizes, delivery states, open claims, alerts, gossip counters' } }, async () => await node.status())
+  app.get('/v1/status', { config: { role: 'viewer' }, schema: { summary: 'This node: peers, log sizes, delivery states, open claims, alerts, gossip counters' } }, async () => await node.status())
 
   app.get('/v1/deliveries', {
-    preHandler: authorise('viewer'),
+    config: { role: 'viewer' },
     schema: { summary: 'Deliveries of this authority\'s ISSUED events to their destinations', querystring: { type: 'object', additionalProperties: false, properties: { state: { type: 'string', enum: ['pending', 'delivered', 'failed'] } } } }
   }, async (req) => {
     const { state } = req.query as { state?: 'pending' | 'delivered' | 'failed' }
     return await node.deliveries(state)
   })
 
-  app.get('/v1/alerts', { preHandler: authorise('viewer'), schema: { summary: 'Alerts: equivocations, refused transitions, diverted uses, refused claims' } }, async () => await node.alerts())
+  app.get('/v1/alerts', { config: { role: 'viewer' }, schema: { summary: 'Alerts: equivocations, refused transitions, diverted uses, refused claims' } }, async () => await node.alerts())
 
-  app.get('/v1/audit', { preHandler: authorise('viewer'), schema: { summary: 'Check every log held end to end (chain, signatures, checkpoints) and list permits used more than once' } }, async () => {
+  app.get('/v1/audit', { config: { role: 'viewer' }, schema: { summary: 'Check every log held end to end (chain, signatures, checkpoints) and list permits used more than once' } }, async () => {
     return await node.audit()
   })
 
   if (opts.faultInjection === true) {
     app.post('/v1/admin/partition', {
-      preHandler: authorise('issuer'),
+      config: { role: 'issuer' },
       schema: { summary: 'Pilot only: cut this node off from the given parties', body: { type: 'object', additionalProperties: false, required: ['parties'], properties: { parties: { type: 'array', maxItems: 250, items: PARTY } } } }
     }, async (req) => {
       const { parties } = req.body as { parties: string[] }
       await node.partition(parties)
       return { partitioned: parties }
     })
-    app.post('/v1/admin/heal', { preHandler: authorise('issuer'), schema: { summary: 'Pilot only: undo every partition' } }, async () => { node.heal(); return { healed: true } })
+    app.post('/v1/admin/heal', { config: { role: 'issuer' }, schema: { summary: 'Pilot only: undo every partition' } }, async () => { node.heal(); return { healed: true } })
   }
 
   app.get('/v1/reports/annual', {
-    preHandler: authorise('issuer'),
+    config: { role: 'issuer' },
     schema: { summary: 'The CITES annual trade report (CSV)', querystring: { type: 'object', additionalProperties: false, required: ['year'], properties: { year: { type: 'string', pattern: '^(19[7-9][0-9]|20[0-9][0-9])$', description: 'four digits, 1975..2099' } } } }
   }, async (req, reply) => {
     // Query strings stay strings (no type coercion anywhere: a body's "50" is not 50).
@@ -294,4 +391,37 @@ export async function verifyByNumber (node: PermitNode, q: { party: string, numb
  */
 export async function verifyDocument (node: PermitNode, xml: string): Promise<VerifyAnswer> {
   return answer(await judgePresentedDocument(xml, { trust: node.trust, verify: node.verify }))
+}
+
+/** What a 202 says, whatever the networking failure was. */
+export const PROVISIONAL_MESSAGE = 'recorded provisionally: not confirmed by the issuer, whose node could not be reached in time; the issuer confirms or refuses it when the two nodes can talk again'
+
+/** Does the request announce a body (that the node has not read yet)? */
+function hasBody (req: FastifyRequest): boolean {
+  const len = req.headers['content-length']
+  return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0')
+}
+
+/**
+ * At most `cap` open connections per client address (IPv6: per /64); a
+ * connection beyond it is closed before a byte is read. Bounds the sockets
+ * (and, with the timeouts, the time) one address can hold.
+ */
+function capConnectionsPerAddress (app: FastifyInstance, cap: number): void {
+  const open = new Map<string, number>()
+  app.server.on('connection', (socket: Socket) => {
+    const key = normalizeIP(socket.remoteAddress ?? '', 64)
+    const n = open.get(key) ?? 0
+    if (n >= cap) {
+      app.log.debug({ open: n }, 'connection refused: too many open from one address')
+      socket.destroy()
+      return
+    }
+    open.set(key, n + 1)
+    socket.once('close', () => {
+      const left = (open.get(key) ?? 1) - 1
+      if (left <= 0) open.delete(key)
+      else open.set(key, left)
+    })
+  })
 }

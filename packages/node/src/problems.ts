@@ -4,7 +4,7 @@
  * its domain (one table for every package), so no route decides a status.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { CodedError, errorMessage, httpStatusTable } from '@cites/runtime'
+import { CodedError, errorMessage, httpStatusTable, type CodeRegistry } from '@cites/runtime'
 import { PERMIT_CODES } from '@cites/permit'
 import { SIGNATURE_INPUT_CODES } from '@cites/xml-signature'
 import { TRUST_LIST_CODES } from '@cites/trust-list'
@@ -12,7 +12,14 @@ import { LEDGER_CODES } from '@cites/ledger'
 import { PROTOCOL_CODES } from '@cites/protocol'
 import { NODE_CODES, type NodeCode } from './errors.js'
 
-const STATUS = httpStatusTable(PERMIT_CODES, SIGNATURE_INPUT_CODES, TRUST_LIST_CODES, LEDGER_CODES, PROTOCOL_CODES, NODE_CODES)
+const REGISTRIES: CodeRegistry[] = [PERMIT_CODES, SIGNATURE_INPUT_CODES, TRUST_LIST_CODES, LEDGER_CODES, PROTOCOL_CODES, NODE_CODES]
+const STATUS = httpStatusTable(...REGISTRIES)
+const SUMMARY = new Map(REGISTRIES.flatMap((r) => Object.entries(r).map(([code, { summary }]) => [code, summary] as const)))
+
+/** The plain, fixed sentence of a code (its registry summary), for answers that must not carry an error's own text. */
+export function plainMessage (code: string): string {
+  return SUMMARY.get(code) ?? 'the node could not answer this request'
+}
 
 /** The HTTP status of a code; `fallback` for a code no registry holds (e.g. one another node sent). */
 export function statusOf (code: string, fallback = 400): number {
@@ -51,11 +58,20 @@ const EXTRA_FIELDS = ['problems', 'issues', 'reasons', 'receipt', 'line', 'allow
 /**
  * Turn anything a route threw into a problem. Returns the code answered, for
  * the refusal counter. An error without a registered code is this node's
- * fault: logged (name and message only) and answered 500 INTERNAL.
+ * fault: logged (name and message only) and answered 500 INTERNAL. A 5xx
+ * answer says its code's summary, never the error's own text (which may come
+ * from a networking library); that text goes to the log.
  */
 export function answerError (err: Error & { statusCode?: number, code?: string, validation?: unknown }, req: FastifyRequest, reply: FastifyReply): string {
+  // The client went away while its body was being read: nobody to answer,
+  // nothing wrong here. Logged once, at debug (a flood must not fill the log).
+  if (err.code === 'ECONNRESET' || req.raw.aborted || req.raw.socket?.destroyed === true) {
+    req.log.debug({ code: 'CLIENT_ABORTED' }, 'the client closed the connection before the request was complete')
+    if (!reply.raw.destroyed) reply.raw.destroy()
+    return 'CLIENT_ABORTED'
+  }
   if (err instanceof HttpProblem) {
-    sendProblem(reply, err.code, err.message, err.extra, err.status)
+    sendProblem(reply, err.code, err.status >= 500 ? plainMessage(err.code) : err.message, err.extra, err.status)
     return err.code
   }
   if (err.validation !== undefined) { sendProblem(reply, 'REQUEST_INVALID', err.message); return 'REQUEST_INVALID' }
@@ -65,8 +81,9 @@ export function answerError (err: Error & { statusCode?: number, code?: string, 
   if (err instanceof CodedError && STATUS.has(err.code)) {
     const extra: Record<string, unknown> = {}
     for (const k of EXTRA_FIELDS) if (k in err) extra[k] = (err as unknown as Record<string, unknown>)[k]
-    if (statusOf(err.code) >= 500) req.log.warn({ code: err.code }, errorMessage(err))
-    sendProblem(reply, err.code, err.message, extra)
+    const internal = statusOf(err.code) >= 500
+    if (internal) req.log.warn({ code: err.code }, errorMessage(err))
+    sendProblem(reply, err.code, internal ? plainMessage(err.code) : err.message, extra)
     return err.code
   }
   req.log.error({ err: { name: err.name, message: err.message } }, 'unhandled error')

@@ -84,7 +84,9 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
   try {
     const webRoot = customsWebRoot()
     http = (await buildHttpApi(node, {
-      tokens: config.tokens, bodyLimitBytes: config.http.bodyLimitBytes, rateLimitPerMinute: config.http.rateLimitPerMinute, logger: logger.child({ component: 'http' }),
+      tokens: config.tokens, bodyLimitBytes: config.http.bodyLimitBytes, logger: logger.child({ component: 'http' }),
+      rateLimitPerMinute: config.http.rateLimitPerMinute, addressRateLimitPerMinute: config.http.addressRateLimitPerMinute, pageRateLimitPerMinute: config.http.pageRateLimitPerMinute,
+      maxConnectionsPerAddress: config.http.maxConnectionsPerAddress, requestTimeoutMs: config.http.requestTimeoutMs,
       faultInjection: config.faultInjection,
       ...(webRoot !== undefined ? { webRoot } : {})
     })).app

@@ -2,11 +2,14 @@
  * The customs page end to end in Debian's Chromium (playwright-core, no
  * browser download): served by TH's node over real HTTP, talking to real
  * nodes. The officer verifies a valid permit, sees a tampered one refused,
- * records a use, and sees a second use refused. Screenshots are kept in
- * test-artifacts/ (not committed).
+ * records a use, and sees a second use refused, all under the node's strict
+ * Content-Security-Policy with no violation reported; a hostile page that
+ * frames the customs page (clickjacking "Record use") gets no frame content.
+ * Screenshots are kept in test-artifacts/ (not committed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync, mkdirSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import type { FastifyInstance } from 'fastify'
@@ -30,6 +33,9 @@ describe.runIf(haveChromium)('the customs page in Chromium', () => {
   let url = ''
   let browser: Browser
   let page: Page
+  // CSP violations, as the page's own event reports them and as Chromium's console does.
+  const consoleCsp: string[] = []
+  let hostile: Server | undefined
 
   beforeAll(async () => {
     const webRoot = customsWebRoot()
@@ -46,11 +52,20 @@ describe.runIf(haveChromium)('the customs page in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true })
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } })
-    await page.goto(url)
+    page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) consoleCsp.push(m.text()) })
+    // Injected by the browser (not the page), so the policy does not apply to it.
+    await page.addInitScript(() => {
+      const w = window as unknown as { cspViolations: string[] }
+      w.cspViolations = []
+      document.addEventListener('securitypolicyviolation', (e) => { w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`) })
+    })
+    const res = await page.goto(url)
+    expect(res?.headers()['content-security-policy']).toContain("frame-ancestors 'none'")
     await page.getByLabel('Bearer token').fill(CUSTOMS)
     await page.getByLabel('Bearer token').dispatchEvent('change')
   })
   afterAll(async () => {
+    hostile?.close()
     await browser?.close()
     await http?.close()
     await stopAll(nodes)
@@ -112,6 +127,31 @@ describe.runIf(haveChromium)('the customs page in Chromium', () => {
     // And the verdict now says consumed, at a glance.
     await page.evaluate(() => { const b = document.getElementById('banner'); if (b !== null) b.dataset.verdict = '' })
     expect(await verifyNumber('26CHW0001')).toBe('consumed')
+  })
+
+  it('a hostile page that frames the customs page gets no frame content (clickjacking "Record use")', async () => {
+    // Another origin (another port), as an attacker's site would be.
+    hostile = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Win a prize</title><p>Click the button!</p><iframe id="victim" src="${url}" width="800" height="600"></iframe>`) })
+    await new Promise<void>((resolve) => hostile!.listen(0, '127.0.0.1', resolve))
+    const attacker = await browser.newPage()
+    try {
+      const refused = attacker.waitForEvent('console', { predicate: (m) => /frame-ancestors/.test(m.text()), timeout: 20_000 })
+      await attacker.goto(`http://127.0.0.1:${(hostile.address() as { port: number }).port}/`)
+      expect((await refused).text()).toMatch(/frame-ancestors 'none'.*blocked/)
+      const victim = attacker.frames().find((f) => f !== attacker.mainFrame())
+      expect(victim).toBeDefined()
+      await victim!.waitForLoadState('load')
+      expect(await victim!.locator('#consume-btn').count()).toBe(0)
+      expect(await victim!.locator('#verify-btn').count()).toBe(0)
+      await attacker.screenshot({ path: `${ARTIFACTS}framed-by-hostile-page.png` })
+    } finally {
+      await attacker.close()
+    }
+  })
+
+  it('reported no Content-Security-Policy violation in the whole flow', async () => {
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([])
+    expect(consoleCsp).toEqual([])
   })
 
   it('is readable on a phone: no sideways scrolling', async () => {
