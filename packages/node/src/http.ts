@@ -6,7 +6,7 @@
  * per address, browser security headers, Prometheus /metrics, and the
  * customs page at /.
  *
- * Order of work for a request (SECURITY.md §14): the connection cap, then
+ * Order of work for a request (SECURITY.md §15): the connection cap, then
  * (onRequest, before any byte of the body is read) the security headers, the
  * rate limit and the token and role check; only then the body is read and
  * checked against the route's schema.

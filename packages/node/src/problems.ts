@@ -11,6 +11,10 @@ import { TRUST_LIST_CODES } from '@cites/trust-list'
 import { LEDGER_CODES } from '@cites/ledger'
 import { PROTOCOL_CODES } from '@cites/protocol'
 import { NODE_CODES, type NodeCode } from './errors.js'
+import { RETRY_AFTER_S } from './issuer-lanes.js'
+
+/** Refusals that pass by themselves: this node busy, or the issuer's refusal budget for it spent. */
+const RETRY_LATER: ReadonlySet<string> = new Set(['NODE_BUSY', 'PEER_RATE_LIMITED'])
 
 const REGISTRIES: CodeRegistry[] = [PERMIT_CODES, SIGNATURE_INPUT_CODES, TRUST_LIST_CODES, LEDGER_CODES, PROTOCOL_CODES, NODE_CODES]
 const STATUS = httpStatusTable(...REGISTRIES)
@@ -41,6 +45,8 @@ export class HttpProblem extends Error {
 
 export function sendProblem (reply: FastifyReply, code: string, detail: string, extra: Record<string, unknown> = {}, status = statusOf(code)): FastifyReply {
   if (status === 401) void reply.header('www-authenticate', 'Bearer')
+  // Nothing was recorded and the cause passes (issue 16): say when to try again.
+  if (RETRY_LATER.has(code)) void reply.header('retry-after', String(RETRY_AFTER_S))
   return reply.code(status).type('application/problem+json').send({ type: `urn:cites:error:${code}`, title: code, status, code, detail, ...extra })
 }
 

@@ -51,7 +51,7 @@ describe('one use, one success, under concurrent load at the destination', () =>
     const xml = await trustListXml(all)
     nodes = await Promise.all(all.map(async (a) => await startPermitNode(a, xml, a.party === 'TH' ? { provisional: { allow: true, issuerTimeoutMs: 5000 } } : {})))
     await meshFormed(nodes)
-    th = (await buildHttpApi(by('TH').node, { tokens, logger: false, rateLimitPerMinute: 1_000_000 })).app
+    th = (await buildHttpApi(by('TH').node, { tokens, logger: false, rateLimitPerMinute: 1_000_000, maxConnectionsPerAddress: 1000 })).app
     url = await th.listen({ host: '127.0.0.1', port: 0 })
   }, 120_000)
   afterAll(async () => {
