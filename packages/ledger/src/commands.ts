@@ -27,6 +27,11 @@ function ledgerNumber (spelt: string): string {
   return number
 }
 
+function duplicate (party: string, number: string, spelt: string, held: PermitState): DuplicateNumberError {
+  const as = number === spelt ? '' : ` (the canonical form of "${spelt.slice(0, 70)}")`
+  return new DuplicateNumberError(`${party}/${number}${as} was already issued; its status is ${held.status}`, held.number)
+}
+
 export class Commands {
   readonly #core: LedgerCore
   readonly #own: OwnLog
@@ -55,7 +60,11 @@ export class Commands {
 
   async issue (permit: Permit): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
     const c = this.#core
-    ledgerNumber(permit.number) // refused before anything is signed
+    // Refused before anything is signed; checked again under the lock.
+    const number = ledgerNumber(permit.number)
+    const party = permitParty(permit) ?? ''
+    const held = party === c.party ? await this.#indexer.state(party, number) : undefined
+    if (held !== undefined) throw duplicate(party, number, permit.number, held)
     const signedXml = await signPermit(permit, c.requireSigner(), c.party, undefined, new Date(c.now()))
     const { state, event } = await this.#recordIssued(permit.issueDate === undefined ? { ...permit, issueDate: new Date(c.now()).toISOString() } : permit, signedXml)
     return { state, event, signedXml }
@@ -96,10 +105,7 @@ export class Commands {
     })
     return await this.#core.locks.run('permit', permitKey(party, number), async () => {
       const held = await this.#indexer.state(party, number)
-      if (held !== undefined) {
-        const spelt = number === permit.number ? '' : ` (canonical form of "${permit.number.slice(0, 70)}")`
-        throw new DuplicateNumberError(`${party}/${number}${spelt} was already issued; its status is ${held.status}`, held.number)
-      }
+      if (held !== undefined) throw duplicate(party, number, permit.number, held)
       return await this.#own.appendPermitEvent(EventType.ISSUED, number, body, undefined)
     })
   }

@@ -44,20 +44,22 @@ const ASCII_ALNUM_RE = /^[0-9A-Za-z]*$/
  * The canonical form of a permit number, or `undefined` when it has none
  * (then it is not a permit number: refused at issue, found nowhere):
  *
- * 1. Unicode NFKC (fullwidth, circled, mathematical and superscript forms
- *    fold to ASCII);
- * 2. Cyrillic and Greek look-alikes fold to the Latin letter or digit;
- * 3. white space, punctuation and format characters are dropped;
- * 4. what remains must be ASCII letters and digits: letters are upper-cased;
- * 5. leading zeros are dropped (keeping one digit for an all-zero number);
- * 6. the result is 1..64 characters.
+ * 1. Cyrillic and Greek look-alikes fold to the Latin letter or digit, and
+ *    Unicode NFKC folds fullwidth, circled, mathematical and superscript
+ *    forms to ASCII (look-alikes are folded before and after NFKC);
+ * 2. white space, punctuation and format characters are dropped;
+ * 3. what remains must be ASCII letters and digits: letters are upper-cased;
+ * 4. leading zeros are dropped (keeping one digit for an all-zero number);
+ * 5. the result is 1..64 characters.
  *
  * Idempotent, and the identity on a canonical number (`26CH000123`).
  */
 export function canonicalPermitNumber (s: string): string | undefined {
   if (s.length > MAX_INPUT_LENGTH) return undefined
   if (CANONICAL_PERMIT_NUMBER_RE.test(s)) return s // the common case, and old ledgers' keys, unchanged
-  const folded = s.normalize('NFKC').replace(FOLD_RE, (c) => CONFUSABLES[c] ?? c).replace(IGNORED_RE, '')
+  // Folded before NFKC too: it maps some twins (Greek lunate sigma Ϲ) to letters that are no one's twin (Σ).
+  const fold = (t: string): string => t.replace(FOLD_RE, (c) => CONFUSABLES[c] ?? c)
+  const folded = fold(fold(s).normalize('NFKC')).replace(IGNORED_RE, '')
   if (!ASCII_ALNUM_RE.test(folded)) return undefined
   const upper = folded.toUpperCase().replace(/^0+(?=.)/, '')
   return upper.length >= 1 && upper.length <= MAX_PERMIT_NUMBER_LENGTH ? upper : undefined
