@@ -136,7 +136,7 @@ describe('look-alike permit numbers (property, real LevelDB)', () => {
     const permits = db.sublevel<string, PermitState>('permit', { valueEncoding: 'json' })
     const state = await permits.get('CH!26CH777')
     await permits.batch([{ type: 'del', key: 'CH!26CH777' }, { type: 'put', key: 'CH!26CH-777', value: { ...state!, number: '26CH-777' } }])
-    await db.sublevel('meta', { valueEncoding: 'json' }).put('schema', 1)
+    await db.sublevel<string, number>('meta', { valueEncoding: 'json' }).put('schema', 1)
     await db.close()
     th = await openLedger('TH', thDir.path)
     try {
@@ -145,7 +145,7 @@ describe('look-alike permit numbers (property, real LevelDB)', () => {
       expect((await th.verifyLog('CH')).ok).toBe(true)
     } finally { await th.close() }
     const again = new Level<string, unknown>(thDir.path, { keyEncoding: 'utf8', valueEncoding: 'json' })
-    expect(await again.sublevel('meta', { valueEncoding: 'json' }).get('schema')).toBe(SCHEMA_VERSION)
+    expect(await again.sublevel<string, number>('meta', { valueEncoding: 'json' }).get('schema')).toBe(SCHEMA_VERSION)
     await again.close()
     thDir.cleanup()
   })
