@@ -69,7 +69,7 @@ export function viewEvent (le: LoggedEvent): EventView {
 }
 
 /**
- * The permit number an event is about, canonical (permit-profile.md §5): an
+ * The permit number an event is about, canonical (permit-profile.md §2.1): an
  * event written before ledger.md r8 may carry another spelling, which counts
  * as its canonical form; one with none names no permit (PERMIT_NUMBER_INVALID).
  */

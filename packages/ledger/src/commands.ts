@@ -20,7 +20,7 @@ import type { Indexer } from './indexer.js'
 import type { OwnLog } from './own-log.js'
 import type { ActionInput, ClaimRecord, ClaimView, ProvisionalInput } from './types.js'
 
-/** The canonical number (permit-profile.md §5) a new permit is keyed by, or PERMIT_NUMBER_INVALID. */
+/** The canonical number (permit-profile.md §2.1) a new permit is keyed by, or PERMIT_NUMBER_INVALID. */
 function ledgerNumber (spelt: string): string {
   const number = canonicalPermitNumber(spelt)
   if (number === undefined) throw new PermitNumberInvalidError(`permit number "${spelt.slice(0, 70)}" has no canonical form (letters A-Z, digits and separators; at most 64 letters and digits)`)
@@ -83,7 +83,7 @@ export class Commands {
   async #recordIssued (permit: Permit, signedXml: string): Promise<{ state: PermitState, event: LoggedEvent }> {
     const party = permitParty(permit) ?? ''
     this.assertOwn(party)
-    // The ledger key is the canonical number (permit-profile.md §5); the
+    // The ledger key is the canonical number (permit-profile.md §2.1); the
     // signed XML keeps the issuer's spelling of Box 1.
     const number = ledgerNumber(permit.number)
     const t = (s: string | undefined): bigint => BigInt(s === undefined ? 0 : Math.max(0, Date.parse(s) || 0))

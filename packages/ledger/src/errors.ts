@@ -17,7 +17,7 @@ export const LEDGER_CODES = defineCodes({
   ALREADY_CONSUMED: { kind: 'conflict', summary: 'the permit was used already; the first receipt is the evidence' },
   ALREADY_CONSUMED_PROVISIONALLY: { kind: 'conflict', summary: 'the destination already recorded a provisional use of this permit (unresolved, confirmed or refused)' },
   PERMIT_ALREADY_ISSUED: { kind: 'conflict', summary: 'a second ISSUED event for a permit in one log (the state machine\'s refusal; at issue: DUPLICATE_NUMBER)' },
-  DUPLICATE_NUMBER: { kind: 'conflict', summary: 'this party already issued a permit whose number has the same canonical form (permit-profile.md §5)' },
+  DUPLICATE_NUMBER: { kind: 'conflict', summary: 'this party already issued a permit whose number has the same canonical form (permit-profile.md §2.1)' },
   ALREADY_ENDORSED: { kind: 'conflict', summary: 'a second export endorsement' },
   ENDORSEMENT_AFTER_CONSUMPTION: { kind: 'conflict', summary: 'an export endorsement after the permit was used' },
   PERMIT_CANCELLED: { kind: 'conflict', summary: 'the permit was cancelled' },
@@ -27,7 +27,7 @@ export const LEDGER_CODES = defineCodes({
   INVALID_LINES: { kind: 'unprocessable', summary: 'no lines, an unknown or repeated line, a non-positive quantity or another unit' },
   PERMIT_EXPIRED: { kind: 'unprocessable', summary: 'used or endorsed after the validity period' },
   PERMIT_NOT_YET_VALID: { kind: 'unprocessable', summary: 'used or endorsed before the validity period' },
-  PERMIT_NUMBER_INVALID: { kind: 'unprocessable', summary: 'a permit number with no canonical form (permit-profile.md §5)' },
+  PERMIT_NUMBER_INVALID: { kind: 'unprocessable', summary: 'a permit number with no canonical form (permit-profile.md §2.1)' },
   PERMIT_SIGNATURE_INVALID: { kind: 'unprocessable', summary: 'the permit XML is not validly signed by this party, or breaks the rules (also: the background check\'s alert)' },
   NOT_DESTINATION: { kind: 'unprocessable', summary: 'a use (or claim) asked by an authority that is not the permit\'s destination' },
   CLAIM_INVALID: { kind: 'unprocessable', summary: 'a claim reference or time of use that cannot be right, or that is not what the claimant\'s log holds' },
@@ -164,7 +164,7 @@ export class LedgerOpenError extends LedgerError { readonly code = 'LEDGER_OPEN'
 /** A write on a ledger opened without the party's signing key. */
 export class LedgerReadOnlyError extends LedgerError { readonly code = 'LEDGER_READ_ONLY' }
 
-/** A permit number with no canonical form (permit-profile.md §5). */
+/** A permit number with no canonical form (permit-profile.md §2.1). */
 export class PermitNumberInvalidError extends LedgerError { readonly code = 'PERMIT_NUMBER_INVALID' }
 
 /** This node's own signing certificate is not granted on the trust list: it may not write events. */

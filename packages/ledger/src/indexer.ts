@@ -119,7 +119,7 @@ export class Indexer {
   #derive (author: string, le: LoggedEvent, states: Map<string, PermitState | undefined>, ops: WriteOp[]): void {
     const c = this.#core
     const seq = Number(le.event.seq)
-    // Keyed by the canonical number (permit-profile.md §5): two spellings of
+    // Keyed by the canonical number (permit-profile.md §2.1): two spellings of
     // one number in a log are one permit, so a second ISSUED is refused below.
     const number = canonicalPermitNumber(le.event.permitNumber)
     if (number === undefined) {

@@ -42,7 +42,7 @@ export type SublevelName = keyof typeof Sublevel
 
 /**
  * 2 (ledger.md r8): PERMIT, INDEX, CLAIM and DELIVERY keys hold the canonical
- * permit number (permit-profile.md §5). A version 1 ledger is upgraded at open
+ * permit number (permit-profile.md §2.1). A version 1 ledger is upgraded at open
  * by rebuilding the derived indexes from the logs, which are unchanged.
  */
 export const SCHEMA_VERSION = 2

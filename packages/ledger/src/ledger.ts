@@ -47,7 +47,7 @@ import type {
 export { applyEvent, viewEvent } from './apply.js'
 
 /**
- * The key of a number as given: its canonical form (permit-profile.md §5).
+ * The key of a number as given: its canonical form (permit-profile.md §2.1).
  * Every method that takes a permit number goes through this, so a look-alike
  * spelling finds the original or nothing. A number with no canonical form
  * names no permit: reads find nothing, writes are PERMIT_NOT_FOUND.

@@ -1,5 +1,5 @@
 /**
- * The canonical form of a permit number (protocol-spec/permit-profile.md §5).
+ * The canonical form of a permit number (protocol-spec/permit-profile.md §2.1).
  * One number on paper must be one key in every ledger: issue 16 issued
  * `26TH015809`, then `26th015809`, `26TH015809.`, `26TH 015809` and
  * `026TH015809` as four more permits, each usable once. Every path that

@@ -12,7 +12,7 @@ import { canonicalPermitNumber } from './number.js'
 export const RuleCode = {
   /** Box 1 has no permit number. */
   NUMBER_MISSING: 'NUMBER_MISSING',
-  /** Box 1 has a number with no canonical form (permit-profile.md §5): a character other than letters, digits and separators, or longer than 64. */
+  /** Box 1 has a number with no canonical form (permit-profile.md §2.1): a character other than letters, digits and separators, or longer than 64. */
   NUMBER_INVALID: 'NUMBER_INVALID',
   /** Box 1 document type is not E, I, R or O. */
   TYPE_INVALID: 'TYPE_INVALID',

@@ -106,7 +106,7 @@ export interface ConsumeOutcome {
  * CONSUMED event, verified here against the trust list before it is believed.
  */
 export async function requestConsumption (libp2p: Libp2p, issuerPeer: PeerId, ask_: ConsumeAsk, opts: { requester: string, signer: Signer, trust: TrustStore, now?: number, signal?: AbortSignal }): Promise<ConsumeOutcome> {
-  // Asked by the canonical number (permit-profile.md §5), which every node keys by.
+  // Asked by the canonical number (permit-profile.md §2.1), which every node keys by.
   const request = await signConsumeRequest({ ...ask_, number: canonicalPermitNumber(ask_.number) ?? ask_.number }, opts.requester, opts.signer, opts.now)
   const res = await ask(libp2p, issuerPeer, CONSUME_PROTOCOL, MAX_CONSUME_RESPONSE_BYTES, ConsumeRequest, ConsumeResponse, { request: request as Uint8Array<ArrayBuffer> }, opts.signal !== undefined ? { signal: opts.signal } : {})
   if (res.status !== Status.OK && res.status !== Status.REFUSED) throw new RemoteRefusedError(res.status, `consumption request refused: ${res.status} ${res.message}`)

@@ -26,7 +26,7 @@ export function xmlHashFragment (xmlSha256: string, recordedSha256: string): Fra
 
 /** The signed permit must be `party`/`number`, the permit its events are about. */
 export function permitMismatchFragment (d: { permit?: Permit, party?: string }, party: string, number: string): Fragment {
-  // One number, however spelt (permit-profile.md §5): the XML keeps the issuer's spelling, events the canonical form.
+  // One number, however spelt (permit-profile.md §2.1): the XML keeps the issuer's spelling, events the canonical form.
   return d.permit !== undefined && samePermitNumber(d.permit.number, number) && d.party === party ? undefined : check('status', 'INVALID', 'PERMIT_MISMATCH', 'the signed permit is not the one asked about')
 }
 
