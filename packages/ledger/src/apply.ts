@@ -7,7 +7,8 @@ import {
   ConsumedBody, CancelledBody, ClaimRefusedBody, EndorsedBody, EventType, IssuedBody, ProvisionalBody, ReplacedBody, UseRefusedBody
 } from './pb/ledger.js'
 import { hex, type LoggedEvent } from './events.js'
-import { ClaimInvalidError, InvalidEventError, PermitAlreadyIssuedError, PermitNotFoundError } from './errors.js'
+import { canonicalPermitNumber } from '@cites/permit'
+import { ClaimInvalidError, InvalidEventError, PermitAlreadyIssuedError, PermitNotFoundError, PermitNumberInvalidError } from './errors.js'
 import { dateIndexKey, permitKey, speciesIndexKey, statusIndexKey } from './keys.js'
 import { checkCancel, checkConsume, checkEndorse, checkReplace, type ClaimRef, type LineQty, type PermitState } from './state.js'
 import { del, put, type WriteOp } from './store.js'
@@ -67,11 +68,22 @@ export function viewEvent (le: LoggedEvent): EventView {
   return { author: e.author, seq: Number(e.seq), type: e.type, time: new Date(Number(e.time)).toISOString(), hash: hex(le.hash), body: bodyView(e.type, e.body) }
 }
 
+/**
+ * The permit number an event is about, canonical (permit-profile.md §2.1): an
+ * event written before ledger.md r8 may carry another spelling, which counts
+ * as its canonical form; one with none names no permit (PERMIT_NUMBER_INVALID).
+ */
+export function eventNumber (e: { permitParty: string, permitNumber: string }): string {
+  const n = canonicalPermitNumber(e.permitNumber)
+  if (n === undefined) throw new PermitNumberInvalidError(`${e.permitParty}/${e.permitNumber.slice(0, 70)}: the permit number has no canonical form`)
+  return n
+}
+
 export function claimRecordOf (le: LoggedEvent): ClaimRecord {
   const e = le.event
   const b = ProvisionalBody.decode(e.body)
   return {
-    party: e.permitParty, number: e.permitNumber, claimant: e.author, seq: Number(e.seq), hash: hex(le.hash), time: Number(e.time),
+    party: e.permitParty, number: eventNumber(e), claimant: e.author, seq: Number(e.seq), hash: hex(le.hash), time: Number(e.time),
     lines: b.lines.map(lineQty), port: b.port, officer: b.officer, reason: b.reason
   }
 }
@@ -94,13 +106,14 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
   const e = le.event
   const seq = Number(e.seq)
   const time = Number(e.time)
-  const label = `${e.permitParty}/${e.permitNumber}`
+  const number = eventNumber(e)
+  const label = `${e.permitParty}/${number}`
   if (e.type === EventType.ISSUED) {
     if (prev !== undefined) throw new PermitAlreadyIssuedError(`${label} was already issued`)
     const b = IssuedBody.decode(e.body)
     return {
       party: e.permitParty,
-      number: e.permitNumber,
+      number,
       type: b.documentType,
       destination: b.destination,
       exporter: b.exporterCountry,
@@ -135,7 +148,7 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
       checkConsume(prev, lines, usedAt)
       next.status = 'CONSUMED'
       next.consumption = {
-        party: e.permitParty, number: e.permitNumber, consumedAt: new Date(usedAt).toISOString(), port: b.port, officer: b.officer,
+        party: e.permitParty, number, consumedAt: new Date(usedAt).toISOString(), port: b.port, officer: b.officer,
         consumingParty: b.consumingParty, lines, seq, eventHash: hex(le.hash)
       }
       if (b.claimSeq !== 0n) next.consumption.claim = { claimant: b.consumingParty, seq: Number(b.claimSeq), hash: hex(b.claimHash) }

@@ -4,12 +4,12 @@
  * use. Each runs its check-and-write under the permit's lock. Uses by the
  * issuer are decided in use.ts.
  */
-import { permitParty, permitDestination, type Permit } from '@cites/permit'
+import { canonicalPermitNumber, permitParty, permitDestination, type Permit } from '@cites/permit'
 import { signPermit, verifySignedPermit } from '@cites/xml-signature'
 import { CancelledBody, EndorsedBody, EventType, IssuedBody, ProvisionalBody, ReplacedBody } from './pb/ledger.js'
 import { sha256, type LoggedEvent } from './events.js'
 import {
-  NotDestinationError, NotIssuerError, PermitAlreadyIssuedError, PermitNotFoundError, PermitNotSignedError, PermitNumberInvalidError, ProvisionallyConsumedError
+  DuplicateNumberError, NotDestinationError, NotIssuerError, PermitNotFoundError, PermitNotSignedError, PermitNumberInvalidError, ProvisionallyConsumedError
 } from './errors.js'
 import { claimKey, permitKey } from './keys.js'
 import { claimRecordOf } from './apply.js'
@@ -20,7 +20,17 @@ import type { Indexer } from './indexer.js'
 import type { OwnLog } from './own-log.js'
 import type { ActionInput, ClaimRecord, ClaimView, ProvisionalInput } from './types.js'
 
-const PERMIT_NUMBER_RE = /^[A-Za-z0-9][A-Za-z0-9./_ -]{0,63}$/
+/** The canonical number (permit-profile.md §2.1) a new permit is keyed by, or PERMIT_NUMBER_INVALID. */
+function ledgerNumber (spelt: string): string {
+  const number = canonicalPermitNumber(spelt)
+  if (number === undefined) throw new PermitNumberInvalidError(`permit number "${spelt.slice(0, 70)}" has no canonical form (letters A-Z, digits and separators; at most 64 letters and digits)`)
+  return number
+}
+
+function duplicate (party: string, number: string, spelt: string, held: PermitState): DuplicateNumberError {
+  const as = number === spelt ? '' : ` (the canonical form of "${spelt.slice(0, 70)}")`
+  return new DuplicateNumberError(`${party}/${number}${as} was already issued; its status is ${held.status}`, held.number)
+}
 
 export class Commands {
   readonly #core: LedgerCore
@@ -50,6 +60,11 @@ export class Commands {
 
   async issue (permit: Permit): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
     const c = this.#core
+    // Refused before anything is signed; checked again under the lock.
+    const number = ledgerNumber(permit.number)
+    const party = permitParty(permit) ?? ''
+    const held = party === c.party ? await this.#indexer.state(party, number) : undefined
+    if (held !== undefined) throw duplicate(party, number, permit.number, held)
     const signedXml = await signPermit(permit, c.requireSigner(), c.party, undefined, new Date(c.now()))
     const { state, event } = await this.#recordIssued(permit.issueDate === undefined ? { ...permit, issueDate: new Date(c.now()).toISOString() } : permit, signedXml)
     return { state, event, signedXml }
@@ -68,7 +83,9 @@ export class Commands {
   async #recordIssued (permit: Permit, signedXml: string): Promise<{ state: PermitState, event: LoggedEvent }> {
     const party = permitParty(permit) ?? ''
     this.assertOwn(party)
-    if (!PERMIT_NUMBER_RE.test(permit.number)) throw new PermitNumberInvalidError(`permit number "${permit.number.slice(0, 70)}" has characters a ledger key cannot hold (use letters, digits, . / _ - and spaces)`)
+    // The ledger key is the canonical number (permit-profile.md §2.1); the
+    // signed XML keeps the issuer's spelling of Box 1.
+    const number = ledgerNumber(permit.number)
     const t = (s: string | undefined): bigint => BigInt(s === undefined ? 0 : Math.max(0, Date.parse(s) || 0))
     const xmlBytes = new TextEncoder().encode(signedXml)
     const body = IssuedBody.encode({
@@ -86,9 +103,10 @@ export class Commands {
         quantity: l.quantity ?? 0, unit: l.unit ?? '', origin: l.originCountry ?? '', originPermit: l.originPermit?.id ?? ''
       }))
     })
-    return await this.#core.locks.run('permit', permitKey(party, permit.number), async () => {
-      if (await this.#indexer.state(party, permit.number) !== undefined) throw new PermitAlreadyIssuedError(`${party}/${permit.number} was already issued`)
-      return await this.#own.appendPermitEvent(EventType.ISSUED, permit.number, body, undefined)
+    return await this.#core.locks.run('permit', permitKey(party, number), async () => {
+      const held = await this.#indexer.state(party, number)
+      if (held !== undefined) throw duplicate(party, number, permit.number, held)
+      return await this.#own.appendPermitEvent(EventType.ISSUED, number, body, undefined)
     })
   }
 
@@ -118,7 +136,8 @@ export class Commands {
     return await this.#core.locks.run('permit', permitKey(party, number), async () => {
       const prev = await this.existing(party, number)
       checkReplace(prev)
-      return (await this.#own.appendPermitEvent(EventType.REPLACED, number, ReplacedBody.encode({ replacementNumber, reason }), prev)).state
+      // The replacement is named by its canonical number, as every look-up of it is.
+      return (await this.#own.appendPermitEvent(EventType.REPLACED, number, ReplacedBody.encode({ replacementNumber: canonicalPermitNumber(replacementNumber) ?? replacementNumber, reason }), prev)).state
     })
   }
 

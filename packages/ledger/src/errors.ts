@@ -16,7 +16,8 @@ export const LEDGER_CODES = defineCodes({
   PERMIT_NOT_FOUND: { kind: 'not-found', summary: 'no such permit in the ledger' },
   ALREADY_CONSUMED: { kind: 'conflict', summary: 'the permit was used already; the first receipt is the evidence' },
   ALREADY_CONSUMED_PROVISIONALLY: { kind: 'conflict', summary: 'the destination already recorded a provisional use of this permit (unresolved, confirmed or refused)' },
-  PERMIT_ALREADY_ISSUED: { kind: 'conflict', summary: 'the permit number was already issued by this party' },
+  PERMIT_ALREADY_ISSUED: { kind: 'conflict', summary: 'a second ISSUED event for a permit in one log (the state machine\'s refusal; at issue: DUPLICATE_NUMBER)' },
+  DUPLICATE_NUMBER: { kind: 'conflict', summary: 'this party already issued a permit whose number has the same canonical form (permit-profile.md §2.1)' },
   ALREADY_ENDORSED: { kind: 'conflict', summary: 'a second export endorsement' },
   ENDORSEMENT_AFTER_CONSUMPTION: { kind: 'conflict', summary: 'an export endorsement after the permit was used' },
   PERMIT_CANCELLED: { kind: 'conflict', summary: 'the permit was cancelled' },
@@ -26,7 +27,7 @@ export const LEDGER_CODES = defineCodes({
   INVALID_LINES: { kind: 'unprocessable', summary: 'no lines, an unknown or repeated line, a non-positive quantity or another unit' },
   PERMIT_EXPIRED: { kind: 'unprocessable', summary: 'used or endorsed after the validity period' },
   PERMIT_NOT_YET_VALID: { kind: 'unprocessable', summary: 'used or endorsed before the validity period' },
-  PERMIT_NUMBER_INVALID: { kind: 'unprocessable', summary: 'a permit number with characters a ledger key cannot hold' },
+  PERMIT_NUMBER_INVALID: { kind: 'unprocessable', summary: 'a permit number with no canonical form (permit-profile.md §2.1)' },
   PERMIT_SIGNATURE_INVALID: { kind: 'unprocessable', summary: 'the permit XML is not validly signed by this party, or breaks the rules (also: the background check\'s alert)' },
   NOT_DESTINATION: { kind: 'unprocessable', summary: 'a use (or claim) asked by an authority that is not the permit\'s destination' },
   CLAIM_INVALID: { kind: 'unprocessable', summary: 'a claim reference or time of use that cannot be right, or that is not what the claimant\'s log holds' },
@@ -67,8 +68,22 @@ export abstract class LedgerError extends CodedError {
 /** No such permit in the ledger. */
 export class PermitNotFoundError extends LedgerError { readonly code = 'PERMIT_NOT_FOUND' }
 
-/** The permit number was already issued by this party. */
+/** A second ISSUED event for one permit in a log (the state machine's refusal; a command to issue gets DUPLICATE_NUMBER). */
 export class PermitAlreadyIssuedError extends LedgerError { readonly code = 'PERMIT_ALREADY_ISSUED' }
+
+/**
+ * Issue (or record) refused: this party already holds a permit whose number
+ * has the same canonical form, however it was spelt (issue 16).
+ */
+export class DuplicateNumberError extends LedgerError {
+  readonly code = 'DUPLICATE_NUMBER'
+  /** The number already held, canonical. */
+  readonly existing: string
+  constructor (message: string, existing: string) {
+    super(message)
+    this.existing = existing
+  }
+}
 
 /** Any action on a cancelled permit. */
 export class PermitCancelledError extends LedgerError { readonly code = 'PERMIT_CANCELLED' }
@@ -149,7 +164,7 @@ export class LedgerOpenError extends LedgerError { readonly code = 'LEDGER_OPEN'
 /** A write on a ledger opened without the party's signing key. */
 export class LedgerReadOnlyError extends LedgerError { readonly code = 'LEDGER_READ_ONLY' }
 
-/** A permit number with characters a ledger key cannot hold. */
+/** A permit number with no canonical form (permit-profile.md §2.1). */
 export class PermitNumberInvalidError extends LedgerError { readonly code = 'PERMIT_NUMBER_INVALID' }
 
 /** This node's own signing certificate is not granted on the trust list: it may not write events. */

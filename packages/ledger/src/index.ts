@@ -27,7 +27,7 @@ export {
   LEDGER_CODES, LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,
   EndorsementAfterConsumptionError, AlreadyEndorsedError, PermitExpiredError, PermitNotYetValidError, QuantityExceededError,
   InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError, LedgerOpenError, LedgerReadOnlyError,
-  PermitNumberInvalidError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError, ClaimInvalidError, ClaimUnknownError
+  PermitNumberInvalidError, DuplicateNumberError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError, ClaimInvalidError, ClaimUnknownError
 } from './errors.js'
 export type { EventRejection, LedgerCode } from './errors.js'
 export {
@@ -46,6 +46,8 @@ export type { PendingView } from './pending.js'
 export { KeyedMutex } from './mutex.js'
 export { LockOrderError } from './locks.js'
 export { annualReport, ANNUAL_REPORT_COLUMNS } from './report.js'
+export { csvCell, toCsv } from './csv.js'
+export type { CsvValue } from './csv.js'
 export {
   EventType, Event, SignedEvent, IssuedBody, EndorsedBody, ConsumedBody, CancelledBody, ReplacedBody, ProvisionalBody, ClaimRefusedBody, UseRefusedBody, LineQuantity, PermitLineSummary,
   Checkpoint, SignedCheckpoint

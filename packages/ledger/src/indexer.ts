@@ -5,6 +5,7 @@
  * {@link Indexer.state}), so nothing is ever read stale.
  */
 import { errorCode, errorMessage } from '@cites/runtime'
+import { canonicalPermitNumber } from '@cites/permit'
 import { ClaimRefusedBody, EventType, UseRefusedBody } from './pb/ledger.js'
 import { decodeEvent, type LoggedEvent } from './events.js'
 import { LedgerError } from './errors.js'
@@ -93,7 +94,7 @@ export class Indexer {
         const page: LoggedEvent[] = []
         for await (const v of c.store.values('LOG', { gte: logKey(author, from), lte: logKey(author, Math.min(to, from + PAGE - 1)) })) page.push(decodeEvent(v))
         // A provisional claim names another party's permit: it is indexed as a claim, not as a state change.
-        const numbers = [...new Set(page.filter((le) => le.event.type !== EventType.PROVISIONAL_CONSUMED).map((le) => le.event.permitNumber))]
+        const numbers = [...new Set(page.filter((le) => le.event.type !== EventType.PROVISIONAL_CONSUMED).map((le) => canonicalPermitNumber(le.event.permitNumber)).filter((n) => n !== undefined))]
         const got = await c.store.getMany('PERMIT', numbers.map((n) => permitKey(author, n)))
         const states = new Map<string, PermitState | undefined>(numbers.map((n, i) => [n, got[i]]))
         const before = new Map(states)
@@ -118,7 +119,13 @@ export class Indexer {
   #derive (author: string, le: LoggedEvent, states: Map<string, PermitState | undefined>, ops: WriteOp[]): void {
     const c = this.#core
     const seq = Number(le.event.seq)
-    const number = le.event.permitNumber
+    // Keyed by the canonical number (permit-profile.md §2.1): two spellings of
+    // one number in a log are one permit, so a second ISSUED is refused below.
+    const number = canonicalPermitNumber(le.event.permitNumber)
+    if (number === undefined) {
+      ops.push(c.alert({ kind: 'TRANSITION_REFUSED', code: 'PERMIT_NUMBER_INVALID', author, seq, message: `${author} #${seq}: the permit number "${le.event.permitNumber.slice(0, 70)}" has no canonical form; the event names no permit` }))
+      return
+    }
     if (le.event.type === EventType.PROVISIONAL_CONSUMED) {
       const r = claimRecordOf(le)
       c.claimed.add(permitKey(r.party, r.number))

@@ -40,7 +40,14 @@ export const Sublevel = {
 
 export type SublevelName = keyof typeof Sublevel
 
-export const SCHEMA_VERSION = 1
+/**
+ * 2 (ledger.md r8): PERMIT, INDEX, CLAIM and DELIVERY keys hold the canonical
+ * permit number (permit-profile.md §2.1). A version 1 ledger is upgraded at open
+ * by rebuilding the derived indexes from the logs, which are unchanged.
+ */
+export const SCHEMA_VERSION = 2
+/** Stored versions {@link SCHEMA_VERSION} upgrades from at open. */
+export const UPGRADABLE_SCHEMAS: readonly number[] = [1]
 
 /** Keys of the META sublevel. */
 export const MetaKey = {

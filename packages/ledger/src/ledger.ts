@@ -22,10 +22,11 @@
  * written with `sync: true` before anyone is answered.
  */
 import { silentLogger } from '@cites/runtime'
-import type { Permit } from '@cites/permit'
+import { canonicalPermitNumber, type Permit } from '@cites/permit'
 import type { LoggedCheckpoint, LoggedEvent } from './events.js'
-import { InvalidEventError } from './errors.js'
-import { authorOfIndexedKey, indexedRange, permitKey, type SublevelName } from './keys.js'
+import { InvalidEventError, PermitNotFoundError } from './errors.js'
+import { MetaKey, SCHEMA_VERSION, authorOfIndexedKey, deliveryKey, indexedRange, permitKey, type SublevelName } from './keys.js'
+import { del, put, type WriteOp } from './store.js'
 import { metaNumber } from './codec.js'
 import { LedgerStore } from './store.js'
 import { Locks } from './locks.js'
@@ -47,6 +48,22 @@ import type {
 } from './types.js'
 
 export { applyEvent, viewEvent } from './apply.js'
+
+/**
+ * The key of a number as given: its canonical form (permit-profile.md §2.1).
+ * Every method that takes a permit number goes through this, so a look-alike
+ * spelling finds the original or nothing. A number with no canonical form
+ * names no permit: reads find nothing, writes are PERMIT_NOT_FOUND.
+ */
+function keyOf (number: string): string | undefined {
+  return canonicalPermitNumber(number)
+}
+
+function mustKey (party: string, number: string): string {
+  const n = keyOf(number)
+  if (n === undefined) throw new PermitNotFoundError(`${party}/${number.slice(0, 70)} is not in the ledger (the number has no canonical form)`)
+  return n
+}
 
 export class Ledger {
   readonly party: string
@@ -77,7 +94,7 @@ export class Ledger {
 
   /** Open (or create) a ledger. */
   static async open (init: LedgerInit): Promise<Ledger> {
-    const { store, party } = await LedgerStore.open(init.location, init.party, init.stateCacheSize)
+    const { store, party, upgradeFrom } = await LedgerStore.open(init.location, init.party, init.stateCacheSize)
     const core = new LedgerCore({ party, store, signer: init.signer, trust: init.trust, now: init.now ?? Date.now, log: init.log ?? silentLogger, locks: new Locks() })
     const l = new Ledger(core, init.checkpointInterval ?? 1000)
     for await (const [author, head] of store.entries('HEAD')) core.heads.set(author, head)
@@ -89,7 +106,26 @@ export class Ledger {
     for await (const r of store.values('CLAIM')) core.claimed.add(permitKey(r.party, r.number))
     // Resume indexing interrupted by a stop or crash.
     l.#indexer.resume()
+    if (upgradeFrom !== undefined) await l.#upgrade()
     return l
+  }
+
+  /**
+   * Schema 1 to 2 (ledger.md r8): derived keys move to canonical permit
+   * numbers. The logs are the truth and stay as they are: the indexes are
+   * rebuilt from them, and delivery records re-keyed.
+   */
+  async #upgrade (): Promise<void> {
+    await this.#indexer.rebuild()
+    const store = this.#core.store
+    const ops: WriteOp[] = []
+    for await (const [key, d] of store.entries('DELIVERY')) {
+      const n = keyOf(d.number)
+      if (n === undefined || n === d.number) continue
+      ops.push(del('DELIVERY', key), put('DELIVERY', deliveryKey(d.party, n), { ...d, number: n }))
+    }
+    ops.push(put('META', MetaKey.SCHEMA, SCHEMA_VERSION))
+    await store.write(ops, { sync: true })
   }
 
   async close (): Promise<void> {
@@ -132,15 +168,15 @@ export class Ledger {
 
   /** Record the export endorsement (Box 14). */
   async endorse (party: string, number: string, input: ActionInput): Promise<PermitState> {
-    return await this.#commands.endorse(party, number, input)
+    return await this.#commands.endorse(party, mustKey(party, number), input)
   }
 
   async cancel (party: string, number: string, reason: string): Promise<PermitState> {
-    return await this.#commands.cancel(party, number, reason)
+    return await this.#commands.cancel(party, mustKey(party, number), reason)
   }
 
   async replace (party: string, number: string, replacementNumber: string, reason: string): Promise<PermitState> {
-    return await this.#commands.replace(party, number, replacementNumber, reason)
+    return await this.#commands.replace(party, mustKey(party, number), replacementNumber, reason)
   }
 
   /**
@@ -151,7 +187,9 @@ export class Ledger {
    * and their order: use.ts. Never throws a refusal: it returns it.
    */
   async decideUse (req: UseRequest): Promise<UseDecision> {
-    return await this.#use.decide(req)
+    const number = keyOf(req.number)
+    if (number === undefined) return { kind: 'refused', code: 'PERMIT_NOT_FOUND', message: `${req.party}/${req.number.slice(0, 70)} is not in the ledger (the number has no canonical form)` }
+    return await this.#use.decide({ ...req, number })
   }
 
   /**
@@ -161,7 +199,7 @@ export class Ledger {
    * claim is checked against the claimant's log as in decideUse.
    */
   async consume (party: string, number: string, input: ConsumeInput): Promise<Receipt> {
-    return await this.#use.consume(party, number, input)
+    return await this.#use.consume(party, mustKey(party, number), input)
   }
 
   /**
@@ -171,7 +209,7 @@ export class Ledger {
    * permit here; the issuer confirms or refuses it later.
    */
   async consumeProvisionally (party: string, number: string, input: ProvisionalInput): Promise<ClaimView> {
-    return await this.#commands.consumeProvisionally(party, number, input)
+    return await this.#commands.consumeProvisionally(party, mustKey(party, number), input)
   }
 
   /** Sign a checkpoint of this node's log now. */
@@ -281,22 +319,26 @@ export class Ledger {
 
   /** Status only: one read (the customs hot path). */
   async status (party: string, number: string): Promise<{ state: PermitState, status: PermitStatus } | undefined> {
-    return await this.#queries.status(party, number)
+    const n = keyOf(number)
+    return n === undefined ? undefined : await this.#queries.status(party, n)
   }
 
   /** A permit with its history and derived status. */
   async getPermit (party: string, number: string): Promise<PermitView | undefined> {
-    return await this.#queries.getPermit(party, number)
+    const n = keyOf(number)
+    return n === undefined ? undefined : await this.#queries.getPermit(party, n)
   }
 
   /** The signed eCITES XML of a permit, from its ISSUED event. */
   async signedXml (party: string, number: string): Promise<string | undefined> {
-    return await this.#queries.signedXml(party, number)
+    const n = keyOf(number)
+    return n === undefined ? undefined : await this.#queries.signedXml(party, n)
   }
 
   /** Provisional claims on a permit (from every destination log held here), with their resolution in the issuer's log. */
   async claims (party: string, number: string): Promise<ClaimView[]> {
-    return await this.#queries.claims(party, number)
+    const n = keyOf(number)
+    return n === undefined ? [] : await this.#queries.claims(party, n)
   }
 
   /** This node's own claims the issuer has not yet confirmed or refused: what to submit when it is reachable. */
@@ -326,7 +368,8 @@ export class Ledger {
 
   /** The signed events of one permit, in log order (for /cites/verify). */
   async permitEvents (party: string, number: string): Promise<Uint8Array[] | undefined> {
-    return await this.#queries.permitEvents(party, number)
+    const n = keyOf(number)
+    return n === undefined ? undefined : await this.#queries.permitEvents(party, n)
   }
 
   /** The stored checkpoint of an author at exactly `size`, if any (signed bytes). */
@@ -389,7 +432,8 @@ export class Ledger {
   }
 
   async delivery (party: string, number: string): Promise<DeliveryRecord | undefined> {
-    return await this.#queues.delivery(party, number)
+    const n = keyOf(number)
+    return n === undefined ? undefined : await this.#queues.delivery(party, n)
   }
 
   /** Record the outcome of a delivery attempt (synced: an acknowledgement is evidence). */

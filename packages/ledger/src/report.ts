@@ -6,6 +6,7 @@
  * (consumed at import, else endorsed at export, Box 14), otherwise what was
  * authorised (Box 11).
  */
+import { toCsv, type CsvValue } from './csv.js'
 import type { Ledger } from './ledger.js'
 import type { PermitState } from './state.js'
 
@@ -14,11 +15,6 @@ export const ANNUAL_REPORT_COLUMNS = [
   'Year', 'Appendix', 'Taxon', 'Term', 'Quantity', 'Unit', 'Importer', 'Exporter', 'Origin', 'Purpose', 'Source',
   'Reporter.type', 'Import.permit', 'Export.permit', 'Origin.permit', 'Quantity.basis'
 ] as const
-
-function csv (v: string | number): string {
-  const s = String(v)
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
 
 /** The year a shipment counts in: when it was traded if known, else when the permit was issued. */
 function tradeYear (s: PermitState): number {
@@ -35,7 +31,7 @@ function tradeYear (s: PermitState): number {
  */
 export async function annualReport (ledger: Ledger, year: number, opts: { reporter?: string, includeUnused?: boolean } = {}): Promise<string> {
   const reporter = opts.reporter ?? ledger.party
-  const rows: string[] = [ANNUAL_REPORT_COLUMNS.join(',')]
+  const rows: CsvValue[][] = [[...ANNUAL_REPORT_COLUMNS]]
   for await (const s of ledger.permits()) {
     if (s.status === 'CANCELLED' || s.status === 'REPLACED') continue
     const traded = s.consumption !== undefined || s.endorsement !== undefined
@@ -54,8 +50,9 @@ export async function annualReport (ledger: Ledger, year: number, opts: { report
         year, l.appendix, l.scientificName, l.term, quantity, l.unit === '' ? 'Number of specimens' : l.unit,
         s.destination, s.exporter, l.origin, s.purpose, l.source, exporterSide ? 'E' : 'I',
         s.type === 'I' ? s.number : '', s.type === 'I' ? '' : s.number, l.originPermit, basis
-      ].map(csv).join(','))
+      ])
     }
   }
-  return rows.join('\n') + '\n'
+  // Every cell through the one writer: names and codes come from other authorities' logs.
+  return toCsv(rows)
 }

@@ -7,7 +7,7 @@
  */
 import { Level } from 'level'
 import { openSublevels, metaNumber, metaString, type Range, type StoreValues, type Sublevels } from './codec.js'
-import { MetaKey, SCHEMA_VERSION, Sublevel, type SublevelName } from './keys.js'
+import { MetaKey, SCHEMA_VERSION, Sublevel, UPGRADABLE_SCHEMAS, type SublevelName } from './keys.js'
 import { LedgerOpenError } from './errors.js'
 import type { PermitState } from './state.js'
 
@@ -64,19 +64,21 @@ export class LedgerStore {
    * Open (or create) the database at `location` and return it with its
    * party: recorded at creation; refused if it differs from `party`.
    */
-  static async open (location: string, party: string | undefined, cacheSize = STATE_CACHE): Promise<{ store: LedgerStore, party: string }> {
+  static async open (location: string, party: string | undefined, cacheSize = STATE_CACHE): Promise<{ store: LedgerStore, party: string, upgradeFrom?: number }> {
     const db = new Level<string, unknown>(location, { keyEncoding: 'utf8', valueEncoding: 'json' })
     await db.open()
     const store = new LedgerStore(db, cacheSize)
     try {
       const schema = metaNumber(await store.get('META', MetaKey.SCHEMA))
       const stored = metaString(await store.get('META', MetaKey.PARTY))
-      if (schema !== undefined && schema !== SCHEMA_VERSION) throw new LedgerOpenError(`ledger schema ${schema} is not ${SCHEMA_VERSION}`)
+      const upgrade = schema !== undefined && UPGRADABLE_SCHEMAS.includes(schema)
+      if (schema !== undefined && schema !== SCHEMA_VERSION && !upgrade) throw new LedgerOpenError(`ledger schema ${schema} is not ${SCHEMA_VERSION}`)
       if (stored !== undefined && party !== undefined && stored !== party) throw new LedgerOpenError(`this ledger belongs to ${stored}, not ${party}`)
       const p = stored ?? party
       if (p === undefined) throw new LedgerOpenError(`${location} holds no ledger yet; give the party to create one`)
       if (schema === undefined || stored === undefined) await store.write([put('META', MetaKey.SCHEMA, SCHEMA_VERSION), put('META', MetaKey.PARTY, p)])
-      return { store, party: p }
+      // The caller upgrades, then records the new version (Ledger.open).
+      return upgrade ? { store, party: p, upgradeFrom: schema } : { store, party: p }
     } catch (err) {
       await db.close()
       throw err

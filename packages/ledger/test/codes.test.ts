@@ -11,7 +11,7 @@ import type { AlertKind, EventRejection, Receipt } from '../src/index.js'
 describe('LEDGER_CODES', () => {
   const receipt = { seq: 1 } as unknown as Receipt
   const errors: ledger.LedgerError[] = [
-    new ledger.PermitNotFoundError('m'), new ledger.PermitAlreadyIssuedError('m'), new ledger.PermitCancelledError('m'), new ledger.PermitReplacedError('m'),
+    new ledger.PermitNotFoundError('m'), new ledger.PermitAlreadyIssuedError('m'), new ledger.DuplicateNumberError('m', '26CH1'), new ledger.PermitCancelledError('m'), new ledger.PermitReplacedError('m'),
     new ledger.AlreadyConsumedError('m', receipt), new ledger.EndorsementAfterConsumptionError('m'), new ledger.AlreadyEndorsedError('m'),
     new ledger.PermitExpiredError('m'), new ledger.PermitNotYetValidError('m'), new ledger.QuantityExceededError('m', 'A', 1), new ledger.InvalidLinesError('m'),
     new ledger.NotIssuerError('m'), new ledger.PermitNotSignedError('m', []), new ledger.InvalidEventError('EVENT_MALFORMED', 'm', 3), new ledger.LedgerOpenError('m'),
@@ -39,7 +39,7 @@ describe('LEDGER_CODES', () => {
   it('derives the statuses the HTTP API answered with', () => {
     const status = httpStatusTable(ledger.LEDGER_CODES)
     const before: Record<string, number> = {
-      PERMIT_NOT_FOUND: 404, ALREADY_CONSUMED: 409, ALREADY_CONSUMED_PROVISIONALLY: 409, PERMIT_ALREADY_ISSUED: 409, ALREADY_ENDORSED: 409, ENDORSEMENT_AFTER_CONSUMPTION: 409,
+      PERMIT_NOT_FOUND: 404, ALREADY_CONSUMED: 409, ALREADY_CONSUMED_PROVISIONALLY: 409, PERMIT_ALREADY_ISSUED: 409, DUPLICATE_NUMBER: 409, ALREADY_ENDORSED: 409, ENDORSEMENT_AFTER_CONSUMPTION: 409,
       PERMIT_CANCELLED: 409, PERMIT_REPLACED: 409, QUANTITY_EXCEEDED: 422, INVALID_LINES: 422, PERMIT_EXPIRED: 422, PERMIT_NOT_YET_VALID: 422, PERMIT_NUMBER_INVALID: 422,
       PERMIT_SIGNATURE_INVALID: 422, NOT_DESTINATION: 422, CLAIM_INVALID: 422, NOT_ISSUER: 403, SIGNER_NOT_TRUSTED: 503, LEDGER_READ_ONLY: 503
     }

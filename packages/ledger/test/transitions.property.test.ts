@@ -26,7 +26,7 @@ interface ModelPermit { status: 'ISSUED' | 'ENDORSED' | 'CONSUMED' | 'CANCELLED'
 function model (m: Map<number, ModelPermit>, op: Exclude<Op, { kind: 'wait' }>, now: number): string {
   const p = m.get(op.p)
   if (op.kind === 'issue') {
-    if (p !== undefined) return 'PERMIT_ALREADY_ISSUED'
+    if (p !== undefined) return 'DUPLICATE_NUMBER'
     m.set(op.p, { status: 'ISSUED' })
     return 'OK'
   }

@@ -71,7 +71,7 @@ describe('HTTP API', () => {
     const fromXml = await ch.inject({ method: 'POST', url: '/v1/permits', headers: { ...auth('issuer'), 'content-type': 'application/xml' }, payload: writePermitXml(chPermit('26CHH0002')) })
     expect(fromXml.statusCode).toBe(201)
     const again = await ch.inject({ method: 'POST', url: '/v1/permits', headers: auth('issuer'), payload: chPermit('26CHH0001') })
-    expect(again.json()).toMatchObject({ status: 409, code: 'PERMIT_ALREADY_ISSUED' })
+    expect(again.json()).toMatchObject({ status: 409, code: 'DUPLICATE_NUMBER' })
     // Rules refuse an Appendix I export without the import permit (422 with every problem).
     const a1 = chPermit('26CHH0003')
     a1.lines[0]!.appendix = 'I'

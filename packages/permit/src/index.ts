@@ -34,6 +34,7 @@ export {
 } from './read.js'
 export type { ReadPermit } from './read.js'
 export { writePermitXml } from './write.js'
+export { canonicalPermitNumber, isCanonicalPermitNumber, samePermitNumber, CANONICAL_PERMIT_NUMBER_RE, MAX_PERMIT_NUMBER_LENGTH } from './number.js'
 export { RuleCode, checkPermit, passesRules, parseIsoDate, maxValidityMonths } from './rules.js'
 export type { RuleProblem, RuleOptions } from './rules.js'
 export { permitJsonSchema, permitJsonSchemaDocument, permitFromJson, permitFromJsonText } from './json.js'

@@ -6,11 +6,14 @@
  */
 import { APPENDICES, DOCUMENT_TYPES, ISO_COUNTRIES, PURPOSE_CODES, SOURCE_CODES, TERM_CODES, UNIT_CODES, isUserAssignedCountry, minimumQuantity } from './codes.js'
 import type { Permit } from './model.js'
+import { canonicalPermitNumber } from './number.js'
 
 /** Stable rule codes, one doc line each. */
 export const RuleCode = {
   /** Box 1 has no permit number. */
   NUMBER_MISSING: 'NUMBER_MISSING',
+  /** Box 1 has a number with no canonical form (permit-profile.md §2.1): a character other than letters, digits and separators, or longer than 64. */
+  NUMBER_INVALID: 'NUMBER_INVALID',
   /** Box 1 document type is not E, I, R or O. */
   TYPE_INVALID: 'TYPE_INVALID',
   /** Box 2 lacks a start or an end date. */
@@ -134,6 +137,7 @@ export function checkPermit (p: Permit, opts: RuleOptions = {}): RuleProblem[] {
 
   // Box 1
   if (p.number.trim() === '') err(RuleCode.NUMBER_MISSING, '1', 'permit number is missing')
+  else if (canonicalPermitNumber(p.number) === undefined) err(RuleCode.NUMBER_INVALID, '1', 'permit number has no canonical form: use letters A-Z, digits and separators, at most 64 of letters and digits')
   const typeOk = Object.hasOwn(DOCUMENT_TYPES, p.type)
   if (!typeOk) err(RuleCode.TYPE_INVALID, '1', `document type "${p.type}" is not one of E, I, R, O`)
 

@@ -10,6 +10,7 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
 import {
   decodeEvent, hex, signRecord, verifyEventSignature, ClaimRefusedBody, ConsumedBody, EventType, type LineQty, type Receipt
 } from '@cites/ledger'
+import { canonicalPermitNumber, samePermitNumber } from '@cites/permit'
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import type { Logger } from '@cites/runtime'
@@ -105,7 +106,8 @@ export interface ConsumeOutcome {
  * CONSUMED event, verified here against the trust list before it is believed.
  */
 export async function requestConsumption (libp2p: Libp2p, issuerPeer: PeerId, ask_: ConsumeAsk, opts: { requester: string, signer: Signer, trust: TrustStore, now?: number, signal?: AbortSignal }): Promise<ConsumeOutcome> {
-  const request = await signConsumeRequest(ask_, opts.requester, opts.signer, opts.now)
+  // Asked by the canonical number (permit-profile.md §2.1), which every node keys by.
+  const request = await signConsumeRequest({ ...ask_, number: canonicalPermitNumber(ask_.number) ?? ask_.number }, opts.requester, opts.signer, opts.now)
   const res = await ask(libp2p, issuerPeer, CONSUME_PROTOCOL, MAX_CONSUME_RESPONSE_BYTES, ConsumeRequest, ConsumeResponse, { request: request as Uint8Array<ArrayBuffer> }, opts.signal !== undefined ? { signal: opts.signal } : {})
   if (res.status !== Status.OK && res.status !== Status.REFUSED) throw new RemoteRefusedError(res.status, `consumption request refused: ${res.status} ${res.message}`)
   const out: ConsumeOutcome = { code: res.code, message: res.message }
@@ -113,7 +115,7 @@ export async function requestConsumption (libp2p: Libp2p, issuerPeer: PeerId, as
     let le
     try { le = decodeEvent(res.event) } catch { throw new MalformedResponseError('the receipt does not decode') }
     const e = le.event
-    if (e.author !== ask_.party || e.permitParty !== ask_.party || e.permitNumber !== ask_.number) throw new MalformedResponseError('the answer holds an event of another permit')
+    if (e.author !== ask_.party || e.permitParty !== ask_.party || !samePermitNumber(e.permitNumber, ask_.number)) throw new MalformedResponseError('the answer holds an event of another permit')
     if (await verifyEventSignature(le, opts.trust.certificatesFor(ask_.party)) !== 'OK') throw new MalformedResponseError('the receipt is not validly signed by the issuer')
     if (e.type === EventType.CLAIM_REFUSED && ask_.claim !== undefined && res.status === Status.REFUSED) {
       const b = ClaimRefusedBody.decode(e.body)

@@ -8,6 +8,7 @@
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { ClaimView, Ledger } from '@cites/ledger'
+import { canonicalPermitNumber } from '@cites/permit'
 import { judgePermitEvents, notFoundVerdict, remoteErrorVerdict, type RemoteVerdict } from '@cites/verdict'
 import type { TrustStore } from '@cites/trust-list'
 import { Status, VerifyRequest, VerifyResponse } from './pb/network.js'
@@ -87,7 +88,7 @@ export interface VerifyRemoteOptions {
 /** Ask `peer` about a permit and judge the answer locally (@cites/verdict). Never trusts the answerer's word. */
 export async function verifyRemote (libp2p: Libp2p, peer: PeerId, opts: VerifyRemoteOptions): Promise<RemoteVerdict> {
   const { signal, ...judge } = opts
-  const res = await ask(libp2p, peer, VERIFY_PROTOCOL, MAX_VERIFY_RESPONSE_BYTES, VerifyRequest, VerifyResponse, { party: opts.party, number: opts.number }, signal !== undefined ? { signal } : {})
+  const res = await ask(libp2p, peer, VERIFY_PROTOCOL, MAX_VERIFY_RESPONSE_BYTES, VerifyRequest, VerifyResponse, { party: opts.party, number: canonicalPermitNumber(opts.number) ?? opts.number }, signal !== undefined ? { signal } : {})
   const answeredBy = opts.trust.byPeerId(peer.toString())?.party
   if (res.status === Status.NOT_FOUND) return notFoundVerdict(`${opts.party}/${opts.number} is not known to the node asked`, answeredBy)
   if (res.status !== Status.OK || res.events.length === 0) return remoteErrorVerdict(res.status, res.message, answeredBy)

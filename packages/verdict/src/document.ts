@@ -6,7 +6,7 @@
  * depends on the time and is recomputed on every call.
  */
 import { hex, sha256 } from '@cites/ledger'
-import type { Check, CheckName, Permit, Verdict } from '@cites/permit'
+import { samePermitNumber, type Check, type CheckName, type Permit, type Verdict } from '@cites/permit'
 import { verifySignedPermit } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { composeVerdict } from './compose.js'
@@ -150,6 +150,6 @@ export function documentFailures (checks: readonly Check[], opts: FailureOptions
 export function acceptanceCodes (d: Pick<DocumentVerdict, 'checks' | 'permit' | 'party'>, expected: { party: string, number: string }): string[] {
   const bad = documentFailures(d.checks)
   if (bad.length > 0) return bad.map((c) => c.reason.code)
-  if (d.permit?.number !== expected.number || d.party !== expected.party) return ['PERMIT_MISMATCH']
+  if (d.permit === undefined || !samePermitNumber(d.permit.number, expected.number) || d.party !== expected.party) return ['PERMIT_MISMATCH']
   return []
 }

@@ -9,7 +9,7 @@
  * machine's (PERMIT_NOT_FOUND, PERMIT_ALREADY_ISSUED, ...).
  */
 import { defineCodes } from '@cites/runtime'
-import { check, type Check } from '@cites/permit'
+import { check, samePermitNumber, type Check } from '@cites/permit'
 import { applyEvent, decodeEvent, verifyEventSignature, LedgerError, type PermitState } from '@cites/ledger'
 import type { TrustedCertificate } from '@cites/xml-signature'
 import type { CheckInfo, Fragment } from '../compose.js'
@@ -36,7 +36,7 @@ export function decodeFragment (bytes: Uint8Array): { event: Decoded } | { failu
 /** The event must be the issuer's, about `party`/`number`. */
 export function wrongLogFragment (le: Decoded, party: string, number: string): Fragment {
   const e = le.event
-  if (e.author === party && e.permitParty === party && e.permitNumber === number) return undefined
+  if (e.author === party && e.permitParty === party && samePermitNumber(e.permitNumber, number)) return undefined
   return check('integrity', 'INVALID', 'EVENT_WRONG_LOG', 'the answer holds an event of another log or permit')
 }
 

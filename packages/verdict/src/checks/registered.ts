@@ -7,7 +7,7 @@
  * lifecycle check): a second document signed under the same number is not.
  */
 import { defineCodes } from '@cites/runtime'
-import { check, type Permit } from '@cites/permit'
+import { check, samePermitNumber, type Permit } from '@cites/permit'
 import type { PermitState } from '@cites/ledger'
 import type { CheckInfo, Fragment } from '../compose.js'
 
@@ -26,7 +26,8 @@ export function xmlHashFragment (xmlSha256: string, recordedSha256: string): Fra
 
 /** The signed permit must be `party`/`number`, the permit its events are about. */
 export function permitMismatchFragment (d: { permit?: Permit, party?: string }, party: string, number: string): Fragment {
-  return d.permit?.number === number && d.party === party ? undefined : check('status', 'INVALID', 'PERMIT_MISMATCH', 'the signed permit is not the one asked about')
+  // One number, however spelt (permit-profile.md §2.1): the XML keeps the issuer's spelling, events the canonical form.
+  return d.permit !== undefined && samePermitNumber(d.permit.number, number) && d.party === party ? undefined : check('status', 'INVALID', 'PERMIT_MISMATCH', 'the signed permit is not the one asked about')
 }
 
 /** A presented document must be the one recorded under its number (`state` from the issuer's log; nothing to compare without it). */
