@@ -34,6 +34,7 @@ import { ClaimRefusedBody, ConsumedBody, EventType, ProvisionalBody, UseRefusedB
 import { AlreadyConsumedError, ClaimInvalidError, ClaimUnknownError, LedgerError } from './errors.js'
 import { checkpointKey, logKey, permitKey } from './keys.js'
 import { decodeCheckpoint, decodeEvent, hex } from './events.js'
+import { samePermitNumber } from '@cites/permit'
 import { checkConsume, isDestination, type ClaimRef, type LineQty, type PermitState, type Receipt } from './state.js'
 import { unhex, type OwnLog } from './own-log.js'
 import type { LedgerCore } from './context.js'
@@ -190,7 +191,7 @@ export class UseDecider {
     const le = decodeEvent(bytes)
     const e = le.event
     if (hex(le.hash) !== claim.hash) throw new ClaimInvalidError(`${where} is another event than the one claimed (its hash differs)`)
-    if (e.type !== EventType.PROVISIONAL_CONSUMED || e.permitParty !== c.party || e.permitNumber !== prev.number) throw new ClaimInvalidError(`${where} is not a provisional use of ${c.party}/${prev.number}`)
+    if (e.type !== EventType.PROVISIONAL_CONSUMED || e.permitParty !== c.party || !samePermitNumber(e.permitNumber, prev.number)) throw new ClaimInvalidError(`${where} is not a provisional use of ${c.party}/${prev.number}`)
     const body = ProvisionalBody.decode(e.body)
     if (!sameLines(body.lines, lines)) throw new ClaimInvalidError(`the claim's quantities are not those of ${where}`)
     const time = Number(e.time)
