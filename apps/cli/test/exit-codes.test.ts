@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { VECTORS } from '@cites/test-kit/base'
-import { checkCodes, cites, citesWithInput } from './run-cli.js'
+import { spawnSync } from 'node:child_process'
+import { BIN, checkCodes, cites, citesWithInput } from './run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'cites-exit-'))
 
@@ -16,6 +17,12 @@ describe('cites exit codes and errors', () => {
     expect(bad.code).toBe(2)
     expect(bad.err).toContain('not an ISO 3166-1 alpha-2 code')
     expect(cites(dir, 'keys', 'generate', '--party', 'CH', '--anchor', '--out', 'k').code).toBe(2)
+  })
+
+  it('`pilot up` reads CITES_PILOT_BASE_PORT as `npm start` does (a bad value is a usage error that names it)', () => {
+    const r = spawnSync(process.execPath, [BIN, 'pilot', 'up', '--dir', join(dir, 'never')], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CITES_PILOT_BASE_PORT: 'abc' } })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('CITES_PILOT_BASE_PORT')
   })
 
   it('0 for --help and --version', () => {

@@ -1,5 +1,5 @@
 /** `cites pilot up|down|status|scenario|fault|campaign`: the task force's pilot network on one machine. */
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { SCENARIOS, checkInvariants, runCampaign, healAll, killNode, partitionNode, pilotDown, pilotStatus, pilotUp, readLayout, restartNode, slowLink, PilotError } from '@cites/test-network'
 import { CliError, EXIT_INVALID, json, type Io } from '../io.js'
 import { positiveInt } from './options.js'
@@ -20,7 +20,8 @@ export function pilotCommand (program: Command, io: Io): void {
     .description('generate an anchor and N authorities, start each node as its own process, wait for the mesh')
     .option('--nodes <n>', 'number of authorities (CH, FR, CN, TH, US, then more)', positiveInt, 5)
     .option('--dir <dir>', 'pilot folder', '.pilot')
-    .option('--base-port <port>', 'libp2p ports base..base+N-1, HTTP ports base+1000..', positiveInt, 7100)
+    // The same variable `npm start` honours (issue 16, finding 7).
+    .addOption(new Option('--base-port <port>', 'libp2p ports base..base+N-1, HTTP ports base+1000..').env('CITES_PILOT_BASE_PORT').argParser(positiveInt).default(7100))
     .option('--node-memory <mib>', 'V8 heap ceiling per node process (MiB)', positiveInt, 160)
     .option('--netns', 'run each node in its own network namespace')
     .option('--json', 'print {dir, nodes: [{party, peerId, url, tokens}]} once ready')
