@@ -191,7 +191,8 @@ let current: Verdict | undefined
 let asked = 0
 
 const tz = Intl.DateTimeFormat().resolvedOptions().timeZone
-const fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZoneName: 'short' })
+// (dateStyle cannot be combined with timeZoneName: the fields one by one.)
+const fmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
 const dayFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
 /** A time in the browser's zone, the zone named. */
 function when (iso: string | number): string {
@@ -219,7 +220,8 @@ function quantities (v: Verdict, l: Line): { authorised?: number, endorsed?: num
   return out
 }
 
-async function show (v: Verdict, qrHash?: string): Promise<void> {
+/** Show a verdict; `keepBanner`: the details only (the banner holds a recording's result). */
+async function show (v: Verdict, qrHash?: string, keepBanner = false): Promise<void> {
   // A QR code's fingerprint must be the recorded permit's: another document under this number is not it.
   if (qrHash !== undefined && v.state?.xmlSha256 !== undefined && v.state.xmlSha256.toLowerCase() !== qrHash.toLowerCase()) {
     v = { ...v, valid: false, checks: [...v.checks, { name: 'integrity', status: 'INVALID', reason: { code: 'QR_FINGERPRINT_MISMATCH', message: 'the QR code\'s fingerprint is not the recorded permit\'s' } }] }
@@ -228,7 +230,7 @@ async function show (v: Verdict, qrHash?: string): Promise<void> {
   const c = ctx(v)
   const g = glance(v)
   const codes = [...new Set(v.checks.filter((x) => x.status !== 'VALID').map((x) => x.reason.code))]
-  setBanner(g, `${v.party}/${v.number}${v.permit !== undefined ? ` — ${DOCUMENT_TYPES[v.permit.type] ?? v.permit.type}` : ''}`, codes, () => { void verifyNumber(v.party, v.number) })
+  if (!keepBanner) setBanner(g, `${v.party}/${v.number}${v.permit !== undefined ? ` — ${DOCUMENT_TYPES[v.permit.type] ?? v.permit.type}` : ''}`, codes, () => { void verifyNumber(v.party, v.number) })
   $('details').hidden = false
   const ordered = [...v.checks].sort((a, b) => CHECK_ORDER.indexOf(a.name) - CHECK_ORDER.indexOf(b.name))
   $('checks').replaceChildren(...ordered.map((x) => {
@@ -491,15 +493,7 @@ $<HTMLFormElement>('consume-form').addEventListener('submit', (e) => {
     // The details below follow the new state; the banner keeps the recording's result.
     const again = await api<Verdict>('/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ party: v.party, number: v.number }) })
     if (id !== asked || !again.ok) return
-    const keep = { cls: $('banner').className, word: $('banner-word').textContent, todo: $('banner-todo').textContent, codes: $('banner-codes').textContent, icon: $('banner-icon').textContent, verdict: $('banner').dataset.verdict }
-    await show(again.body as Verdict)
-    $('banner').className = keep.cls
-    $('banner').dataset.verdict = keep.verdict ?? ''
-    $('banner-icon').textContent = keep.icon
-    $('banner-word').textContent = keep.word
-    $('banner-todo').textContent = keep.todo
-    $('banner-codes').textContent = keep.codes
-    $('banner').dataset.outcome = outcome
+    await show(again.body as Verdict, undefined, true)
     $('consume').hidden = true
   })()
 })
