@@ -123,7 +123,7 @@ describe.runIf(haveChromium)('the customs page in Chromium', () => {
     expect(await page.locator('#banner-todo').textContent()).toContain('Confirmed by CH\'s node')
     // A second use: the form is gone (no use is possible), and the server refuses one all the same.
     expect(await page.locator('#consume').isHidden()).toBe(true)
-    const again = await page.evaluate(async (t) => (await fetch('/v1/permits/CH/26CHW0001/consumptions', { method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify({ lines: [{ line: 'A', quantity: 1, unit: 'PCS' }], port: 'THBKK' }) })).json() as { code: string }, CUSTOMS)
+    const again = await page.evaluate(async (t) => (await fetch('/v1/permits/CH/26CHW0001/consumptions', { method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify({ lines: [{ line: 'A', quantity: 1, unit: 'PCS' }], port: 'THBKK' }) })).json() as unknown as { code: string }, CUSTOMS)
     expect(again.code).toBe('ALREADY_CONSUMED')
     await page.screenshot({ path: `${ARTIFACTS}second-use-refused.png`, fullPage: true })
     // And the verdict now says used, at a glance.
