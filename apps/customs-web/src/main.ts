@@ -1,165 +1,406 @@
 /**
  * The customs officer's page: verify a permit by number (with the security
- * stamp), by a signed XML file (dropped, chosen or pasted) or by a QR code
- * (camera, where the browser has BarcodeDetector); see the verdict at a
- * glance with each check in plain words, the key fields and the history;
- * record the use at import; print a permit with its QR code.
+ * stamp), by a scanned QR payload, or by a signed XML file; see the verdict
+ * at a glance (its own colour, icon and word for each state), each check in
+ * plain words, the goods as Boxes 8-11 and 14 give them, and the history in
+ * the officer's time zone; record the use at import; print with a QR code.
+ *
+ * A verdict on screen is always about the permit asked: starting a check
+ * clears the previous one at once, an answer to an older request is
+ * dropped, and a check that fails or times out says "No answer — do not
+ * release on this screen", never a verdict.
  */
 import QRCode from 'qrcode'
+import { DOCUMENT_TYPES, TIMEOUT_S, purposeWords, sentence, sourceWords, termWords, unitWords, type Ctx } from './words.js'
 
-interface Check { name: string, status: 'VALID' | 'INVALID' | 'ERROR' | 'SKIPPED', reason: { code: string, message: string } }
-interface Line { line: string, scientificName?: string, commonName?: string, appendix?: string, quantity?: number, unit?: string }
+interface Check { name: string, status: 'VALID' | 'INVALID' | 'ERROR' | 'SKIPPED', reason: { code: string, message: string }, details?: Array<{ code: string, message: string }> }
+interface Line {
+  line: string, scientificName?: string, commonName?: string, description?: string, term?: string, appendix?: string, source?: string,
+  quantity?: number, unit?: string, originCountry?: string, exportCountry?: string, marks?: string, exportedQuantity?: number, exportedUnit?: string
+}
+interface LineQty { line: string, quantity: number, unit: string }
+interface Receipt { consumedAt: string, port: string, consumingParty?: string, lines?: LineQty[] }
 interface Verdict {
   valid: boolean
   checks: Check[]
   party: string
   number: string
-  source: string
-  state?: { xmlSha256?: string, destination?: string, status?: string }
+  source: 'issuer' | 'replica' | 'none'
+  state?: { xmlSha256?: string, destination?: string, status?: string, validUntil?: number, endorsement?: { lines: LineQty[], port: string }, consumption?: Receipt, lines?: Array<{ line: string, quantity: number, unit: string }> }
   permit?: { number: string, type: string, validFrom?: string, validUntil?: string, purpose?: string, exporter?: { name?: string, country?: string }, importer?: { name?: string, country?: string }, lines: Line[] }
   history?: Array<{ seq: number, type: string, time: string, body: Record<string, unknown> }>
-  receipt?: { consumedAt: string, port: string, consumingParty: string }
+  receipt?: Receipt
+  claims?: Array<{ port: string, time: number, claimant: string }>
 }
-interface Problem { code: string, detail: string, receipt?: { consumedAt: string, port: string } }
+interface Problem { code: string, detail?: string, receipt?: Receipt }
+interface Whoami { role: 'viewer' | 'customs' | 'issuer', party: string, ports: Array<{ locode: string, name: string }>, portsListed: boolean, peers: { connected: string[], unreachable: string[] } }
 
 const $ = <T extends HTMLElement>(id: string): T => {
-  const el = document.getElementById(id)
-  if (el === null) throw new Error(`#${id} missing`)
-  return el as T
+  const e = document.getElementById(id)
+  if (e === null) throw new Error(`#${id} missing`)
+  return e as T
 }
+function el (tag: string, s = '', cls = ''): HTMLElement { const e = document.createElement(tag); e.textContent = s; if (cls !== '') e.className = cls; return e }
 
 const LABELS: Record<string, string> = {
   integrity: 'Signature and content', issuer: 'Issuing authority', rules: 'CITES rules', validity: 'Validity dates',
-  status: 'Status', use: 'Use', confirmation: 'Confirmation by the issuer'
+  status: 'Status', use: 'Use', confirmation: 'Confirmation by the issuer', destination: 'For this country'
 }
-const STATUS_WORDS: Record<Check['status'], string> = { VALID: 'passed', INVALID: 'failed', ERROR: 'could not be checked', SKIPPED: 'not checked' }
+const STATUS_WORDS: Record<Check['status'], { word: string, icon: string }> = {
+  VALID: { word: 'passed', icon: '✓' }, INVALID: { word: 'failed', icon: '✗' }, ERROR: { word: 'could not be checked', icon: '!' }, SKIPPED: { word: 'not checked', icon: '–' }
+}
+/** The order the officer reads the checks in: "is it for us?" right after the signature. */
+const CHECK_ORDER = ['destination', 'integrity', 'issuer', 'status', 'use', 'validity', 'rules', 'confirmation']
+
+// ---- who is signed in, and the node --------------------------------------
 
 const tokenInput = $<HTMLInputElement>('token')
 tokenInput.value = sessionStorage.getItem('cites-token') ?? ''
-tokenInput.addEventListener('change', () => { sessionStorage.setItem('cites-token', tokenInput.value.trim()) })
+let me: Whoami | undefined
+let here = ''
 
-async function api<T> (path: string, init: RequestInit = {}): Promise<{ ok: boolean, status: number, body: T | Problem }> {
+async function api<T> (path: string, init: RequestInit = {}, timeoutMs = TIMEOUT_S * 1000): Promise<{ ok: boolean, status: number, body: T | Problem }> {
   const headers = new Headers(init.headers)
   const token = tokenInput.value.trim()
   if (token !== '') headers.set('authorization', `Bearer ${token}`)
-  const res = await fetch(path, { ...init, headers })
-  const text = await res.text()
-  let body: unknown
-  try { body = JSON.parse(text) } catch { body = { code: 'UNREADABLE', detail: text.slice(0, 200) } }
-  return { ok: res.ok, status: res.status, body: body as T | Problem }
-}
-
-/** The verdict in one word (and a class for its colour). */
-function glance (v: Verdict): { word: string, cls: string } {
-  const code = (n: string): string | undefined => v.checks.find((c) => c.name === n && (c.status === 'INVALID' || c.status === 'ERROR'))?.reason.code
-  if (code('use') === 'ALREADY_CONSUMED') return { word: 'Consumed: already used', cls: 'consumed' }
-  if (code('use') === 'ALREADY_CONSUMED_PROVISIONALLY') return { word: 'Consumed (provisionally, not confirmed by issuer)', cls: 'consumed' }
-  if (code('status') === 'PERMIT_CANCELLED') return { word: 'Cancelled', cls: 'cancelled' }
-  if (code('status') === 'PERMIT_REPLACED') return { word: 'Replaced', cls: 'cancelled' }
-  if (code('validity') === 'PERMIT_EXPIRED') return { word: 'Expired', cls: 'expired' }
-  if (v.valid) {
-    const confirmed = v.checks.find((c) => c.name === 'confirmation')?.status === 'VALID'
-    return confirmed ? { word: 'Valid', cls: 'valid' } : { word: 'Valid, not confirmed by issuer', cls: 'unconfirmed' }
+  const ctl = new AbortController()
+  const timer = setTimeout(() => { ctl.abort(new DOMException('timeout', 'TimeoutError')) }, timeoutMs)
+  try {
+    let res: Response
+    try {
+      res = await fetch(path, { ...init, headers, signal: ctl.signal })
+    } catch {
+      return { ok: false, status: 0, body: { code: ctl.signal.aborted ? 'TIMEOUT' : 'NETWORK' } }
+    }
+    let text: string
+    try { text = await res.text() } catch { return { ok: false, status: 0, body: { code: ctl.signal.aborted ? 'TIMEOUT' : 'NETWORK' } } }
+    let body: unknown
+    try { body = JSON.parse(text) } catch { body = { code: 'UNREADABLE' } }
+    if (!res.ok && (typeof body !== 'object' || body === null || typeof (body as Problem).code !== 'string')) body = { code: 'UNREADABLE' }
+    return { ok: res.ok, status: res.status, body: body as T | Problem }
+  } finally {
+    clearTimeout(timer)
   }
-  return { word: 'Invalid', cls: 'invalid' }
 }
 
-function text (el: HTMLElement, s: string): HTMLElement { el.textContent = s; return el }
-function el (tag: string, s = '', cls = ''): HTMLElement { const e = document.createElement(tag); e.textContent = s; if (cls !== '') e.className = cls; return e }
+const ROLE_WORDS: Record<Whoami['role'], string> = { viewer: 'viewer (check only)', customs: 'customs officer (check and record uses)', issuer: 'issuing authority (all actions)' }
 
-let current: Verdict | undefined
+/** The header: this node, the signed-in role, and which other authorities' nodes answer now. Refreshed every 15 s. */
+async function refreshNode (): Promise<void> {
+  const health = await fetch('/health').then(async (x) => await x.json() as { party?: string, peers?: number }).catch(() => undefined)
+  if (health?.party !== undefined) here = health.party
+  const who = tokenInput.value.trim() === '' ? undefined : await api<Whoami>('/v1/whoami', {}, 10_000)
+  const whoami = $('whoami')
+  if (who?.ok === true) {
+    me = who.body as Whoami
+    here = me.party
+    whoami.textContent = `Signed in as ${ROLE_WORDS[me.role]}`
+    whoami.dataset.role = me.role
+  } else {
+    me = undefined
+    delete whoami.dataset.role
+    whoami.textContent = who === undefined ? 'Not signed in: enter your token' : `Not signed in: ${sentence((who.body as Problem).code, ctx())}`
+  }
+  const info = $('node-info')
+  if (health === undefined) { info.textContent = 'This node does not answer: check the network'; info.dataset.state = 'down'; return }
+  info.dataset.state = 'up'
+  if (me !== undefined) {
+    const { connected, unreachable } = me.peers
+    info.textContent = `Node of ${here} — connected to ${connected.length === 0 ? 'no other authority' : connected.join(', ')}` +
+      (unreachable.length > 0 ? `; not reachable now: ${unreachable.join(', ')}` : '')
+  } else {
+    info.textContent = `Node of ${here} — ${health.peers ?? 0} other ${health.peers === 1 ? 'authority' : 'authorities'} connected`
+  }
+  if (current !== undefined) renderConsume(current)
+}
+tokenInput.addEventListener('change', () => { sessionStorage.setItem('cites-token', tokenInput.value.trim()); void refreshNode() })
+setInterval(() => { void refreshNode() }, 15_000)
 
-async function show (v: Verdict): Promise<void> {
-  const samePermit = current !== undefined && current.party === v.party && current.number === v.number
-  current = v
+// ---- the verdict -------------------------------------------------------------
+
+type Glance = { cls: string, icon: string, word: string, todo: string }
+
+const ctx = (v?: Pick<Verdict, 'party'>): Ctx => ({ party: v?.party ?? '', here })
+const failing = (v: Verdict): Check[] => v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR')
+const codeOf = (v: Verdict, name: string): string | undefined => failing(v).find((c) => c.name === name)?.reason.code
+
+/** The verdict in one state: its class (colour), icon, word, and what to do. Never "valid" unless the verdict is. */
+function glance (v: Verdict): Glance {
+  const c = ctx(v)
+  const dest = codeOf(v, 'destination')
+  const integrity = failing(v).find((x) => x.name === 'integrity' || x.name === 'issuer')
+  if (integrity !== undefined) return { cls: 'refused', icon: '✗', word: 'Refused — forged or changed', todo: sentence(integrity.reason.code, c) }
+  if (codeOf(v, 'status') === 'PERMIT_NOT_FOUND') return { cls: 'unknown', icon: '?', word: `Not known to ${here || 'this node'} or to ${v.party}: check the number`, todo: sentence('PERMIT_NOT_FOUND', c) }
+  if (dest !== undefined) {
+    const to = v.state?.destination ?? v.permit?.importer?.country ?? '?'
+    return { cls: 'notforus', icon: '✋', word: `Not for import into ${here} — made out to ${to}`, todo: sentence(dest, c) }
+  }
+  const use = codeOf(v, 'use')
+  if (use === 'ALREADY_CONSUMED') {
+    const r = v.receipt ?? v.state?.consumption
+    return { cls: 'used', icon: '⊘', word: `Already used${r !== undefined ? ` on ${when(r.consumedAt)} at ${r.port}` : ''}`, todo: sentence(use, c) }
+  }
+  if (use === 'ALREADY_CONSUMED_PROVISIONALLY') return { cls: 'provisional', icon: '⏸', word: 'Used provisionally elsewhere — not confirmed by the issuer', todo: sentence(use, c) }
+  const status = codeOf(v, 'status')
+  if (status === 'PERMIT_CANCELLED') return { cls: 'cancelled', icon: '⛔', word: 'Cancelled by the issuer', todo: sentence(status, c) }
+  if (status === 'PERMIT_REPLACED') return { cls: 'cancelled', icon: '⛔', word: 'Replaced by another permit', todo: sentence(status, c) }
+  const validity = codeOf(v, 'validity')
+  if (validity === 'PERMIT_EXPIRED') return { cls: 'expired', icon: '⌛', word: `Expired${v.permit?.validUntil !== undefined ? ` on ${day(v.permit.validUntil)}` : ''}`, todo: sentence(validity, c) }
+  if (validity === 'PERMIT_NOT_YET_VALID') return { cls: 'expired', icon: '⌛', word: 'Not valid yet', todo: sentence(validity, c) }
+  if (v.valid) {
+    if (v.checks.find((x) => x.name === 'confirmation')?.status === 'VALID') return { cls: 'valid', icon: '✓', word: 'Valid', todo: 'Genuine, in force, not used, and for this country. Check the goods against the permit below.' }
+    return { cls: 'unconfirmed', icon: '✓', word: `Valid — ${v.party}'s node did not answer`, todo: sentence('NOT_CONFIRMED_BY_ISSUER', c) }
+  }
+  const first = failing(v)[0]
+  return { cls: 'refused', icon: '✗', word: 'Refused', todo: first !== undefined ? (first.name === 'rules' ? `${sentence('RULES', c)} (${first.reason.message})` : sentence(first.reason.code, c)) : sentence('INTERNAL', c) }
+}
+
+/** Show one state in the banner, move the focus to it and bring it into view. */
+function setBanner (g: Glance, what: string, codes: string[], retry?: () => void): void {
   $('result').hidden = false
-  const g = glance(v)
   const banner = $('banner')
   banner.className = `banner ${g.cls}`
   banner.dataset.verdict = g.cls
-  text(banner, `${g.word} — ${v.party}/${v.number}`)
-  const checks = $('checks')
-  checks.replaceChildren(...v.checks.map((c) => {
-    const li = el('li', '', `check ${c.status.toLowerCase()}`)
-    li.append(el('strong', `${LABELS[c.name] ?? c.name}: ${STATUS_WORDS[c.status]}. `), el('span', c.reason.message), el('code', ` ${c.reason.code}`))
+  delete banner.dataset.outcome
+  $('banner-icon').textContent = g.icon
+  $('banner-word').textContent = g.word
+  $('banner-what').textContent = what
+  $('banner-todo').textContent = g.todo
+  $('banner-codes').textContent = codes.length > 0 ? `Codes: ${codes.join(', ')}` : ''
+  const btn = $<HTMLButtonElement>('retry-btn')
+  btn.hidden = retry === undefined
+  retryAction = retry
+  banner.focus({ preventScroll: true })
+  banner.scrollIntoView({ block: 'start' })
+}
+let retryAction: (() => void) | undefined
+$('retry-btn').addEventListener('click', () => { retryAction?.() })
+
+/** Forget the previous permit at once: nothing of it may stay on screen while another is checked. */
+function clearVerdict (): void {
+  current = undefined
+  $('details').hidden = true
+  $('consume').hidden = true
+  for (const id of ['checks', 'fields', 'goods', 'history', 'consume-lines']) $(id).replaceChildren()
+  $<HTMLImageElement>('qr').removeAttribute('src')
+  $('qr-text').textContent = ''
+}
+
+let current: Verdict | undefined
+/** The request whose answer may be shown; any older answer is dropped. */
+let asked = 0
+
+const tz = Intl.DateTimeFormat().resolvedOptions().timeZone
+// (dateStyle cannot be combined with timeZoneName: the fields one by one.)
+const fmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
+const dayFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
+/** A time in the browser's zone, the zone named. */
+function when (iso: string | number): string {
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? String(iso) : `${fmt.format(d)} (${tz})`
+}
+function day (iso: string): string {
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? iso : dayFmt.format(d)
+}
+
+const qty = (n: number | undefined, unit: string | undefined): string => n === undefined ? '?' : `${n} ${unitWords(unit, n)}`
+
+/** Per line: the endorsed (Box 14) quantity, and what remains to be used. */
+function quantities (v: Verdict, l: Line): { authorised?: number, endorsed?: number, remaining?: number, unit: string } {
+  const unit = l.unit ?? ''
+  const endorsed = v.state?.endorsement?.lines.find((x) => x.line === l.line)?.quantity ?? l.exportedQuantity
+  const used = v.state?.consumption !== undefined || v.receipt !== undefined
+  const cap = endorsed ?? l.quantity
+  const out: { authorised?: number, endorsed?: number, remaining?: number, unit: string } = { unit }
+  if (l.quantity !== undefined) out.authorised = l.quantity
+  if (endorsed !== undefined) out.endorsed = endorsed
+  if (used) out.remaining = 0
+  else if (cap !== undefined) out.remaining = cap
+  return out
+}
+
+/** Show a verdict; `keepBanner`: the details only (the banner holds a recording's result). */
+async function show (v: Verdict, qrHash?: string, keepBanner = false): Promise<void> {
+  // A QR code's fingerprint must be the recorded permit's: another document under this number is not it.
+  if (qrHash !== undefined && v.state?.xmlSha256 !== undefined && v.state.xmlSha256.toLowerCase() !== qrHash.toLowerCase()) {
+    v = { ...v, valid: false, checks: [...v.checks, { name: 'integrity', status: 'INVALID', reason: { code: 'QR_FINGERPRINT_MISMATCH', message: 'the QR code\'s fingerprint is not the recorded permit\'s' } }] }
+  }
+  current = v
+  const c = ctx(v)
+  const g = glance(v)
+  const codes = [...new Set(v.checks.filter((x) => x.status !== 'VALID').map((x) => x.reason.code))]
+  if (!keepBanner) setBanner(g, `${v.party}/${v.number}${v.permit !== undefined ? ` — ${DOCUMENT_TYPES[v.permit.type] ?? v.permit.type}` : ''}`, codes, () => { void verifyNumber(v.party, v.number) })
+  $('details').hidden = false
+  const ordered = [...v.checks].sort((a, b) => CHECK_ORDER.indexOf(a.name) - CHECK_ORDER.indexOf(b.name))
+  $('checks').replaceChildren(...ordered.map((x) => {
+    const s = STATUS_WORDS[x.status]
+    const li = el('li', '', `check ${x.status.toLowerCase()}`)
+    const words = x.status === 'VALID' && x.reason.code === 'OK' ? capital(x.reason.message) : (x.name === 'rules' && x.status === 'INVALID' ? `${sentence('RULES', c)} ${capital(x.reason.message)}.` : sentence(x.reason.code, c, capital(x.reason.message)))
+    li.append(el('span', s.icon, 'icon'), el('strong', `${LABELS[x.name] ?? x.name}: ${s.word}. `), el('span', words), el('span', ` Code: ${x.reason.code}`, 'code'))
     return li
   }))
   const fields = $('fields')
   const p = v.permit
   const add = (k: string, val: string | undefined): void => { if (val !== undefined && val !== '') fields.append(el('dt', k), el('dd', val)) }
   fields.replaceChildren()
-  add('Document', p !== undefined ? `${p.type === 'E' ? 'Export permit' : p.type === 'I' ? 'Import permit' : p.type === 'R' ? 'Re-export certificate' : p.type === 'O' ? 'Other certificate' : p.type} ${p.number}` : `${v.party}/${v.number}`)
-  add('Exporter', p?.exporter !== undefined ? `${p.exporter.name ?? ''} (${p.exporter.country ?? '?'})` : undefined)
-  add('Importer', p?.importer !== undefined ? `${p.importer.name ?? ''} (${p.importer.country ?? '?'})` : undefined)
-  add('Valid', p !== undefined ? `${(p.validFrom ?? '').slice(0, 10)} to ${(p.validUntil ?? '').slice(0, 10)}` : undefined)
-  add('Purpose', p?.purpose)
-  add('Answered by', v.source === 'issuer' ? 'the issuing authority\'s node' : v.source === 'replica' ? 'this node\'s copy of the issuer\'s records' : 'nobody')
-  const tbody = $('lines').querySelector('tbody') as HTMLTableSectionElement
-  tbody.replaceChildren(...(p?.lines ?? []).map((l) => {
-    const tr = document.createElement('tr')
-    tr.append(el('td', l.line), el('td', `${l.scientificName ?? ''}${l.commonName !== undefined ? ` (${l.commonName})` : ''}`), el('td', l.appendix ?? ''), el('td', `${l.quantity ?? ''} ${l.unit ?? 'specimens'}`))
-    return tr
+  add('Document', p !== undefined ? `${DOCUMENT_TYPES[p.type] ?? p.type} ${p.number}, issued by ${v.party}` : `${v.party}/${v.number}`)
+  add('Exporter (Box 4)', p?.exporter !== undefined ? `${p.exporter.name ?? ''} (${p.exporter.country ?? '?'})` : undefined)
+  add('Importer (Box 3)', p?.importer !== undefined ? `${p.importer.name ?? ''} (${p.importer.country ?? '?'})` : undefined)
+  add('Made out to', v.state?.destination ?? p?.importer?.country)
+  add('Valid (Box 2)', p !== undefined ? `${p.validFrom !== undefined ? day(p.validFrom) : '?'} to ${p.validUntil !== undefined ? day(p.validUntil) : '?'}` : undefined)
+  add('Purpose (Box 5a)', purposeWords(p?.purpose))
+  add('Export endorsed (Box 14)', v.state?.endorsement !== undefined ? `at ${v.state.endorsement.port}` : undefined)
+  add('Answered by', v.source === 'issuer' ? `${v.party}'s own node` : v.source === 'replica' ? `this node's copy of ${v.party}'s signed records (${v.party}'s node did not answer)` : 'nobody: the permit is not known')
+  $('goods').replaceChildren(...(p?.lines ?? []).map((l) => {
+    const q = quantities(v, l)
+    const card = el('section', '', 'good')
+    card.setAttribute('aria-label', `Line ${l.line}`)
+    card.append(el('h3', `Line ${l.line}: ${l.scientificName ?? '?'}${l.commonName !== undefined ? ` (${l.commonName})` : ''}`))
+    const dl = document.createElement('dl')
+    const row = (k: string, val: string | undefined): void => { if (val !== undefined && val !== '') dl.append(el('dt', k), el('dd', val)) }
+    row('What (Box 8)', [termWords(l.term), l.description].filter((x) => x !== undefined && x !== '').join(' — '))
+    row('Appendix (Box 10)', l.appendix)
+    row('Source (Box 10)', sourceWords(l.source))
+    row('Quantity (Box 11)', qty(q.authorised, q.unit))
+    row('Endorsed at export (Box 14)', q.endorsed !== undefined ? qty(q.endorsed, l.exportedUnit ?? q.unit) : 'not endorsed')
+    row('Remaining to use', q.remaining !== undefined ? qty(q.remaining, q.unit) : undefined)
+    row('Origin (Box 12)', l.originCountry)
+    row('Last re-export (Box 12a)', l.exportCountry)
+    row('Marks', l.marks)
+    card.append(dl)
+    return card
   }))
-  $('history').replaceChildren(...(v.history ?? []).map((h) => el('li', `${h.time.slice(0, 16).replace('T', ' ')} — ${h.type.replace(/_/g, ' ').toLowerCase()}${typeof h.body.port === 'string' ? ` at ${h.body.port}` : ''}`)))
-  // The print view's QR code: party, number and the permit's hash.
+  $('history').replaceChildren(...(v.history ?? []).map((h) => {
+    const b = h.body
+    const lines = Array.isArray(b.lines) ? (b.lines as LineQty[]).map((x) => `${x.line}: ${qty(x.quantity, x.unit)}`).join(', ') : ''
+    const type = h.type === 'ISSUED' ? 'issued' : h.type === 'EXPORT_ENDORSED' ? 'export endorsed' : h.type === 'CONSUMED' ? 'used at import' : h.type === 'PROVISIONAL_CONSUMED' ? 'used provisionally' : h.type.replace(/_/g, ' ').toLowerCase()
+    return el('li', `${when(h.time)} — ${type}${typeof b.port === 'string' ? ` at ${b.port}` : ''}${h.type !== 'ISSUED' && lines !== '' ? ` (${lines})` : ''}`)
+  }))
   const qrText = `cites:${v.party}/${v.number}${v.state?.xmlSha256 !== undefined ? `#${v.state.xmlSha256}` : ''}`
-  ;($('qr') as HTMLImageElement).src = await QRCode.toDataURL(qrText, { margin: 1, width: 192 })
-  text($('qr-text'), qrText)
-  // The use form: one quantity per line, prefilled with the permit's.
-  const canConsume = v.valid || v.checks.every((c) => c.name === 'use' || c.status !== 'INVALID')
-  $('consume').hidden = !(canConsume && (p?.lines.length ?? 0) > 0)
+  $<HTMLImageElement>('qr').src = await QRCode.toDataURL(qrText, { margin: 1, width: 192 })
+  $('qr-text').textContent = qrText
+  renderConsume(v)
+}
+const capital = (s: string): string => s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1)
+
+/** The use form: only when a use is possible here (a valid verdict) and the token may record one. */
+function renderConsume (v: Verdict): void {
+  const lines = v.permit?.lines ?? []
+  const mayRecord = me !== undefined && (me.role === 'customs' || me.role === 'issuer')
+  const possible = v.valid && lines.length > 0 && v.state?.consumption === undefined
+  $('consume').hidden = !(mayRecord && possible)
+  if ($('consume').hidden) return
   const fs = $('consume-lines')
-  fs.replaceChildren(el('legend', 'Quantity per line'), ...(p?.lines ?? []).map((l) => {
+  if (fs.dataset.permit === `${v.party}/${v.number}` && fs.childElementCount > 1) return
+  fs.dataset.permit = `${v.party}/${v.number}`
+  fs.replaceChildren(el('legend', 'Quantity presented, per line'), ...lines.map((l) => {
+    const q = quantities(v, l)
     const wrap = el('div', '', 'line')
     const id = `q-${l.line}`
-    const lab = el('label', `Line ${l.line} (${l.unit ?? 'specimens'})`) as HTMLLabelElement
+    const lab = el('label', `Line ${l.line}: ${l.scientificName ?? ''}${l.commonName !== undefined ? ` (${l.commonName})` : ''}, in ${unitWords(l.unit)}${q.remaining !== undefined ? ` (at most ${q.remaining})` : ''}`) as HTMLLabelElement
     lab.htmlFor = id
     const input = document.createElement('input')
-    Object.assign(input, { id, type: 'number', min: '0', step: 'any', value: String(l.quantity ?? '') })
+    // Starts at what remains endorsed (Box 14); empty when not endorsed, for the officer to count.
+    Object.assign(input, { id, type: 'number', min: '0', step: 'any', inputMode: 'decimal', value: q.endorsed !== undefined && q.remaining !== undefined ? String(q.remaining) : '' })
+    if (q.remaining !== undefined) input.max = String(q.remaining)
     input.dataset.line = l.line
     input.dataset.unit = l.unit ?? ''
     wrap.append(lab, input)
     return wrap
   }))
-  if (!samePermit) { text($('consume-result'), ''); delete $('consume-result').dataset.outcome }
+  const box = $('port-box')
+  const ports = me?.ports ?? []
+  if (ports.length > 0) {
+    const sel = document.createElement('select')
+    Object.assign(sel, { id: 'port', name: 'port', required: true })
+    sel.append(new Option('Choose your port', ''), ...ports.map((p) => new Option(`${p.name} (${p.locode})`, p.locode)))
+    if (ports.length === 1) sel.value = ports[0]!.locode
+    const lab = el('label', 'Port of import') as HTMLLabelElement
+    lab.htmlFor = 'port'
+    box.replaceChildren(lab, sel)
+  } else {
+    const lab = el('label', 'Port of import (UN/LOCODE, five letters, e.g. THBKK)') as HTMLLabelElement
+    lab.htmlFor = 'port'
+    const input = document.createElement('input')
+    // No maxlength: a longer entry must fail validation, not be cut to five letters and signed.
+    Object.assign(input, { id: 'port', name: 'port', required: true, pattern: '[A-Za-z]{2}[A-Za-z2-9]{3}', title: 'five characters: the country code and three letters or digits, e.g. THBKK', autocapitalize: 'characters' })
+    box.replaceChildren(lab, input)
+  }
 }
 
-function showProblem (status: number, p: Problem): void {
-  $('result').hidden = false
-  $('consume').hidden = true
-  const banner = $('banner')
-  banner.className = 'banner invalid'
-  banner.dataset.verdict = 'error'
-  text(banner, status === 401 || status === 403 ? `Not allowed: ${p.detail}` : `Could not check: ${p.detail} (${p.code})`)
-  $('checks').replaceChildren()
-  $('fields').replaceChildren()
-  $('history').replaceChildren()
+// ---- asking --------------------------------------------------------------------
+
+function noAnswer (what: string, p: Problem, party: string, retry: () => void): void {
+  const c = { party, here }
+  // Refusals of the token are not "no answer" about the permit, but the officer must not release either.
+  setBanner({ cls: 'noanswer', icon: '⚠', word: 'No answer — do not release on this screen', todo: sentence(p.code, c) }, what, [p.code], retry)
 }
 
-async function verify (body: string, type: string): Promise<void> {
-  text($('banner'), 'Checking…')
+async function ask (what: string, party: string, body: string, type: string, retry: () => void, qrHash?: string): Promise<void> {
+  const id = ++asked
+  clearVerdict()
+  setBanner({ cls: 'pending', icon: '…', word: 'Checking — wait for the answer', todo: 'Do not release until a verdict is shown here.' }, what, [])
   const r = await api<Verdict>('/v1/verify', { method: 'POST', headers: { 'content-type': type }, body })
-  if (r.ok) await show(r.body as Verdict)
-  else showProblem(r.status, r.body as Problem)
+  if (id !== asked) return // another check was started since: this answer is about another permit
+  if (r.ok && typeof (r.body as Verdict).valid === 'boolean') await show(r.body as Verdict, qrHash)
+  else noAnswer(what, r.body as Problem, party, retry)
 }
+
+async function verifyNumber (party: string, number: string, stamp = '', qrHash?: string): Promise<void> {
+  await ask(`${party}/${number}`, party, JSON.stringify({ party, number, ...(stamp !== '' ? { securityStamp: stamp } : {}) }), 'application/json', () => { void verifyNumber(party, number, stamp, qrHash) }, qrHash)
+}
+async function verifyXml (xml: string): Promise<void> {
+  await ask('the signed document', '', xml, 'application/xml', () => { void verifyXml(xml) })
+}
+
+/**
+ * What the number box holds: a scanned QR payload (`cites:CH/NUMBER#hash`),
+ * `CH/NUMBER`, or a number alone. Read case-insensitively: upper-cased and
+ * trimmed (the canonical form of permit numbers, issue 12, when it lands).
+ */
+export function readNumberBox (raw: string): { party?: string, number: string, hash?: string } {
+  const s = raw.trim()
+  const m = /^(?:cites:)?([A-Za-z]{2})\/([^#\s]{1,64})(?:#([0-9A-Fa-f]{64}))?$/i.exec(s)
+  if (m !== null) return { party: m[1]!.toUpperCase(), number: m[2]!.toUpperCase(), ...(m[3] !== undefined ? { hash: m[3].toLowerCase() } : {}) }
+  return { number: s.replace(/\s+/g, ' ').toUpperCase() }
+}
+
+const numberBox = $<HTMLInputElement>('number')
+const partyBox = $<HTMLInputElement>('party')
+let pendingHash: string | undefined
+/** A scanner types the payload into the box: split it into country and number as soon as it is recognised. */
+function takePayload (): void {
+  const r = readNumberBox(numberBox.value)
+  if (r.party === undefined) return
+  partyBox.value = r.party
+  numberBox.value = r.number
+  pendingHash = r.hash
+}
+numberBox.addEventListener('input', takePayload)
+numberBox.addEventListener('change', takePayload)
 
 $<HTMLFormElement>('by-number').addEventListener('submit', (e) => {
   e.preventDefault()
-  const party = $<HTMLInputElement>('party').value.trim().toUpperCase()
-  const number = $<HTMLInputElement>('number').value.trim()
-  const stamp = $<HTMLInputElement>('stamp').value.trim()
-  void verify(JSON.stringify({ party, number, ...(stamp !== '' ? { securityStamp: stamp } : {}) }), 'application/json')
+  takePayload()
+  const r = readNumberBox(numberBox.value)
+  const party = (r.party ?? partyBox.value).trim().toUpperCase()
+  partyBox.value = party
+  numberBox.value = r.number
+  const hash = r.hash ?? pendingHash
+  pendingHash = undefined
+  void verifyNumber(party, r.number, $<HTMLInputElement>('stamp').value.trim(), hash)
 })
 $('verify-xml-btn').addEventListener('click', () => {
   const xml = $<HTMLTextAreaElement>('xml').value.trim()
-  if (xml !== '') void verify(xml, 'application/xml')
+  if (xml !== '') void verifyXml(xml)
 })
 const readFileToBox = async (f: File | undefined): Promise<void> => {
   if (f === undefined) return
-  if (f.size > 1024 * 1024) { showProblem(413, { code: 'BODY_TOO_LARGE', detail: 'the file is larger than 1 MiB' }); return }
+  if (f.size > 1024 * 1024) { clearVerdict(); noAnswer(f.name, { code: 'BODY_TOO_LARGE' }, '', () => {}); return }
   const xml = await f.text()
   $<HTMLTextAreaElement>('xml').value = xml
-  await verify(xml, 'application/xml')
+  await verifyXml(xml)
 }
 $<HTMLInputElement>('file').addEventListener('change', (e) => { void readFileToBox((e.target as HTMLInputElement).files?.[0]) })
 const drop = $('drop')
@@ -167,11 +408,6 @@ drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.ad
 drop.addEventListener('dragleave', () => { drop.classList.remove('over') })
 drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); void readFileToBox(e.dataTransfer?.files[0]) })
 
-/** `cites:CH/26CH000123#hash` (our print view) or a bare `CH/26CH000123`. */
-function fromQr (s: string): { party: string, number: string } | undefined {
-  const m = /^(?:cites:)?([A-Z]{2})\/([^#\s]{1,64})/.exec(s.trim())
-  return m === null ? undefined : { party: m[1] as string, number: m[2] as string }
-}
 interface Detector { detect: (src: HTMLVideoElement) => Promise<Array<{ rawValue: string }>> }
 const BarcodeDetectorCtor = (globalThis as unknown as { BarcodeDetector?: new (o: { formats: string[] }) => Detector }).BarcodeDetector
 if (BarcodeDetectorCtor !== undefined && navigator.mediaDevices?.getUserMedia !== undefined) {
@@ -188,52 +424,80 @@ if (BarcodeDetectorCtor !== undefined && navigator.mediaDevices?.getUserMedia !=
       const stop = (): void => { for (const t of stream.getTracks()) t.stop(); video.hidden = true }
       for (let i = 0; i < 600; i++) {
         const codes = await det.detect(video).catch(() => [])
-        const hit = codes.map((c) => fromQr(c.rawValue)).find((x) => x !== undefined)
-        if (hit !== undefined) {
+        const hit = codes.map((c) => readNumberBox(c.rawValue)).find((x) => x.party !== undefined)
+        if (hit?.party !== undefined) {
           stop()
-          $<HTMLInputElement>('party').value = hit.party
-          $<HTMLInputElement>('number').value = hit.number
-          await verify(JSON.stringify(hit), 'application/json')
+          partyBox.value = hit.party
+          numberBox.value = hit.number
+          await verifyNumber(hit.party, hit.number, '', hit.hash)
           return
         }
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
       stop()
-    })().catch((err: Error) => { showProblem(0, { code: 'CAMERA', detail: err.message }) })
+    })().catch(() => { noAnswer('the camera', { code: 'CAMERA' }, '', () => {}) })
   })
 }
 
+// ---- recording a use --------------------------------------------------------------
+
 $<HTMLFormElement>('consume-form').addEventListener('submit', (e) => {
   e.preventDefault()
-  if (current === undefined) return
+  const v = current
+  if (v === undefined) return
   const lines = [...document.querySelectorAll<HTMLInputElement>('#consume-lines input')]
     .filter((i) => i.value !== '' && Number(i.value) > 0)
     .map((i) => ({ line: i.dataset.line ?? '', quantity: Number(i.value), ...(i.dataset.unit !== '' ? { unit: i.dataset.unit } : {}) }))
-  const port = $<HTMLInputElement>('port').value.trim().toUpperCase()
+  const port = ($('port') as HTMLInputElement | HTMLSelectElement).value.trim().toUpperCase()
   const officer = $<HTMLInputElement>('officer').value.trim()
-  const v = current
+  const what = `${v.party}/${v.number}`
+  if (lines.length === 0) {
+    setBanner({ cls: 'refused', icon: '✗', word: 'Not recorded', todo: 'Enter the quantity presented on at least one line.' }, what, [])
+    return
+  }
+  // "30 of 50 kilograms" per line: what was recorded, against what the permit allows.
+  const of = lines.map((l) => {
+    const pl = v.permit?.lines.find((x) => x.line === l.line)
+    const cap = pl !== undefined ? quantities(v, pl).remaining : undefined
+    return `${lines.length > 1 ? `line ${l.line}: ` : ''}${l.quantity}${cap !== undefined ? ` of ${cap}` : ''} ${unitWords(l.unit ?? pl?.unit, cap ?? l.quantity)}`
+  }).join(', ')
+  const id = ++asked
+  $('consume').hidden = true
+  setBanner({ cls: 'pending', icon: '…', word: 'Recording — wait for the answer', todo: 'Do not release until the answer is shown here.' }, what, [])
   void (async () => {
-    const r = await api<{ outcome: string, receipt?: { consumedAt: string, port: string }, message?: string }>(`/v1/permits/${v.party}/${encodeURIComponent(v.number)}/consumptions`, {
+    const r = await api<{ outcome: string, receipt?: Receipt, message?: string }>(`/v1/permits/${v.party}/${encodeURIComponent(v.number)}/consumptions`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lines, port, ...(officer !== '' ? { officer } : {}) })
     })
-    const out = $('consume-result')
-    if (r.ok) {
-      const b = r.body as { outcome: string, receipt?: { consumedAt: string, port: string }, message?: string }
-      out.dataset.outcome = b.outcome
-      text(out, b.outcome === 'CONSUMED' ? `Use recorded and confirmed by the issuer at ${b.receipt?.port ?? port}.` : `Use recorded provisionally: not confirmed by issuer. ${b.message ?? ''}`)
+    if (id !== asked) return
+    const c = ctx(v)
+    let g: Glance
+    let codes: string[] = []
+    if (r.ok && (r.body as { outcome?: string }).outcome === 'CONSUMED') {
+      const b = r.body as { receipt?: Receipt }
+      g = { cls: 'recorded', icon: '✓', word: `Recorded ${of} at ${b.receipt?.port ?? port}`, todo: `Confirmed by ${v.party}'s node${b.receipt?.consumedAt !== undefined ? ` on ${when(b.receipt.consumedAt)}` : ''}. The permit is now used: any later use will be refused.` }
+    } else if (r.ok && (r.body as { outcome?: string }).outcome === 'PROVISIONAL') {
+      g = { cls: 'provisional', icon: '⏸', word: `Recorded provisionally: ${of} at ${port}`, todo: `${v.party}'s node could not be reached, so ${v.party} has not confirmed this use. It will confirm or refuse it when the nodes reconnect, and this page will then show it. Release only if your procedure allows release on a provisional record; keep the permit paper and note the time.` }
+      codes = ['PROVISIONAL']
+    } else if (r.status === 0) {
+      g = { cls: 'noanswer', icon: '⚠', word: 'No answer — the use may or may not be recorded', todo: `${sentence((r.body as Problem).code, c)} Check the permit again before retrying: it will show whether the use was recorded.` }
+      codes = [(r.body as Problem).code]
     } else {
       const p = r.body as Problem
-      out.dataset.outcome = p.code
-      text(out, p.code === 'ALREADY_CONSUMED' ? `Refused: already used on ${p.receipt?.consumedAt.slice(0, 10) ?? '?'} at ${p.receipt?.port ?? '?'}.` : `Refused: ${p.detail} (${p.code})`)
+      const prior = p.receipt !== undefined ? ` Used on ${when(p.receipt.consumedAt)} at ${p.receipt.port}.` : ''
+      g = { cls: 'refused', icon: '✗', word: 'Not recorded — refused', todo: `${sentence(p.code, c, p.detail)}${prior}` }
+      codes = [p.code]
     }
-    // The verdict above changes with the use: ask again.
-    await verify(JSON.stringify({ party: v.party, number: v.number }), 'application/json')
+    setBanner(g, what, codes, r.status === 0 ? () => { void verifyNumber(v.party, v.number) } : undefined)
+    const outcome = r.ok ? (r.body as { outcome: string }).outcome : (r.body as Problem).code
+    $('banner').dataset.outcome = outcome
+    // The details below follow the new state; the banner keeps the recording's result.
+    const again = await api<Verdict>('/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ party: v.party, number: v.number }) })
+    if (id !== asked || !again.ok) return
+    await show(again.body as Verdict, undefined, true)
+    $('consume').hidden = true
   })()
 })
 
 $('print-btn').addEventListener('click', () => { window.print() })
 
-void (async () => {
-  const r = await fetch('/health').then(async (x) => await x.json() as { party?: string, peers?: number }).catch(() => undefined)
-  if (r?.party !== undefined) text($('node-info'), `Node of ${r.party} — ${r.peers ?? 0} ${r.peers === 1 ? 'peer' : 'peers'} connected`)
-})()
+void refreshNode()

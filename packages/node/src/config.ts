@@ -56,6 +56,15 @@ export const NodeConfigSchema = z.object({
   sharedHost: z.boolean().default(false),
   /** Pilot networks only: fault injection over the HTTP API (issuer token). */
   faultInjection: z.boolean().default(false),
+  /**
+   * This authority's ports of entry and exit (UN/LOCODE with its name): the
+   * customs page offers them, and the API refuses a use or an endorsement at
+   * any other port (PORT_NOT_LISTED). Absent: any well-formed UN/LOCODE.
+   */
+  ports: z.array(z.object({
+    locode: z.string().regex(/^[A-Z]{2}[A-Z2-9]{3}$/, 'a UN/LOCODE: the country code and three letters or digits 2-9, e.g. THBKK'),
+    name: z.string().min(1).max(80)
+  }).strict()).min(1).max(1000).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 }).strict()
 
@@ -119,6 +128,28 @@ export interface RenderConfigInput {
   rateLimitPerMinute?: number
   /** Background permit checks per second. @default 50 */
   permitChecksPerSecond?: number
+  /** Ports of entry and exit. @default DEFAULT_PORTS of the party, else none (any UN/LOCODE) */
+  ports?: readonly Port[]
+}
+
+/** A port of entry or exit: its UN/LOCODE and its name. */
+export interface Port { locode: string, name: string }
+
+/**
+ * Main ports of the pilot's parties, the defaults `cites node init` writes
+ * (the operator edits the list). A party not here gets none: any UN/LOCODE.
+ */
+export const DEFAULT_PORTS: Readonly<Record<string, readonly Port[]>> = {
+  CH: [{ locode: 'CHZRH', name: 'Zürich airport' }, { locode: 'CHGVA', name: 'Geneva airport' }, { locode: 'CHBSL', name: 'Basel' }],
+  TH: [{ locode: 'THBKK', name: 'Bangkok (Suvarnabhumi)' }, { locode: 'THLCH', name: 'Laem Chabang' }, { locode: 'THHKT', name: 'Phuket' }],
+  US: [{ locode: 'USNYC', name: 'New York' }, { locode: 'USLAX', name: 'Los Angeles' }, { locode: 'USMIA', name: 'Miami' }],
+  FR: [{ locode: 'FRCDG', name: 'Paris-Charles de Gaulle' }, { locode: 'FRMRS', name: 'Marseille' }, { locode: 'FRLEH', name: 'Le Havre' }],
+  CN: [{ locode: 'CNPVG', name: 'Shanghai Pudong' }, { locode: 'CNCAN', name: 'Guangzhou' }, { locode: 'CNBJS', name: 'Beijing' }],
+  DE: [{ locode: 'DEFRA', name: 'Frankfurt am Main' }, { locode: 'DEHAM', name: 'Hamburg' }],
+  GB: [{ locode: 'GBLHR', name: 'London Heathrow' }, { locode: 'GBFXT', name: 'Felixstowe' }],
+  JP: [{ locode: 'JPNRT', name: 'Narita' }, { locode: 'JPTYO', name: 'Tokyo' }],
+  SG: [{ locode: 'SGSIN', name: 'Singapore' }],
+  ZA: [{ locode: 'ZAJNB', name: 'Johannesburg' }, { locode: 'ZADUR', name: 'Durban' }]
 }
 
 /** The commented config file `cites node init` writes. */
@@ -190,8 +221,18 @@ sharedHost: ${String(i.sharedHost)}
 # (POST /v1/admin/partition) and heal it. Never in production.
 faultInjection: ${String(i.faultInjection ?? false)}
 
+# This authority's ports (UN/LOCODE and name). The customs page offers them,
+# and a use or endorsement at any other port is refused (PORT_NOT_LISTED).
+# Remove the list to accept any well-formed UN/LOCODE.
+${renderPorts(i.ports ?? DEFAULT_PORTS[i.party] ?? [])}
+
 # fatal, error, warn, info, debug, trace or silent. Logs never hold keys,
 # tokens or trader details.
 logLevel: info
 `
+}
+
+function renderPorts (ports: readonly Port[]): string {
+  if (ports.length === 0) return '# ports:\n#   - { locode: XXABC, name: "Port name" }'
+  return `ports:\n${ports.map((p) => `  - { locode: ${p.locode}, name: ${JSON.stringify(p.name)} }`).join('\n')}`
 }

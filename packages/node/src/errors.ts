@@ -13,6 +13,7 @@ export const NODE_CODES = defineCodes({
   NODE_FILE_INVALID: { kind: 'bad-request', summary: 'a file the config names is missing or does not load' },
   PERMIT_INVALID: { kind: 'unprocessable', summary: 'judged from this node\'s replica, the permit may not be used' },
   TRUST_LIST_MISSING: { kind: 'unavailable', summary: 'this node holds no trust list' },
+  PORT_NOT_LISTED: { kind: 'unprocessable', summary: 'the port is not one of this authority\'s ports (the config\'s list)' },
   // The HTTP layer's own refusals.
   REQUEST_INVALID: { kind: 'bad-request', summary: 'the request does not match the route\'s schema' },
   JSON_INVALID: { kind: 'bad-request', summary: 'the body is not valid JSON' },

@@ -21,12 +21,12 @@ import helmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import type { Logger } from '@cites/runtime'
 import { importPermit, permitFromJson, type Permit } from '@cites/permit'
-import { judgePresentedDocument, withStamp } from '@cites/verdict'
+import { judgePresentedDocument, withDestination, withStamp } from '@cites/verdict'
 import { sha256, hex } from '@cites/ledger'
 import type { NodeVerdict, PermitNode } from './node.js'
 import { HttpProblem, answerError, sendProblem } from './problems.js'
 import { createMetrics, type NodeMetrics } from './metrics.js'
-import { hashToken } from './config.js'
+import { hashToken, type Port } from './config.js'
 
 export type Role = 'viewer' | 'customs' | 'issuer'
 const RANK: Record<Role, number> = { viewer: 1, customs: 2, issuer: 3 }
@@ -61,6 +61,12 @@ export interface HttpApiOptions {
    * @default false
    */
   faultInjection?: boolean
+  /**
+   * This authority's ports (the config's list): offered by the customs page
+   * (GET /v1/whoami), and the only ports a use or an endorsement may name
+   * (PORT_NOT_LISTED otherwise). Absent: any well-formed UN/LOCODE.
+   */
+  ports?: readonly Port[]
 }
 
 const PARTY = { type: 'string', pattern: '^[A-Z]{2}$' } as const
@@ -108,7 +114,12 @@ export function permitSummary (p: Permit): Record<string, unknown> {
     number: p.number, type: p.type, validFrom: p.validFrom, validUntil: p.validUntil, purpose: p.purpose,
     exporter: { name: p.consignor.name, country: p.consignor.address?.country },
     importer: { name: p.consignee.name, country: p.consignee.address?.country },
-    lines: p.lines.map((l) => ({ line: l.id, scientificName: l.scientificName, commonName: l.commonName, appendix: l.appendix, source: l.source, term: l.term, quantity: l.quantity, unit: l.unit }))
+    // Boxes 8 to 12 and 14 of each line: enough to match the goods against the crate.
+    lines: p.lines.map((l) => ({
+      line: l.id, scientificName: l.scientificName, commonName: l.commonName, description: l.description, term: l.term, appendix: l.appendix,
+      source: l.source, quantity: l.quantity, unit: l.unit, originCountry: l.originCountry, exportCountry: l.exportCountry, marks: l.marks,
+      exportedQuantity: l.exportedQuantity, exportedUnit: l.exportedUnit
+    }))
   }
 }
 
@@ -279,9 +290,17 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     return out
   })
 
+  // A port must be one of this authority's, when it lists them: a typo or a
+  // truncated name ("BANGK") would otherwise be signed as a permanent record.
+  const ports = opts.ports
+  const checkPort = (port: unknown): void => {
+    if (ports === undefined || typeof port !== 'string' || ports.some((p) => p.locode === port)) return
+    throw new HttpProblem('PORT_NOT_LISTED', `${port} is not one of ${node.party}'s ports: choose one of ${ports.map((p) => `${p.locode} (${p.name})`).join(', ')}`, { allowed: ports.map((p) => p.locode) })
+  }
   const actionRoute = (path: string, role: Role, summary: string, run: (party: string, number: string, body: Record<string, unknown>, reply: FastifyReply) => Promise<unknown>, body: object = ACTION_BODY): void => {
     app.post(path, { config: { role }, schema: { summary, params: PERMIT_PARAMS, body } }, async (req, reply) => {
       const { party, number } = req.params as { party: string, number: string }
+      checkPort((req.body as { port?: unknown }).port)
       return await run(party, number, req.body as Record<string, unknown>, reply)
     })
   }
@@ -308,6 +327,20 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     const state = await node.cancel(party, number, String(body.reason))
     return await reply.code(201).send({ party, number, status: state.status, cancellation: state.cancellation })
   }, { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } })
+
+  app.get('/v1/whoami', {
+    config: { role: 'viewer' },
+    schema: { summary: 'The caller\'s role, this node\'s party and ports, and which authorities\' nodes are connected now (for the customs page)' }
+  }, async (req) => {
+    const caller = callers.get(req) as { role: Role }
+    const connected = node.peerParties()
+    const others = [...new Set((node.trust.current?.list.authorities ?? []).filter((a) => a.status === 'granted').map((a) => a.party))]
+      .filter((p) => p !== node.party).sort()
+    return {
+      role: caller.role, party: node.party, ports: ports ?? [], portsListed: ports !== undefined,
+      peers: { connected, unreachable: others.filter((p) => !connected.includes(p)) }
+    }
+  })
 
   app.get('/v1/trust-list', { config: { role: 'viewer' }, schema: { summary: 'The current trust list: its sequence, validity and authorities' } }, async () => {
     const cur = node.trust.current
@@ -390,7 +423,8 @@ export async function verifyByNumber (node: PermitNode, q: { party: string, numb
  * issuer recorded (a second document signed under the same number is not).
  */
 export async function verifyDocument (node: PermitNode, xml: string): Promise<VerifyAnswer> {
-  return answer(await judgePresentedDocument(xml, { trust: node.trust, verify: node.verify }))
+  // The destination from the document itself when the ledger does not know the permit.
+  return answer(withDestination(await judgePresentedDocument(xml, { trust: node.trust, verify: node.verify }), node.party))
 }
 
 /** What a 202 says, whatever the networking failure was. */

@@ -7,7 +7,7 @@
  * and three role tokens, returned once (only their SHA-256 is written).
  */
 import { join, resolve } from 'node:path'
-import { CONFIG_FILE, hashToken, newToken, renderConfig } from './config.js'
+import { CONFIG_FILE, hashToken, newToken, renderConfig, type Port } from './config.js'
 import { writeAtomic, writeKeyFolder } from './keys.js'
 
 export interface InitNodeOptions {
@@ -24,6 +24,8 @@ export interface InitNodeOptions {
   rateLimitPerMinute?: number
   /** Background permit checks per second. @default 50 */
   permitChecksPerSecond?: number
+  /** Ports of entry and exit. @default DEFAULT_PORTS of the party (config.ts), else none */
+  ports?: readonly Port[]
   /** The signing identity's validity start. @default now */
   notBefore?: Date
 }
@@ -49,6 +51,7 @@ export async function initNodeFolder (o: InitNodeOptions): Promise<InitializedNo
     provisionalAllow: o.provisionalAllow ?? false, sharedHost: o.sharedHost ?? false, faultInjection: o.faultInjection ?? false,
     ...(o.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: o.rateLimitPerMinute } : {}),
     ...(o.permitChecksPerSecond !== undefined ? { permitChecksPerSecond: o.permitChecksPerSecond } : {}),
+    ...(o.ports !== undefined ? { ports: o.ports } : {}),
     tokenHashes: { issuer: hashToken(tokens.issuer), customs: hashToken(tokens.customs), viewer: hashToken(tokens.viewer) }
   }), 0o600)
   return { party: o.party, peerId, configPath, certificatePem, certificateSha256: identity.certificateSha256, tokens }

@@ -88,6 +88,7 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
       rateLimitPerMinute: config.http.rateLimitPerMinute, addressRateLimitPerMinute: config.http.addressRateLimitPerMinute, pageRateLimitPerMinute: config.http.pageRateLimitPerMinute,
       maxConnectionsPerAddress: config.http.maxConnectionsPerAddress, requestTimeoutMs: config.http.requestTimeoutMs,
       faultInjection: config.faultInjection,
+      ...(config.ports !== undefined ? { ports: config.ports } : {}),
       ...(webRoot !== undefined ? { webRoot } : {})
     })).app
     await http.listen({ host: config.http.host, port: config.http.port })

@@ -5,11 +5,13 @@
  * node holds evidence of a split log against fails `status` with
  * ISSUER_EQUIVOCATED (the issuer's own answer cannot clear it). A malformed answer from the issuer is not
  * "unreachable": it surfaces as the ProtocolError it is (the HTTP layer
- * answers 502), never as a replica verdict.
+ * answers 502), never as a replica verdict. Every verdict with a known
+ * permit carries the `destination` check for this node's party: a permit
+ * made out to another country is not valid here (a diverted copy).
  */
 import type { PeerId } from '@libp2p/interface'
 import type { Ledger } from '@cites/ledger'
-import { judgePermitEvents, withEquivocation, withValidityAt, type RemoteVerdict } from '@cites/verdict'
+import { judgePermitEvents, withDestination, withEquivocation, withValidityAt, type RemoteVerdict } from '@cites/verdict'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
 import { verifyRemote, ProtocolError, type AuthorisedNode } from '@cites/protocol'
@@ -98,8 +100,9 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
     }
   }
   return async (p, number) => {
-    const v = await judge(p, number)
-    if (v.state === undefined) return v
+    const judged = await judge(p, number)
+    if (judged.state === undefined) return judged
+    const v = withDestination(judged, init.party, p)
     const { positions } = await ledger.equivocations(p)
     return positions.length > 0 ? withEquivocation(v, p, positions) : v
   }

@@ -8,7 +8,9 @@
  *
  * The checks users see keep their names, order, codes and messages
  * (permit-profile.md): integrity, issuer, rules, validity, status, use,
- * confirmation. A split issuer log (equivocation.ts) fails `status`.
+ * confirmation, destination. A split issuer log (equivocation.ts) fails
+ * `status`; a permit made out to another country than the judging node's
+ * fails `destination` (destination.ts).
  *
  * @example
  * ```ts
@@ -32,6 +34,7 @@ import { confirmation } from './checks/confirmation.js'
 import { log } from './checks/log.js'
 import { notConsulted } from './checks/not-consulted.js'
 import { equivocation } from './checks/equivocation.js'
+import { destination } from './checks/destination.js'
 import type { CheckInfo } from './compose.js'
 
 export { composeVerdict, replaceCheck } from './compose.js'
@@ -60,6 +63,7 @@ export {
 } from './checks/log.js'
 export { notConsulted, notConsultedFragments, NOT_CONSULTED_CODES } from './checks/not-consulted.js'
 export { equivocation, equivocationFragment, withEquivocation, EQUIVOCATION_CODES } from './checks/equivocation.js'
+export { destination, destinationFragment, withDestination, DESTINATION_CODES } from './checks/destination.js'
 
 /** Every check of the verdict, in the order they are judged. */
-export const CHECKS: readonly CheckInfo[] = [log, integrity, issuer, rules, registered, validity, lifecycle, equivocation, use, stamp, confirmation, notConsulted]
+export const CHECKS: readonly CheckInfo[] = [log, integrity, issuer, rules, registered, validity, lifecycle, equivocation, use, stamp, confirmation, destination, notConsulted]

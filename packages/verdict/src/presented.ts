@@ -36,13 +36,13 @@ export function unregisteredDocument (d: DocumentVerdict): UnregisteredDocument 
 /**
  * Merge a presented document's verdict with the ledger's verdict on its
  * number: integrity, issuer, rules and validity from the document; status,
- * use and confirmation from the ledger, with DOCUMENT_NOT_REGISTERED in place
+ * use, confirmation and destination from the ledger, with DOCUMENT_NOT_REGISTERED in place
  * of status when the document is not the one recorded. The permit shown is
  * the document's.
  */
 export function mergePresentedDocument<V extends LedgerVerdict> (d: DocumentVerdict, ledger: V): V {
   const fromDocument = d.checks.filter((c) => c.name === 'integrity' || c.name === 'issuer' || c.name === 'rules' || c.name === 'validity')
-  const fromLedger: Check[] = ledger.checks.filter((c) => c.name === 'status' || c.name === 'use' || c.name === 'confirmation')
+  const fromLedger: Check[] = ledger.checks.filter((c) => c.name === 'status' || c.name === 'use' || c.name === 'confirmation' || c.name === 'destination')
   const unregistered = documentRegisteredFragment(ledger.state, d.xmlSha256)
   if (unregistered !== undefined) {
     const i = fromLedger.findIndex((c) => c.name === 'status')

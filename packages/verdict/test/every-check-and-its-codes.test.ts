@@ -14,7 +14,7 @@ import {
   integrity, integrityFragment, issuer, issuerFragment, judgeDocument, lifecycle, lifecycleFragment, log, noEventsFragment, notConsulted,
   notConsultedFragments, permitMismatchFragment, permitNotFoundFragment, registered, remoteErrorFragment, rules, rulesFragment, stamp,
   stampFragment, use, useFragment, validity, validityFragment, withStamp, withValidityAt, wrongLogFragment, xmlHashFragment, equivocation,
-  equivocationFragment, withEquivocation, type CheckInfo
+  equivocationFragment, withEquivocation, destination, destinationFragment, withDestination, type CheckInfo
 } from '../src/index.js'
 import { LINES, NOW, chPermit, openLedger, read, tempDir, trustOf } from './kit.js'
 
@@ -172,6 +172,26 @@ describe('every check and its codes', () => {
     expectCheck(log, remoteErrorFragment('MALFORMED', 'bad request'), 'integrity', 'ERROR', 'REMOTE_ERROR')
   })
 
+  it('destination: a diverted copy (made out to TH, judged at US) fails; at TH and at the issuer CH it passes', async () => {
+    expectCheck(destination, destinationFragment('CH', 'TH', 'TH'), 'destination', 'VALID', 'OK')
+    expectCheck(destination, destinationFragment('CH', 'TH', 'CH'), 'destination', 'VALID', 'ISSUED_HERE')
+    const diverted = destinationFragment('CH', 'TH', 'US')
+    expectCheck(destination, diverted, 'destination', 'INVALID', 'NOT_FOR_THIS_PARTY')
+    expect(diverted?.reason.message).toBe('Not for import into US — made out to TH')
+    expect(destinationFragment('CH', undefined, 'US')).toBeUndefined()
+    // On a whole verdict: every other check passes, the verdict does not.
+    const ok = await judgeDocument(read('signature/valid/ch-export-th.xml'), { trust, now: new Date(NOW) })
+    const base = { ...composeVerdict(ok.checks), permit: ok.permit!, party: 'CH' }
+    expect(base.valid).toBe(true)
+    const atUs = withDestination(base, 'US')
+    expect(atUs.valid).toBe(false)
+    expect(atUs.checks.at(-1)?.reason.code).toBe('NOT_FOR_THIS_PARTY')
+    expect(withDestination(base, 'TH').valid).toBe(true)
+    expect(withDestination(base, 'CH').valid).toBe(true)
+    // The issuer's recorded destination wins over the document's Box 3.
+    expect(withDestination({ ...base, state: { party: 'CH', destination: 'US' } }, 'US').valid).toBe(true)
+  })
+
   it('not consulted: status, use and confirmation SKIPPED offline', () => {
     for (const c of notConsultedFragments()) expectCheck(notConsulted, c, c.name, 'SKIPPED', 'LEDGER_NOT_CONSULTED')
     expect(notConsultedFragments().map((c) => c.name)).toEqual(['status', 'use', 'confirmation'])
@@ -182,7 +202,7 @@ describe('every check and its codes', () => {
     const v = composeVerdict([confirmationFragment('CH', 'CH'), undefined, useFragment(state.A!, []), lifecycleFragment(state.A!, new Date(NOW)), validityFragment(permit, new Date(NOW))])
     expect(v.checks.map((c) => c.name)).toEqual(['validity', 'status', 'use', 'confirmation'])
     expect(v.valid).toBe(false) // no integrity, no issuer
-    expect(CHECKS.map((c) => c.name)).toEqual(['log', 'integrity', 'issuer', 'rules', 'registered', 'validity', 'lifecycle', 'equivocation', 'use', 'stamp', 'confirmation', 'not-consulted'])
+    expect(CHECKS.map((c) => c.name)).toEqual(['log', 'integrity', 'issuer', 'rules', 'registered', 'validity', 'lifecycle', 'equivocation', 'use', 'stamp', 'confirmation', 'destination', 'not-consulted'])
     // A code means one thing wherever a check registers it.
     const kinds = new Map<string, string>()
     for (const c of CHECKS) {

@@ -127,7 +127,7 @@ export function nodeCommand (program: Command, io: Io): void {
     })
 
   program.command('verify')
-    .description('ask a running node whether a permit is genuine, in force and unused (exit 0 valid, 1 not)')
+    .description('ask a running node whether a permit is genuine, in force, unused and made out to the node\'s country (exit 0 valid, 1 not)')
     .argument('<permit>', 'PARTY/NUMBER, e.g. CH/26CH000123')
     .requiredOption('--node <url>', 'the node\'s HTTP address, e.g. http://127.0.0.1:8080')
     .requiredOption('--token <token>', 'a viewer, customs or issuer token')
@@ -140,7 +140,9 @@ export function nodeCommand (program: Command, io: Io): void {
       const v = r.body as { valid: boolean, checks: Array<{ name: string, status: string, reason: { code: string, message: string } }>, source: string }
       if (o.json === true) json(io, v)
       else {
-        io.out(`${party}/${number}: ${v.valid ? 'VALID' : 'NOT VALID'} (answered by ${v.source})\n`)
+        // The node asked is the party judging: its destination check says whether the permit is for it.
+        const dest = v.checks.find((c) => c.name === 'destination')
+        io.out(`${party}/${number}: ${v.valid ? 'VALID' : 'NOT VALID'} (answered by ${v.source})${dest !== undefined && dest.status === 'INVALID' ? ` — ${dest.reason.message}` : ''}\n`)
         for (const c of v.checks) io.out(`  ${c.status.padEnd(8)} ${c.name.padEnd(13)} ${c.reason.code}: ${c.reason.message}\n`)
       }
       if (!v.valid) throw new CliError('INVALID', 'the permit is not valid', EXIT_INVALID, v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR'))

@@ -6,7 +6,7 @@ import {
   permitParty, type Permit, type PermitLine
 } from '@cites/permit'
 import { NS_DSIG, PermitRefusedError, checkSignatureStructure, parseCertificate, signPermit } from '@cites/xml-signature'
-import { judgeDocument, offlineVerdict } from '@cites/verdict'
+import { judgeDocument, offlineVerdict, withDestination } from '@cites/verdict'
 import { TrustListSignatureError, TrustStore } from '@cites/trust-list'
 import { CliError, EXIT_INVALID, json, readText, writeAtomic, type Io } from '../io.js'
 import { loadKeyFolder, readAnchorCertificate } from '../keys.js'
@@ -90,8 +90,11 @@ export function permitCommand (program: Command, io: Io): void {
     .requiredOption('--trust-list <file>', 'the trust list')
     .requiredOption('--anchor <cert>', 'anchor certificate (anchor/cert.pem) or folder')
     .option('--at <date>', 'check the validity dates as of this time (default now)', dateOption)
+    .option('--for <party>', 'judge for this party (two letters, e.g. TH): the destination check fails when the permit is made out to another country')
     .option('--json', 'machine-readable verdict')
-    .action(async (file: string, o: { trustList: string, anchor: string, at?: Date, json?: boolean }) => {
+    .action(async (file: string, o: { trustList: string, anchor: string, at?: Date, for?: string, json?: boolean }) => {
+      const judgedBy = o.for?.trim().toUpperCase()
+      if (judgedBy !== undefined && !/^[A-Z]{2}$/.test(judgedBy)) throw new CliError('USAGE', '--for takes a two-letter party code, e.g. TH', 2)
       const store = new TrustStore(readAnchorCertificate(o.anchor))
       try {
         await store.accept(readText(o.trustList, 'trust list'))
@@ -101,7 +104,9 @@ export function permitCommand (program: Command, io: Io): void {
         throw err
       }
       const xml = readText(file, 'permit')
-      const v = offlineVerdict(await judgeDocument(xml, { trust: store, ...(o.at !== undefined ? { now: o.at } : {}) }))
+      const offline = offlineVerdict(await judgeDocument(xml, { trust: store, ...(o.at !== undefined ? { now: o.at } : {}) }))
+      // Offline there is no node to say who judges: --for names the party.
+      const v = judgedBy !== undefined ? withDestination(offline, judgedBy) : offline
       if (o.json === true) json(io, { valid: v.valid, party: v.party, number: v.permit?.number, sha256: sha256(xml), checks: v.checks, signer: v.signer })
       else io.out(formatVerdict(v))
       if (!v.valid) throw new CliError('INVALID', 'the permit is not valid', EXIT_INVALID, v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR'))
