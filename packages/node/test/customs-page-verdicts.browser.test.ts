@@ -10,6 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import type { FastifyInstance } from 'fastify'
 import { buildHttpApi, customsWebRoot, hashToken, verifyByNumber } from '../src/index.js'
@@ -21,6 +23,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/customs-page/', import.meta.url))
 const haveChromium = existsSync(CHROMIUM)
+/** axe-core (npm), the accessibility audit the issue's tester ran. */
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 const CUSTOMS = 'customs-token-verdicts-test'
 const VIEWER = 'viewer-token-verdicts-test'
@@ -312,6 +316,19 @@ describe.runIf(haveChromium)('what the officer sees is right and in view (Chromi
         expect(csp).toEqual([])
         expect(pageErrors).toEqual([])
         await page.screenshot({ path: `${ARTIFACTS}${size.name}-full.png`, fullPage: true })
+      })
+
+      it('an officer who cannot see or reach a control: axe-core finds no violations with a valid, a refused and a not-for-this-country verdict shown', async () => {
+        // Injected through DevTools evaluation, which the page's CSP does not govern (the page itself loads no script but its own).
+        await page.evaluate(AXE)
+        const audit = async (): Promise<Array<{ id: string, nodes: number }>> => await page.evaluate(async () => {
+          const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string, nodes: unknown[] }> }> } }).axe.run(document, { resultTypes: ['violations'] })
+          return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.length }))
+        })
+        for (const [party, number] of [['CH', `26CHV${N}1`], ['CH', 'NOPE000'], ['CH', `26CHD${N}1`]] as const) {
+          await verify(party, number)
+          expect({ number, violations: await audit() }).toEqual({ number, violations: [] })
+        }
       })
     })
   }
