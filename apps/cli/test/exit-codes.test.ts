@@ -82,6 +82,16 @@ describe('cites exit codes and errors', () => {
     expect(checkCodes(r.out).integrity).toBe('INVALID XML_FORBIDDEN_NODE')
   })
 
+  it('permit verify --for: a CH permit made out to TH is not valid for FR (exit 1, NOT_FOR_THIS_PARTY), and is for TH', () => {
+    const tl = ['--trust-list', join(VECTORS, 'trust-list/valid-seq1.xml'), '--anchor', join(VECTORS, 'keys/ANCHOR/cert.pem'), '--at', '2026-12-01', '--json']
+    const fr = cites(dir, 'permit', 'verify', ...tl, '--for', 'FR', join(VECTORS, 'signature/valid/ch-export-th.xml'))
+    expect(fr.code).toBe(1)
+    expect(checkCodes(fr.out).destination).toBe('INVALID NOT_FOR_THIS_PARTY')
+    const th = cites(dir, 'permit', 'verify', ...tl, '--for', 'TH', join(VECTORS, 'signature/valid/ch-export-th.xml'))
+    expect(th.code).toBe(0)
+    expect(checkCodes(th.out).destination).toMatch(/^VALID /)
+  })
+
   it('permit new --interactive takes its answers from stdin, and stops cleanly when they run out', () => {
     const answers = ['26CH000200', 'E', 'CH', 'FSVO', 'Exporter AG', '', 'Importer Ltd', 'TH', 'T', 'Python regius', 'II', 'C', 'LIV', '10', '', 'n', ''].join('\n')
     const r = citesWithInput(dir, answers, 'permit', 'new', '--interactive')
