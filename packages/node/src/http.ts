@@ -294,7 +294,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   actionRoute('/v1/permits/:party/:number/consumptions', 'customs', 'Record the use of a permit at import: 201 with the issuer\'s signed receipt, 202 when recorded provisionally (not confirmed by issuer), 409 ALREADY_CONSUMED with the earlier receipt', async (party, number, body, reply) => {
     const r = await node.consume(party, number, body as never)
     metrics.consumptions.inc({ outcome: r.outcome })
-    if (r.outcome === 'CONSUMED') return await reply.code(201).send({ outcome: r.outcome, receipt: r.receipt })
+    if (r.outcome === 'CONSUMED') return await reply.code(201).send({ outcome: r.outcome, receipt: r.receipt, ...(r.importPermits !== undefined ? { importPermits: r.importPermits } : {}) })
     if (r.outcome === 'PROVISIONAL') {
       // A plain message, and the claim without its stored reason: that reason
       // may hold networking library text, which is no business of the caller's.

@@ -11,10 +11,13 @@
  *
  * The replica is caught up from the destination's node first (bounded), so
  * an import permit issued a moment ago, or used a moment ago, is seen.
+ *
+ * At the destination, the use of such an export also records the use of
+ * the import permit it cites (useCitedImportPermits).
  */
 import type { PeerId } from '@libp2p/interface'
 import { derivedStatus, type Ledger, type LineSummary } from '@cites/ledger'
-import { permitDestination, permitParty, type Permit } from '@cites/permit'
+import { importPermit, permitDestination, permitParty, type Permit } from '@cites/permit'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
 import {
@@ -114,4 +117,68 @@ export function importPermitCheck (init: ImportPermitCheckInit): (permit: Permit
     }
     return []
   }
+}
+
+/** What became of the destination's own import permit when an export citing it was used here. */
+export interface ImportPermitUse {
+  number: string
+  /** `CONSUMED`, or the ledger's refusal code (e.g. ALREADY_CONSUMED), or `NO_MATCHING_LINES`. */
+  outcome: string
+  message?: string
+}
+
+/**
+ * After this node (the destination) recorded the use of another authority's
+ * export at import, record the use of this authority's own import permit(s)
+ * the export cites (ledger.md §3.3): the same ports and officer, on the
+ * import permit's lines of the species used, up to what each line allows, in
+ * the import permit's own unit. The export's use stands whatever the
+ * outcome; the outcome is reported with it.
+ */
+export async function useCitedImportPermits (init: { party: string, ledger: Ledger, log: Logger }, exportParty: string, exportNumber: string, used: { lines: ReadonlyArray<{ line: string, quantity: number, unit?: string }>, port: string, officer?: string }): Promise<ImportPermitUse[]> {
+  const { party, ledger, log } = init
+  const xml = await ledger.signedXml(exportParty, exportNumber)
+  if (xml === undefined) return []
+  let permit: Permit
+  try {
+    permit = importPermit(xml).permit
+  } catch (err) {
+    log.warn({ code: errorCode(err, 'PERMIT_UNREADABLE'), party: exportParty, number: exportNumber }, `the used permit's XML does not read: ${errorMessage(err)}`)
+    return []
+  }
+  if (!CHECKED_TYPES.has(permit.type) || permitDestination(permit) !== party) return []
+  const refs = (permit.references ?? []).filter((r) => r.typeCode === 'I' && (r.id ?? '').trim() !== '').map((r) => (r.id as string).trim())
+  const out: ImportPermitUse[] = []
+  for (const id of refs) {
+    const held = await ledger.status(party, id)
+    if (held === undefined || held.state.type !== 'I') continue
+    // Quantity used per species (in the export's lines' units).
+    const usedBySpecies = new Map<string, number>()
+    for (const u of used.lines) {
+      const l = permit.lines.find((x) => x.id === u.line)
+      if (l === undefined) continue
+      const key = `${species(l.scientificName)}\u0000${unitKey(u.unit ?? l.unit)}`
+      usedBySpecies.set(key, (usedBySpecies.get(key) ?? 0) + u.quantity)
+    }
+    const lines: Array<{ line: string, quantity: number, unit: string }> = []
+    for (const l of held.state.lines) {
+      const key = `${species(l.scientificName)}\u0000${unitKey(l.unit)}`
+      const left = usedBySpecies.get(key) ?? 0
+      if (left <= 0) continue
+      const q = Math.min(left, l.quantity)
+      lines.push({ line: l.line, quantity: q, unit: l.unit })
+      usedBySpecies.set(key, left - q)
+    }
+    if (lines.length === 0) {
+      out.push({ number: held.state.number, outcome: 'NO_MATCHING_LINES', message: `no line of ${party}/${held.state.number} matches the species used` })
+      continue
+    }
+    const d = await ledger.decideUse({ party, number: held.state.number, requester: party, lines, port: used.port, ...(used.officer !== undefined ? { officer: used.officer } : {}) })
+    if (d.kind === 'consumed') out.push({ number: held.state.number, outcome: 'CONSUMED' })
+    else {
+      log.info({ code: d.code, number: held.state.number }, 'the import permit cited by a used export was not recorded as used')
+      out.push({ number: held.state.number, outcome: d.code, message: d.message })
+    }
+  }
+  return out
 }

@@ -28,7 +28,7 @@ import { verifyOperation } from './verify.js'
 import { consumeOperation } from './use.js'
 import { IssuerLanes } from './issuer-lanes.js'
 import { recordOperations, type RecordOperations } from './records.js'
-import { importPermitCheck, type IssueWarning } from './import-permits.js'
+import { importPermitCheck, type ImportPermitUse, type IssueWarning } from './import-permits.js'
 
 /** What the destination may do when the issuer's node cannot be reached. */
 export interface ProvisionalPolicy {
@@ -104,6 +104,8 @@ export interface NodeConsumeResult {
   receipt?: Receipt
   /** PROVISIONAL: the claim recorded in this node's log, "not confirmed by issuer". */
   claim?: ClaimView
+  /** CONSUMED at the destination: what became of this authority's import permits the export cites (ledger.md §3.3). */
+  importPermits?: ImportPermitUse[]
 }
 
 export interface NodeStatus {

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Permit } from '@cites/permit'
-import { vectorPermit } from '@cites/test-kit'
+import { vectorPermit, waitFor } from '@cites/test-kit'
 import { buildHttpApi, hashToken } from '../src/index.js'
 import { authorities, basePort, meshFormed, startPermitNode, stopAll, trustListXml, type TestNode } from './kit.js'
 
@@ -112,5 +112,16 @@ describe('an export or re-export citing the destination\'s import permit is chec
     await us.node.issue(usImport('26US000008'))
     await us.node.cancel('US', '26US000008', 'applicant withdrew')
     await refusedWith(thExport('26TH100040', '26US000008'), 'IMPORT_PERMIT_NOT_IN_FORCE')
+  })
+
+  it('the destination\'s use of the export also uses its import permit, so a second export citing it is refused', async () => {
+    await us.node.issue(usImport('26US000009', { quantity: 12 }))
+    await th.node.issue(thExport('26TH100050', '26US000009', { quantity: 10 }))
+    await waitFor(async () => (await us.node.internals.ledger.status('TH', '26TH100050')) !== undefined, { timeoutMs: 20_000, what: 'TH\'s export at US' })
+    const r = await us.node.consume('TH', '26TH100050', { lines: [{ line: 'A', quantity: 10, unit: 'PCS' }], port: 'USLAX', officer: 'Officer U.' })
+    expect(r).toMatchObject({ outcome: 'CONSUMED', importPermits: [{ number: '26US000009', outcome: 'CONSUMED' }] })
+    const imp = await us.node.internals.ledger.status('US', '26US000009')
+    expect(imp?.state.consumption).toMatchObject({ port: 'USLAX', lines: [{ line: 'A', quantity: 10 }] })
+    await refusedWith(thExport('26TH100051', '26US000009', { quantity: 2 }), 'IMPORT_PERMIT_USED')
   })
 })
