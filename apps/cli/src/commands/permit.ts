@@ -336,10 +336,10 @@ async function ask (o: NewOptions): Promise<void> {
       const qty = await q(`Line ${id}: quantity`)
       const unit = await q(`Line ${id}: unit (empty = specimens)`, '')
       o.line.push([id, sp, app, src, term, qty, unit].join(':'))
-      // Box 12: a re-export must name where the specimens came from.
-      const origin = await q(`Line ${id}: country of origin (Box 12)`, o.type === 'R' ? undefined : '')
-      if (origin !== '') {
-        const originPermit = await q(`Line ${id}: origin permit number`, '')
+      // Box 12: a re-export must name where the specimens came from (other types: --origin).
+      if (o.type === 'R') {
+        const origin = await q(`Line ${id}: country of origin (Box 12)`)
+        const originPermit = await q(`Line ${id}: origin permit number`)
         o.origin.push([id, origin, originPermit].join(':'))
       }
     }
