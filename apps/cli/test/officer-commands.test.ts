@@ -32,7 +32,7 @@ describe('cites issue | endorse | cancel | replace against a running node', () =
     expect(human.out).toMatch(/^CH\/26CHT0002: issued \(ISSUED\); signed XML sha256 [0-9a-f]{64}$/m)
   })
 
-  it('refuses an Appendix I export without its import permit (exit 1, the rule code), a malformed file (exit 2) and a customs token (exit 2)', () => {
+  it('refuses an Appendix I export without its import permit or citing one TH never issued (exit 1, the code), warns for a destination off the network, refuses a malformed file and a customs token (exit 2)', () => {
     const bad = JSON.parse(newPermit('26CHT0003')) as { lines: Array<{ appendix: string }> }
     for (const l of bad.lines) l.appendix = 'I'
     const r = issue(JSON.stringify(bad))
@@ -42,6 +42,15 @@ describe('cites issue | endorse | cancel | replace against a running node', () =
     expect(human.code).toBe(1)
     expect(human.out).toContain('permit 26CHT0003: REFUSED')
     expect(human.out).toContain('APPENDIX_I_IMPORT_PERMIT_MISSING')
+    // With the import permit cited: checked in TH's log (issue 20 #3); one TH never issued is refused, exit 1.
+    const cited = (number: string, importer: string, importPermit: string): string => ok(net.dir, 'permit', 'new', '--number', number, '--party', 'CH', '--exporter-country', 'CH', '--importer-country', importer, '--line', 'A:Python regius:I:C:LIV:5:PCS', '--import-permit', importPermit)
+    const nowhere = citesWithInput(net.dir, cited('26CHT0006', 'TH', 'TH-DOES-NOT-EXIST-9'), 'issue', '-', '--node', net.chUrl, '--token', net.ch.tokens.issuer)
+    expect(nowhere.code, nowhere.out + nowhere.err).toBe(1)
+    expect(nowhere.out).toContain('permit 26CHT0006: REFUSED IMPORT_PERMIT_NOT_FOUND: TH/TH-DOES-NOT-EXIST-9 is not in TH\'s log')
+    // A destination off the network: issued, with the warning printed.
+    const off = citesWithInput(net.dir, cited('26CHT0007', 'JP', 'JP-2026-0001'), 'issue', '-', '--node', net.chUrl, '--token', net.ch.tokens.issuer)
+    expect(off.code, off.out + off.err).toBe(0)
+    expect(off.out).toContain('warning IMPORT_PERMIT_UNCHECKED: JP is not on the network')
     expect(citesWithInput(net.dir, '{"number":', 'issue', '-', '--node', net.chUrl, '--token', net.ch.tokens.issuer).code).toBe(2)
     const customs = citesWithInput(net.dir, newPermit('26CHT0005'), 'issue', '-', '--node', net.chUrl, '--token', net.ch.tokens.customs, '--json')
     expect(customs.code).toBe(2)
