@@ -15,6 +15,7 @@ import { permitCommand } from './commands/permit.js'
 import { ledgerCommand } from './commands/ledger.js'
 import { nodeCommand } from './commands/node.js'
 import { pilotCommand } from './commands/pilot.js'
+import { officerCommands } from './commands/officer.js'
 import { AlreadyConsumedError, LedgerError, LedgerOpenError } from '@cites/ledger'
 
 export { CliError, EXIT_OK, EXIT_INVALID, EXIT_USAGE } from './io.js'
@@ -25,7 +26,7 @@ export type { Identity, GenerateKeysOptions } from './keys.js'
 /** Build the command tree (exposed for tests and for embedding). */
 export function buildProgram (io: Io = processIo): Command {
   const program = new Command('cites')
-    .description('CITES electronic permit exchange: keys, trust list, permits, ledger, node, pilot network; verify and consume against a node')
+    .description('CITES electronic permit exchange: keys, trust list, permits, ledger, node, pilot network; issue, endorse, cancel, replace, verify and consume against a node')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -36,6 +37,7 @@ export function buildProgram (io: Io = processIo): Command {
   ledgerCommand(program, io)
   nodeCommand(program, io)
   pilotCommand(program, io)
+  officerCommands(program, io)
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
     for (const s of c.commands) s.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })

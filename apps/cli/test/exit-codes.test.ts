@@ -97,6 +97,11 @@ describe('cites exit codes and errors', () => {
     const r = citesWithInput(dir, answers, 'permit', 'new', '--interactive')
     expect(r.code, r.err).toBe(0)
     expect(JSON.parse(r.out)).toMatchObject({ number: '26CH000200', consignor: { address: { country: 'CH' } }, lines: [{ scientificName: 'Python regius', quantity: 10 }] })
+    // A re-export asks for Box 12, so it can pass the rules (it always failed REEXPORT_ORIGIN_MISSING: issue 20 #9).
+    const reexport = ['26CH000202', 'R', 'CH', '', '', '', '', 'TH', 'T', 'Python regius', 'II', 'C', 'LIV', '10', '', 'GH', 'GH-2025-0042', 'n', ''].join('\n')
+    const re = citesWithInput(dir, reexport, 'permit', 'new', '--interactive')
+    expect(re.code, re.err).toBe(0)
+    expect(JSON.parse(re.out)).toMatchObject({ type: 'R', lines: [{ originCountry: 'GH', originPermit: { id: 'GH-2025-0042' } }] })
     const short = citesWithInput(dir, '26CH000201\n', 'permit', 'new', '--interactive')
     expect(short.code).toBe(2)
     expect(short.err).toContain('input ended')

@@ -1,7 +1,7 @@
 /**
  * The README's two-authority flow with the real binary: `cites node init`
  * for CH and TH, a trust list, `cites node trust`, `cites node start` (child
- * processes), a permit issued over CH's API, then `cites verify` and
+ * processes), a permit issued with `cites issue` through CH's API, then `cites verify` and
  * `cites consume` against TH's node; a graceful stop on SIGTERM; a bad
  * config refused with a message naming the field.
  */
@@ -77,8 +77,10 @@ describe('cites node init / trust / start, and cites verify / consume against a 
     permit.number = '26CHN0001'
     // Issued now: CH's certificate was granted on the list only today.
     delete permit.issueDate
-    const issued = await fetch(`${chUrl}/v1/permits`, { method: 'POST', headers: { authorization: `Bearer ${ch.tokens.issuer}`, 'content-type': 'application/json' }, body: JSON.stringify(permit) })
-    expect(issued.status).toBe(201)
+    writeFileSync(join(dir, 'permit.json'), JSON.stringify(permit))
+    const issued = cites(dir, 'issue', '--node', chUrl, '--token', ch.tokens.issuer, 'permit.json')
+    expect(issued.code, issued.out + issued.err).toBe(0)
+    expect(issued.out).toContain('CH/26CHN0001: issued (ISSUED)')
     // TH asks CH directly, once the two nodes are connected.
     let v = cites(dir, 'verify', '--node', thUrl, '--token', th.tokens.viewer, 'CH/26CHN0001', '--json')
     for (let i = 0; i < 100 && v.code !== 0; i++) {

@@ -14,6 +14,13 @@ export const NODE_CODES = defineCodes({
   PERMIT_INVALID: { kind: 'unprocessable', summary: 'judged from this node\'s replica, the permit may not be used' },
   TRUST_LIST_MISSING: { kind: 'unavailable', summary: 'this node holds no trust list' },
   PORT_NOT_LISTED: { kind: 'unprocessable', summary: 'the port is not one of this authority\'s ports (the config\'s list)' },
+  // The import permit an export or re-export cites, checked in the destination's log before signing (ledger.md §3.3).
+  IMPORT_PERMIT_NOT_FOUND: { kind: 'unprocessable', summary: 'the cited import permit is not in the destination\'s log, or is not an import permit' },
+  IMPORT_PERMIT_OTHER_EXPORTER: { kind: 'unprocessable', summary: 'the cited import permit is for imports from another country' },
+  IMPORT_PERMIT_SPECIES_NOT_COVERED: { kind: 'unprocessable', summary: 'the cited import permit does not cover a species (in that unit) of this permit' },
+  IMPORT_PERMIT_QUANTITY_EXCEEDED: { kind: 'unprocessable', summary: 'this permit asks more than the cited import permit covers' },
+  IMPORT_PERMIT_NOT_IN_FORCE: { kind: 'unprocessable', summary: 'the cited import permit is expired, cancelled or replaced' },
+  IMPORT_PERMIT_USED: { kind: 'unprocessable', summary: 'the cited import permit was already used' },
   // The HTTP layer's own refusals.
   REQUEST_INVALID: { kind: 'bad-request', summary: 'the request does not match the route\'s schema' },
   JSON_INVALID: { kind: 'bad-request', summary: 'the body is not valid JSON' },
@@ -41,6 +48,19 @@ export class NodeBusyError extends NodeError { readonly code = 'NODE_BUSY' }
 
 /** The party has no granted management authority on the trust list. */
 export class PartyNotListedError extends NodeError { readonly code = 'PARTY_NOT_LISTED' }
+
+/** The cited import permit is not in the destination's log (or is not an import permit). */
+export class ImportPermitNotFoundError extends NodeError { readonly code = 'IMPORT_PERMIT_NOT_FOUND' }
+/** The cited import permit names another exporting country. */
+export class ImportPermitOtherExporterError extends NodeError { readonly code = 'IMPORT_PERMIT_OTHER_EXPORTER' }
+/** The cited import permit does not cover a species of the permit (in its unit). */
+export class ImportPermitSpeciesNotCoveredError extends NodeError { readonly code = 'IMPORT_PERMIT_SPECIES_NOT_COVERED' }
+/** The permit asks more of a species than the cited import permit covers. */
+export class ImportPermitQuantityExceededError extends NodeError { readonly code = 'IMPORT_PERMIT_QUANTITY_EXCEEDED' }
+/** The cited import permit is expired, cancelled or replaced. */
+export class ImportPermitNotInForceError extends NodeError { readonly code = 'IMPORT_PERMIT_NOT_IN_FORCE' }
+/** The cited import permit was already used. */
+export class ImportPermitUsedError extends NodeError { readonly code = 'IMPORT_PERMIT_USED' }
 
 /** A file the config names (key, certificate, anchor, trust list) is missing or does not load. */
 export class NodeFileError extends NodeError { readonly code = 'NODE_FILE_INVALID' }

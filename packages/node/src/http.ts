@@ -252,10 +252,10 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     if (typeof req.body === 'string') permit = importPermit(req.body).permit
     else if (typeof req.body === 'object' && req.body !== null) permit = permitFromJson(req.body)
     else throw new HttpProblem('REQUEST_INVALID', 'send unsigned eCITES XML or the JSON form of a permit')
-    const { state, signedXml } = await node.issue(permit)
+    const { state, signedXml, warnings } = await node.issue(permit)
     metrics.issued.inc()
     return await reply.code(201).header('location', `/v1/permits/${state.party}/${encodeURIComponent(state.number)}`)
-      .send({ party: state.party, number: state.number, status: state.status, sha256: hex(sha256(new TextEncoder().encode(signedXml))) })
+      .send({ party: state.party, number: state.number, status: state.status, sha256: hex(sha256(new TextEncoder().encode(signedXml))), ...(warnings.length > 0 ? { warnings } : {}) })
   })
 
   app.get('/v1/permits/:party/:number', {
@@ -313,7 +313,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   actionRoute('/v1/permits/:party/:number/consumptions', 'customs', 'Record the use of a permit at import: 201 with the issuer\'s signed receipt, 202 when recorded provisionally (not confirmed by issuer), 409 ALREADY_CONSUMED with the earlier receipt', async (party, number, body, reply) => {
     const r = await node.consume(party, number, body as never)
     metrics.consumptions.inc({ outcome: r.outcome })
-    if (r.outcome === 'CONSUMED') return await reply.code(201).send({ outcome: r.outcome, receipt: r.receipt })
+    if (r.outcome === 'CONSUMED') return await reply.code(201).send({ outcome: r.outcome, receipt: r.receipt, ...(r.importPermits !== undefined ? { importPermits: r.importPermits } : {}) })
     if (r.outcome === 'PROVISIONAL') {
       // A plain message, and the claim without its stored reason: that reason
       // may hold networking library text, which is no business of the caller's.

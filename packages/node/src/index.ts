@@ -19,7 +19,11 @@ export type { ClaimSubmitter } from './claims.js'
 export type { RecordOperations, AuditReport, PeerConnection } from './records.js'
 export { startPermitChecker } from './permit-checks.js'
 export type { PermitChecker, PermitCheckerOptions, PermitCheckStats } from './permit-checks.js'
-export { NodeError, IssuerUnreachableError, NodeBusyError, PartyNotListedError, ConfigError, NodeFileError, NODE_CODES } from './errors.js'
+export {
+  NodeError, IssuerUnreachableError, NodeBusyError, PartyNotListedError, ConfigError, NodeFileError, NODE_CODES,
+  ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError
+} from './errors.js'
+export type { IssueWarning } from './import-permits.js'
 export type { NodeCode } from './errors.js'
 export { NodeConfigSchema, CONFIG_FILE, DEFAULT_PORTS, loadConfig, renderConfig, hashToken, newToken } from './config.js'
 export type { Port } from './config.js'

@@ -28,6 +28,7 @@ import { verifyOperation } from './verify.js'
 import { consumeOperation } from './use.js'
 import { IssuerLanes } from './issuer-lanes.js'
 import { recordOperations, type RecordOperations } from './records.js'
+import { importPermitCheck, type ImportPermitUse, type IssueWarning } from './import-permits.js'
 
 /** What the destination may do when the issuer's node cannot be reached. */
 export interface ProvisionalPolicy {
@@ -103,6 +104,8 @@ export interface NodeConsumeResult {
   receipt?: Receipt
   /** PROVISIONAL: the claim recorded in this node's log, "not confirmed by issuer". */
   claim?: ClaimView
+  /** CONSUMED at the destination: what became of this authority's import permits the export cites (ledger.md §3.3). */
+  importPermits?: ImportPermitUse[]
 }
 
 export interface NodeStatus {
@@ -149,8 +152,13 @@ export interface PermitNode extends RecordOperations {
   readonly internals: PermitNodeInternals
   /** Listen addresses with the peer ID. */
   addresses: () => string[]
-  /** Sign a permit as this authority and record its issuance (gossiped and delivered). */
-  issue: (permit: Permit) => Promise<{ state: PermitState, signedXml: string }>
+  /**
+   * Sign a permit as this authority and record its issuance (gossiped and
+   * delivered). An export or re-export citing the destination's import
+   * permit is checked against the destination's log first (ledger.md §3.3);
+   * `warnings` says what could not be checked.
+   */
+  issue: (permit: Permit) => Promise<{ state: PermitState, signedXml: string, warnings: IssueWarning[] }>
   /** Record a permit signed by this authority's own permit system. */
   recordSigned: (signedXml: string) => Promise<{ state: PermitState }>
   /** Box 14 on one of this authority's permits (the ledger refuses another party's: NOT_ISSUER). */
@@ -299,6 +307,8 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     const verify = verifyOperation({ party, libp2p, ledger, trust, issuerTimeoutMs: () => policy.issuerTimeoutMs, peerOf, lanes, now, log: logFor(config.log, 'verify') })
     const consume = consumeOperation({ party, libp2p, ledger, trust, signer: config.signer, policy, peerOf, verify, keepEvent, lanes, now, log: logFor(config.log, 'consume') })
 
+    const checkImportPermits = importPermitCheck({ party, ledger, trust, syncAuthor: catchUp.syncAuthor, peerOf, now, log })
+
     let stopped = false
     let lastStatus: NodeStatus | undefined
     const node: PermitNode = {
@@ -310,8 +320,10 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       ...recordOperations({ party, ledger, libp2p, trust }),
       addresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
       issue: async (permit) => {
+        // Before anything is signed: a refused import permit leaves no trace in the log.
+        const warnings = await checkImportPermits(permit)
         const r = await ledger.issue(permit)
-        return { state: r.state, signedXml: r.signedXml }
+        return { state: r.state, signedXml: r.signedXml, warnings }
       },
       recordSigned: async (xml) => ({ state: (await ledger.recordSigned(xml)).state }),
       endorse: async (p, number, input) => await ledger.endorse(p, number, input),

@@ -22,6 +22,7 @@ import { TimeoutError, errorCode, errorMessage, within, type Logger } from '@cit
 import { requestConsumption, ProtocolError, type AuthorisedNode } from '@cites/protocol'
 import { IssuerUnreachableError, NodeBusyError } from './errors.js'
 import { issuerUnreachable, RETRY_AFTER_S, type IssuerLanes } from './issuer-lanes.js'
+import { useCitedImportPermits } from './import-permits.js'
 import type { NodeConsumeResult, NodeVerdict, ProvisionalPolicy } from './node.js'
 
 export interface ConsumeOperationInit {
@@ -119,7 +120,13 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
       const { event: _e, ...receipt } = out.receipt ?? { event: undefined }
       const r = out.receipt !== undefined ? { receipt: receipt as Receipt } : {}
       if (out.code !== 'OK') log.debug({ code: out.code, party: p, number }, 'the issuer refused the use')
-      return out.code === 'OK' ? { outcome: 'CONSUMED', code: 'OK', message: '', ...r } : { outcome: 'REFUSED', code: out.code, message: out.message, ...r }
+      if (out.code !== 'OK') return { outcome: 'REFUSED', code: out.code, message: out.message, ...r }
+      // The goods are in: the import permit the export cites is used with them (ledger.md §3.3).
+      const importPermits = await useCitedImportPermits({ party, ledger, log }, p, number, input).catch((err: unknown) => {
+        log.warn({ code: errorCode(err, 'IMPORT_PERMIT_USE_FAILED'), party: p, number }, `the cited import permit's use was not recorded: ${errorMessage(err)}`)
+        return []
+      })
+      return { outcome: 'CONSUMED', code: 'OK', message: '', ...r, ...(importPermits.length > 0 ? { importPermits } : {}) }
     } catch (err) {
       // The issuer's node answered, but wrongly: its fault, reported as such (never provisional).
       if (err instanceof ProtocolError) {

@@ -6,8 +6,14 @@ import { TrustStore } from '@cites/trust-list'
 import { CliError, EXIT_INVALID, json, readText, writeAtomic, type Io } from '../io.js'
 import { loadKeyFolder, readAnchorCertificate } from '../keys.js'
 import { collect, dateOption, positiveInt } from './options.js'
+import { ledgerLockedError, isLockedError } from '../locked.js'
+import { callNode, refusal } from '../client.js'
 
-interface DbOptions { db: string, key?: string, trustList?: string, anchor?: string }
+interface DbOptions {
+  db: string, key?: string, trustList?: string, anchor?: string
+  /** What to use instead when a running node holds the ledger (URL: the node's address). */
+  whileRunning?: string
+}
 
 const STATUSES: readonly PermitStatus[] = ['ISSUED', 'ENDORSED', 'CONSUMED', 'CANCELLED', 'REPLACED', 'EXPIRED']
 
@@ -30,7 +36,12 @@ async function openLedger (o: DbOptions, needs: { write?: boolean, trust?: boole
     init.party = k.identity.party
     init.signer = k.signer
   }
-  return Ledger.open(init)
+  try {
+    return await Ledger.open(init)
+  } catch (err) {
+    if (isLockedError(err)) throw ledgerLockedError(o.db, o.whileRunning ?? 'use the node\'s HTTP API instead (URL/openapi.json; cites verify|issue|endorse|cancel --node URL)')
+    throw err
+  }
 }
 
 async function withLedger<T> (o: DbOptions, needs: Parameters<typeof openLedger>[1], fn: (l: Ledger) => Promise<T>): Promise<T> {
@@ -113,16 +124,32 @@ export function ledgerCommand (program: Command, io: Io): void {
       })
     })
 
-  dbOpt(ledger.command('report'))
-    .description('the CITES annual trade report (CSV, one row per shipment line)')
+  ledger.command('report')
+    .description('the CITES annual trade report (CSV, one row per shipment line): from a ledger folder, or from a running node')
+    .option('--db <dir>', 'the ledger folder (of a node that is not running)')
+    .option('--node <url>', 'instead of --db: the running node\'s HTTP address (GET /v1/reports/annual)')
+    .option('--token <token>', 'with --node: an issuer token')
     .requiredOption('--year <yyyy>', 'report year', positiveInt)
     .option('--reporter <code>', 'party reporting (default: the ledger\'s)')
     .option('--include-unused', 'also list permits never endorsed or used, with the authorised quantity')
     .option('--out <file>', 'write the CSV here instead of stdout')
-    .action(async (o: DbOptions & { year: number, reporter?: string, includeUnused?: boolean, out?: string }) => {
-      await withLedger(o, {}, async (l) => {
-        const csv = await annualReport(l, o.year, { ...(o.reporter !== undefined ? { reporter: o.reporter } : {}), includeUnused: o.includeUnused === true })
+    .action(async (o: Partial<DbOptions> & { node?: string, token?: string, year: number, reporter?: string, includeUnused?: boolean, out?: string }) => {
+      const write = (csv: string): void => {
         if (o.out !== undefined) { writeAtomic(o.out, csv); io.err(`wrote ${csv.trim().split('\n').length - 1} rows to ${o.out}\n`) } else io.out(csv)
+      }
+      if (o.node !== undefined) {
+        if (o.db !== undefined) throw new CliError('USAGE', 'give --db or --node, not both')
+        if (o.token === undefined) throw new CliError('USAGE', '--node needs --token (an issuer token)')
+        if (o.reporter !== undefined || o.includeUnused === true) throw new CliError('USAGE', '--reporter and --include-unused need --db (the node reports as itself)')
+        const r = await callNode(o.node, o.token, `/v1/reports/annual?year=${o.year}`)
+        if (r.status !== 200) throw refusal(r)
+        write(String(r.body.text ?? ''))
+        return
+      }
+      if (o.db === undefined) throw new CliError('USAGE', 'give --db <dir> (a stopped node\'s ledger) or --node <url> --token <issuer token>')
+      const db: DbOptions = { db: o.db, whileRunning: `ask it instead: cites ledger report --node URL --token <issuer token> --year ${o.year} (GET /v1/reports/annual)` }
+      await withLedger(db, {}, async (l) => {
+        write(await annualReport(l, o.year, { ...(o.reporter !== undefined ? { reporter: o.reporter } : {}), includeUnused: o.includeUnused === true }))
       })
     })
 

@@ -10,32 +10,21 @@ import { TrustStore } from '@cites/trust-list'
 import { CliError, EXIT_INVALID, json, readText, type Io } from '../io.js'
 import { readAnchorCertificate } from '../keys.js'
 import { collect, partyOption } from './options.js'
+import { isLockedError, ledgerLockedError } from '../locked.js'
+import { callNode, parsePermitId, permitPath, type Problem } from '../client.js'
+
+export { parsePermitId } from '../client.js'
+
+/** `--line A:50[:UNIT]` of `consume` and `endorse`: a line's quantity, the unit only when given. */
+export function lineOption (s: string): { line: string, quantity: number, unit?: string } {
+  const [line, q, unit, ...rest] = s.split(':')
+  if (line === undefined || line === '' || q === undefined || !/^\d+(\.\d+)?$/.test(q) || rest.length > 0) throw new CliError('USAGE', `--line "${s}": use LINE:QUANTITY[:UNIT], e.g. A:50:PCS`)
+  return { line, quantity: Number(q), ...(unit !== undefined && unit !== '' ? { unit } : {}) }
+}
 
 const portOption = (v: string): number => {
   if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new CliError('USAGE', `"${v}" is not a TCP port`)
   return Number(v)
-}
-
-/** "CH/26CH000123" or "XA/2026/000123": the party is the part before the first slash. */
-export function parsePermitId (id: string): { party: string, number: string } {
-  const m = /^([A-Za-z]{2})\/(.{1,64})$/.exec(id.trim())
-  if (m === null) throw new CliError('USAGE', `"${id}" is not PARTY/NUMBER, e.g. CH/26CH000123`)
-  return { party: (m[1] as string).toUpperCase(), number: m[2] as string }
-}
-
-interface Problem { code?: string, detail?: string, receipt?: { consumedAt: string, port: string, consumingParty: string } }
-
-async function callNode (url: string, token: string, path: string, body: unknown): Promise<{ status: number, body: Record<string, unknown> }> {
-  let res: Response
-  try {
-    res = await fetch(new URL(path, url), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) })
-  } catch (err) {
-    throw new CliError('NODE_UNREACHABLE', `cannot reach the node at ${url}: ${(err as Error).cause !== undefined ? String((err as { cause: Error }).cause.message) : (err as Error).message}`)
-  }
-  let parsed: Record<string, unknown>
-  try { parsed = await res.json() as Record<string, unknown> } catch { throw new CliError('NODE_ANSWER_INVALID', `the node answered ${res.status} without JSON`) }
-  if (res.status === 401 || res.status === 403) throw new CliError(String(parsed.code ?? 'FORBIDDEN'), String(parsed.detail ?? 'not allowed'))
-  return { status: res.status, body: parsed }
 }
 
 export function nodeCommand (program: Command, io: Io): void {
@@ -113,6 +102,7 @@ export function nodeCommand (program: Command, io: Io): void {
       } catch (err) {
         if (err instanceof ConfigError) throw new CliError(err.code, err.message, 2, err.problems)
         if (err instanceof NodeError) throw new CliError(err.code, err.message, 2)
+        if (isLockedError(err)) throw ledgerLockedError(join(resolve(o.dir), 'data', 'ledger'), 'one node per folder')
         throw err
       }
       io.out(`node ${svc.config.party} running: ${svc.url} (peer ${svc.node.peerId.toString()})\n`)
@@ -160,15 +150,14 @@ export function nodeCommand (program: Command, io: Io): void {
     .action(async (id: string, o: { node: string, token: string, port: string, line: string[], officer?: string, json?: boolean }) => {
       const { party, number } = parsePermitId(id)
       if (o.line.length === 0) throw new CliError('USAGE', 'give at least one --line A:50[:unit]')
-      const lines = o.line.map((s) => {
-        const [line, q, unit] = s.split(':')
-        if (line === undefined || line === '' || q === undefined || !/^\d+(\.\d+)?$/.test(q)) throw new CliError('USAGE', `--line "${s}": use LINE:QUANTITY[:UNIT], e.g. A:50:PCS`)
-        return { line, quantity: Number(q), ...(unit !== undefined && unit !== '' ? { unit } : {}) }
-      })
-      const r = await callNode(o.node, o.token, `/v1/permits/${party}/${encodeURIComponent(number)}/consumptions`, { lines, port: o.port.toUpperCase(), ...(o.officer !== undefined ? { officer: o.officer } : {}) })
+      const lines = o.line.map(lineOption)
+      const r = await callNode(o.node, o.token, permitPath(party, number, '/consumptions'), { lines, port: o.port.toUpperCase(), ...(o.officer !== undefined ? { officer: o.officer } : {}) })
       if (o.json === true) json(io, r.body)
       if (r.status === 201 || r.status === 202) {
         if (o.json !== true) io.out(r.status === 201 ? `${party}/${number}: use recorded, confirmed by the issuer\n` : `${party}/${number}: use recorded provisionally (not confirmed by issuer)\n`)
+        // The destination's own import permits the export cites are used with it (ledger.md §3.3).
+        const imports = (r.body.importPermits ?? []) as Array<{ number: string, outcome: string, message?: string }>
+        if (o.json !== true) for (const i of imports) io.out(`  import permit ${i.number}: ${i.outcome === 'CONSUMED' ? 'use recorded' : `not recorded as used: ${i.outcome}${i.message !== undefined ? ` (${i.message})` : ''}`}\n`)
         return
       }
       if (r.status === 400 || r.status === 413 || r.status === 415) throw new CliError(String(r.body.code ?? 'REQUEST_INVALID'), String(r.body.detail ?? ''))

@@ -29,25 +29,48 @@ export function permitCommand (program: Command, io: Io): void {
       if (!ok) throw new CliError('RULES_FAILED', `permit ${p.number} breaks CITES rules`, EXIT_INVALID, problems)
     })
 
-  permit.command('new')
-    .description('make a permit JSON from flags (or, with --interactive, from prompts)')
+  const make = permit.command('new')
+    .description('make a permit JSON from flags (or, with --interactive, from prompts); every box of the JSON form has a flag')
     .option('--number <n>', 'Box 1: permit number')
     .option('--type <E|I|R|O>', 'document type', 'E')
+    .option('--copy', 'Box 1: this document is a copy')
     .option('--party <code>', 'Box 6: the issuing MA\'s party', partyOption)
     .option('--issuer-name <name>', 'Box 6: the issuing MA\'s name')
-    .option('--exporter <name>', 'Box 4: exporter name')
+    .option('--exporter <name>', 'Box 4: exporter (re-exporter) name')
     .option('--exporter-country <code>', 'Box 4: exporter country', partyOption)
     .option('--importer <name>', 'Box 3: importer name')
     .option('--importer-country <code>', 'Box 3: importer country', partyOption)
+  for (const [who, box] of [['issuer', '6'], ['exporter', '4'], ['importer', '3']] as const) {
+    make.option(`--${who}-street <text>`, `Box ${box}: street`).option(`--${who}-city <text>`, `Box ${box}: city`)
+      .option(`--${who}-postcode <text>`, `Box ${box}: postcode`).option(`--${who}-country-name <text>`, `Box ${box}: country name`)
+  }
+  make
     .option('--purpose <code>', 'Box 5a: purpose code', 'T')
     .option('--valid-from <date>', 'Box 2: first day (default today)', dateOption)
     .option('--valid-months <n>', 'Box 2: months of validity (default: the longest allowed)')
+    .option('--valid-until <date>', 'Box 2: last day, instead of --valid-months', dateOption)
+    .option('--issue-date <date>', 'date of issue (default now)', dateOption)
     .option('--line <spec>', 'a species line "ID:Scientific name:Appendix:Source:Term:Quantity[:Unit]" (repeatable)', collect, [])
+    .option('--common-name <ID:NAME>', 'Box 9: common name of a line (repeatable)', collect, [])
+    .option('--description <ID:TEXT>', 'Box 9: description of the specimens of a line (repeatable)', collect, [])
+    .option('--marks <ID:TEXT>', 'marks of the specimens of a line (repeatable)', collect, [])
+    .option('--quota <ID:USED:ANNUAL>', 'Box 11a: quota used to date and annual quota of a line (repeatable)', collect, [])
+    .option('--origin <ID:COUNTRY[:PERMIT[:DATE]]>', 'Box 12: country of origin of a line, with its permit number and date (repeatable)', collect, [])
+    .option('--last-reexport <ID:COUNTRY[:CERTIFICATE[:DATE]]>', 'Box 12a: country of last re-export of a line, with its certificate (repeatable)', collect, [])
+    .option('--exported <ID:QTY[:UNIT]>', 'Box 14: quantity exported on a line (repeatable)', collect, [])
     .option('--import-permit <number>', 'the import permit an Appendix I export refers to')
+    .option('--reference <TYPE:ID[:DATE]>', 'a document the permit refers to, e.g. I:US-2026-0042 (repeatable)', collect, [])
     .option('--replaces <number>', 'the permit this one replaces')
     .option('--reason <text>', 'why it is replaced')
     .option('--condition <text>', 'Box 5: special condition (repeatable)', collect, [])
     .option('--security-stamp <id>', 'Box 5b')
+    .option('--signatory <name>', 'Box 13: the signing official')
+    .option('--place <place>', 'Box 13: place of issue')
+    .option('--signatory-date <date>', 'Box 13: date of signature', dateOption)
+    .option('--transport-document <number>', 'Box 15: bill of lading or air waybill number')
+    .option('--endorsement-port <locode>', 'Box 14: port of export')
+    .option('--endorsement-date <date>', 'Box 14: date of the endorsement', dateOption)
+    .option('--endorsement-officer <name>', 'Box 14: the endorsing official')
     .option('--interactive', 'ask for what is missing')
     .option('--out <file>', 'write the JSON here instead of stdout')
     .action(async (o: NewOptions) => {
@@ -146,10 +169,73 @@ function describeSignature (xml: string): undefined | { error: string } | { algo
   }
 }
 
-interface NewOptions {
-  number?: string; type: string; party?: string; issuerName?: string; exporter?: string; exporterCountry?: string
-  importer?: string; importerCountry?: string; purpose: string; validFrom?: Date; validMonths?: string; line: string[]
-  importPermit?: string; replaces?: string; reason?: string; condition: string[]; securityStamp?: string; interactive?: boolean; out?: string
+type AddressFlags = { [K in `${'issuer' | 'exporter' | 'importer'}${'Street' | 'City' | 'Postcode' | 'CountryName'}`]?: string }
+
+interface NewOptions extends AddressFlags {
+  number?: string; type: string; copy?: boolean; party?: string; issuerName?: string; exporter?: string; exporterCountry?: string
+  importer?: string; importerCountry?: string; purpose: string; validFrom?: Date; validMonths?: string; validUntil?: Date; issueDate?: Date; line: string[]
+  commonName: string[]; description: string[]; marks: string[]; quota: string[]; origin: string[]; lastReexport: string[]; exported: string[]
+  importPermit?: string; reference: string[]; replaces?: string; reason?: string; condition: string[]; securityStamp?: string
+  signatory?: string; place?: string; signatoryDate?: Date; transportDocument?: string
+  endorsementPort?: string; endorsementDate?: Date; endorsementOfficer?: string; interactive?: boolean; out?: string
+}
+
+/** `ID:REST` of the per-line flags: the line it names (which must exist) and the rest split into at most `parts` fields (the last keeps its colons). */
+function lineField (lines: PermitLine[], flag: string, spec: string, parts: number): { line: PermitLine, fields: string[] } {
+  const i = spec.indexOf(':')
+  const id = i < 0 ? spec : spec.slice(0, i)
+  const line = lines.find((l) => l.id === id.trim())
+  if (i < 0 || line === undefined) throw new CliError('USAGE', `--${flag} "${spec}": start with the ID of a --line (${lines.map((l) => l.id).join(', ')}), then a colon`)
+  const rest = spec.slice(i + 1).split(':')
+  const fields = [...rest.slice(0, parts - 1), ...(rest.length >= parts ? [rest.slice(parts - 1).join(':')] : [])].map((x) => x.trim())
+  return { line, fields }
+}
+
+function numberField (flag: string, v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new CliError('USAGE', `--${flag}: "${v}" is not a number`)
+  return Number(v)
+}
+
+/** A document reference from "NUMBER[:DATE]" fields (absent parts stay absent). */
+function docRef (id: string | undefined, date: string | undefined): { id?: string, issueDate?: string } | undefined {
+  const r = { ...(id !== undefined && id !== '' ? { id } : {}), ...(date !== undefined && date !== '' ? { issueDate: date } : {}) }
+  return Object.keys(r).length > 0 ? r : undefined
+}
+
+/** The per-line flags: Boxes 9, 11a, 12, 12a, 14 and marks. */
+function applyLineFlags (lines: PermitLine[], o: NewOptions): void {
+  for (const s of o.commonName) { const { line, fields } = lineField(lines, 'common-name', s, 1); line.commonName = fields[0] ?? '' }
+  for (const s of o.description) { const { line, fields } = lineField(lines, 'description', s, 1); line.description = fields[0] ?? '' }
+  for (const s of o.marks) { const { line, fields } = lineField(lines, 'marks', s, 1); line.marks = fields[0] ?? '' }
+  for (const s of o.quota) {
+    const { line, fields } = lineField(lines, 'quota', s, 2)
+    const used = numberField('quota', fields[0])
+    const annual = numberField('quota', fields[1])
+    if (used !== undefined) line.quotaUsed = used
+    if (annual !== undefined) line.quotaAnnual = annual
+  }
+  for (const s of o.origin) {
+    const { line, fields } = lineField(lines, 'origin', s, 3)
+    if ((fields[0] ?? '') === '') throw new CliError('USAGE', `--origin "${s}": give the country of origin, e.g. A:TH:TH-2025-0042`)
+    line.originCountry = partyOption(fields[0] as string)
+    const ref = docRef(fields[1], fields[2])
+    if (ref !== undefined) line.originPermit = ref
+  }
+  for (const s of o.lastReexport) {
+    const { line, fields } = lineField(lines, 'last-reexport', s, 3)
+    if ((fields[0] ?? '') === '') throw new CliError('USAGE', `--last-reexport "${s}": give the country of last re-export`)
+    line.exportCountry = partyOption(fields[0] as string)
+    const ref = docRef(fields[1], fields[2])
+    if (ref !== undefined) line.lastReexport = ref
+  }
+  for (const s of o.exported) {
+    const { line, fields } = lineField(lines, 'exported', s, 2)
+    const q = numberField('exported', fields[0])
+    if (q === undefined) throw new CliError('USAGE', `--exported "${s}": use ID:QUANTITY[:UNIT]`)
+    line.exportedQuantity = q
+    if ((fields[1] ?? '') !== '') line.exportedUnit = fields[1] as string
+  }
 }
 
 function parseLine (spec: string): PermitLine {
@@ -162,6 +248,18 @@ function parseLine (spec: string): PermitLine {
   return l
 }
 
+/** Box 3, 4 or 6 from its flags. */
+function tradeParty (o: NewOptions, who: 'issuer' | 'exporter' | 'importer', name: string | undefined, country: string | undefined): Record<string, unknown> {
+  const address = {
+    ...(o[`${who}Street`] !== undefined ? { street: o[`${who}Street`] } : {}),
+    ...(o[`${who}City`] !== undefined ? { city: o[`${who}City`] } : {}),
+    ...(o[`${who}Postcode`] !== undefined ? { postcode: o[`${who}Postcode`] } : {}),
+    country,
+    ...(o[`${who}CountryName`] !== undefined ? { countryName: o[`${who}CountryName`] } : {})
+  }
+  return { ...(name !== undefined ? { name } : {}), address }
+}
+
 function buildPermit (o: NewOptions): Permit {
   const missing = [['--number', o.number], ['--party', o.party], ['--exporter-country', o.exporterCountry], ['--importer-country', o.importerCountry]]
     .filter(([, v]) => v === undefined).map(([k]) => k)
@@ -169,26 +267,44 @@ function buildPermit (o: NewOptions): Permit {
   if (missing.length > 0) throw new CliError('USAGE', `missing ${missing.join(', ')} (or use --interactive)`)
   if (!Object.hasOwn(DOCUMENT_TYPES, o.type)) throw new CliError('USAGE', `--type must be one of ${Object.keys(DOCUMENT_TYPES).join(', ')}`)
   const from = o.validFrom ?? new Date(new Date().toISOString().slice(0, 10))
+  if (o.validUntil !== undefined && o.validMonths !== undefined) throw new CliError('USAGE', 'give --valid-until or --valid-months, not both')
   const months = o.validMonths === undefined ? maxValidityMonths(o.type) : Number(o.validMonths)
   if (!Number.isInteger(months) || months < 1) throw new CliError('USAGE', '--valid-months must be a whole number of at least 1')
-  const until = new Date(from)
+  let until = new Date(from)
   until.setUTCMonth(until.getUTCMonth() + months)
   until.setUTCSeconds(until.getUTCSeconds() - 1)
+  if (o.validUntil !== undefined) until = o.validUntil
+  const lines = o.line.map(parseLine)
+  applyLineFlags(lines, o)
   const p: Record<string, unknown> = {
     number: o.number,
     type: o.type,
     validFrom: from.toISOString(),
     validUntil: until.toISOString(),
-    issueDate: new Date().toISOString(),
+    issueDate: (o.issueDate ?? new Date()).toISOString(),
     purpose: o.purpose,
-    issuer: { ...(o.issuerName !== undefined ? { name: o.issuerName } : {}), address: { country: o.party } },
-    consignor: { ...(o.exporter !== undefined ? { name: o.exporter } : {}), address: { country: o.exporterCountry } },
-    consignee: { ...(o.importer !== undefined ? { name: o.importer } : {}), address: { country: o.importerCountry } },
-    lines: o.line.map(parseLine)
+    issuer: tradeParty(o, 'issuer', o.issuerName, o.party),
+    consignor: tradeParty(o, 'exporter', o.exporter, o.exporterCountry),
+    consignee: tradeParty(o, 'importer', o.importer, o.importerCountry),
+    lines
   }
+  if (o.copy === true) p.copy = true
   if (o.condition.length > 0) p.conditions = o.condition
   if (o.securityStamp !== undefined) p.securityStamp = o.securityStamp
-  if (o.importPermit !== undefined) p.references = [{ id: o.importPermit, typeCode: 'I' }]
+  const references = o.reference.map((spec) => {
+    const [typeCode, id, ...date] = spec.split(':').map((x) => x.trim())
+    if (typeCode === undefined || typeCode === '' || id === undefined || id === '') throw new CliError('USAGE', `--reference "${spec}": use TYPE:ID[:DATE], e.g. I:US-2026-0042`)
+    return { typeCode, id, ...(date.length > 0 ? { issueDate: date.join(':') } : {}) }
+  })
+  if (o.importPermit !== undefined) references.unshift({ id: o.importPermit, typeCode: 'I' })
+  if (references.length > 0) p.references = references
+  if (o.signatory !== undefined || o.place !== undefined || o.signatoryDate !== undefined) {
+    p.signatory = { ...(o.signatory !== undefined ? { name: o.signatory } : {}), ...(o.place !== undefined ? { place: o.place } : {}), ...(o.signatoryDate !== undefined ? { date: o.signatoryDate.toISOString() } : {}) }
+  }
+  if (o.transportDocument !== undefined) p.transportDocument = o.transportDocument
+  if (o.endorsementPort !== undefined || o.endorsementDate !== undefined || o.endorsementOfficer !== undefined) {
+    p.endorsement = { ...(o.endorsementDate !== undefined ? { date: o.endorsementDate.toISOString() } : {}), ...(o.endorsementPort !== undefined ? { port: o.endorsementPort.toUpperCase() } : {}), ...(o.endorsementOfficer !== undefined ? { officer: o.endorsementOfficer } : {}) }
+  }
   if (o.replaces !== undefined || o.reason !== undefined) p.replacement = { replaces: o.replaces ?? '', ...(o.reason !== undefined ? { reason: o.reason } : {}) }
   // The JSON schema is the single gate for shape, as for any back-office input.
   return permitFromJson(p)
@@ -225,6 +341,12 @@ async function ask (o: NewOptions): Promise<void> {
       const qty = await q(`Line ${id}: quantity`)
       const unit = await q(`Line ${id}: unit (empty = specimens)`, '')
       o.line.push([id, sp, app, src, term, qty, unit].join(':'))
+      // Box 12: a re-export must name where the specimens came from (other types: --origin).
+      if (o.type === 'R') {
+        const origin = await q(`Line ${id}: country of origin (Box 12)`)
+        const originPermit = await q(`Line ${id}: origin permit number`)
+        o.origin.push([id, origin, originPermit].join(':'))
+      }
     }
   } finally {
     rl.close()
