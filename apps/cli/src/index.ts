@@ -19,6 +19,9 @@ import { officerCommands } from './commands/officer.js'
 import { AlreadyConsumedError, LedgerError, LedgerOpenError } from '@cites/ledger'
 
 export { CliError, EXIT_OK, EXIT_INVALID, EXIT_USAGE } from './io.js'
+
+/** The CLI's version (`cites --version`). */
+export const VERSION = '0.1.0'
 export type { Io } from './io.js'
 export { generateKeys, readIdentity, loadKeyFolder, readAnchorCertificate } from './keys.js'
 export type { Identity, GenerateKeysOptions } from './keys.js'
@@ -27,7 +30,9 @@ export type { Identity, GenerateKeysOptions } from './keys.js'
 export function buildProgram (io: Io = processIo): Command {
   const program = new Command('cites')
     .description('CITES electronic permit exchange: keys, trust list, permits, ledger, node, pilot network; issue, endorse, cancel, replace, verify and consume against a node')
-    .version('0.1.0')
+    // No commander .version(): it would act on a "-V…" anywhere on the line,
+    // even as another option's value (issue 17); main() answers --version.
+    .addHelpText('after', '\nVersion: cites --version (alone on the line).')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
@@ -51,6 +56,13 @@ export async function main (argv: string[], io: Io = processIo): Promise<number>
   const report = (code: string, message: string, details?: unknown): void => {
     if (wantsJson) io.err(JSON.stringify({ error: { code, message, ...(details !== undefined ? { details } : {}) } }) + '\n')
     else io.err(`error [${code}]: ${message}\n`)
+  }
+  // --version is the program's own option only when it is the whole command
+  // line; anywhere else "-V…" is a value (a token, a number) or an error.
+  const args = argv.slice(2)
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    io.out(`${VERSION}\n`)
+    return EXIT_OK
   }
   try {
     await buildProgram(io).parseAsync(argv)

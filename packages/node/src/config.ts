@@ -74,7 +74,16 @@ export type NodeConfig = z.infer<typeof NodeConfigSchema>
 export interface LoadedConfig { path: string, config: NodeConfig }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex')
-export const newToken = (): string => randomBytes(24).toString('base64url')
+/**
+ * A new bearer token: `cites_` and 32 base64url characters (192 random
+ * bits). The prefix means a token never begins with "-", so no command line
+ * can read it as an option (issue 17: one base64url token in 64 did, and
+ * `--token -V…` printed the version and exited 0), and secret scanners can
+ * find one leaked in a log or a repository. Tokens made before keep working:
+ * a token is matched by its hash, whatever its form.
+ */
+export const TOKEN_PREFIX = 'cites_'
+export const newToken = (): string => `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`
 
 /** Read, parse and validate a config file; every problem names its field. */
 export function loadConfig (path: string): LoadedConfig {

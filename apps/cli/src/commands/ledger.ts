@@ -6,6 +6,7 @@ import { TrustStore } from '@cites/trust-list'
 import { CliError, EXIT_INVALID, json, readText, writeAtomic, type Io } from '../io.js'
 import { loadKeyFolder, readAnchorCertificate } from '../keys.js'
 import { collect, dateOption, positiveInt } from './options.js'
+import { tokenOf } from '../token.js'
 import { ledgerLockedError, isLockedError } from '../locked.js'
 import { callNode, refusal } from '../client.js'
 
@@ -128,20 +129,20 @@ export function ledgerCommand (program: Command, io: Io): void {
     .description('the CITES annual trade report (CSV, one row per shipment line): from a ledger folder, or from a running node')
     .option('--db <dir>', 'the ledger folder (of a node that is not running)')
     .option('--node <url>', 'instead of --db: the running node\'s HTTP address (GET /v1/reports/annual)')
-    .option('--token <token>', 'with --node: an issuer token')
+    .option('--token-file <path>', 'with --node: a file holding an issuer token (or set CITES_TOKEN)')
+    .option('--token <token>', 'with --node: an issuer token itself, visible to other users of this machine; prefer CITES_TOKEN or --token-file')
     .requiredOption('--year <yyyy>', 'report year', positiveInt)
     .option('--reporter <code>', 'party reporting (default: the ledger\'s)')
     .option('--include-unused', 'also list permits never endorsed or used, with the authorised quantity')
     .option('--out <file>', 'write the CSV here instead of stdout')
-    .action(async (o: Partial<DbOptions> & { node?: string, token?: string, year: number, reporter?: string, includeUnused?: boolean, out?: string }) => {
+    .action(async (o: Partial<DbOptions> & { node?: string, token?: string, tokenFile?: string, year: number, reporter?: string, includeUnused?: boolean, out?: string }) => {
       const write = (csv: string): void => {
         if (o.out !== undefined) { writeAtomic(o.out, csv); io.err(`wrote ${csv.trim().split('\n').length - 1} rows to ${o.out}\n`) } else io.out(csv)
       }
       if (o.node !== undefined) {
         if (o.db !== undefined) throw new CliError('USAGE', 'give --db or --node, not both')
-        if (o.token === undefined) throw new CliError('USAGE', '--node needs --token (an issuer token)')
         if (o.reporter !== undefined || o.includeUnused === true) throw new CliError('USAGE', '--reporter and --include-unused need --db (the node reports as itself)')
-        const r = await callNode(o.node, o.token, `/v1/reports/annual?year=${o.year}`)
+        const r = await callNode(o.node, tokenOf(o), `/v1/reports/annual?year=${o.year}`)
         if (r.status !== 200) throw refusal(r)
         write(String(r.body.text ?? ''))
         return

@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { CONFIG_FILE, ConfigError, NodeError, initNodeFolder, startNodeService } from '@cites/node'
 import { TrustStore } from '@cites/trust-list'
+import { tokenOf, withToken, type TokenOptions } from '../token.js'
 import { CliError, EXIT_INVALID, json, readText, type Io } from '../io.js'
 import { readAnchorCertificate } from '../keys.js'
 import { collect, partyOption } from './options.js'
@@ -116,16 +117,15 @@ export function nodeCommand (program: Command, io: Io): void {
       })
     })
 
-  program.command('verify')
+  withToken(program.command('verify')
     .description('ask a running node whether a permit is genuine, in force, unused and made out to the node\'s country (exit 0 valid, 1 not)')
     .argument('<permit>', 'PARTY/NUMBER, e.g. CH/26CH000123')
-    .requiredOption('--node <url>', 'the node\'s HTTP address, e.g. http://127.0.0.1:8080')
-    .requiredOption('--token <token>', 'a viewer, customs or issuer token')
+    .requiredOption('--node <url>', 'the node\'s HTTP address, e.g. http://127.0.0.1:8080'), 'viewer, customs or issuer')
     .option('--stamp <stamp>', 'the security stamp on the paper permit')
     .option('--json', 'print the verdict as JSON')
-    .action(async (id: string, o: { node: string, token: string, stamp?: string, json?: boolean }) => {
+    .action(async (id: string, o: TokenOptions & { node: string, stamp?: string, json?: boolean }) => {
       const { party, number } = parsePermitId(id)
-      const r = await callNode(o.node, o.token, '/v1/verify', { party, number, ...(o.stamp !== undefined ? { securityStamp: o.stamp } : {}) })
+      const r = await callNode(o.node, tokenOf(o), '/v1/verify', { party, number, ...(o.stamp !== undefined ? { securityStamp: o.stamp } : {}) })
       if (r.status !== 200) throw new CliError(String(r.body.code ?? 'REFUSED'), String(r.body.detail ?? `the node answered ${r.status}`), r.status >= 500 ? 1 : 2)
       const v = r.body as { valid: boolean, checks: Array<{ name: string, status: string, reason: { code: string, message: string } }>, source: string }
       if (o.json === true) json(io, v)
@@ -138,20 +138,19 @@ export function nodeCommand (program: Command, io: Io): void {
       if (!v.valid) throw new CliError('INVALID', 'the permit is not valid', EXIT_INVALID, v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR'))
     })
 
-  program.command('consume')
+  withToken(program.command('consume')
     .description('record the use of a permit at import through a running node (exit 0 recorded, 1 refused)')
     .argument('<permit>', 'PARTY/NUMBER')
-    .requiredOption('--node <url>', 'the node\'s HTTP address')
-    .requiredOption('--token <token>', 'a customs token')
+    .requiredOption('--node <url>', 'the node\'s HTTP address'), 'customs')
     .requiredOption('--port <locode>', 'UN/LOCODE of the port of import, e.g. THBKK')
     .option('--line <LINE:QTY[:UNIT]>', 'quantity used per line (repeatable)', collect, [])
     .option('--officer <name>', 'the officer recording the use')
     .option('--json', 'print the answer as JSON')
-    .action(async (id: string, o: { node: string, token: string, port: string, line: string[], officer?: string, json?: boolean }) => {
+    .action(async (id: string, o: TokenOptions & { node: string, port: string, line: string[], officer?: string, json?: boolean }) => {
       const { party, number } = parsePermitId(id)
       if (o.line.length === 0) throw new CliError('USAGE', 'give at least one --line A:50[:unit]')
       const lines = o.line.map(lineOption)
-      const r = await callNode(o.node, o.token, permitPath(party, number, '/consumptions'), { lines, port: o.port.toUpperCase(), ...(o.officer !== undefined ? { officer: o.officer } : {}) })
+      const r = await callNode(o.node, tokenOf(o), permitPath(party, number, '/consumptions'), { lines, port: o.port.toUpperCase(), ...(o.officer !== undefined ? { officer: o.officer } : {}) })
       if (o.json === true) json(io, r.body)
       if (r.status === 201 || r.status === 202) {
         if (o.json !== true) io.out(r.status === 201 ? `${party}/${number}: use recorded, confirmed by the issuer\n` : `${party}/${number}: use recorded provisionally (not confirmed by issuer)\n`)

@@ -12,13 +12,13 @@ import { CliError, json, readText, type Io } from '../io.js'
 import { formatProblems } from '../format.js'
 import { callNode, parsePermitId, permitPath, refusal, type NodeAnswer, type Problem } from '../client.js'
 import { lineOption } from './node.js'
+import { tokenOf, withToken, type TokenOptions } from '../token.js'
 import { collect } from './options.js'
 
-interface NodeOptions { node: string, token: string, json?: boolean }
+interface NodeOptions extends TokenOptions { node: string, json?: boolean }
 
-const withNode = (c: Command, role: string): Command => c
-  .requiredOption('--node <url>', 'the node\'s HTTP address, e.g. http://127.0.0.1:8080')
-  .requiredOption('--token <token>', `${role} token`)
+const withNode = (c: Command, role: string): Command => withToken(c
+  .requiredOption('--node <url>', 'the node\'s HTTP address, e.g. http://127.0.0.1:8080'), role)
   .option('--json', 'print the node\'s answer as JSON')
 
 /** A permit file's text, or stdin for "-" (so `cites permit new ... | cites issue -` works). */
@@ -63,7 +63,7 @@ export function officerCommands (program: Command, io: Io): void {
     .argument('<file>', 'the permit: the JSON form or unsigned eCITES XML; "-" reads stdin (e.g. from `cites permit new`)')
     .action(async (file: string, o: NodeOptions) => {
       const body = permitBody(readPermitText(file))
-      const r = await callNode(o.node, o.token, '/v1/permits', body)
+      const r = await callNode(o.node, tokenOf(o), '/v1/permits', body)
       const label = typeof body === 'object' && typeof body.number === 'string' ? `permit ${body.number}` : 'permit'
       if (r.status !== 201) refused(io, o, label, r)
       if (o.json === true) json(io, r.body); else printIssued(io, r.body as unknown as IssueAnswer)
@@ -86,7 +86,7 @@ export function officerCommands (program: Command, io: Io): void {
       if (permit.number === number) throw new CliError('USAGE', 'a replacement has a number of its own')
       if (permit.replacement !== undefined && permit.replacement.replaces !== number) throw new CliError('USAGE', `the permit file already replaces ${permit.replacement.replaces}, not ${number}`)
       permit.replacement = { replaces: number, reason: o.reason }
-      const r = await callNode(o.node, o.token, '/v1/permits', permit)
+      const r = await callNode(o.node, tokenOf(o), '/v1/permits', permit)
       if (r.status !== 201) refused(io, o, `replacement ${permit.number} of ${original}`, r)
       if (o.json === true) json(io, { ...r.body, replaces: `${party}/${number}`, reason: o.reason }); else printIssued(io, r.body as unknown as IssueAnswer, `${party}/${number} (${o.reason})`)
     })
@@ -100,7 +100,7 @@ export function officerCommands (program: Command, io: Io): void {
     .action(async (id: string, o: NodeOptions & { port: string, line: string[], officer?: string }) => {
       const { party, number } = parsePermitId(id)
       if (o.line.length === 0) throw new CliError('USAGE', 'give at least one --line A:48[:unit]')
-      const r = await callNode(o.node, o.token, permitPath(party, number, '/endorsements'), { lines: o.line.map(lineOption), port: o.port.toUpperCase(), ...(o.officer !== undefined ? { officer: o.officer } : {}) })
+      const r = await callNode(o.node, tokenOf(o), permitPath(party, number, '/endorsements'), { lines: o.line.map(lineOption), port: o.port.toUpperCase(), ...(o.officer !== undefined ? { officer: o.officer } : {}) })
       if (r.status !== 201) refused(io, o, `${party}/${number}`, r)
       if (o.json === true) { json(io, r.body); return }
       const e = (r.body as { endorsement?: { lines: Array<{ line: string, quantity: number, unit: string }>, port: string } }).endorsement
@@ -113,7 +113,7 @@ export function officerCommands (program: Command, io: Io): void {
     .requiredOption('--reason <text>', 'why it is cancelled')
     .action(async (id: string, o: NodeOptions & { reason: string }) => {
       const { party, number } = parsePermitId(id)
-      const r = await callNode(o.node, o.token, permitPath(party, number, '/cancellation'), { reason: o.reason })
+      const r = await callNode(o.node, tokenOf(o), permitPath(party, number, '/cancellation'), { reason: o.reason })
       if (r.status !== 201) refused(io, o, `${party}/${number}`, r)
       if (o.json === true) json(io, r.body); else io.out(`${party}/${number}: cancelled (${o.reason})\n`)
     })
