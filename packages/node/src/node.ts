@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { Ledger, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
+import { Ledger, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type IssuePolicy, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
 import type { Permit, Verdict } from '@cites/permit'
 import type { Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
@@ -66,6 +66,8 @@ export interface PermitNodeConfig {
   syncIntervalMs?: number
   keepConnected?: KeepConnectedOptions
   checkpointInterval?: number
+  /** The rules of issuing: the authority's time zone, issue-date tolerance, validity-start grace (LedgerInit.issuePolicy). */
+  issuePolicy?: IssuePolicy
   /** Clock (ms), for tests. @default Date.now */
   now?: () => number
   /**
@@ -221,6 +223,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
   try {
     const ledgerInit: LedgerInit = { location: join(config.dataDir, 'ledger'), party, signer: config.signer, trust, now }
     if (config.checkpointInterval !== undefined) ledgerInit.checkpointInterval = config.checkpointInterval
+    if (config.issuePolicy !== undefined) ledgerInit.issuePolicy = config.issuePolicy
     const ledger = await Ledger.open(ledgerInit)
     modules.push({ name: 'ledger', stop: async () => { await ledger.close() } })
 

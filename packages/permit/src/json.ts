@@ -63,7 +63,7 @@ export const permitJsonSchema = z.strictObject({
   consignor: party,
   signatory: z.strictObject({ name: text(200).optional(), place: text(100).optional(), date: date.optional() }).optional(),
   references: z.array(docRef).max(20).optional(),
-  replacement: z.strictObject({ replaces: text(64), reason: text(500).optional() }).optional(),
+  replacement: z.strictObject({ replaces: text(64), reason: text(500).optional(), details: text(500).optional() }).optional(),
   transportDocument: text(64).optional(),
   endorsement: z.strictObject({ date: date.optional(), port: text(64).optional(), officer: text(200).optional() }).optional(),
   lines: z.array(line).max(100)

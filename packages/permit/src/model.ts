@@ -81,7 +81,10 @@ export interface PermitLine {
 export interface Replacement {
   /** Number of the permit being replaced. */
   replaces: string
+  /** Why: lost, stolen, damaged or error (REPLACEMENT_REASONS) at issue; older documents may carry free text. */
   reason?: string
+  /** The circumstances, in plain words. */
+  details?: string
 }
 
 /** A CITES permit or certificate. The key is `(issuer country, number)`. */

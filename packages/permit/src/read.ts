@@ -109,7 +109,7 @@ function docRef (el: Element): DocumentRef | undefined {
 }
 
 /** Marker that the writer puts in Box 5 for a replacement, and the reader takes out again. */
-const REPLACES_RE = /^Replaces:[ \t]*(\S*)[ \t]*(?:\r?\n[ \t]*Reason:[ \t]*([\s\S]*))?$/
+const REPLACES_RE = /^Replaces:[ \t]*(\S*)[ \t]*(?:\r?\n[ \t]*Reason:[ \t]*([\s\S]*?))?(?:\r?\n[ \t]*Details:[ \t]*([\s\S]*))?$/
 
 function line (item: Element, index: number): PermitLine {
   const where = `line ${index + 1}`
@@ -176,6 +176,8 @@ export function readPermitElement (root: Element, _version: 1 | 2 = 2): Permit {
       p.replacement = { replaces: m[1] ?? '' }
       const reason = m[2]?.trim()
       if (reason !== undefined && reason !== '') p.replacement.reason = reason
+      const details = m[3]?.trim()
+      if (details !== undefined && details !== '') p.replacement.details = details
     } else {
       conditions.push(t)
     }

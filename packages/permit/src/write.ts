@@ -99,10 +99,9 @@ function line (l: PermitLine): Node {
 
 /** Box 5 text that marks a replacement; the reader turns it back into `replacement`. */
 function replacementText (p: Permit): string | undefined {
-  if (p.replacement === undefined) return undefined
-  return p.replacement.reason === undefined
-    ? `Replaces: ${p.replacement.replaces}`
-    : `Replaces: ${p.replacement.replaces}\nReason: ${p.replacement.reason}`
+  const r = p.replacement
+  if (r === undefined) return undefined
+  return `Replaces: ${r.replaces}` + (r.reason === undefined ? '' : `\nReason: ${r.reason}`) + (r.details === undefined ? '' : `\nDetails: ${r.details}`)
 }
 
 /** Write a permit as unsigned eCITES Toolkit v2 XML. */
