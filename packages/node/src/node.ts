@@ -158,6 +158,8 @@ export interface PermitNode extends RecordOperations {
   /** Box 14 on one of this authority's permits (the ledger refuses another party's: NOT_ISSUER). */
   endorse: (party: string, number: string, input: ActionInput) => Promise<PermitState>
   cancel: (party: string, number: string, reason: string) => Promise<PermitState>
+  /** Record that an endorsed export did not happen (EXPORT_VOIDED); then the permit may be cancelled. */
+  voidExport: (party: string, number: string, reason: string) => Promise<PermitState>
   /** Parties of the connected authorised peers, sorted. */
   peerParties: () => string[]
   /** This node's gossip score for each connected authority, by party. */
@@ -319,6 +321,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       recordSigned: async (xml) => ({ state: (await ledger.recordSigned(xml)).state }),
       endorse: async (p, number, input) => await ledger.endorse(p, number, input),
       cancel: async (p, number, reason) => await ledger.cancel(p, number, reason),
+      voidExport: async (p, number, reason) => await ledger.voidExport(p, number, reason),
       peerParties: () => [...connectedParties().keys()].sort(),
       peerScores: () => {
         const out: Record<string, number> = {}

@@ -45,6 +45,9 @@ describe('replacement over HTTP (issue 20)', () => {
     expect(replaced.statusCode).toBe(201)
     const original = (await ch.inject({ method: 'GET', url: '/v1/permits/CH/26CH000102', headers: auth('viewer') })).json()
     expect(original).toMatchObject({ status: 'REPLACED', state: { replacement: { number: '26CH000103', reasonCode: 'lost' } } })
+    // Dates in answers are ISO 8601, never epoch milliseconds.
+    const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+    for (const d of [original.state.validFrom, original.state.validUntil, original.state.issueTime, original.state.replacement.time]) expect(d).toMatch(ISO)
     await waitFor(async () => (await nodes[1]!.node.permit('CH', '26CH000103')) !== undefined)
 
     const use = { lines: [{ line: 'A', quantity: 30 }], port: 'THBKK' }
