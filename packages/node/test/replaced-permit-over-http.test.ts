@@ -70,4 +70,11 @@ describe('replacement over HTTP (issue 20)', () => {
     expect(r.json()).toMatchObject({ status: 404, code: 'PERMIT_NOT_FOUND' })
     expect((await ch.inject({ method: 'GET', url: '/v1/permits/CH/26CH000104', headers: auth('viewer') })).statusCode).toBe(404)
   })
+
+  it('an endorsement with the unit left out is recorded (201), not refused as unit "undefined"; PCS on a line with no unit is the same unit', async () => {
+    expect((await ch.inject({ method: 'POST', url: '/v1/permits', headers: auth('issuer'), payload: chPermit('26CH000120') })).statusCode).toBe(201)
+    const end = await ch.inject({ method: 'POST', url: '/v1/permits/CH/26CH000120/endorsements', headers: auth('customs'), payload: { lines: [{ line: 'A', quantity: 40 }, { line: 'B', quantity: 50, unit: 'PCS' }], port: 'CHZRH' } })
+    expect(end.statusCode).toBe(201)
+    expect(end.json().endorsement).toMatchObject({ lines: [{ line: 'A', quantity: 40, unit: 'PCS' }, { line: 'B', quantity: 50, unit: '' }] })
+  })
 })
