@@ -12,7 +12,7 @@
  *
  * @packageDocumentation
  */
-export type { Address, TradeParty, DocumentRef, ExportEndorsement, PermitLine, Replacement, Permit } from './model.js'
+export type { Address, TradeParty, DocumentRef, ExportEndorsement, LangText, PermitLine, Replacement, Permit } from './model.js'
 export { permitParty, permitDestination } from './model.js'
 export {
   DOCUMENT_TYPES, APPENDICES, SOURCE_CODES, PURPOSE_CODES, TERM_CODES, UNIT_CODES, NUMBER_OF_SPECIMENS_UNITS,
