@@ -4,17 +4,34 @@
  * the index entries of a state, and events and claims as people read them.
  */
 import {
-  ConsumedBody, CancelledBody, ClaimRefusedBody, EndorsedBody, EventType, IssuedBody, ProvisionalBody, ReplacedBody, UseRefusedBody
+  ConsumedBody, CancelledBody, ClaimRefusedBody, EndorsedBody, EventType, ExportVoidedBody, IssuedBody, ProvisionalBody, ReplacedBody, ReplacementReason, UseRefusedBody
 } from './pb/ledger.js'
 import { hex, type LoggedEvent } from './events.js'
 import { canonicalPermitNumber } from '@cites/permit'
 import { ClaimInvalidError, InvalidEventError, PermitAlreadyIssuedError, PermitNotFoundError, PermitNumberInvalidError } from './errors.js'
 import { dateIndexKey, permitKey, speciesIndexKey, statusIndexKey } from './keys.js'
-import { checkCancel, checkConsume, checkEndorse, checkReplace, type ClaimRef, type LineQty, type PermitState } from './state.js'
+import { checkCancel, checkConsume, checkEndorse, checkReplace, checkVoidExport, type ClaimRef, type UseWarning, type LineQty, type PermitState, type ReplacementReasonCode } from './state.js'
 import { del, put, type WriteOp } from './store.js'
 import type { ClaimRecord, ClaimView, EventView } from './types.js'
 
 type Json = Record<string, unknown>
+
+const REASON_CODES: Readonly<Record<ReplacementReasonCode, ReplacementReason>> = {
+  lost: ReplacementReason.REPLACEMENT_LOST,
+  stolen: ReplacementReason.REPLACEMENT_STOLEN,
+  damaged: ReplacementReason.REPLACEMENT_DAMAGED,
+  error: ReplacementReason.REPLACEMENT_ERROR
+}
+
+/** The wire value of a replacement reason (lost, stolen, damaged, error). */
+export function replacementReasonValue (r: ReplacementReasonCode): ReplacementReason {
+  return REASON_CODES[r]
+}
+
+/** A replacement reason as people read it; undefined for an event written before it existed. */
+export function replacementReasonCode (r: ReplacementReason): ReplacementReasonCode | undefined {
+  return (Object.keys(REASON_CODES) as ReplacementReasonCode[]).find((k) => REASON_CODES[k] === r)
+}
 
 function indexKeysOf (s: PermitState | undefined): Set<string> {
   const keys = new Set<string>()
@@ -29,7 +46,7 @@ function bodyView (type: EventType, body: Uint8Array): Json {
   switch (type) {
     case EventType.ISSUED: {
       const b = IssuedBody.decode(body)
-      return { documentType: b.documentType, destination: b.destination, exporterCountry: b.exporterCountry, validFrom: new Date(Number(b.validFrom)).toISOString(), validUntil: new Date(Number(b.validUntil)).toISOString(), xmlSha256: hex(b.xmlSha256), lines: b.lines.map((l) => ({ line: l.line, scientificName: l.scientificName, quantity: l.quantity, unit: l.unit })) }
+      return { documentType: b.documentType, destination: b.destination, exporterCountry: b.exporterCountry, validFrom: new Date(Number(b.validFrom)).toISOString(), validUntil: new Date(Number(b.validUntil)).toISOString(), xmlSha256: hex(b.xmlSha256), lines: b.lines.map((l) => ({ line: l.line, scientificName: l.scientificName, quantity: l.quantity, unit: l.unit })), ...(b.replaces === '' ? {} : { replaces: b.replaces }) }
     }
     case EventType.EXPORT_ENDORSED: {
       const b = EndorsedBody.decode(body)
@@ -37,13 +54,14 @@ function bodyView (type: EventType, body: Uint8Array): Json {
     }
     case EventType.CONSUMED: {
       const b = ConsumedBody.decode(body)
-      return { lines: b.lines, port: b.port, officer: b.officer, consumingParty: b.consumingParty }
+      return { lines: b.lines, port: b.port, officer: b.officer, consumingParty: b.consumingParty, ...(b.warnings.length > 0 ? { warnings: b.warnings } : {}) }
     }
     case EventType.CANCELLED: return { reason: CancelledBody.decode(body).reason }
     case EventType.REPLACED: {
       const b = ReplacedBody.decode(body)
-      return { replacementNumber: b.replacementNumber, reason: b.reason }
+      return { replacementNumber: b.replacementNumber, reasonCode: replacementReasonCode(b.reasonCode) ?? '', reason: b.reason }
     }
+    case EventType.EXPORT_VOIDED: return { reason: ExportVoidedBody.decode(body).reason }
     case EventType.PROVISIONAL_CONSUMED: {
       const b = ProvisionalBody.decode(body)
       return { lines: b.lines, port: b.port, officer: b.officer, reason: b.reason }
@@ -124,6 +142,7 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
       xmlSha256: hex(b.xmlSha256),
       lines: b.lines.map((l) => ({ line: l.line, scientificName: l.scientificName, appendix: l.appendix, source: l.source, term: l.term, quantity: l.quantity, unit: l.unit, origin: l.origin, originPermit: l.originPermit })),
       status: 'ISSUED',
+      ...(b.replaces === '' ? {} : { replaces: b.replaces }),
       events: [seq]
     }
   }
@@ -146,12 +165,15 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
       const usedAt = b.usedAt === 0n ? time : Number(b.usedAt)
       if (usedAt > time) throw new ClaimInvalidError(`${label}: a use at ${new Date(usedAt).toISOString()} cannot be confirmed earlier, at ${new Date(time).toISOString()}`)
       checkConsume(prev, lines, usedAt)
+      // As the issuer signed them (events before ledger.md r10 carry none).
+      const warnings = b.warnings.filter((w): w is UseWarning => w === 'NOT_ENDORSED_AT_EXPORT')
       next.status = 'CONSUMED'
       next.consumption = {
         party: e.permitParty, number, consumedAt: new Date(usedAt).toISOString(), port: b.port, officer: b.officer,
         consumingParty: b.consumingParty, lines, seq, eventHash: hex(le.hash)
       }
       if (b.claimSeq !== 0n) next.consumption.claim = { claimant: b.consumingParty, seq: Number(b.claimSeq), hash: hex(b.claimHash) }
+      if (warnings.length > 0) next.consumption.warnings = warnings
       return next
     }
     case EventType.USE_REFUSED: {
@@ -178,8 +200,22 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
       checkReplace(prev)
       const b = ReplacedBody.decode(e.body)
       next.status = 'REPLACED'
-      next.replacement = { number: b.replacementNumber, reason: b.reason, time, seq }
+      const reasonCode = replacementReasonCode(b.reasonCode)
+      next.replacement = { number: b.replacementNumber, reason: b.reason, ...(reasonCode === undefined ? {} : { reasonCode }), time, seq }
       return next
+    }
+    case EventType.EXPORT_VOIDED: {
+      // The export did not happen: Box 14 is cleared (the permit may be
+      // endorsed again, or cancelled), and the void stays on record.
+      checkVoidExport(prev)
+      const voided = prev.endorsement
+      if (voided === undefined) throw new Error('unreachable: checkVoidExport passed without an endorsement')
+      const { endorsement: _e, ...rest } = next
+      return {
+        ...rest,
+        status: 'ISSUED',
+        voidedExports: [...(prev.voidedExports ?? []), { lines: voided.lines, port: voided.port, date: voided.date, reason: ExportVoidedBody.decode(e.body).reason, time, seq }]
+      }
     }
     default:
       throw new InvalidEventError('EVENT_MALFORMED', `unknown event type ${String(e.type)}`, seq)

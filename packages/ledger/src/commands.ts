@@ -4,21 +4,23 @@
  * use. Each runs its check-and-write under the permit's lock. Uses by the
  * issuer are decided in use.ts.
  */
-import { canonicalPermitNumber, permitParty, permitDestination, type Permit } from '@cites/permit'
-import { signPermit, verifySignedPermit } from '@cites/xml-signature'
-import { CancelledBody, EndorsedBody, EventType, IssuedBody, ProvisionalBody, ReplacedBody } from './pb/ledger.js'
-import { sha256, type LoggedEvent } from './events.js'
+import {
+  SAFE_VALIDITY_ZONE, canonicalPermitNumber, checkIssue, permitParty, permitDestination, validityInstants, withExplicitValidity, type Permit, type ReplacementReason
+} from '@cites/permit'
+import { PermitRefusedError, signPermit, verifySignedPermit } from '@cites/xml-signature'
+import { CancelledBody, EndorsedBody, EventType, ExportVoidedBody, IssuedBody, ProvisionalBody, ReplacedBody } from './pb/ledger.js'
+import { findCertificate, sha256, type LoggedEvent } from './events.js'
 import {
   DuplicateNumberError, NotDestinationError, NotIssuerError, PermitNotFoundError, PermitNotSignedError, PermitNumberInvalidError, ProvisionallyConsumedError
 } from './errors.js'
 import { claimKey, permitKey } from './keys.js'
-import { claimRecordOf } from './apply.js'
+import { claimRecordOf, replacementReasonValue } from './apply.js'
 import { put } from './store.js'
-import { checkCancel, checkConsume, checkEndorse, checkReplace, isDestination, type PermitState } from './state.js'
+import { checkCancel, checkConsume, checkEndorse, checkReplace, checkReplacementLines, checkVoidExport, isDestination, recordedLines, type PermitState } from './state.js'
 import type { LedgerCore } from './context.js'
 import type { Indexer } from './indexer.js'
 import type { OwnLog } from './own-log.js'
-import type { ActionInput, ClaimRecord, ClaimView, ProvisionalInput } from './types.js'
+import type { ActionInput, ClaimRecord, ClaimView, IssuePolicy, ProvisionalInput } from './types.js'
 
 /** The canonical number (permit-profile.md §2.1) a new permit is keyed by, or PERMIT_NUMBER_INVALID. */
 function ledgerNumber (spelt: string): string {
@@ -37,12 +39,23 @@ export class Commands {
   readonly #own: OwnLog
   readonly #indexer: Indexer
   readonly #claims: (party: string, number: string) => Promise<ClaimView[]>
+  readonly #policy: IssuePolicy
 
-  constructor (core: LedgerCore, own: OwnLog, indexer: Indexer, claims: (party: string, number: string) => Promise<ClaimView[]>) {
+  constructor (core: LedgerCore, own: OwnLog, indexer: Indexer, claims: (party: string, number: string) => Promise<ClaimView[]>, policy: IssuePolicy = {}) {
     this.#core = core
     this.#own = own
     this.#indexer = indexer
     this.#claims = claims
+    this.#policy = policy
+  }
+
+  /** When this node's signing certificate is granted on the trust list (ms), if listed. */
+  #grantedAt (): number | undefined {
+    const signer = this.#core.signer
+    if (signer === undefined) return undefined
+    const found = findCertificate(this.#core.trust.certificatesFor(this.#core.party), Buffer.from(signer.certificate.sha256, 'hex'))
+    const t = found === undefined ? Number.NaN : Date.parse(found.t.grantedAt)
+    return Number.isNaN(t) ? undefined : t
   }
 
   /** Refuse a write on another party's permit. */
@@ -58,16 +71,53 @@ export class Commands {
     return s
   }
 
+  /**
+   * Sign and record a permit. The rules of the act of issuing (issue 20) come
+   * first, before anything is signed: the issue date is now, Box 2 has not
+   * ended and starts within the grace, the certificate is granted. A date-
+   * only Box 2 is signed as the instants it means in this authority's zone.
+   * A permit with `replacement` is a replacement: see #replace.
+   */
   async issue (permit: Permit): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
     const c = this.#core
+    const now = c.now()
+    const zone = this.#policy.timeZone ?? SAFE_VALIDITY_ZONE
+    const problems = checkIssue(permit, {
+      now,
+      validity: validityInstants(permit, zone),
+      ...(this.#policy.issueDateToleranceMs === undefined ? {} : { issueDateToleranceMs: this.#policy.issueDateToleranceMs }),
+      ...(this.#policy.validityStartGraceMs === undefined ? {} : { validityStartGraceMs: this.#policy.validityStartGraceMs }),
+      ...((g) => g === undefined ? {} : { certificateGrantedAt: g })(this.#grantedAt())
+    })
+    if (problems.length > 0) throw new PermitRefusedError(`permit ${permit.number.slice(0, 70)} refused: ${problems.map((p) => p.code).join(', ')}`, problems)
     // Refused before anything is signed; checked again under the lock.
     const number = ledgerNumber(permit.number)
     const party = permitParty(permit) ?? ''
+    // The original first: replacing a replaced permit is PERMIT_REPLACED, whatever the new number.
+    const replaces = permit.replacement === undefined ? undefined : await this.#replaceable(party, permit)
     const held = party === c.party ? await this.#indexer.state(party, number) : undefined
     if (held !== undefined) throw duplicate(party, number, permit.number, held)
-    const signedXml = await signPermit(permit, c.requireSigner(), c.party, undefined, new Date(c.now()))
-    const { state, event } = await this.#recordIssued(permit.issueDate === undefined ? { ...permit, issueDate: new Date(c.now()).toISOString() } : permit, signedXml)
+    const toSign = { ...withExplicitValidity(permit, zone), issueDate: permit.issueDate ?? new Date(now).toISOString() }
+    const signedXml = await signPermit(toSign, c.requireSigner(), c.party, undefined, new Date(now))
+    const { state, event } = await this.#recordIssued(toSign, signedXml, replaces)
     return { state, event, signedXml }
+  }
+
+  /**
+   * The original a replacement may replace (issue 20): this issuer's own,
+   * known, not used, not cancelled or replaced, and the replacement covers
+   * no more than what remains of it. Checked again under both locks.
+   */
+  async #replaceable (party: string, permit: Permit): Promise<{ original: PermitState, reason: ReplacementReason, details: string }> {
+    const r = permit.replacement
+    if (r === undefined) throw new Error('unreachable: not a replacement')
+    this.assertOwn(party)
+    const number = canonicalPermitNumber(r.replaces)
+    if (number === undefined) throw new PermitNotFoundError(`${party}/${r.replaces.slice(0, 70)}, which this permit would replace, is not in the ledger (the number has no canonical form)`)
+    const original = await this.existing(party, number)
+    checkReplace(original)
+    checkReplacementLines(original, permit.lines.map((l) => ({ line: l.id, scientificName: l.scientificName, quantity: l.quantity ?? 0, unit: l.unit ?? '' })))
+    return { original, reason: r.reason as ReplacementReason, details: r.details ?? '' }
   }
 
   async recordSigned (signedXml: string): Promise<{ state: PermitState, event: LoggedEvent }> {
@@ -77,16 +127,23 @@ export class Commands {
     if (bad.length > 0 || v.permit === undefined) {
       throw new PermitNotSignedError(`the permit is not validly signed: ${bad.map((ch) => ch.reason.code).join(', ')}`, bad.map((ch) => ({ check: ch.name, code: ch.reason.code, message: ch.reason.message })))
     }
-    return await this.#recordIssued(v.permit, signedXml)
+    // A replacement signed elsewhere is still one act here: the original is replaced in the same batch.
+    if (v.permit.replacement === undefined) return await this.#recordIssued(v.permit, signedXml)
+    const reasonProblems = checkIssue(v.permit, { now: c.now(), validity: {} }).filter((p) => p.code === 'REPLACEMENT_REASON_INVALID')
+    if (reasonProblems.length > 0) throw new PermitRefusedError(`permit ${v.permit.number.slice(0, 70)} refused: REPLACEMENT_REASON_INVALID`, reasonProblems)
+    return await this.#recordIssued(v.permit, signedXml, await this.#replaceable(permitParty(v.permit) ?? '', v.permit))
   }
 
-  async #recordIssued (permit: Permit, signedXml: string): Promise<{ state: PermitState, event: LoggedEvent }> {
+  async #recordIssued (permit: Permit, signedXml: string, replaces?: { original: PermitState, reason: ReplacementReason, details: string }): Promise<{ state: PermitState, event: LoggedEvent }> {
     const party = permitParty(permit) ?? ''
     this.assertOwn(party)
     // The ledger key is the canonical number (permit-profile.md §2.1); the
     // signed XML keeps the issuer's spelling of Box 1.
     const number = ledgerNumber(permit.number)
-    const t = (s: string | undefined): bigint => BigInt(s === undefined ? 0 : Math.max(0, Date.parse(s) || 0))
+    const t = (ms: number | undefined): bigint => BigInt(ms === undefined || Number.isNaN(ms) ? 0 : Math.max(0, ms))
+    // Box 2 as instants: what this node signed is explicit already; a date-
+    // only Box 2 signed elsewhere counts at UTC+14, as every verifier reads it.
+    const validity = validityInstants(permit)
     const xmlBytes = new TextEncoder().encode(signedXml)
     const body = IssuedBody.encode({
       signedXml: xmlBytes,
@@ -94,19 +151,39 @@ export class Commands {
       documentType: permit.type,
       destination: permitDestination(permit) ?? '',
       exporterCountry: permit.consignor.address?.country ?? '',
-      validFrom: t(permit.validFrom),
-      validUntil: t(permit.validUntil),
-      issueTime: t(permit.issueDate ?? permit.validFrom),
+      validFrom: t(validity.from),
+      validUntil: t(validity.until),
+      issueTime: t(Date.parse(permit.issueDate ?? permit.validFrom ?? '')),
       purpose: permit.purpose ?? '',
       lines: permit.lines.map((l) => ({
         line: l.id, scientificName: l.scientificName, appendix: l.appendix ?? '', source: l.source ?? '', term: l.term ?? '',
         quantity: l.quantity ?? 0, unit: l.unit ?? '', origin: l.originCountry ?? '', originPermit: l.originPermit?.id ?? ''
-      }))
+      })),
+      replaces: replaces?.original.number ?? ''
     })
-    return await this.#core.locks.run('permit', permitKey(party, number), async () => {
+    if (replaces === undefined) {
+      return await this.#core.locks.run('permit', permitKey(party, number), async () => {
+        const held = await this.#indexer.state(party, number)
+        if (held !== undefined) throw duplicate(party, number, permit.number, held)
+        return await this.#own.appendPermitEvent(EventType.ISSUED, number, body, undefined)
+      })
+    }
+    // One act: REPLACED on the original, then the replacement's ISSUED, in
+    // one synced batch under both permits' locks. Never two permits in force.
+    const was = replaces.original.number
+    return await this.#core.locks.runAll('permit', [permitKey(party, number), permitKey(party, was)], async () => {
+      const original = await this.existing(party, was)
+      checkReplace(original)
+      checkReplacementLines(original, permit.lines.map((l) => ({ line: l.id, scientificName: l.scientificName, quantity: l.quantity ?? 0, unit: l.unit ?? '' })))
       const held = await this.#indexer.state(party, number)
       if (held !== undefined) throw duplicate(party, number, permit.number, held)
-      return await this.#own.appendPermitEvent(EventType.ISSUED, number, body, undefined)
+      const replaced = ReplacedBody.encode({ replacementNumber: number, reason: replaces.details.slice(0, 500), reasonCode: replacementReasonValue(replaces.reason) })
+      const [, issued] = await this.#own.appendPermitEvents([
+        { type: EventType.REPLACED, number: was, body: replaced, prev: original },
+        { type: EventType.ISSUED, number, body, prev: undefined }
+      ])
+      if (issued === undefined) throw new Error('unreachable: the replacement was appended without its ISSUED event')
+      return issued
     })
   }
 
@@ -117,7 +194,7 @@ export class Commands {
       const prev = await this.existing(party, number)
       const date = input.date ?? c.now()
       checkEndorse(prev, input.lines, c.now())
-      const body = EndorsedBody.encode({ lines: input.lines, port: input.port, officer: input.officer ?? '', date: BigInt(date) })
+      const body = EndorsedBody.encode({ lines: recordedLines(prev, input.lines), port: input.port, officer: input.officer ?? '', date: BigInt(date) })
       return (await this.#own.appendPermitEvent(EventType.EXPORT_ENDORSED, number, body, prev)).state
     })
   }
@@ -131,13 +208,13 @@ export class Commands {
     })
   }
 
-  async replace (party: string, number: string, replacementNumber: string, reason: string): Promise<PermitState> {
+  /** Record that the endorsed export did not happen (EXPORT_VOIDED): Box 14 cleared, kept in the report. */
+  async voidExport (party: string, number: string, reason: string): Promise<PermitState> {
     this.assertOwn(party)
     return await this.#core.locks.run('permit', permitKey(party, number), async () => {
       const prev = await this.existing(party, number)
-      checkReplace(prev)
-      // The replacement is named by its canonical number, as every look-up of it is.
-      return (await this.#own.appendPermitEvent(EventType.REPLACED, number, ReplacedBody.encode({ replacementNumber: canonicalPermitNumber(replacementNumber) ?? replacementNumber, reason }), prev)).state
+      checkVoidExport(prev)
+      return (await this.#own.appendPermitEvent(EventType.EXPORT_VOIDED, number, ExportVoidedBody.encode({ reason: reason.slice(0, 500) }), prev)).state
     })
   }
 
@@ -159,7 +236,7 @@ export class Commands {
       const earlier = (await this.#claims(party, number)).find((cl) => cl.claimant === c.party)
       if (earlier !== undefined) throw new ProvisionallyConsumedError(`${party}/${number} was already used provisionally on ${new Date(earlier.time).toISOString()} at ${earlier.port} (${earlier.resolution})${earlier.resolution === 'refused' ? '; the issuer refused it, so only a use it confirms online is possible' : ''}`)
       checkConsume(prev, input.lines, c.now())
-      const body = ProvisionalBody.encode({ lines: input.lines, port: input.port, officer: input.officer ?? '', reason: input.reason.slice(0, 500) })
+      const body = ProvisionalBody.encode({ lines: recordedLines(prev, input.lines), port: input.port, officer: input.officer ?? '', reason: input.reason.slice(0, 500) })
       let record: ClaimRecord | undefined
       await this.#own.append(EventType.PROVISIONAL_CONSUMED, party, number, body, (event) => {
         const r = claimRecordOf(event)

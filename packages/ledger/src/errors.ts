@@ -21,10 +21,13 @@ export const LEDGER_CODES = defineCodes({
   ALREADY_ENDORSED: { kind: 'conflict', summary: 'a second export endorsement' },
   ENDORSEMENT_AFTER_CONSUMPTION: { kind: 'conflict', summary: 'an export endorsement after the permit was used' },
   PERMIT_CANCELLED: { kind: 'conflict', summary: 'the permit was cancelled' },
-  PERMIT_REPLACED: { kind: 'conflict', summary: 'the permit was replaced by another' },
+  PERMIT_REPLACED: { kind: 'conflict', summary: 'the permit was replaced by another (the message names it)' },
+  EXPORT_ENDORSED: { kind: 'conflict', summary: 'a cancellation of a permit whose export was endorsed (Box 14): void the export first' },
+  NOT_ENDORSED: { kind: 'conflict', summary: 'an export void of a permit with no export endorsement' },
   // Well-formed, refused by a rule.
   QUANTITY_EXCEEDED: { kind: 'unprocessable', summary: 'a line\'s quantity above what was endorsed or authorised' },
-  INVALID_LINES: { kind: 'unprocessable', summary: 'no lines, an unknown or repeated line, a non-positive quantity or another unit' },
+  INVALID_LINES: { kind: 'unprocessable', summary: 'no lines, an unknown or repeated line, a non-positive quantity, a fraction of a specimen, or another unit' },
+  REPLACEMENT_EXCEEDS_ORIGINAL: { kind: 'unprocessable', summary: 'a replacement line that is not the original\'s, in another unit, or above what remains of it' },
   PERMIT_EXPIRED: { kind: 'unprocessable', summary: 'used or endorsed after the validity period' },
   PERMIT_NOT_YET_VALID: { kind: 'unprocessable', summary: 'used or endorsed before the validity period' },
   PERMIT_NUMBER_INVALID: { kind: 'unprocessable', summary: 'a permit number with no canonical form (permit-profile.md §2.1)' },
@@ -90,6 +93,15 @@ export class PermitCancelledError extends LedgerError { readonly code = 'PERMIT_
 
 /** Any action on a permit that was replaced by another. */
 export class PermitReplacedError extends LedgerError { readonly code = 'PERMIT_REPLACED' }
+
+/** Cancelling a permit whose export was endorsed, before the export is voided. */
+export class ExportEndorsedError extends LedgerError { readonly code = 'EXPORT_ENDORSED' }
+
+/** Voiding an export that was never endorsed. */
+export class NotEndorsedError extends LedgerError { readonly code = 'NOT_ENDORSED' }
+
+/** A replacement that covers more than what remains of the original, or other goods. */
+export class ReplacementExceedsError extends LedgerError { readonly code = 'REPLACEMENT_EXCEEDS_ORIGINAL' }
 
 /** A second consumption. `receipt` is the first one: when, where and by whom. */
 export class AlreadyConsumedError extends LedgerError {

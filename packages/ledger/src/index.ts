@@ -19,15 +19,15 @@ export type { CrossCheckOutcome, Equivocations } from './cross-check.js'
 export { applyEvent, viewEvent } from './apply.js'
 export type {
   LedgerInit, TrustSource, LogHead, Alert, AlertKind, DeliveryState, DeliveryRecord, AcceptStatus, AcceptResult, ActionInput, ConsumeInput, ProvisionalInput, ClaimRecord, ClaimView, EventView, PermitView,
-  ListFilter, Page, ListResult, LogProblem, LogVerification, UseRequest, UseDecision
+  ListFilter, Page, ListResult, LogProblem, LogVerification, UseRequest, UseDecision, IssuePolicy
 } from './types.js'
-export { derivedStatus, checkConsume, checkEndorse, checkCancel, checkReplace, isDestination } from './state.js'
-export type { RecordedStatus, PermitStatus, LineQty, LineSummary, Receipt, PermitState, ClaimRef, ClaimRefusal } from './state.js'
+export { derivedStatus, checkConsume, checkEndorse, checkCancel, checkReplace, checkReplacementLines, checkVoidExport, recordedLines, useWarnings, isDestination } from './state.js'
+export type { UseWarning, ReplacementReasonCode, RecordedStatus, PermitStatus, LineQty, LineSummary, Receipt, PermitState, ClaimRef, ClaimRefusal } from './state.js'
 export {
   LEDGER_CODES, LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,
   EndorsementAfterConsumptionError, AlreadyEndorsedError, PermitExpiredError, PermitNotYetValidError, QuantityExceededError,
   InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError, LedgerOpenError, LedgerReadOnlyError,
-  PermitNumberInvalidError, DuplicateNumberError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError, ClaimInvalidError, ClaimUnknownError
+  PermitNumberInvalidError, DuplicateNumberError, ExportEndorsedError, NotEndorsedError, ReplacementExceedsError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError, ClaimInvalidError, ClaimUnknownError
 } from './errors.js'
 export type { EventRejection, LedgerCode } from './errors.js'
 export {
@@ -49,6 +49,6 @@ export { annualReport, ANNUAL_REPORT_COLUMNS } from './report.js'
 export { csvCell, toCsv } from './csv.js'
 export type { CsvValue } from './csv.js'
 export {
-  EventType, Event, SignedEvent, IssuedBody, EndorsedBody, ConsumedBody, CancelledBody, ReplacedBody, ProvisionalBody, ClaimRefusedBody, UseRefusedBody, LineQuantity, PermitLineSummary,
+  EventType, Event, SignedEvent, IssuedBody, EndorsedBody, ConsumedBody, CancelledBody, ReplacedBody, ReplacementReason, ExportVoidedBody, ProvisionalBody, ClaimRefusedBody, UseRefusedBody, LineQuantity, PermitLineSummary,
   Checkpoint, SignedCheckpoint
 } from './pb/ledger.js'

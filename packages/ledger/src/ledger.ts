@@ -22,7 +22,7 @@
  * written with `sync: true` before anyone is answered.
  */
 import { silentLogger } from '@cites/runtime'
-import { canonicalPermitNumber, type Permit } from '@cites/permit'
+import { canonicalPermitNumber, type Permit, type ReplacementReason } from '@cites/permit'
 import type { LoggedCheckpoint, LoggedEvent } from './events.js'
 import { InvalidEventError, PermitNotFoundError } from './errors.js'
 import { MetaKey, SCHEMA_VERSION, authorOfIndexedKey, deliveryKey, indexedRange, permitKey, type SublevelName } from './keys.js'
@@ -43,7 +43,7 @@ import { CrossCheck, type CrossCheckOutcome, type Equivocations } from './cross-
 import { WorkQueues } from './queues.js'
 import type { ClaimRef, PermitState, PermitStatus, Receipt } from './state.js'
 import type {
-  AcceptResult, ActionInput, Alert, ClaimView, ConsumeInput, DeliveryRecord, DeliveryState, LedgerInit, ListFilter, ListResult, LogHead, LogVerification,
+  AcceptResult, ActionInput, Alert, ClaimView, IssuePolicy, ConsumeInput, DeliveryRecord, DeliveryState, LedgerInit, ListFilter, ListResult, LogHead, LogVerification,
   Page, PermitView, ProvisionalInput, UseDecision, UseRequest
 } from './types.js'
 
@@ -78,13 +78,13 @@ export class Ledger {
   readonly #queues: WorkQueues
   readonly #crossCheck: CrossCheck
 
-  private constructor (core: LedgerCore, checkpointInterval: number) {
+  private constructor (core: LedgerCore, checkpointInterval: number, policy: IssuePolicy = {}) {
     this.party = core.party
     this.#core = core
     this.#indexer = new Indexer(core)
     this.#queries = new Queries(core, this.#indexer)
     this.#own = new OwnLog(core, checkpointInterval)
-    this.#commands = new Commands(core, this.#own, this.#indexer, async (p, n) => await this.#queries.claims(p, n))
+    this.#commands = new Commands(core, this.#own, this.#indexer, async (p, n) => await this.#queries.claims(p, n), policy)
     this.#use = new UseDecider(core, this.#own, this.#indexer, this.#commands)
     this.#replica = new Replica(core, this.#indexer, async (a, size) => await this.#queries.leaves(a, size))
     this.#integrity = new Integrity(core, this.#queries)
@@ -96,7 +96,7 @@ export class Ledger {
   static async open (init: LedgerInit): Promise<Ledger> {
     const { store, party, upgradeFrom } = await LedgerStore.open(init.location, init.party, init.stateCacheSize)
     const core = new LedgerCore({ party, store, signer: init.signer, trust: init.trust, now: init.now ?? Date.now, log: init.log ?? silentLogger, locks: new Locks() })
-    const l = new Ledger(core, init.checkpointInterval ?? 1000)
+    const l = new Ledger(core, init.checkpointInterval ?? 1000, init.issuePolicy)
     for await (const [author, head] of store.entries('HEAD')) core.heads.set(author, head)
     for await (const [k, v] of store.entries('META', indexedRange())) {
       const n = metaNumber(v)
@@ -175,8 +175,25 @@ export class Ledger {
     return await this.#commands.cancel(party, mustKey(party, number), reason)
   }
 
-  async replace (party: string, number: string, replacementNumber: string, reason: string): Promise<PermitState> {
-    return await this.#commands.replace(party, mustKey(party, number), replacementNumber, reason)
+  /**
+   * Replace one of this party's permits (Res. Conf. 12.3): sign `replacement`
+   * naming the original and why, and in the same batch write REPLACED on the
+   * original. Refused for an unknown, used, cancelled or replaced original,
+   * another party's, or a replacement above what remains of it. The same as
+   * issuing a permit whose `replacement` is set.
+   */
+  async replace (party: string, number: string, replacement: Permit, reason: ReplacementReason, details?: string): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
+    if (party !== this.party) this.#commands.assertOwn(party)
+    return await this.#commands.issue({ ...replacement, replacement: { replaces: number, reason, ...(details === undefined ? {} : { details }) } })
+  }
+
+  /**
+   * Record that an endorsed export did not happen (EXPORT_VOIDED, with why):
+   * Box 14 is cleared, so the permit may be cancelled (or endorsed again);
+   * the void stays in the log and the annual report.
+   */
+  async voidExport (party: string, number: string, reason: string): Promise<PermitState> {
+    return await this.#commands.voidExport(party, mustKey(party, number), reason)
   }
 
   /**

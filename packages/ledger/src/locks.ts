@@ -14,6 +14,8 @@
  * - permit -> log: an own command appends its event while holding the permit;
  * - permit -> index: a command reads a replica's state, which first catches up
  *   the author's index;
+ * - permit × 2: a replacement holds its original and itself; both are taken
+ *   at once by runAll, in sorted key order, never one inside the other;
  * - index and log are never nested with each other: catch-up reads the log
  *   without its lock (events below the head never change), and acceptance
  *   schedules catch-up in the background instead of running it.
@@ -64,6 +66,25 @@ export class Locks {
     }
     const next = [...now, { kind, key }]
     return await this.#mutex[kind].run(key, async () => await held.run(next, fn))
+  }
+
+  /**
+   * Run `fn` holding lock `kind` for every key (distinct), taken in sorted
+   * key order: two sections asking for the same keys cannot deadlock.
+   */
+  async runAll<T> (kind: LockKind, keys: readonly string[], fn: () => Promise<T>): Promise<T> {
+    const sorted = [...new Set(keys)].sort()
+    const now = this.checked ? (held.getStore() ?? []) : []
+    for (const h of now) {
+      if (RANK[h.kind] >= RANK[kind]) throw new LockOrderError(`lock order: ${kind} ${sorted.join(',')} taken while holding ${h.kind} ${h.key} (order: permit -> index -> log)`)
+    }
+    const next = [...now, ...sorted.map((key) => ({ kind, key }))]
+    const take = async (i: number): Promise<T> => {
+      const key = sorted[i]
+      if (key === undefined) return this.checked ? await held.run(next, fn) : await fn()
+      return await this.#mutex[kind].run(key, async () => await take(i + 1))
+    }
+    return await take(0)
   }
 
   /**

@@ -42,22 +42,42 @@ export class OwnLog {
    * lock.
    */
   async appendPermitEvent (type: EventType, number: string, body: Uint8Array, prev: PermitState | undefined, extra: (state: PermitState) => WriteOp[] = () => []): Promise<{ event: LoggedEvent, state: PermitState }> {
+    const [r] = await this.appendPermitEvents([{ type, number, body, prev, extra }])
+    if (r === undefined) throw new Error('unreachable: the event was appended without its state')
+    return r
+  }
+
+  /**
+   * Append several events of this party's permits, in order, in ONE synced
+   * batch: all are on disk or none (a replacement's REPLACED and ISSUED, issue
+   * 20). Each names a different permit; caller holds their locks.
+   */
+  async appendPermitEvents (items: ReadonlyArray<{ type: EventType, number: string, body: Uint8Array, prev: PermitState | undefined, extra?: (state: PermitState) => WriteOp[] }>): Promise<Array<{ event: LoggedEvent, state: PermitState }>> {
     const c = this.#core
-    let state: PermitState | undefined
-    const event = await this.append(type, c.party, number, body, (event) => {
-      const next = applyEvent(prev, event)
-      state = next
-      const ops: WriteOp[] = [...stateOps(prev, next), ...extra(next)]
-      if (type === EventType.ISSUED && next.destination !== '' && next.destination !== c.party) {
-        // The push to the destination is owed from the moment the event is
-        // durable: queued in the same batch, so a crash cannot lose it.
-        const d: DeliveryRecord = { party: c.party, number, destination: next.destination, seq: Number(event.event.seq), eventHash: hex(event.hash), state: 'pending', attempts: 0, nextAttempt: 0 }
-        ops.push(put('DELIVERY', deliveryKey(c.party, number), d))
+    const states: PermitState[] = []
+    const events = await this.appendAll(items.map((it) => ({
+      type: it.type,
+      permitParty: c.party,
+      number: it.number,
+      body: it.body,
+      derive: (event: LoggedEvent) => {
+        const next = applyEvent(it.prev, event)
+        states.push(next)
+        const ops: WriteOp[] = [...stateOps(it.prev, next), ...(it.extra?.(next) ?? [])]
+        if (it.type === EventType.ISSUED && next.destination !== '' && next.destination !== c.party) {
+          // The push to the destination is owed from the moment the event is
+          // durable: queued in the same batch, so a crash cannot lose it.
+          const d: DeliveryRecord = { party: c.party, number: it.number, destination: next.destination, seq: Number(event.event.seq), eventHash: hex(event.hash), state: 'pending', attempts: 0, nextAttempt: 0 }
+          ops.push(put('DELIVERY', deliveryKey(c.party, it.number), d))
+        }
+        return ops
       }
-      return ops
+    })))
+    return events.map((event, i) => {
+      const state = states[i]
+      if (state === undefined) throw new Error('unreachable: the event was appended without its state')
+      return { event, state }
     })
-    if (state === undefined) throw new Error('unreachable: the event was appended without its state')
-    return { event, state }
   }
 
   /**
@@ -66,57 +86,68 @@ export class OwnLog {
    * ledger's refusal, and then nothing is written).
    */
   async append (type: EventType, permitParty: string, number: string, body: Uint8Array, derive: (event: LoggedEvent) => WriteOp[]): Promise<LoggedEvent> {
+    const [event] = await this.appendAll([{ type, permitParty, number, body, derive }])
+    if (event === undefined) throw new Error('unreachable: nothing appended')
+    return event
+  }
+
+  /** Sign and append events, chained in order, in one synced batch with their derived writes. */
+  async appendAll (items: ReadonlyArray<{ type: EventType, permitParty: string, number: string, body: Uint8Array, derive: (event: LoggedEvent) => WriteOp[] }>): Promise<LoggedEvent[]> {
     const c = this.#core
     return await c.locks.run('log', c.party, async () => {
-      const head = c.head(c.party)
-      const seq = head.size + 1
-      const fields: Omit<Event, 'certSha256'> = {
-        author: c.party,
-        seq: BigInt(seq),
-        prevHash: (head.hash === '' ? ZERO : unhex(head.hash)) as Uint8Array<ArrayBuffer>,
-        type,
-        permitParty,
-        permitNumber: number,
-        body: body as Uint8Array<ArrayBuffer>,
-        time: BigInt(c.now())
+      let head = c.head(c.party)
+      const ops: WriteOp[] = []
+      const events: LoggedEvent[] = []
+      for (const it of items) {
+        const seq = head.size + 1
+        const fields: Omit<Event, 'certSha256'> = {
+          author: c.party,
+          seq: BigInt(seq),
+          prevHash: (head.hash === '' ? ZERO : unhex(head.hash)) as Uint8Array<ArrayBuffer>,
+          type: it.type,
+          permitParty: it.permitParty,
+          permitNumber: it.number,
+          body: it.body as Uint8Array<ArrayBuffer>,
+          time: BigInt(c.now())
+        }
+        const event = await signEvent(fields, c.requireSigner())
+        // The same check a replica makes: our own key must be on the trust
+        // list, granted now. A node whose certificate was withdrawn stops writing.
+        const check = await verifyEventSignature(event, c.trust.certificatesFor(c.party))
+        if (check !== 'OK') throw new SignerNotTrustedError(`this node's signing certificate does not verify on the trust list now (${check})`)
+        const derived = it.derive(event)
+        const frontier = frontierAppend(head.frontier.map(unhex), head.size, event.hash)
+        head = { size: seq, hash: hex(event.hash), frontier: frontier.map(hex) }
+        ops.push(put('LOG', logKey(c.party, seq), event.bytes), ...derived)
+        if (seq % this.#interval === 0) {
+          const cp = await this.#sign(head)
+          ops.push(put('CHECKPOINT', checkpointKey(c.party, seq), cp.bytes))
+        }
+        events.push(event)
       }
-      const event = await signEvent(fields, c.requireSigner())
-      // The same check a replica makes: our own key must be on the trust
-      // list, granted now. A node whose certificate was withdrawn stops writing.
-      const check = await verifyEventSignature(event, c.trust.certificatesFor(c.party))
-      if (check !== 'OK') throw new SignerNotTrustedError(`this node's signing certificate does not verify on the trust list now (${check})`)
-      const derived = derive(event)
-      const frontier = frontierAppend(head.frontier.map(unhex), head.size, event.hash)
-      const newHead: LogHead = { size: seq, hash: hex(event.hash), frontier: frontier.map(hex) }
-      const ops: WriteOp[] = [
-        put('LOG', logKey(c.party, seq), event.bytes),
-        put('HEAD', headKey(c.party), newHead),
-        ...derived,
-        // Own events update the state in the same batch: always indexed.
-        put('META', MetaKey.indexed(c.party), seq)
-      ]
-      if (seq % this.#interval === 0) {
-        const cp = await this.#sign(newHead)
-        ops.push(put('CHECKPOINT', checkpointKey(c.party, seq), cp.bytes))
-      }
+      const newHead = head
+      // Own events update the state in the same batch: always indexed.
+      ops.push(put('HEAD', headKey(c.party), newHead), put('META', MetaKey.indexed(c.party), newHead.size))
       // Nobody is answered before the batch is on disk (sync), and log,
       // head and state land together or not at all.
       await c.store.write(ops, { sync: true })
       c.heads.set(c.party, newHead)
-      c.indexed.set(c.party, seq)
+      c.indexed.set(c.party, newHead.size)
       // Tell the network layer (gossip), after the event is durable, outside
       // the locks held here (what a listener starts runs on after them).
       Locks.detached(() => {
-        for (const fn of this.#listeners) {
-          try {
-            fn(event)
-          } catch (err) {
-            // A listener's failure never undoes a durable write.
-            c.log.warn({ code: errorCode(err, 'LISTENER_FAILED'), seq }, 'an own-event listener failed')
+        for (const event of events) {
+          for (const fn of this.#listeners) {
+            try {
+              fn(event)
+            } catch (err) {
+              // A listener's failure never undoes a durable write.
+              c.log.warn({ code: errorCode(err, 'LISTENER_FAILED'), seq: Number(event.event.seq) }, 'an own-event listener failed')
+            }
           }
         }
       })
-      return event
+      return events
     })
   }
 

@@ -27,12 +27,30 @@ function tradeYear (s: PermitState): number {
  * exports and re-exports it issued (Reporter.type E) and imports consumed at
  * its borders (Reporter.type I). Cancelled and replaced permits, and permits
  * never used or endorsed, are left out unless `includeUnused` is set (then
- * with the authorised quantity).
+ * with the authorised quantity). An export endorsement recorded as not having
+ * happened (EXPORT_VOIDED) stays as a row of its own, Quantity.basis
+ * `export voided`, whatever became of the permit.
  */
 export async function annualReport (ledger: Ledger, year: number, opts: { reporter?: string, includeUnused?: boolean } = {}): Promise<string> {
   const reporter = opts.reporter ?? ledger.party
   const rows: CsvValue[][] = [[...ANNUAL_REPORT_COLUMNS]]
   for await (const s of ledger.permits()) {
+    // An export recorded as not having happened stays in the report, as such
+    // (issue 20: a cancellation after Box 14 made the export vanish).
+    if (s.party === reporter && (s.type === 'E' || s.type === 'R' || s.type === 'O')) {
+      for (const v of s.voidedExports ?? []) {
+        const y = new Date(v.date).getUTCFullYear()
+        if (y !== year) continue
+        for (const q of v.lines) {
+          const l = s.lines.find((x) => x.line === q.line)
+          if (l === undefined) continue
+          rows.push([
+            year, l.appendix, l.scientificName, l.term, q.quantity, l.unit === '' ? 'Number of specimens' : l.unit,
+            s.destination, s.exporter, l.origin, s.purpose, l.source, 'E', '', s.number, l.originPermit, 'export voided'
+          ])
+        }
+      }
+    }
     if (s.status === 'CANCELLED' || s.status === 'REPLACED') continue
     const traded = s.consumption !== undefined || s.endorsement !== undefined
     if (!traded && opts.includeUnused !== true) continue

@@ -4,10 +4,10 @@
  * to the derived state, and rebuilds every index from the logs.
  */
 import {
-  AlreadyConsumedError, AlreadyEndorsedError, EndorsementAfterConsumptionError, InvalidLinesError, PermitCancelledError,
-  PermitExpiredError, PermitNotYetValidError, PermitReplacedError, QuantityExceededError
+  AlreadyConsumedError, AlreadyEndorsedError, EndorsementAfterConsumptionError, ExportEndorsedError, InvalidLinesError, NotEndorsedError, PermitCancelledError,
+  PermitExpiredError, PermitNotYetValidError, PermitReplacedError, QuantityExceededError, ReplacementExceedsError
 } from './errors.js'
-import { minimumQuantity } from '@cites/permit'
+import { minimumQuantity, requiresWholeNumber, sameUnit } from '@cites/permit'
 
 /** Recorded status. `EXPIRED` is never recorded: it is derived from the dates. */
 export type RecordedStatus = 'ISSUED' | 'ENDORSED' | 'CONSUMED' | 'CANCELLED' | 'REPLACED'
@@ -42,7 +42,19 @@ export interface Receipt {
   eventHash: string
   /** When this use confirms a provisional one: the destination's PROVISIONAL_CONSUMED event. */
   claim?: ClaimRef
+  /**
+   * What the officer should know although the use was recorded: with
+   * NOT_ENDORSED_AT_EXPORT, an export or re-export used at import with Box 14
+   * empty (the quantity was checked against what was authorised).
+   */
+  warnings?: UseWarning[]
 }
+
+/** Warnings a use carries (receipt, verdict). */
+export type UseWarning = 'NOT_ENDORSED_AT_EXPORT'
+
+/** Why a permit was replaced (ledger.proto ReplacementReason). */
+export type ReplacementReasonCode = 'lost' | 'stolen' | 'damaged' | 'error'
 
 /** A destination's PROVISIONAL_CONSUMED event, named by its log position and hash (hex). */
 export interface ClaimRef { claimant: string, seq: number, hash: string }
@@ -74,7 +86,11 @@ export interface PermitState {
   endorsement?: { lines: LineQty[], port: string, officer: string, date: number, seq: number }
   consumption?: Receipt
   cancellation?: { reason: string, time: number, seq: number }
-  replacement?: { number: string, reason: string, time: number, seq: number }
+  replacement?: { number: string, reason: string, reasonCode?: ReplacementReasonCode, time: number, seq: number }
+  /** For a replacement: the canonical number of the permit it replaces (REPLACED in the same batch). */
+  replaces?: string
+  /** Export endorsements recorded as not having happened (EXPORT_VOIDED), oldest first. */
+  voidedExports?: Array<{ lines: LineQty[], port: string, date: number, reason: string, time: number, seq: number }>
   /** Provisional claims the issuer refused (CLAIM_REFUSED events). */
   refusedClaims?: ClaimRefusal[]
   /** Uses asked by parties other than the destination, refused (USE_REFUSED events). */
@@ -110,6 +126,15 @@ function assertInForce (s: PermitState, at: number): void {
   if (at > s.validUntil) throw new PermitExpiredError(`${label(s)} expired on ${new Date(s.validUntil).toISOString()}`)
 }
 
+/**
+ * The lines as recorded: each in its permit line's own spelling of the unit
+ * (issue 20: an omitted unit is the line's own; PCS and a blank unit are one
+ * "number of specimens"). Call after assertLines.
+ */
+export function recordedLines (s: PermitState, lines: readonly LineQty[]): LineQty[] {
+  return lines.map((l) => ({ line: l.line, quantity: l.quantity, unit: s.lines.find((x) => x.line === l.line)?.unit ?? l.unit ?? '' }))
+}
+
 /** Check quantities per line against `allowed`. */
 function assertLines (s: PermitState, lines: readonly LineQty[], allowed: (line: string) => number, what: string): void {
   if (lines.length === 0) throw new InvalidLinesError(`${what} of ${label(s)} names no line`)
@@ -122,7 +147,9 @@ function assertLines (s: PermitState, lines: readonly LineQty[], allowed: (line:
     if (!(Number.isFinite(l.quantity) && l.quantity > 0)) throw new InvalidLinesError(`line ${l.line}: quantity must be positive`)
     // No vanishing quantity (1e-300 PCS) can use a permit up.
     if (l.quantity < minimumQuantity(permitLine.unit)) throw new InvalidLinesError(`line ${l.line}: ${l.quantity} is below the smallest quantity of its unit (${minimumQuantity(permitLine.unit)})`)
-    if (l.unit !== '' && l.unit !== permitLine.unit) throw new InvalidLinesError(`line ${l.line}: unit "${l.unit}" does not match the permit's "${permitLine.unit}"`)
+    // The one unit rule (permit-profile.md §3.4): omitted means the line's own; one spelling per unit.
+    if (l.unit !== '' && !sameUnit(l.unit ?? undefined, permitLine.unit)) throw new InvalidLinesError(`line ${l.line}: unit "${l.unit}" is not the permit line's unit (${permitLine.unit === '' ? 'number of specimens' : permitLine.unit})`)
+    if (requiresWholeNumber(permitLine.unit) && !Number.isInteger(l.quantity)) throw new InvalidLinesError(`line ${l.line}: ${l.quantity} is counted in specimens: a whole number`)
     const max = allowed(l.line)
     if (l.quantity > max) throw new QuantityExceededError(`line ${l.line}: ${l.quantity} exceeds the ${max} ${s.endorsement !== undefined && what === 'consumption' ? 'endorsed' : 'authorised'}`, l.line, max)
   }
@@ -147,12 +174,47 @@ export function checkConsume (s: PermitState, lines: readonly LineQty[], at: num
   assertLines(s, lines, (line) => e !== undefined ? (e.lines.find((x) => x.line === line)?.quantity ?? 0) : (s.lines.find((x) => x.line === line)?.quantity ?? 0), 'consumption')
 }
 
+/** The warnings a use of `s` carries: see {@link Receipt.warnings}. */
+export function useWarnings (s: PermitState): UseWarning[] {
+  return (s.type === 'E' || s.type === 'R') && s.endorsement === undefined ? ['NOT_ENDORSED_AT_EXPORT'] : []
+}
+
+/**
+ * Cancelling: refused once used, and once Box 14 is endorsed (the goods
+ * left: cancelling would erase an export that happened), unless the export
+ * was first recorded as not having happened (EXPORT_VOIDED).
+ */
 export function checkCancel (s: PermitState): void {
+  assertConsumable(s)
+  if (s.endorsement !== undefined) throw new ExportEndorsedError(`${label(s)} was export endorsed at ${s.endorsement.port} on ${new Date(s.endorsement.date).toISOString()}; record first that the export did not happen (void the export), then cancel`)
+}
+
+/** Recording that the endorsed export did not happen: only an endorsed, unused permit. */
+export function checkVoidExport (s: PermitState): void {
+  assertConsumable(s)
+  if (s.endorsement === undefined) throw new NotEndorsedError(`${label(s)} has no export endorsement to void`)
+}
+
+/** Replacing: only an active permit not used (and, for the command, the issuer's own). */
+export function checkReplace (s: PermitState): void {
   assertConsumable(s)
 }
 
-export function checkReplace (s: PermitState): void {
-  assertConsumable(s)
+/**
+ * A replacement covers no more than what remains of the original (issue
+ * 20): each of its lines is a line of the original, same species, same unit,
+ * at most the quantity endorsed (if Box 14 was) or authorised.
+ */
+export function checkReplacementLines (original: PermitState, lines: ReadonlyArray<{ line: string, scientificName: string, quantity: number, unit: string }>): void {
+  for (const l of lines) {
+    const o = original.lines.find((x) => x.line === l.line)
+    if (o === undefined || o.scientificName.trim().toLowerCase() !== l.scientificName.trim().toLowerCase()) {
+      throw new ReplacementExceedsError(`line ${l.line} (${l.scientificName}) is not a line of ${label(original)}: a replacement covers only what the original did`)
+    }
+    if (!sameUnit(l.unit, o.unit)) throw new ReplacementExceedsError(`line ${l.line}: unit "${l.unit}" is not the original's (${o.unit === '' ? 'number of specimens' : o.unit})`)
+    const remains = original.endorsement !== undefined ? (original.endorsement.lines.find((x) => x.line === l.line)?.quantity ?? 0) : o.quantity
+    if (l.quantity > remains) throw new ReplacementExceedsError(`line ${l.line}: ${l.quantity} exceeds the ${remains} that remain of ${label(original)}`)
+  }
 }
 
 /**

@@ -12,6 +12,16 @@ export interface TrustSource {
   certificatesFor: (party: string) => readonly TrustedCertificate[] | undefined
 }
 
+/** The issuing authority's rules for the act of issuing (permit-profile.md §3.3, issue 20). */
+export interface IssuePolicy {
+  /** IANA zone of the authority: a date-only Box 2 runs by calendar day there. @default UTC+14 (Etc/GMT-14), where a day ends first */
+  timeZone?: string
+  /** How far a given issue date may be from the time of signing. @default 5 minutes */
+  issueDateToleranceMs?: number
+  /** How long after the issue Box 2 may start. @default 30 days */
+  validityStartGraceMs?: number
+}
+
 export interface LedgerInit {
   /** Folder of the LevelDB. */
   location: string
@@ -23,6 +33,8 @@ export interface LedgerInit {
   /** This authority's permit-signing key. Without it the ledger is read-only (reports, queries, verification). */
   signer?: Signer
   trust: TrustSource
+  /** The rules of the act of issuing: zone, issue-date tolerance, validity-start grace. */
+  issuePolicy?: IssuePolicy
   /** Sign a checkpoint every K own events. @default 1000 */
   checkpointInterval?: number
   /** Clock (ms), injectable for tests. @default Date.now */

@@ -34,8 +34,8 @@ import { ClaimRefusedBody, ConsumedBody, EventType, ProvisionalBody, UseRefusedB
 import { AlreadyConsumedError, ClaimInvalidError, ClaimUnknownError, LedgerError } from './errors.js'
 import { checkpointKey, logKey, permitKey } from './keys.js'
 import { decodeCheckpoint, decodeEvent, hex } from './events.js'
-import { samePermitNumber } from '@cites/permit'
-import { checkConsume, isDestination, type ClaimRef, type LineQty, type PermitState, type Receipt } from './state.js'
+import { canonicalUnit, samePermitNumber } from '@cites/permit'
+import { checkConsume, isDestination, recordedLines, useWarnings, type ClaimRef, type LineQty, type PermitState, type Receipt } from './state.js'
 import { unhex, type OwnLog } from './own-log.js'
 import type { LedgerCore } from './context.js'
 import type { Commands } from './commands.js'
@@ -48,7 +48,7 @@ const HASH_RE = /^[0-9a-f]{64}$/
 /** The same quantities per line (order aside); an omitted unit is the line's own. */
 function sameLines (a: readonly LineQty[], b: readonly LineQty[]): boolean {
   if (a.length !== b.length) return false
-  const key = (l: LineQty): string => `${l.line}\u0000${l.quantity}\u0000${l.unit}`
+  const key = (l: LineQty): string => `${l.line}\u0000${l.quantity}\u0000${canonicalUnit(l.unit)}`
   const set = new Set(a.map(key))
   return b.every((l) => set.has(key(l)))
 }
@@ -216,12 +216,14 @@ export class UseDecider {
   async #write (prev: PermitState, u: UseInput, usedAt: number): Promise<{ receipt: Receipt, event: Uint8Array }> {
     const claim = u.claim
     const body = ConsumedBody.encode({
-      lines: u.lines, port: u.port, officer: u.officer ?? '', consumingParty: u.consumingParty,
+      lines: recordedLines(prev, u.lines), port: u.port, officer: u.officer ?? '', consumingParty: u.consumingParty,
       request: (u.request ?? ZERO) as Uint8Array<ArrayBuffer>,
       // Only a confirmed claim has a time of use apart from the event's.
       usedAt: claim === undefined ? 0n : BigInt(usedAt),
       claimSeq: BigInt(claim?.seq ?? 0),
-      claimHash: (claim === undefined ? ZERO : unhex(claim.hash)) as Uint8Array<ArrayBuffer>
+      claimHash: (claim === undefined ? ZERO : unhex(claim.hash)) as Uint8Array<ArrayBuffer>,
+      // Signed with the use, so the destination's receipt carries them too.
+      warnings: useWarnings(prev)
     })
     const { state, event } = await this.#own.appendPermitEvent(EventType.CONSUMED, prev.number, body, prev)
     if (state.consumption === undefined) throw new Error('unreachable: a CONSUMED event without its receipt')

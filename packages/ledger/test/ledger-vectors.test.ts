@@ -34,6 +34,18 @@ interface RogueVectors {
   expected: Array<{ seq: number, alert: string | null, failing: string[] }>
 }
 
+/**
+ * Issue 20: a replacement as one act (ledger.md r10), and a use with no Box 14.
+ * CH's log: ISSUED 26CHV00004; EXPORT_ENDORSED, EXPORT_VOIDED and CANCELLED
+ * of it; ISSUED 26CHV00005; REPLACED 26CHV00005 (lost) then ISSUED
+ * 26CHV00006 naming it; CONSUMED 26CHV00006 with NOT_ENDORSED_AT_EXPORT.
+ */
+const LIFECYCLE_FILE = `${VECTORS}ledger/replaced-voided.json`
+interface LifecycleVectors {
+  description: string
+  events: Array<{ seq: number, type: string, permitNumber: string, signedEvent: string, hash: string }>
+}
+
 interface PartitionVectors {
   th: Array<{ type: string, signedEvent: string, hash: string }>
   ch: Array<{ type: string, signedEvent: string, hash: string }>
@@ -87,6 +99,27 @@ describe('ledger vectors', () => {
         dir.cleanup()
       }
     })
+    it('regenerates the replacement and export-void vector', async () => {
+      const dir = tempDir()
+      const ch = await openLedger('CH', dir.path)
+      try {
+        await ch.issue(chPermit('26CHV00004'))
+        await ch.endorse('CH', '26CHV00004', { lines: [{ line: 'A', quantity: 50, unit: 'PCS' }], port: 'CHZRH' })
+        await ch.voidExport('CH', '26CHV00004', 'the flight was cancelled; the animals did not leave')
+        await ch.cancel('CH', '26CHV00004', 'shipment abandoned')
+        await ch.issue(chPermit('26CHV00005'))
+        await ch.replace('CH', '26CHV00005', chPermit('26CHV00006'), 'lost', 'original lost in transit')
+        await ch.consume('CH', '26CHV00006', CONSUME_A)
+        const v: LifecycleVectors = {
+          description: 'CH log (issue 20): EXPORT_VOIDED then CANCELLED of 26CHV00004; REPLACED 26CHV00005 (REPLACEMENT_LOST) and ISSUED 26CHV00006 with replaces = 26CHV00005, written in one batch; CONSUMED 26CHV00006 with warnings [NOT_ENDORSED_AT_EXPORT].',
+          events: (await ch.eventsFrom('CH', 1)).map((b) => decodeEvent(b)).map((e) => ({ seq: Number(e.event.seq), type: e.event.type, permitNumber: e.event.permitNumber, signedEvent: hex(e.bytes), hash: hex(e.hash) }))
+        }
+        writeFileSync(LIFECYCLE_FILE, JSON.stringify(v, null, 2) + '\n')
+      } finally {
+        await ch.close()
+        dir.cleanup()
+      }
+    })
     it('regenerates the partition vector', async () => {
       const dirs = [tempDir(), tempDir()]
       const ch = await openLedger('CH', dirs[0]!.path)
@@ -132,6 +165,27 @@ describe('ledger vectors', () => {
     expect(hex(cp.checkpoint.root)).toBe(v.checkpoint.root)
     expect(hex(frontierRoot(frontier))).toBe(v.checkpoint.root)
     expect(await verifyCheckpointSignature(cp, trusted)).toBe('OK')
+  })
+
+  it('the replacement and export-void vector: REPLACED names the replacement, which names the original; the void stays on record', async () => {
+    const v = JSON.parse(readFileSync(LIFECYCLE_FILE, 'utf8')) as LifecycleVectors
+    const states = new Map<string, PermitState>()
+    let prev = ''
+    for (const ve of v.events) {
+      const le = decodeEvent(new Uint8Array(Buffer.from(ve.signedEvent, 'hex')))
+      expect(await verifyEventSignature(le, TRUST.certificatesFor('CH'))).toBe('OK')
+      expect(hex(le.event.prevHash)).toBe(prev)
+      expect(hex(le.hash)).toBe(ve.hash)
+      prev = ve.hash
+      states.set(le.event.permitNumber, applyEvent(states.get(le.event.permitNumber), le))
+    }
+    expect(v.events.map((e) => [e.type, e.permitNumber])).toEqual([
+      ['ISSUED', '26CHV00004'], ['EXPORT_ENDORSED', '26CHV00004'], ['EXPORT_VOIDED', '26CHV00004'], ['CANCELLED', '26CHV00004'],
+      ['ISSUED', '26CHV00005'], ['REPLACED', '26CHV00005'], ['ISSUED', '26CHV00006'], ['CONSUMED', '26CHV00006']
+    ])
+    expect(states.get('26CHV00004')).toMatchObject({ status: 'CANCELLED', voidedExports: [{ port: 'CHZRH', reason: 'the flight was cancelled; the animals did not leave' }] })
+    expect(states.get('26CHV00005')).toMatchObject({ status: 'REPLACED', replacement: { number: '26CHV00006', reasonCode: 'lost', reason: 'original lost in transit' } })
+    expect(states.get('26CHV00006')).toMatchObject({ status: 'CONSUMED', replaces: '26CHV00005', consumption: { warnings: ['NOT_ENDORSED_AT_EXPORT'] } })
   })
 
   it('the partition vector: the issuer\'s CLAIM_REFUSED names the destination\'s PROVISIONAL_CONSUMED by hash', async () => {

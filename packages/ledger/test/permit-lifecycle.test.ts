@@ -66,7 +66,7 @@ describe('permit lifecycle on the issuer\'s ledger', () => {
     await expect(ch.endorse('CH', '26CH000005', { lines: [{ line: 'A', quantity: 1, unit: 'PCS' }], port: 'CHZRH' })).rejects.toMatchObject({ code: 'PERMIT_CANCELLED' })
     await expect(ch.cancel('CH', '26CH000005', 'again')).rejects.toBeInstanceOf(PermitCancelledError)
     await ch.issue(chPermit('26CH000006'))
-    await ch.replace('CH', '26CH000006', '26CH000007', 'lost')
+    await ch.replace('CH', '26CH000006', chPermit('26CH000007'), 'lost')
     await expect(ch.consume('CH', '26CH000006', CONSUME_A)).rejects.toBeInstanceOf(PermitReplacedError)
   })
 

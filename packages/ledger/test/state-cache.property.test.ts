@@ -102,7 +102,7 @@ describe('state cache coherence (property)', () => {
             case 'use': await both(async (l) => await l.decideUse({ party: 'CH', number: CH_NUMBERS[s.i]!, requester: 'TH', ...CONSUME_A })); break
             case 'divert': await both(async (l) => await l.decideUse({ party: 'CH', number: CH_NUMBERS[s.i]!, requester: 'FR', ...CONSUME_A, port: 'FRPAR' })); break
             case 'cancel': await both(async (l) => await l.cancel('CH', CH_NUMBERS[s.i]!, 'lost')); break
-            case 'replace': await both(async (l) => await l.replace('CH', CH_NUMBERS[s.i]!, `${CH_NUMBERS[s.i]!}R`, 'amended')); break
+            case 'replace': await both(async (l) => await l.replace('CH', CH_NUMBERS[s.i]!, { ...chPermit(`${CH_NUMBERS[s.i]!}R`), lines: [{ ...chPermit('X').lines[0]!, quantity: 1 }] }, 'error', 'amended')); break
             case 'refuseUse': await both(async (l) => await l.decideUse({ party: 'CH', number: CH_NUMBERS[s.i]!, requester: 'CN', ...CONSUME_A, port: 'CNSHA' })); break
             case 'thIssue': await outcome(th.issue({ ...thPermit(TH_NUMBERS[s.i]!), issueDate: new Date(NOW).toISOString() })); break
             case 'thUse': await th.decideUse({ party: 'TH', number: TH_NUMBERS[s.i]!, requester: 'TH', ...USE_TH }); break

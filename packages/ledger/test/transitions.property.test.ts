@@ -1,10 +1,13 @@
 /**
  * The state machine against a simple in-memory model of the rules, over
  * random sequences of operations (issue, endorse, consume, cancel, replace,
- * time passing). Every outcome, success or refusal code, must agree.
+ * time passing). Every outcome, success or refusal code, must agree. A
+ * replacement (line A, 1 specimen) is issued now, so after Box 2 it is
+ * refused at issue (VALIDITY_ENDED_AT_ISSUE), as an issue is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
+import { PermitRefusedError } from '@cites/xml-signature'
 import { LedgerError, derivedStatus, type Ledger } from '../src/index.js'
 import { NOW, chPermit, openLedger, tempDir, type Clock } from './kit.js'
 
@@ -25,11 +28,14 @@ interface ModelPermit { status: 'ISSUED' | 'ENDORSED' | 'CONSUMED' | 'CANCELLED'
 /** The rules, written plainly. Returns 'OK' or the refusal code. */
 function model (m: Map<number, ModelPermit>, op: Exclude<Op, { kind: 'wait' }>, now: number): string {
   const p = m.get(op.p)
+  const endedAtIssue = now > VALID_UNTIL
   if (op.kind === 'issue') {
+    if (endedAtIssue) return 'VALIDITY_ENDED_AT_ISSUE'
     if (p !== undefined) return 'DUPLICATE_NUMBER'
     m.set(op.p, { status: 'ISSUED' })
     return 'OK'
   }
+  if (op.kind === 'replace' && endedAtIssue) return 'VALIDITY_ENDED_AT_ISSUE'
   if (p === undefined) return 'PERMIT_NOT_FOUND'
   if (p.status === 'CANCELLED') return 'PERMIT_CANCELLED'
   if (p.status === 'REPLACED') return 'PERMIT_REPLACED'
@@ -54,6 +60,8 @@ function model (m: Map<number, ModelPermit>, op: Exclude<Op, { kind: 'wait' }>, 
     case 'cancel':
     case 'replace':
       if (p.status === 'CONSUMED') return 'ALREADY_CONSUMED'
+      // Box 14 endorsed: the goods left; cancelling would erase the export.
+      if (op.kind === 'cancel' && p.endorsed !== undefined) return 'EXPORT_ENDORSED'
       p.status = op.kind === 'cancel' ? 'CANCELLED' : 'REPLACED'
       return 'OK'
   }
@@ -92,10 +100,11 @@ describe('permit transitions (property, against a model)', () => {
           else if (op.kind === 'endorse') await ch.endorse('CH', num(op.p), { lines, port: 'CHZRH' })
           else if (op.kind === 'consume') await ch.consume('CH', num(op.p), { lines, port: 'THBKK' })
           else if (op.kind === 'cancel') await ch.cancel('CH', num(op.p), 'test')
-          else await ch.replace('CH', num(op.p), `${num(op.p)}R`, 'test')
+          else await ch.replace('CH', num(op.p), { ...chPermit(`${num(op.p)}R`), lines: [{ ...chPermit('X').lines[0]!, quantity: 1 }] }, 'lost')
         } catch (e) {
-          if (!(e instanceof LedgerError)) throw e
-          got = e.code
+          if (e instanceof PermitRefusedError) got = e.problems.map((x) => x.code).join(',')
+          else if (!(e instanceof LedgerError)) throw e
+          else got = e.code
         }
         expect(got, `${JSON.stringify(op)} at ${new Date(clock.now).toISOString()}`).toBe(expected)
       }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { parseDocument } from 'yaml'
 import { z } from 'zod'
+import { isTimeZone } from '@cites/permit'
 import { ConfigError } from './errors.js'
 
 export const CONFIG_FILE = 'cites-node.yaml'
@@ -52,6 +53,15 @@ export const NodeConfigSchema = z.object({
   permitChecks: z.object({
     perSecond: z.number().min(0).max(10_000).default(50)
   }).strict().default({ perSecond: 50 }),
+  /**
+   * The rules of issuing (permit-profile.md §3.3): the authority's IANA time
+   * zone, in which a date-only Box 2 runs by calendar day (absent: UTC+14,
+   * where a day ends first), and how long after the issue Box 2 may start.
+   */
+  issue: z.object({
+    timeZone: z.string().min(1).max(64).refine(isTimeZone, 'an IANA time zone name, e.g. Europe/Zurich or America/New_York').optional(),
+    validityStartGraceDays: z.number().int().min(0).max(366).default(30)
+  }).strict().default({ validityStartGraceDays: 30 }),
   /** All nodes on one host (the pilot): lifts libp2p's per-host connection rate limit. */
   sharedHost: z.boolean().default(false),
   /** Pilot networks only: fault injection over the HTTP API (issuer token). */
@@ -222,6 +232,14 @@ provisional:
 # itself; this catches a bad document early and warms the verdict cache.
 permitChecks:
   perSecond: ${i.permitChecksPerSecond ?? 50}
+
+# Issuing. timeZone: this authority's IANA zone (e.g. Europe/Zurich); a
+# date-only validity runs to the end of its last day there, and the node signs
+# it as that instant. Without it, UTC+14 (where a day ends first). A validity
+# may start at most validityStartGraceDays after the issue.
+issue:
+  # timeZone: Europe/Zurich
+  validityStartGraceDays: 30
 
 # true only when every node runs on one host (a pilot network).
 sharedHost: ${String(i.sharedHost)}

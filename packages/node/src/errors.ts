@@ -14,7 +14,7 @@ export const NODE_CODES = defineCodes({
   PERMIT_INVALID: { kind: 'unprocessable', summary: 'judged from this node\'s replica, the permit may not be used' },
   TRUST_LIST_MISSING: { kind: 'unavailable', summary: 'this node holds no trust list' },
   PORT_NOT_LISTED: { kind: 'unprocessable', summary: 'the port is not one of this authority\'s ports (the config\'s list)' },
-  // The import permit an export or re-export cites, checked in the destination's log before signing (ledger.md §3.3).
+  // The import permit an export or re-export cites, checked in the destination's log before signing (ledger.md §3.6).
   IMPORT_PERMIT_NOT_FOUND: { kind: 'unprocessable', summary: 'the cited import permit is not in the destination\'s log, or is not an import permit' },
   IMPORT_PERMIT_OTHER_EXPORTER: { kind: 'unprocessable', summary: 'the cited import permit is for imports from another country' },
   IMPORT_PERMIT_SPECIES_NOT_COVERED: { kind: 'unprocessable', summary: 'the cited import permit does not cover a species (in that unit) of this permit' },

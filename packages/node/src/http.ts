@@ -27,6 +27,7 @@ import type { NodeVerdict, PermitNode } from './node.js'
 import { HttpProblem, answerError, sendProblem } from './problems.js'
 import { createMetrics, type NodeMetrics } from './metrics.js'
 import { hashToken, type Port } from './config.js'
+import { permitViewJson } from './records.js'
 
 export type Role = 'viewer' | 'customs' | 'issuer'
 const RANK: Record<Role, number> = { viewer: 1, customs: 2, issuer: 3 }
@@ -275,7 +276,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     }
     const v = await node.permit(party, number, wait)
     if (v === undefined) throw new HttpProblem('PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
-    return v
+    return permitViewJson(v)
   })
 
   app.post('/v1/verify', {
@@ -341,6 +342,12 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
       peers: { connected, unreachable: others.filter((p) => !connected.includes(p)) }
     }
   })
+
+  // Issue 20: once Box 14 is endorsed a cancellation is refused (EXPORT_ENDORSED) until the export is recorded as not having happened.
+  actionRoute('/v1/permits/:party/:number/export-void', 'issuer', 'Record that the endorsed export of one of this authority\'s permits did not happen (EXPORT_VOIDED, kept in the report); the permit may then be cancelled', async (party, number, body, reply) => {
+    const state = await node.voidExport(party, number, String(body.reason))
+    return await reply.code(201).send({ party, number, status: state.status, voidedExports: state.voidedExports })
+  }, { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } })
 
   app.get('/v1/trust-list', { config: { role: 'viewer' }, schema: { summary: 'The current trust list: its sequence, validity and authorities' } }, async () => {
     const cur = node.trust.current

@@ -1,5 +1,5 @@
 /**
- * Import permits checked across the network (ledger.md §3.3, issue 20 #3).
+ * Import permits checked across the network (ledger.md §3.6, issue 20 #3).
  * An export or re-export that cites the destination's import permit (a
  * header reference of type `I`) is checked, before it is signed, against the
  * issuing node's replica of the destination's log: the import permit exists
@@ -130,7 +130,7 @@ export interface ImportPermitUse {
 /**
  * After this node (the destination) recorded the use of another authority's
  * export at import, record the use of this authority's own import permit(s)
- * the export cites (ledger.md §3.3): the same ports and officer, on the
+ * the export cites (ledger.md §3.6): the same ports and officer, on the
  * import permit's lines of the species used, up to what each line allows, in
  * the import permit's own unit. The export's use stands whatever the
  * outcome; the outcome is reported with it.

@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { Ledger, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
+import { Ledger, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type IssuePolicy, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
 import type { Permit, Verdict } from '@cites/permit'
 import type { Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
@@ -67,6 +67,8 @@ export interface PermitNodeConfig {
   syncIntervalMs?: number
   keepConnected?: KeepConnectedOptions
   checkpointInterval?: number
+  /** The rules of issuing: the authority's time zone, issue-date tolerance, validity-start grace (LedgerInit.issuePolicy). */
+  issuePolicy?: IssuePolicy
   /** Clock (ms), for tests. @default Date.now */
   now?: () => number
   /**
@@ -104,7 +106,7 @@ export interface NodeConsumeResult {
   receipt?: Receipt
   /** PROVISIONAL: the claim recorded in this node's log, "not confirmed by issuer". */
   claim?: ClaimView
-  /** CONSUMED at the destination: what became of this authority's import permits the export cites (ledger.md §3.3). */
+  /** CONSUMED at the destination: what became of this authority's import permits the export cites (ledger.md §3.6). */
   importPermits?: ImportPermitUse[]
 }
 
@@ -155,7 +157,7 @@ export interface PermitNode extends RecordOperations {
   /**
    * Sign a permit as this authority and record its issuance (gossiped and
    * delivered). An export or re-export citing the destination's import
-   * permit is checked against the destination's log first (ledger.md §3.3);
+   * permit is checked against the destination's log first (ledger.md §3.6);
    * `warnings` says what could not be checked.
    */
   issue: (permit: Permit) => Promise<{ state: PermitState, signedXml: string, warnings: IssueWarning[] }>
@@ -164,6 +166,8 @@ export interface PermitNode extends RecordOperations {
   /** Box 14 on one of this authority's permits (the ledger refuses another party's: NOT_ISSUER). */
   endorse: (party: string, number: string, input: ActionInput) => Promise<PermitState>
   cancel: (party: string, number: string, reason: string) => Promise<PermitState>
+  /** Record that an endorsed export did not happen (EXPORT_VOIDED); then the permit may be cancelled. */
+  voidExport: (party: string, number: string, reason: string) => Promise<PermitState>
   /** Parties of the connected authorised peers, sorted. */
   peerParties: () => string[]
   /** This node's gossip score for each connected authority, by party. */
@@ -229,6 +233,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
   try {
     const ledgerInit: LedgerInit = { location: join(config.dataDir, 'ledger'), party, signer: config.signer, trust, now }
     if (config.checkpointInterval !== undefined) ledgerInit.checkpointInterval = config.checkpointInterval
+    if (config.issuePolicy !== undefined) ledgerInit.issuePolicy = config.issuePolicy
     const ledger = await Ledger.open(ledgerInit)
     modules.push({ name: 'ledger', stop: async () => { await ledger.close() } })
 
@@ -328,6 +333,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       recordSigned: async (xml) => ({ state: (await ledger.recordSigned(xml)).state }),
       endorse: async (p, number, input) => await ledger.endorse(p, number, input),
       cancel: async (p, number, reason) => await ledger.cancel(p, number, reason),
+      voidExport: async (p, number, reason) => await ledger.voidExport(p, number, reason),
       peerParties: () => [...connectedParties().keys()].sort(),
       peerScores: () => {
         const out: Record<string, number> = {}

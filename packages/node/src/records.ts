@@ -42,6 +42,29 @@ export interface RecordOperations {
   openClaims: () => Promise<number>
 }
 
+const iso = (ms: number): string => new Date(ms).toISOString()
+
+/**
+ * A permit view as the HTTP API answers it: every date ISO 8601 (issue 20:
+ * GET answered epoch milliseconds), the rest as the ledger holds it.
+ */
+export function permitViewJson (v: PermitView): Record<string, unknown> {
+  const s = v.state
+  const state: Record<string, unknown> = {
+    ...s,
+    validFrom: iso(s.validFrom),
+    validUntil: iso(s.validUntil),
+    issueTime: iso(s.issueTime)
+  }
+  if (s.endorsement !== undefined) state.endorsement = { ...s.endorsement, date: iso(s.endorsement.date) }
+  if (s.cancellation !== undefined) state.cancellation = { ...s.cancellation, time: iso(s.cancellation.time) }
+  if (s.replacement !== undefined) state.replacement = { ...s.replacement, time: iso(s.replacement.time) }
+  if (s.refusedClaims !== undefined) state.refusedClaims = s.refusedClaims.map((r) => ({ ...r, time: iso(r.time) }))
+  if (s.refusedUses !== undefined) state.refusedUses = s.refusedUses.map((r) => ({ ...r, time: iso(r.time) }))
+  if (s.voidedExports !== undefined) state.voidedExports = s.voidedExports.map((r) => ({ ...r, date: iso(r.date), time: iso(r.time) }))
+  return { ...v, state, claims: v.claims.map((c) => ({ ...c, time: iso(c.time) })) }
+}
+
 /** Poll this node's own ledger (one state read every 5 ms, never the network) until the permit is held or `waitMs` (at most 30 s) passes. */
 async function arrived (ledger: Ledger, party: string, number: string, waitMs: number): Promise<void> {
   const end = Date.now() + Math.min(Math.max(waitMs, 0), 30_000)

@@ -78,7 +78,8 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
 
   const node = await createPermitNode({
     party: config.party, dataDir: config.dataDir, signer, peerKey, trust, listen: config.listen, sharedHost: config.sharedHost,
-    provisional: config.provisional, permitChecksPerSecond: config.permitChecks.perSecond, log: logger, ...(o.now !== undefined ? { now: o.now } : {})
+    provisional: config.provisional, permitChecksPerSecond: config.permitChecks.perSecond, log: logger,
+    issuePolicy: { validityStartGraceMs: config.issue.validityStartGraceDays * 86_400_000, ...(config.issue.timeZone !== undefined ? { timeZone: config.issue.timeZone } : {}) }, ...(o.now !== undefined ? { now: o.now } : {})
   })
   let http: FastifyInstance
   try {

@@ -121,7 +121,7 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
       const r = out.receipt !== undefined ? { receipt: receipt as Receipt } : {}
       if (out.code !== 'OK') log.debug({ code: out.code, party: p, number }, 'the issuer refused the use')
       if (out.code !== 'OK') return { outcome: 'REFUSED', code: out.code, message: out.message, ...r }
-      // The goods are in: the import permit the export cites is used with them (ledger.md §3.3).
+      // The goods are in: the import permit the export cites is used with them (ledger.md §3.6).
       const importPermits = await useCitedImportPermits({ party, ledger, log }, p, number, input).catch((err: unknown) => {
         log.warn({ code: errorCode(err, 'IMPORT_PERMIT_USE_FAILED'), party: p, number }, `the cited import permit's use was not recorded: ${errorMessage(err)}`)
         return []

@@ -124,6 +124,10 @@ describe('HTTP API', () => {
     expect(end.statusCode).toBe(201)
     expect(end.json()).toMatchObject({ status: 'ENDORSED', endorsement: { port: 'CHGVA' } })
     expect((await th.inject({ method: 'POST', url: '/v1/permits/CH/26CHH0002/endorsements', headers: auth('customs'), payload: { lines: [{ line: 'A', quantity: 40 }], port: 'CHGVA' } })).json()).toMatchObject({ status: 403, code: 'NOT_ISSUER' })
+    // Endorsed at export: the goods left; a cancellation would erase the export (issue 20).
+    expect((await ch.inject({ method: 'POST', url: '/v1/permits/CH/26CHH0002/cancellation', headers: auth('issuer'), payload: { reason: 'specimens seized' } })).json()).toMatchObject({ status: 409, code: 'EXPORT_ENDORSED' })
+    const voided = await ch.inject({ method: 'POST', url: '/v1/permits/CH/26CHH0002/export-void', headers: auth('issuer'), payload: { reason: 'seized at the airport before departure' } })
+    expect(voided.json()).toMatchObject({ status: 'ISSUED', voidedExports: [{ port: 'CHGVA', reason: 'seized at the airport before departure' }] })
     const cancel = await ch.inject({ method: 'POST', url: '/v1/permits/CH/26CHH0002/cancellation', headers: auth('issuer'), payload: { reason: 'specimens seized' } })
     expect(cancel.json()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'specimens seized' } })
     const v = (await th.inject({ method: 'POST', url: '/v1/verify', headers: auth('viewer'), payload: { party: 'CH', number: '26CHH0002' } })).json()

@@ -3,7 +3,7 @@
  * "US-DOES-NOT-EXIST-9" was issued, endorsed and used, although US's own
  * node had no such permit. The issuing node now checks a cited import
  * permit in its replica of the destination's log (caught up first) before
- * signing (ledger.md §3.3): real TH and US nodes on loopback, a third
+ * signing (ledger.md §3.6): real TH and US nodes on loopback, a third
  * destination (JP) not on the network.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

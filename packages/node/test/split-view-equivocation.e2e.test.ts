@@ -28,6 +28,7 @@ function usPermit (number: string, destination: string): Permit {
   const p = vectorPermit('ch-export-th')
   p.number = number
   p.securityStamp = `US-SS-${number.slice(-4)}`
+  delete p.issueDate // the issuing node writes the time of signing
   p.issuer.address = { ...p.issuer.address!, country: 'US', countryName: 'United States' }
   p.consignor.address = { ...p.consignor.address!, country: 'US', countryName: 'United States' }
   p.consignee.address = { ...p.consignee.address!, country: destination }

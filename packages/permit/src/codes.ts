@@ -81,7 +81,42 @@ export const UNIT_CODES: ReadonlySet<string> = new Set([
  * rules at issue and by the ledger at endorsement and use.
  */
 export function minimumQuantity (unit: string): number {
-  return NUMBER_OF_SPECIMENS_UNITS.has(unit) ? 1 : 0.001
+  return NUMBER_OF_SPECIMENS_UNITS.has(canonicalUnit(unit)) ? 1 : 0.001
+}
+
+/**
+ * Whole numbers only (issue 20: 2.5 live pythons were issued and used): a
+ * quantity counted in specimens, which is how live animals (LIV) and every
+ * other term stated without a measure are counted. One decision, read by
+ * the rules at issue and by the ledger at endorsement and use.
+ */
+export function requiresWholeNumber (unit: string | undefined): boolean {
+  return canonicalUnit(unit) === ''
+}
+
+// The guidelines' short forms and their Rec. 20 codes name the same measure.
+const SAME_MEASURE: Readonly<Record<string, string>> = {
+  g: 'GRM', kg: 'KGM', mg: 'MGM', l: 'LTR', ml: 'MLT', cm3: 'CMQ', m3: 'MTQ', m: 'MTR', cm: 'CMT', m2: 'MTK', cm2: 'CMK', pairs: 'PR', sets: 'SET'
+}
+
+/**
+ * The one spelling of a unit (issue 20): every "number of specimens"
+ * spelling (absent, blank, PCS, NAR and the Rec. 20 piece codes) is '', a
+ * measure's short form is its Rec. 20 code, anything else stays as given.
+ */
+export function canonicalUnit (unit: string | undefined): string {
+  const u = (unit ?? '').trim()
+  if (NUMBER_OF_SPECIMENS_UNITS.has(u) || NUMBER_OF_SPECIMENS_UNITS.has(u.toUpperCase())) return ''
+  return SAME_MEASURE[u] ?? u
+}
+
+/**
+ * The unit rule across issue, endorsement and use: a quantity's unit is the
+ * line's own when it is omitted (undefined), and two spellings of one unit
+ * are the same unit.
+ */
+export function sameUnit (given: string | undefined, lineUnit: string | undefined): boolean {
+  return given === undefined || canonicalUnit(given) === canonicalUnit(lineUnit)
 }
 
 /**
@@ -106,6 +141,10 @@ export const ISO_COUNTRIES: ReadonlySet<string> = new Set((
 export function isUserAssignedCountry (code: string): boolean {
   return /^X[A-Z]$/.test(code)
 }
+
+/** Why a permit is replaced (Res. Conf. 12.3); the replacement states one. */
+export const REPLACEMENT_REASONS = ['lost', 'stolen', 'damaged', 'error'] as const
+export type ReplacementReason = typeof REPLACEMENT_REASONS[number]
 
 /** UN/EDIFACT 1001 codes for a line's associated documents (FACTS.md). */
 export const DOC_CODE_ORIGIN_PERMIT = '861'

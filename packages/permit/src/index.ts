@@ -12,13 +12,15 @@
  *
  * @packageDocumentation
  */
-export type { Address, TradeParty, DocumentRef, ExportEndorsement, PermitLine, Replacement, Permit } from './model.js'
+export type { Address, TradeParty, DocumentRef, ExportEndorsement, LangText, PermitLine, Replacement, Permit } from './model.js'
 export { permitParty, permitDestination } from './model.js'
 export {
   DOCUMENT_TYPES, APPENDICES, SOURCE_CODES, PURPOSE_CODES, TERM_CODES, UNIT_CODES, NUMBER_OF_SPECIMENS_UNITS,
-  ISO_COUNTRIES, isUserAssignedCountry, minimumQuantity, DOC_CODE_ORIGIN_PERMIT, DOC_CODE_LAST_REEXPORT
+  ISO_COUNTRIES, isUserAssignedCountry, minimumQuantity, requiresWholeNumber, canonicalUnit, sameUnit, REPLACEMENT_REASONS,
+  DOC_CODE_ORIGIN_PERMIT, DOC_CODE_LAST_REEXPORT
 } from './codes.js'
-export type { DocumentType, Appendix } from './codes.js'
+export type { DocumentType, Appendix, ReplacementReason } from './codes.js'
+export { SAFE_VALIDITY_ZONE, isTimeZone, isoInZone, isDateOnly, validityInstants, withExplicitValidity } from './dates.js'
 export {
   PermitInputError, XmlTooLargeError, XmlTooDeepError, XmlDoctypeError, XmlMalformedError,
   PermitNotFoundError, PermitJsonError, PermitValueError, PERMIT_CODES
@@ -35,8 +37,8 @@ export {
 export type { ReadPermit } from './read.js'
 export { writePermitXml } from './write.js'
 export { canonicalPermitNumber, isCanonicalPermitNumber, samePermitNumber, CANONICAL_PERMIT_NUMBER_RE, MAX_PERMIT_NUMBER_LENGTH } from './number.js'
-export { RuleCode, checkPermit, passesRules, parseIsoDate, maxValidityMonths } from './rules.js'
-export type { RuleProblem, RuleOptions } from './rules.js'
+export { RuleCode, checkPermit, checkIssue, passesRules, parseIsoDate, maxValidityMonths, DEFAULT_ISSUE_DATE_TOLERANCE_MS, DEFAULT_VALIDITY_START_GRACE_MS } from './rules.js'
+export type { RuleProblem, RuleOptions, IssueRuleOptions } from './rules.js'
 export { permitJsonSchema, permitJsonSchemaDocument, permitFromJson, permitFromJsonText } from './json.js'
 export { importPermit } from './import.js'
 export type { ImportedPermit } from './import.js'

@@ -25,6 +25,7 @@ const address = z.strictObject({
 const party = z.strictObject({ name: text(200).optional(), address: address.optional() })
 const docRef = z.strictObject({ id: text(64).optional(), typeCode: code.optional(), issueDate: date.optional() })
 const quantity = z.number().finite()
+const langText = (max: number) => z.strictObject({ text: text(max), language: code.optional() })
 
 const line = z.strictObject({
   id: text(8),
@@ -44,7 +45,13 @@ const line = z.strictObject({
   lastReexport: docRef.optional(),
   exportedQuantity: quantity.optional(),
   exportedUnit: code.optional(),
-  marks: text(200).optional()
+  marks: text(200).optional(),
+  // Repeated elements after the first (issue 20: none dropped).
+  moreOriginPermits: z.array(docRef).max(20).optional(),
+  moreLastReexports: z.array(docRef).max(20).optional(),
+  moreCommonNames: z.array(langText(200)).max(20).optional(),
+  moreDescriptions: z.array(langText(500)).max(20).optional(),
+  moreMarks: z.array(langText(200)).max(20).optional()
 })
 
 /** The zod schema of the JSON form. */
@@ -63,7 +70,7 @@ export const permitJsonSchema = z.strictObject({
   consignor: party,
   signatory: z.strictObject({ name: text(200).optional(), place: text(100).optional(), date: date.optional() }).optional(),
   references: z.array(docRef).max(20).optional(),
-  replacement: z.strictObject({ replaces: text(64), reason: text(500).optional() }).optional(),
+  replacement: z.strictObject({ replaces: text(64), reason: text(500).optional(), details: text(500).optional() }).optional(),
   transportDocument: text(64).optional(),
   endorsement: z.strictObject({ date: date.optional(), port: text(64).optional(), officer: text(200).optional() }).optional(),
   lines: z.array(line).max(100)

@@ -31,6 +31,13 @@ export interface DocumentRef {
   issueDate?: string
 }
 
+/** A text that may be given in several languages (`languageID`). */
+export interface LangText {
+  text: string
+  /** ISO 639 code as the document gives it, e.g. EN. */
+  language?: string
+}
+
 /** Box 14: the export endorsement, made at the border on export. */
 export interface ExportEndorsement {
   date?: string
@@ -75,13 +82,29 @@ export interface PermitLine {
   exportedUnit?: string
   /** Shipping marks. */
   marks?: string
+  // Repeated elements, after the first (issue 20: a second origin permit was
+  // silently dropped). Nothing the reader finds is lost on the way to the
+  // signed XML.
+  /** Further origin permits (861), in document order. */
+  moreOriginPermits?: DocumentRef[]
+  /** Further last re-export certificates (811), in document order. */
+  moreLastReexports?: DocumentRef[]
+  /** Further common names, e.g. in other languages. */
+  moreCommonNames?: LangText[]
+  /** Further descriptions, e.g. in other languages. */
+  moreDescriptions?: LangText[]
+  /** Further shipping marks. */
+  moreMarks?: LangText[]
 }
 
 /** A replacement's link to the document it replaces (Res. Conf. 12.3). */
 export interface Replacement {
   /** Number of the permit being replaced. */
   replaces: string
+  /** Why: lost, stolen, damaged or error (REPLACEMENT_REASONS) at issue; older documents may carry free text. */
   reason?: string
+  /** The circumstances, in plain words. */
+  details?: string
 }
 
 /** A CITES permit or certificate. The key is `(issuer country, number)`. */

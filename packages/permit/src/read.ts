@@ -7,7 +7,7 @@
 import { childElement, childElements, elementText, parseXml, pathElement, pathText, type XmlLimits } from './xml.js'
 import { PermitNotFoundError, PermitValueError } from './errors.js'
 import { DOC_CODE_LAST_REEXPORT, DOC_CODE_ORIGIN_PERMIT } from './codes.js'
-import type { Address, DocumentRef, ExportEndorsement, Permit, PermitLine, TradeParty } from './model.js'
+import type { Address, DocumentRef, ExportEndorsement, LangText, Permit, PermitLine, TradeParty } from './model.js'
 
 /** Namespace of the v2 root (FACTS.md). */
 export const NS_CITES_V2 = 'urn:un:unece:uncefact:data:standard:CITESEPermit:2'
@@ -108,8 +108,21 @@ function docRef (el: Element): DocumentRef | undefined {
   return r.id !== undefined || r.issueDate !== undefined ? r : undefined
 }
 
+/** The non-empty `name` children of `el` after the first (which pathText reads), with their language. */
+function furtherTexts (el: Element | undefined, name: string): LangText[] | undefined {
+  if (el === undefined) return undefined
+  const out: LangText[] = []
+  for (const c of childElements(el, name).slice(1)) {
+    const text = elementText(c)
+    if (text === undefined) continue
+    const language = c.getAttribute('languageID')?.trim()
+    out.push(language === undefined || language === '' ? { text } : { text, language })
+  }
+  return out.length > 0 ? out : undefined
+}
+
 /** Marker that the writer puts in Box 5 for a replacement, and the reader takes out again. */
-const REPLACES_RE = /^Replaces:[ \t]*(\S*)[ \t]*(?:\r?\n[ \t]*Reason:[ \t]*([\s\S]*))?$/
+const REPLACES_RE = /^Replaces:[ \t]*(\S*)[ \t]*(?:\r?\n[ \t]*Reason:[ \t]*([\s\S]*?))?(?:\r?\n[ \t]*Details:[ \t]*([\s\S]*))?$/
 
 function line (item: Element, index: number): PermitLine {
   const where = `line ${index + 1}`
@@ -129,19 +142,31 @@ function line (item: Element, index: number): PermitLine {
   set(l, 'quotaAnnual', num(childElement(proc, 'AnnualQuotaQuantity'), `${where} annual quota`))
   set(l, 'originCountry', pathText(item, 'OriginTradeCountry', 'ID'))
   set(l, 'exportCountry', pathText(item, 'ExportTradeCountry', 'ID'))
+  const more = { origin: [] as DocumentRef[], reexport: [] as DocumentRef[] }
   for (const d of childElements(item, 'AssociatedReferencedDocument')) {
     const code = pathText(d, 'TypeCode')
     const ref = docRef(d)
     if (ref === undefined) continue
     delete ref.typeCode
-    if (code === DOC_CODE_ORIGIN_PERMIT && l.originPermit === undefined) l.originPermit = ref
-    else if (code === DOC_CODE_LAST_REEXPORT && l.lastReexport === undefined) l.lastReexport = ref
+    // Every one kept: the first in its box, the rest after it (issue 20).
+    if (code === DOC_CODE_ORIGIN_PERMIT) {
+      if (l.originPermit === undefined) l.originPermit = ref
+      else more.origin.push(ref)
+    } else if (code === DOC_CODE_LAST_REEXPORT) {
+      if (l.lastReexport === undefined) l.lastReexport = ref
+      else more.reexport.push(ref)
+    }
   }
+  if (more.origin.length > 0) l.moreOriginPermits = more.origin
+  if (more.reexport.length > 0) l.moreLastReexports = more.reexport
   const exam = childElement(item, 'ExaminationTransportEvent')
   const exported = childElement(exam, 'UnitQuantity') ?? childElement(exam, 'InspectedUnitQuantity')
   set(l, 'exportedQuantity', num(exported, `${where} exported quantity`))
   if (l.exportedQuantity !== undefined) set(l, 'exportedUnit', unitOf(exported))
   set(l, 'marks', pathText(item, 'PhysicalLogisticsShippingMarks', 'Marking'))
+  set(l, 'moreCommonNames', furtherTexts(product, 'CommonName'))
+  set(l, 'moreDescriptions', furtherTexts(product, 'Description'))
+  set(l, 'moreMarks', furtherTexts(childElement(item, 'PhysicalLogisticsShippingMarks'), 'Marking'))
   return l
 }
 
@@ -176,6 +201,8 @@ export function readPermitElement (root: Element, _version: 1 | 2 = 2): Permit {
       p.replacement = { replaces: m[1] ?? '' }
       const reason = m[2]?.trim()
       if (reason !== undefined && reason !== '') p.replacement.reason = reason
+      const details = m[3]?.trim()
+      if (details !== undefined && details !== '') p.replacement.details = details
     } else {
       conditions.push(t)
     }

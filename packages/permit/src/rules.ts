@@ -4,7 +4,7 @@
  * (Res. Conf. 12.3 Annex 2). Codes are listed in protocol-spec/permit-profile.md
  * and are never renumbered or reused.
  */
-import { APPENDICES, DOCUMENT_TYPES, ISO_COUNTRIES, PURPOSE_CODES, SOURCE_CODES, TERM_CODES, UNIT_CODES, isUserAssignedCountry, minimumQuantity } from './codes.js'
+import { APPENDICES, DOCUMENT_TYPES, ISO_COUNTRIES, PURPOSE_CODES, REPLACEMENT_REASONS, SOURCE_CODES, TERM_CODES, UNIT_CODES, isUserAssignedCountry, minimumQuantity, requiresWholeNumber } from './codes.js'
 import type { Permit } from './model.js'
 import { canonicalPermitNumber } from './number.js'
 
@@ -63,7 +63,20 @@ export const RuleCode = {
   /** A re-export certificate line gives neither its origin permit nor its last re-export certificate. */
   REEXPORT_ORIGIN_MISSING: 'REEXPORT_ORIGIN_MISSING',
   /** A replacement does not give the number of the permit it replaces. */
-  REPLACEMENT_NUMBER_MISSING: 'REPLACEMENT_NUMBER_MISSING'
+  REPLACEMENT_NUMBER_MISSING: 'REPLACEMENT_NUMBER_MISSING',
+  /** A quantity counted in specimens (live animals, any term without a measure) is not a whole number. */
+  QUANTITY_NOT_WHOLE: 'QUANTITY_NOT_WHOLE',
+  // At issue only (checkIssue): the signing node's own rules, never a verifier's.
+  /** The issue date given is not the time of signing (backdated, postdated, or a date without a time). */
+  ISSUE_DATE_NOT_NOW: 'ISSUE_DATE_NOT_NOW',
+  /** Box 2 ended before the permit is issued. */
+  VALIDITY_ENDED_AT_ISSUE: 'VALIDITY_ENDED_AT_ISSUE',
+  /** Box 2 starts later after the issue than the authority's grace allows. */
+  VALIDITY_START_TOO_LATE: 'VALIDITY_START_TOO_LATE',
+  /** The signing certificate's grant on the trust list starts after the issue date: every verifier would answer ISSUER_CERT_NOT_GRANTED. */
+  CERT_NOT_GRANTED_AT_ISSUE: 'CERT_NOT_GRANTED_AT_ISSUE',
+  /** A replacement's reason is not lost, stolen, damaged or error. */
+  REPLACEMENT_REASON_INVALID: 'REPLACEMENT_REASON_INVALID'
 } as const
 export type RuleCode = typeof RuleCode[keyof typeof RuleCode]
 
@@ -133,6 +146,7 @@ export function checkPermit (p: Permit, opts: RuleOptions = {}): RuleProblem[] {
     if (q === undefined) return
     if (!(Number.isFinite(q) && q > 0)) err(RuleCode.QUANTITY_NOT_POSITIVE, box, `${what} must be positive, got ${q}`, line)
     else if (unit !== undefined && q < minimumQuantity(unit)) err(RuleCode.QUANTITY_NOT_POSITIVE, box, `${what} ${q} is below the smallest quantity of its unit (${minimumQuantity(unit)})`, line)
+    else if (unit !== undefined && requiresWholeNumber(unit) && !Number.isInteger(q)) err(RuleCode.QUANTITY_NOT_WHOLE, box, `${what} ${q} is counted in specimens: a whole number`, line)
   }
 
   // Box 1
@@ -223,4 +237,54 @@ export function checkPermit (p: Permit, opts: RuleOptions = {}): RuleProblem[] {
 /** True when no problem is an error (warnings allowed). */
 export function passesRules (problems: readonly RuleProblem[]): boolean {
   return problems.every((p) => p.severity !== 'error')
+}
+
+/** Options for {@link checkIssue}: the signing node's clock, zone and policy. */
+export interface IssueRuleOptions {
+  /** The time of signing (ms). */
+  now: number
+  /** How far a given issue date may be from the time of signing (clock skew). @default 5 minutes */
+  issueDateToleranceMs?: number
+  /** How long after the issue Box 2 may start. @default 30 days */
+  validityStartGraceMs?: number
+  /** When the signing certificate's grant on the trust list starts (ms), if known. */
+  certificateGrantedAt?: number
+  /** Box 2 as instants (dates.ts `validityInstants` in the issuer's zone). */
+  validity: { from?: number, until?: number }
+}
+
+export const DEFAULT_ISSUE_DATE_TOLERANCE_MS = 5 * 60_000
+export const DEFAULT_VALIDITY_START_GRACE_MS = 30 * 86_400_000
+
+/**
+ * The rules a node applies before it signs (issue 20), on top of
+ * {@link checkPermit}: the issue date is the time of signing; Box 2 has not
+ * ended and starts within the grace; the signing certificate is granted at
+ * the issue date; a replacement states why. A verifier never applies them:
+ * they are about the act of issuing, not the document.
+ */
+export function checkIssue (p: Permit, opts: IssueRuleOptions): RuleProblem[] {
+  const out: RuleProblem[] = []
+  const err = (code: RuleCode, box: string, message: string): void => { out.push({ code, box, severity: 'error', message }) }
+  const tolerance = opts.issueDateToleranceMs ?? DEFAULT_ISSUE_DATE_TOLERANCE_MS
+  const grace = opts.validityStartGraceMs ?? DEFAULT_VALIDITY_START_GRACE_MS
+  const now = new Date(opts.now).toISOString()
+  let issued = opts.now
+  if (p.issueDate !== undefined) {
+    const t = parseIsoDate(p.issueDate)
+    if (t !== undefined && (!p.issueDate.includes('T') || Math.abs(t - opts.now) > tolerance)) {
+      err(RuleCode.ISSUE_DATE_NOT_NOW, '2', `the issue date ${p.issueDate} is not the time of signing (${now}); leave it out and the node writes the time of signing`)
+    } else if (t !== undefined) issued = t
+  }
+  const { from, until } = opts.validity
+  if (until !== undefined && until < opts.now) err(RuleCode.VALIDITY_ENDED_AT_ISSUE, '2', `the validity ended on ${p.validUntil ?? ''}, before the permit is issued (${now})`)
+  if (from !== undefined && from > issued + grace) err(RuleCode.VALIDITY_START_TOO_LATE, '2', `the validity starts on ${p.validFrom ?? ''}, more than ${Math.round(grace / 86_400_000)} days after the issue`)
+  if (opts.certificateGrantedAt !== undefined && opts.certificateGrantedAt > issued) {
+    err(RuleCode.CERT_NOT_GRANTED_AT_ISSUE, '6', `this node's signing certificate is granted on the trust list only from ${new Date(opts.certificateGrantedAt).toISOString()}, after the issue date ${new Date(issued).toISOString()}: every verifier would refuse the permit (ISSUER_CERT_NOT_GRANTED)`)
+  }
+  const reason = p.replacement?.reason
+  if (p.replacement !== undefined && !(REPLACEMENT_REASONS as readonly string[]).includes(reason ?? '')) {
+    err(RuleCode.REPLACEMENT_REASON_INVALID, '5', `a replacement states its reason as one of ${REPLACEMENT_REASONS.join(', ')}${reason === undefined ? '' : ` (got "${reason.slice(0, 40)}")`}; the circumstances go in details`)
+  }
+  return out
 }

@@ -6,7 +6,7 @@
 import { escapeXml } from './xml.js'
 import { NS_CITES_V2, NS_RAM } from './read.js'
 import { DOC_CODE_LAST_REEXPORT, DOC_CODE_ORIGIN_PERMIT } from './codes.js'
-import type { Address, DocumentRef, Permit, PermitLine, TradeParty } from './model.js'
+import type { Address, DocumentRef, LangText, Permit, PermitLine, TradeParty } from './model.js'
 
 type Node = { n: string, a?: Record<string, string>, t?: string, c?: Node[] }
 
@@ -70,22 +70,32 @@ function unitAttr (u: string | undefined): Record<string, string> | undefined {
   return u === undefined ? undefined : { unitCode: u }
 }
 
+/** Further texts of a repeated element, each with its language. */
+function more (name: string, texts: LangText[] | undefined): Array<Node | undefined> {
+  return (texts ?? []).map((t) => opt(name, t.text, t.language === undefined ? undefined : { languageID: t.language }))
+}
+
 function line (l: PermitLine): Node {
+  // The first of a repeated element in its box, then the rest (never dropped: issue 20).
   return e(R('IncludedSupplyChainConsignmentItem'), [
     opt(R('ID'), l.id),
-    group(R('PhysicalLogisticsShippingMarks'), [opt(R('Marking'), l.marks)]),
+    group(R('PhysicalLogisticsShippingMarks'), [opt(R('Marking'), l.marks), ...more(R('Marking'), l.moreMarks)]),
     group(R('OriginTradeCountry'), [opt(R('ID'), l.originCountry)]),
     group(R('ExportTradeCountry'), [opt(R('ID'), l.exportCountry)]),
     ref('AssociatedReferencedDocument', l.originPermit, DOC_CODE_ORIGIN_PERMIT),
+    ...(l.moreOriginPermits ?? []).map((r) => ref('AssociatedReferencedDocument', r, DOC_CODE_ORIGIN_PERMIT)),
     ref('AssociatedReferencedDocument', l.lastReexport, DOC_CODE_LAST_REEXPORT),
+    ...(l.moreLastReexports ?? []).map((r) => ref('AssociatedReferencedDocument', r, DOC_CODE_LAST_REEXPORT)),
     group(R('TransportLogisticsPackage'), [opt(R('ItemQuantity'), l.quantity, unitAttr(l.unit))]),
     group(R('IncludedSupplyChainTradeLineItem'), [
       opt(R('TypeCode'), l.appendix),
       opt(R('TypeExtensionCode'), l.source),
       group(R('SpecifiedTradeProduct'), [
         opt(R('Description'), l.description),
+        ...more(R('Description'), l.moreDescriptions),
         opt(R('TypeCode'), l.term),
         opt(R('CommonName'), l.commonName),
+        ...more(R('CommonName'), l.moreCommonNames),
         opt(R('ScientificName'), l.scientificName)
       ])
     ]),
@@ -99,10 +109,9 @@ function line (l: PermitLine): Node {
 
 /** Box 5 text that marks a replacement; the reader turns it back into `replacement`. */
 function replacementText (p: Permit): string | undefined {
-  if (p.replacement === undefined) return undefined
-  return p.replacement.reason === undefined
-    ? `Replaces: ${p.replacement.replaces}`
-    : `Replaces: ${p.replacement.replaces}\nReason: ${p.replacement.reason}`
+  const r = p.replacement
+  if (r === undefined) return undefined
+  return `Replaces: ${r.replaces}` + (r.reason === undefined ? '' : `\nReason: ${r.reason}`) + (r.details === undefined ? '' : `\nDetails: ${r.details}`)
 }
 
 /** Write a permit as unsigned eCITES Toolkit v2 XML. */

@@ -35,8 +35,23 @@ const line = fc.record({
   exportCountry: country,
   lastReexport: ref,
   exported: fc.record({ exportedQuantity: qty, exportedUnit: fc.constantFrom('PCS', 'kg') }, { requiredKeys: ['exportedQuantity'] }),
-  marks: word
+  marks: word,
+  // Repeated elements (issue 20): after the first, each kept in order, with its language.
+  moreOriginPermits: fc.array(ref, { minLength: 1, maxLength: 3 }),
+  moreLastReexports: fc.array(ref, { minLength: 1, maxLength: 3 }),
+  moreCommonNames: fc.array(fc.record({ text: word, language: fc.constantFrom('EN', 'FR') }, { requiredKeys: ['text'] }), { minLength: 1, maxLength: 3 }),
+  moreDescriptions: fc.array(fc.record({ text: word, language: fc.constantFrom('EN', 'ES') }, { requiredKeys: ['text'] }), { minLength: 1, maxLength: 3 }),
+  moreMarks: fc.array(fc.record({ text: word }, { requiredKeys: ['text'] }), { minLength: 1, maxLength: 3 })
 }, { requiredKeys: ['id', 'scientificName'] })
+  // A further element is written after the first: without a first, it would read back as the first.
+  .map((l) => {
+    if (l.originPermit === undefined) delete l.moreOriginPermits
+    if (l.lastReexport === undefined) delete l.moreLastReexports
+    if (l.commonName === undefined) delete l.moreCommonNames
+    if (l.description === undefined) delete l.moreDescriptions
+    if (l.marks === undefined) delete l.moreMarks
+    return l
+  })
   // A unit is only written beside its quantity, so generate them together.
   .map(({ exported, ...l }) => ({ ...l, ...exported }))
   .map((l) => { if (l.quantity === undefined) delete l.unit; return l })
@@ -56,7 +71,7 @@ const permitArb: fc.Arbitrary<Permit> = fc.record({
   consignor: party,
   signatory: fc.record({ name: word, place: word, date }, { requiredKeys: ['name'] }),
   references: fc.array(fc.record({ id: token, typeCode: fc.constantFrom('I', 'E'), issueDate: date }, { requiredKeys: ['id', 'typeCode'] }), { minLength: 1, maxLength: 2 }),
-  replacement: fc.record({ replaces: token, reason: word }, { requiredKeys: ['replaces'] }),
+  replacement: fc.record({ replaces: token, reason: fc.constantFrom('lost', 'stolen', 'damaged', 'error'), details: word }, { requiredKeys: ['replaces'] }),
   transportDocument: token,
   endorsement: fc.record({ date, port: token, officer: word }, { requiredKeys: ['date'] }),
   lines: fc.array(line, { minLength: 1, maxLength: 4 })

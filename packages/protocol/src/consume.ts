@@ -131,6 +131,7 @@ export async function requestConsumption (libp2p: Libp2p, issuerPeer: PeerId, as
       event: res.event
     }
     if (b.claimSeq !== 0n) out.receipt.claim = { claimant: b.consumingParty, seq: Number(b.claimSeq), hash: hex(b.claimHash) }
+    if (b.warnings.length > 0) out.receipt.warnings = b.warnings.filter((w) => w === 'NOT_ENDORSED_AT_EXPORT')
   }
   return out
 }

@@ -9,10 +9,15 @@ export function vectorPermit (file = 'ch-export-th'): Permit {
   return permitFromJsonText(readVector(`permits/${file}.json`))
 }
 
-/** The CH export permit for TH, renumbered. */
+/**
+ * The CH export permit for TH, renumbered, to issue: without an issue date,
+ * which the issuing node writes as the time of signing (a given one must be
+ * that time: ISSUE_DATE_NOT_NOW).
+ */
 export function chPermit (number: string): Permit {
   const p = vectorPermit('ch-export-th')
   p.number = number
+  delete p.issueDate
   return p
 }
 

@@ -46,7 +46,7 @@ describe('every check and its codes', () => {
     for (const n of ['A', 'E', 'C', 'R', 'U']) await ch.issue(chPermit(`26CHK${n}`))
     await ch.endorse('CH', '26CHKE', { lines: LINES, port: 'CHZRH' })
     await ch.cancel('CH', '26CHKC', 'issued in error')
-    await ch.replace('CH', '26CHKR', '26CHKR2', 'corrected')
+    await ch.replace('CH', '26CHKR', chPermit('26CHKR2'), 'error', 'corrected')
     await ch.consume('CH', '26CHKU', { lines: LINES, port: 'THBKK', consumingParty: 'TH' })
     for (const n of ['A', 'E', 'C', 'R', 'U']) state[n] = (await ch.status('CH', `26CHK${n}`))!.state
     permit = chPermit('26CHKA')

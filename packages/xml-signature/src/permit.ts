@@ -3,7 +3,7 @@
  * verification reads the permit's values from the very DOM it verified.
  */
 import {
-  NS_CITES_V2, check, checkPermit, makeVerdict, parseIsoDate, passesRules, permitParty,
+  NS_CITES_V2, check, checkPermit, makeVerdict, parseIsoDate, passesRules, permitParty, validityInstants,
   readPermitElement, writePermitXml, type Check, type Permit, type RuleOptions, type Verdict, type XmlLimits
 } from '@cites/permit'
 import { signXml, type Signer } from './sign.js'
@@ -97,8 +97,9 @@ export async function verifySignedPermit (input: string | Document, opts: Verify
 
 /** Is `now` inside Box 2? Expiry is derived from the dates, never recorded. */
 export function validityCheck (permit: Permit, now: Date): Check {
-  const from = parseIsoDate(permit.validFrom)
-  const until = parseIsoDate(permit.validUntil)
+  // By calendar day (permit-profile.md §3.3): a date-only Box 2 runs to the
+  // end of its last day at UTC+14; the issuer's node signs explicit instants.
+  const { from, until } = validityInstants(permit)
   if (from === undefined || until === undefined) return check('validity', 'INVALID', 'VALIDITY_MISSING', 'the permit has no usable validity dates')
   const t = now.getTime()
   if (t < from) return check('validity', 'INVALID', 'PERMIT_NOT_YET_VALID', `the permit is valid only from ${permit.validFrom}`)

@@ -154,7 +154,7 @@ export function nodeCommand (program: Command, io: Io): void {
       if (o.json === true) json(io, r.body)
       if (r.status === 201 || r.status === 202) {
         if (o.json !== true) io.out(r.status === 201 ? `${party}/${number}: use recorded, confirmed by the issuer\n` : `${party}/${number}: use recorded provisionally (not confirmed by issuer)\n`)
-        // The destination's own import permits the export cites are used with it (ledger.md §3.3).
+        // The destination's own import permits the export cites are used with it (ledger.md §3.6).
         const imports = (r.body.importPermits ?? []) as Array<{ number: string, outcome: string, message?: string }>
         if (o.json !== true) for (const i of imports) io.out(`  import permit ${i.number}: ${i.outcome === 'CONSUMED' ? 'use recorded' : `not recorded as used: ${i.outcome}${i.message !== undefined ? ` (${i.message})` : ''}`}\n`)
         return

@@ -12,7 +12,8 @@ export enum EventType {
   REPLACED = 'REPLACED',
   PROVISIONAL_CONSUMED = 'PROVISIONAL_CONSUMED',
   CLAIM_REFUSED = 'CLAIM_REFUSED',
-  USE_REFUSED = 'USE_REFUSED'
+  USE_REFUSED = 'USE_REFUSED',
+  EXPORT_VOIDED = 'EXPORT_VOIDED'
 }
 
 enum __EventTypeValues {
@@ -24,12 +25,35 @@ enum __EventTypeValues {
   REPLACED = 5,
   PROVISIONAL_CONSUMED = 6,
   CLAIM_REFUSED = 7,
-  USE_REFUSED = 8
+  USE_REFUSED = 8,
+  EXPORT_VOIDED = 9
 }
 
 export namespace EventType {
   export const codec = (): Codec<EventType> => {
     return enumeration<EventType>(__EventTypeValues)
+  }
+}
+
+export enum ReplacementReason {
+  REPLACEMENT_REASON_UNSPECIFIED = 'REPLACEMENT_REASON_UNSPECIFIED',
+  REPLACEMENT_LOST = 'REPLACEMENT_LOST',
+  REPLACEMENT_STOLEN = 'REPLACEMENT_STOLEN',
+  REPLACEMENT_DAMAGED = 'REPLACEMENT_DAMAGED',
+  REPLACEMENT_ERROR = 'REPLACEMENT_ERROR'
+}
+
+enum __ReplacementReasonValues {
+  REPLACEMENT_REASON_UNSPECIFIED = 0,
+  REPLACEMENT_LOST = 1,
+  REPLACEMENT_STOLEN = 2,
+  REPLACEMENT_DAMAGED = 3,
+  REPLACEMENT_ERROR = 4
+}
+
+export namespace ReplacementReason {
+  export const codec = (): Codec<ReplacementReason> => {
+    return enumeration<ReplacementReason>(__ReplacementReasonValues)
   }
 }
 
@@ -837,6 +861,7 @@ export interface IssuedBody {
   issueTime: bigint
   purpose: string
   lines: PermitLineSummary[]
+  replaces: string
 }
 
 export namespace IssuedBody {
@@ -901,6 +926,11 @@ export namespace IssuedBody {
           }
         }
 
+        if ((obj.replaces != null && obj.replaces !== '')) {
+          w.uint32(90)
+          w.string(obj.replaces)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -915,7 +945,8 @@ export namespace IssuedBody {
           validUntil: 0n,
           issueTime: 0n,
           purpose: '',
-          lines: []
+          lines: [],
+          replaces: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -968,6 +999,10 @@ export namespace IssuedBody {
               obj.lines.push(PermitLineSummary.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.lines$
               }))
+              break
+            }
+            case 11: {
+              obj.replaces = reader.string()
               break
             }
             default: {
@@ -1068,6 +1103,13 @@ export namespace IssuedBody {
 
               obj.lines++
 
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.replaces`,
+                value: reader.string()
+              }
               break
             }
             default: {
@@ -1181,6 +1223,11 @@ export namespace IssuedBody {
     index: number
   }
 
+  export interface IssuedBodyReplacesFieldEvent {
+    field: '$.replaces'
+    value: string
+  }
+
   export function encode (obj: Partial<IssuedBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, IssuedBody.codec())
   }
@@ -1189,7 +1236,7 @@ export namespace IssuedBody {
     return decodeMessage(buf, IssuedBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IssuedBody>): Generator<IssuedBodySignedXmlFieldEvent | IssuedBodyXmlSha256FieldEvent | IssuedBodyDocumentTypeFieldEvent | IssuedBodyDestinationFieldEvent | IssuedBodyExporterCountryFieldEvent | IssuedBodyValidFromFieldEvent | IssuedBodyValidUntilFieldEvent | IssuedBodyIssueTimeFieldEvent | IssuedBodyPurposeFieldEvent | IssuedBodyLinesLineFieldEvent | IssuedBodyLinesScientificNameFieldEvent | IssuedBodyLinesAppendixFieldEvent | IssuedBodyLinesSourceFieldEvent | IssuedBodyLinesTermFieldEvent | IssuedBodyLinesQuantityFieldEvent | IssuedBodyLinesUnitFieldEvent | IssuedBodyLinesOriginFieldEvent | IssuedBodyLinesOriginPermitFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IssuedBody>): Generator<IssuedBodySignedXmlFieldEvent | IssuedBodyXmlSha256FieldEvent | IssuedBodyDocumentTypeFieldEvent | IssuedBodyDestinationFieldEvent | IssuedBodyExporterCountryFieldEvent | IssuedBodyValidFromFieldEvent | IssuedBodyValidUntilFieldEvent | IssuedBodyIssueTimeFieldEvent | IssuedBodyPurposeFieldEvent | IssuedBodyLinesLineFieldEvent | IssuedBodyLinesScientificNameFieldEvent | IssuedBodyLinesAppendixFieldEvent | IssuedBodyLinesSourceFieldEvent | IssuedBodyLinesTermFieldEvent | IssuedBodyLinesQuantityFieldEvent | IssuedBodyLinesUnitFieldEvent | IssuedBodyLinesOriginFieldEvent | IssuedBodyLinesOriginPermitFieldEvent | IssuedBodyReplacesFieldEvent> {
     return streamMessage(buf, IssuedBody.codec(), opts)
   }
 }
@@ -1397,6 +1444,7 @@ export interface ConsumedBody {
   usedAt: bigint
   claimSeq: bigint
   claimHash: Uint8Array<ArrayBuffer>
+  warnings: string[]
 }
 
 export namespace ConsumedBody {
@@ -1451,6 +1499,13 @@ export namespace ConsumedBody {
           w.bytes(obj.claimHash)
         }
 
+        if (obj.warnings != null && obj.warnings.length > 0) {
+          for (const value of obj.warnings) {
+            w.uint32(74)
+            w.string(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1463,7 +1518,8 @@ export namespace ConsumedBody {
           request: uint8ArrayAlloc(0),
           usedAt: 0n,
           claimSeq: 0n,
-          claimHash: uint8ArrayAlloc(0)
+          claimHash: uint8ArrayAlloc(0),
+          warnings: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1510,6 +1566,14 @@ export namespace ConsumedBody {
               obj.claimHash = reader.bytes()
               break
             }
+            case 9: {
+              if (opts.limits?.warnings != null && obj.warnings.length === opts.limits.warnings) {
+                throw new MaxLengthError('Decode error - repeated field "warnings" had too many elements')
+              }
+
+              obj.warnings.push(reader.string())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1520,7 +1584,8 @@ export namespace ConsumedBody {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          lines: 0
+          lines: 0,
+          warnings: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1596,6 +1661,21 @@ export namespace ConsumedBody {
               }
               break
             }
+            case 9: {
+              if (opts.limits?.warnings != null && obj.warnings === opts.limits.warnings) {
+                throw new MaxLengthError('Streaming decode error - repeated field "warnings" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.warnings[]`,
+                index: obj.warnings,
+                value: reader.string()
+              }
+
+              obj.warnings++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1661,6 +1741,12 @@ export namespace ConsumedBody {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ConsumedBodyWarningsFieldEvent {
+    field: '$.warnings[]'
+    index: number
+    value: string
+  }
+
   export function encode (obj: Partial<ConsumedBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ConsumedBody.codec())
   }
@@ -1669,7 +1755,7 @@ export namespace ConsumedBody {
     return decodeMessage(buf, ConsumedBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumedBody>): Generator<ConsumedBodyLinesLineFieldEvent | ConsumedBodyLinesQuantityFieldEvent | ConsumedBodyLinesUnitFieldEvent | ConsumedBodyPortFieldEvent | ConsumedBodyOfficerFieldEvent | ConsumedBodyConsumingPartyFieldEvent | ConsumedBodyRequestFieldEvent | ConsumedBodyUsedAtFieldEvent | ConsumedBodyClaimSeqFieldEvent | ConsumedBodyClaimHashFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumedBody>): Generator<ConsumedBodyLinesLineFieldEvent | ConsumedBodyLinesQuantityFieldEvent | ConsumedBodyLinesUnitFieldEvent | ConsumedBodyPortFieldEvent | ConsumedBodyOfficerFieldEvent | ConsumedBodyConsumingPartyFieldEvent | ConsumedBodyRequestFieldEvent | ConsumedBodyUsedAtFieldEvent | ConsumedBodyClaimSeqFieldEvent | ConsumedBodyClaimHashFieldEvent | ConsumedBodyWarningsFieldEvent> {
     return streamMessage(buf, ConsumedBody.codec(), opts)
   }
 }
@@ -2322,6 +2408,7 @@ export namespace CancelledBody {
 export interface ReplacedBody {
   replacementNumber: string
   reason: string
+  reasonCode: ReplacementReason
 }
 
 export namespace ReplacedBody {
@@ -2344,13 +2431,19 @@ export namespace ReplacedBody {
           w.string(obj.reason)
         }
 
+        if (obj.reasonCode != null && __ReplacementReasonValues[obj.reasonCode] !== 0) {
+          w.uint32(24)
+          ReplacementReason.codec().encode(obj.reasonCode, w)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           replacementNumber: '',
-          reason: ''
+          reason: '',
+          reasonCode: ReplacementReason.REPLACEMENT_REASON_UNSPECIFIED
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2365,6 +2458,10 @@ export namespace ReplacedBody {
             }
             case 2: {
               obj.reason = reader.string()
+              break
+            }
+            case 3: {
+              obj.reasonCode = ReplacementReason.codec().decode(reader)
               break
             }
             default: {
@@ -2396,6 +2493,13 @@ export namespace ReplacedBody {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.reasonCode`,
+                value: ReplacementReason.codec().decode(reader)
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2418,6 +2522,11 @@ export namespace ReplacedBody {
     value: string
   }
 
+  export interface ReplacedBodyReasonCodeFieldEvent {
+    field: '$.reasonCode'
+    value: ReplacementReason
+  }
+
   export function encode (obj: Partial<ReplacedBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReplacedBody.codec())
   }
@@ -2426,8 +2535,97 @@ export namespace ReplacedBody {
     return decodeMessage(buf, ReplacedBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplacedBody>): Generator<ReplacedBodyReplacementNumberFieldEvent | ReplacedBodyReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReplacedBody>): Generator<ReplacedBodyReplacementNumberFieldEvent | ReplacedBodyReasonFieldEvent | ReplacedBodyReasonCodeFieldEvent> {
     return streamMessage(buf, ReplacedBody.codec(), opts)
+  }
+}
+
+export interface ExportVoidedBody {
+  reason: string
+}
+
+export namespace ExportVoidedBody {
+  let _codec: Codec<ExportVoidedBody>
+
+  export const codec = (): Codec<ExportVoidedBody> => {
+    if (_codec == null) {
+      _codec = message<ExportVoidedBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(10)
+          w.string(obj.reason)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          reason: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.reason = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ExportVoidedBodyReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export function encode (obj: Partial<ExportVoidedBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ExportVoidedBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ExportVoidedBody>): ExportVoidedBody {
+    return decodeMessage(buf, ExportVoidedBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ExportVoidedBody>): Generator<ExportVoidedBodyReasonFieldEvent> {
+    return streamMessage(buf, ExportVoidedBody.codec(), opts)
   }
 }
 
