@@ -16,7 +16,8 @@ const PYTHON = 'Python molurus molurus'
 
 /** US's import permit for `quantity` Indian pythons from `exporter`. */
 function usImport (number: string, o: { species?: string, quantity?: number, exporter?: string } = {}): Permit {
-  const p = vectorPermit('th-import-ch')
+  // Issued now: the vector's issue date is refused (ISSUE_DATE_NOT_NOW).
+  const { issueDate: _i, ...p } = vectorPermit('th-import-ch')
   return {
     ...p, number, securityStamp: `US-SS-${number}`,
     issuer: { name: 'U.S. Fish and Wildlife Service', address: { country: 'US' } },
@@ -28,7 +29,7 @@ function usImport (number: string, o: { species?: string, quantity?: number, exp
 
 /** TH's Appendix I export to `destination`, citing `importPermit`. */
 function thExport (number: string, importPermit: string, o: { quantity?: number, destination?: string, unit?: string } = {}): Permit {
-  const p = vectorPermit('ch-export-th')
+  const { issueDate: _i, ...p } = vectorPermit('ch-export-th')
   return {
     ...p, number, purpose: 'Z', securityStamp: `TH-SS-${number}`,
     issuer: { name: 'Department of National Parks', address: { country: 'TH' } },

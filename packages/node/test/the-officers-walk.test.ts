@@ -66,10 +66,17 @@ describe('the officer\'s walk: issue, replace, endorse less, use once, cancel, r
     expect(issued.json).toMatchObject({ party: 'CH', number: '26CH000102', status: 'ISSUED' })
 
     // Replace: the original was lost in transit; 26CH000103 names it and the reason.
-    const replacement = await call('CH', 'issuer', 'POST', '/v1/permits', { ...toUs('26CH000103'), replacement: { replaces: '26CH000102', reason: 'original lost in transit' } })
+    const replacement = await call('CH', 'issuer', 'POST', '/v1/permits', { ...toUs('26CH000103'), replacement: { replaces: '26CH000102', reason: 'lost', details: 'original lost in transit' } })
     expect(replacement.status).toBe(201)
     const signed = await fetch(`${url.CH}/v1/permits/CH/26CH000103`, { headers: { authorization: `Bearer ${T.viewer}`, accept: 'application/xml' } })
-    expect(await signed.text()).toContain('Replaces: 26CH000102\nReason: original lost in transit')
+    expect(await signed.text()).toContain('Replaces: 26CH000102\nReason: lost\nDetails: original lost in transit')
+    // The replaced original is refused at US customs, naming its replacement (the finding: both were used, 60 pythons).
+    await waitFor(async () => (await nodes[1]!.node.internals.ledger.status('CH', '26CH000102'))?.status === 'REPLACED', { timeoutMs: 20_000, what: 'US to hold the replacement' })
+    const original = await call('US', 'customs', 'POST', '/v1/permits/CH/26CH000102/consumptions', { lines: [{ line: 'A', quantity: 30, unit: 'PCS' }], port: 'USJFK' })
+    expect(original).toMatchObject({ status: 409, json: { code: 'PERMIT_REPLACED' } })
+    expect(String(original.json.detail)).toContain('26CH000103')
+    // A replacement of a permit that does not exist is refused.
+    expect((await call('CH', 'issuer', 'POST', '/v1/permits', { ...toUs('26CH000105'), replacement: { replaces: '26CH999999', reason: 'lost' } })).json).toMatchObject({ code: 'PERMIT_NOT_FOUND' })
 
     // Endorse a smaller quantity at Zurich: 28 of the 30 leave (Box 14); more than authorised is refused.
     const over = await call('CH', 'customs', 'POST', '/v1/permits/CH/26CH000103/endorsements', { lines: [{ line: 'A', quantity: 31, unit: 'PCS' }], port: 'CHZRH' })
