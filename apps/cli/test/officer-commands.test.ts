@@ -95,12 +95,17 @@ describe('cites issue | endorse | cancel | replace against a running node', () =
 
   it('replaces: the new permit names the original and the reason in its signed XML; another authority\'s permit is a usage error', async () => {
     expect(issue(newPermit('26CHT0030')).code).toBe(0)
-    const r = citesWithInput(net.dir, newPermit('26CHT0031'), 'replace', 'CH/26CHT0030', '-', '--reason', 'original lost in transit', '--node', net.chUrl, '--token', net.ch.tokens.issuer, '--json')
+    const r = citesWithInput(net.dir, newPermit('26CHT0031'), 'replace', 'CH/26CHT0030', '-', '--reason', 'lost', '--details', 'original lost in transit', '--node', net.chUrl, '--token', net.ch.tokens.issuer, '--json')
     expect(r.code, r.out + r.err).toBe(0)
-    expect(JSON.parse(r.out)).toMatchObject({ party: 'CH', number: '26CHT0031', replaces: 'CH/26CHT0030', reason: 'original lost in transit' })
+    expect(JSON.parse(r.out)).toMatchObject({ party: 'CH', number: '26CHT0031', replaces: 'CH/26CHT0030', reason: 'lost' })
     const xml = await (await fetch(`${net.chUrl}/v1/permits/CH/26CHT0031`, { headers: { authorization: `Bearer ${net.ch.tokens.viewer}`, accept: 'application/xml' } })).text()
     expect(xml).toContain('Replaces: 26CHT0030')
-    expect(xml).toContain('Reason: original lost in transit')
+    expect(xml).toContain('Reason: lost\nDetails: original lost in transit')
+    // The original is replaced in the same act: refused from now on, naming its replacement.
+    const original = await (await fetch(`${net.chUrl}/v1/permits/CH/26CHT0030`, { headers: { authorization: `Bearer ${net.ch.tokens.viewer}` } })).json() as { status: string }
+    expect(original.status).toBe('REPLACED')
+    // A reason that is none of lost, stolen, damaged, error is a usage error.
+    expect(citesWithInput(net.dir, newPermit('26CHT0033'), 'replace', 'CH/26CHT0031', '-', '--reason', 'because', '--node', net.chUrl, '--token', net.ch.tokens.issuer).code).toBe(2)
     const other = citesWithInput(net.dir, newPermit('26CHT0032'), 'replace', 'TH/26TH0001', '-', '--reason', 'lost', '--node', net.chUrl, '--token', net.ch.tokens.issuer)
     expect(other.code).toBe(2)
     expect(other.err).toContain('a replacement is issued by the same authority')

@@ -5,9 +5,9 @@
  * `--json`, and exit 0 done, 1 refused by the node (with its code and
  * problems), 2 usage, input, token or role errors.
  */
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { readFileSync } from 'node:fs'
-import { importPermit, permitParty, type Permit } from '@cites/permit'
+import { REPLACEMENT_REASONS, importPermit, permitParty, type Permit, type ReplacementReason } from '@cites/permit'
 import { CliError, json, readText, type Io } from '../io.js'
 import { formatProblems } from '../format.js'
 import { callNode, parsePermitId, permitPath, refusal, type NodeAnswer, type Problem } from '../client.js'
@@ -73,8 +73,9 @@ export function officerCommands (program: Command, io: Io): void {
     .description('issue a replacement of one of this authority\'s permits (Res. Conf. 12.3): the new permit names the original and the reason')
     .argument('<original>', 'the permit replaced, PARTY/NUMBER')
     .argument('<file>', 'the replacement permit: JSON form or unsigned eCITES XML; "-" reads stdin')
-    .requiredOption('--reason <text>', 'why: lost, stolen, damaged, error, ...')
-    .action(async (original: string, file: string, o: NodeOptions & { reason: string }) => {
+    .addOption(new Option('--reason <reason>', 'why the original is replaced (Res. Conf. 12.3)').choices([...REPLACEMENT_REASONS]).makeOptionMandatory())
+    .option('--details <text>', 'in words, e.g. "original lost in transit" (signed in Box 5)')
+    .action(async (original: string, file: string, o: NodeOptions & { reason: ReplacementReason, details?: string }) => {
       const { party, number } = parsePermitId(original)
       let permit: Permit
       try { permit = importPermit(readPermitText(file)).permit } catch (err) {
@@ -85,7 +86,7 @@ export function officerCommands (program: Command, io: Io): void {
       if (issuer !== undefined && issuer !== party) throw new CliError('USAGE', `${original} is ${party}'s; a replacement is issued by the same authority, but this permit's Box 6 is ${issuer}`)
       if (permit.number === number) throw new CliError('USAGE', 'a replacement has a number of its own')
       if (permit.replacement !== undefined && permit.replacement.replaces !== number) throw new CliError('USAGE', `the permit file already replaces ${permit.replacement.replaces}, not ${number}`)
-      permit.replacement = { replaces: number, reason: o.reason }
+      permit.replacement = { replaces: number, reason: o.reason, ...(o.details !== undefined ? { details: o.details } : {}) }
       const r = await callNode(o.node, tokenOf(o), '/v1/permits', permit)
       if (r.status !== 201) refused(io, o, `replacement ${permit.number} of ${original}`, r)
       if (o.json === true) json(io, { ...r.body, replaces: `${party}/${number}`, reason: o.reason }); else printIssued(io, r.body as unknown as IssueAnswer, `${party}/${number} (${o.reason})`)
