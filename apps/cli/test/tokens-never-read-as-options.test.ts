@@ -15,7 +15,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import type { FastifyInstance } from 'fastify'
 import { buildHttpApi, hashToken, newToken } from '@cites/node'
 import { chPermit } from '@cites/test-kit'
 import { main } from '../src/index.js'
@@ -39,7 +38,7 @@ async function run (args: string[], env: Record<string, string> = {}): Promise<R
 
 describe('a token that begins with "-" is a token, never an option', () => {
   let nodes: TestNode[] = []
-  const apps: FastifyInstance[] = []
+  const apps: Array<Awaited<ReturnType<typeof buildHttpApi>>['app']> = []
   const urls = new Map<string, string>()
   const dir = mkdtempSync(join(tmpdir(), 'cites-tokens-'))
   let serial = 0
