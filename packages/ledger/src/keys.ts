@@ -58,7 +58,9 @@ export const MetaKey = {
   /** `indexed!author` -> number: how many of the author's events the permit states reflect. */
   indexed: (author: string): string => `indexed!${author}`,
   /** `checked!author` -> number: the background permit-check cursor (ledger.md §4.1). */
-  checked: (author: string): string => `checked!${author}`
+  checked: (author: string): string => `checked!${author}`,
+  /** -> string: when the last write probe of readiness (`/readyz`) was written (ISO 8601); nothing reads it. */
+  PROBE: 'probe'
   // retired: (none yet)
 } as const
 

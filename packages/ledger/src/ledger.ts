@@ -479,4 +479,15 @@ export class Ledger {
   async recordAlert (alert: NewAlert): Promise<void> {
     await this.#queues.recordAlert(alert)
   }
+
+  /**
+   * Is the ledger writable now? Throws {@link LedgerReadOnlyError} when it was
+   * opened without the signing key; otherwise writes one small `meta` value
+   * (the probe's time), so a closed database or a full or read-only disk
+   * shows up as the store's own error. For readiness checks (`/readyz`).
+   */
+  async probeWrite (): Promise<void> {
+    this.#core.requireSigner()
+    await this.#core.store.write([put('META', MetaKey.PROBE, new Date(this.#core.now()).toISOString())])
+  }
 }

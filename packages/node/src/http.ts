@@ -28,6 +28,10 @@ import { HttpProblem, answerError, sendProblem } from './problems.js'
 import { createMetrics, type NodeMetrics } from './metrics.js'
 import { hashToken, type Port } from './config.js'
 import { permitViewJson } from './records.js'
+import { readiness } from './health.js'
+
+/** Probes polled by orchestrators: never rate-limited (a 429 costs as much as their answer). /readyz is limited with the page. */
+const UNLIMITED: ReadonlySet<string> = new Set(['/health', '/livez'])
 
 export type Role = 'viewer' | 'customs' | 'issuer'
 const RANK: Record<Role, number> = { viewer: 1, customs: 2, issuer: 3 }
@@ -204,7 +208,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     try {
       const need = (req.routeOptions.config as { role?: Role }).role
       if (need === undefined && !req.is404) {
-        if (req.routeOptions.url !== '/health') await forPage.call(app, req, reply)
+        if (!UNLIMITED.has(req.routeOptions.url ?? '')) await forPage.call(app, req, reply)
         return
       }
       const caller = identify(req.headers.authorization)
@@ -233,7 +237,13 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   // ---- routes ---------------------------------------------------------
 
   // Health checks and scrapes are frequent and carry nothing: kept out of the info logs.
-  app.get('/health', { logLevel: 'warn', schema: { summary: 'Health check', security: [] } }, async () => {
+  app.get('/livez', { logLevel: 'warn', schema: { summary: 'Liveness: 200 while the process serves HTTP (no checks; never rate-limited)', security: [] } }, async () => ({ status: 'live' }))
+  app.get('/readyz', { logLevel: 'warn', schema: { summary: 'Readiness for customs: 200 when no check fails, else 503; each check with its status, stable code and message (health.ts)', security: [] } }, async (_req, reply) => {
+    const r = await readiness(node)
+    return await reply.code(r.ready ? 200 : 503).send(r)
+  })
+  // Legacy liveness (kept for existing monitors and the pilot's start-up wait): says nothing of peers, trust or keys; see /readyz.
+  app.get('/health', { logLevel: 'warn', schema: { summary: 'Legacy liveness (use /livez and /readyz)', security: [] } }, async () => {
     // Cheap on purpose (polled often): no ledger reads.
     return { status: 'ok', party: node.party, peerId: node.peerId.toString(), peers: node.peerParties().length, trustListSequence: node.trust.sequence }
   })

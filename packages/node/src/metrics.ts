@@ -1,9 +1,11 @@
 /**
  * Prometheus metrics (prom-client), one registry per node so that several
  * nodes can share a process (tests, the pilot). Counters are fed by the HTTP
- * layer; gauges are read from the node when scraped.
+ * layer; gauges are read from the node when scraped. Node's default metrics
+ * (event-loop lag, heap, GC, ...) are the process's: collected once per
+ * process and registered in every node's registry.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client'
 import type { PermitNode } from './node.js'
 
 export interface NodeMetrics {
@@ -15,8 +17,20 @@ export interface NodeMetrics {
   httpLatency: Histogram<'route' | 'method' | 'status'>
 }
 
+/** The process's default metrics: one event-loop monitor and one GC observer, however many nodes the process runs. */
+let processMetrics: Registry | undefined
+function processRegistry (): Registry {
+  if (processMetrics === undefined) {
+    processMetrics = new Registry()
+    collectDefaultMetrics({ register: processMetrics })
+  }
+  return processMetrics
+}
+
 export function createMetrics (node: PermitNode): NodeMetrics {
   const registry = new Registry()
+  // prom-client's declared type says MetricObject; the registry holds the metrics themselves.
+  for (const metric of processRegistry().getMetricsAsArray() as unknown as Metric[]) registry.registerMetric(metric)
   registry.setDefaultLabels({ party: node.party })
   const m: NodeMetrics = {
     registry,
@@ -43,5 +57,9 @@ export function createMetrics (node: PermitNode): NodeMetrics {
   new Gauge({ name: 'cites_gossip_peer_score', help: 'Gossip score of each connected authority (under -80: graylisted, its messages dropped unread)', labelNames: ['party'], registers: [registry], collect: function () { this.reset(); for (const [p, v] of Object.entries(node.peerScores())) this.set({ party: p }, v) } })
   new Gauge({ name: 'cites_worker_failures', help: 'Failed runs of each background worker since start (each logged with its code)', labelNames: ['worker'], registers: [registry], collect: function () { for (const [w, st] of Object.entries(node.workers())) this.set({ worker: w }, st.failures) } })
   new Gauge({ name: 'cites_worker_failing', help: 'Failed runs in a row now, per background worker (0 once a run succeeds)', labelNames: ['worker'], registers: [registry], collect: function () { for (const [w, st] of Object.entries(node.workers())) this.set({ worker: w }, st.failing) } })
+  // Validity ahead, read from the node's clock: alert well before these reach 0.
+  new Gauge({ name: 'cites_trust_list_age_seconds', help: 'Seconds since the current trust list was issued', registers: [registry], collect: function () { this.reset(); const l = node.trust.current?.list; if (l !== undefined) this.set((node.now() - Date.parse(l.issueDate)) / 1000) } })
+  new Gauge({ name: 'cites_trust_list_next_update_seconds', help: 'Seconds until the current trust list\'s nextUpdate (negative: past it, /readyz fails)', registers: [registry], collect: function () { this.reset(); const l = node.trust.current?.list; if (l !== undefined) this.set((Date.parse(l.nextUpdate) - node.now()) / 1000) } })
+  new Gauge({ name: 'cites_signing_certificate_expiry_seconds', help: 'Seconds until this node\'s permit-signing certificate expires (negative: expired)', registers: [registry], collect: function () { this.set((node.certificate.notAfter.getTime() - node.now()) / 1000) } })
   return m
 }

@@ -9,7 +9,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { Ledger, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type IssuePolicy, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
 import type { Permit, Verdict } from '@cites/permit'
-import type { Signer } from '@cites/xml-signature'
+import type { CertificateInfo, Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, within, type Logger, type WorkerStats } from '@cites/runtime'
 import {
@@ -152,6 +152,12 @@ export interface PermitNode extends RecordOperations {
   readonly policy: ProvisionalPolicy
   /** The parts, for tests and tools; not for serving. */
   readonly internals: PermitNodeInternals
+  /** This authority's permit-signing certificate (the signer's), for readiness and metrics. */
+  readonly certificate: CertificateInfo
+  /** The node's clock (ms): the one its ledger and checks use. */
+  now: () => number
+  /** Throws unless the ledger can be written now (a small write, or LEDGER_READ_ONLY without the signing key). */
+  probeLedger: () => Promise<void>
   /** Listen addresses with the peer ID. */
   addresses: () => string[]
   /**
@@ -322,6 +328,9 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       trust,
       policy,
       internals: { libp2p, ledger, gossip, delivery, claims, permitChecks, connections },
+      certificate: config.signer.certificate,
+      now,
+      probeLedger: async () => { await ledger.probeWrite() },
       ...recordOperations({ party, ledger, libp2p, trust }),
       addresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
       issue: async (permit) => {

@@ -16,11 +16,13 @@ export interface ListedAuthority {
 export interface SignedTrustListOptions {
   /** The list's sequence number. @default 1 */
   sequence?: number
+  /** Days from the issue date (2026-01-01) to `nextUpdate`; under 318, the list is past it at `NOW`. @default 3650 */
+  validDays?: number
 }
 
 /**
  * A trust list naming `listed` (each a management authority called
- * "<party> MA"), dated 2026-01-01, valid ten years, signed with the vector
+ * "<party> MA"), dated 2026-01-01, valid ten years (or `validDays`), signed with the vector
  * anchor key.
  */
 export async function signedTrustList (listed: readonly ListedAuthority[], o: SignedTrustListOptions = {}): Promise<{ xml: string, list: TrustList }> {
@@ -30,7 +32,7 @@ export async function signedTrustList (listed: readonly ListedAuthority[], o: Si
   for (const a of listed) {
     tl = addAuthority(tl, { party: a.party, name: `${a.party} MA`, role: 'management-authority', peerId: a.peerId, certificate: a.certificate, at, ...(a.addresses !== undefined ? { addresses: a.addresses } : {}) })
   }
-  return await signTrustList(tl, await signer('ANCHOR'), { now: at, validDays: 3650 })
+  return await signTrustList(tl, await signer('ANCHOR'), { now: at, validDays: o.validDays ?? 3650 })
 }
 
 /**
