@@ -38,7 +38,17 @@ export const NodeConfigSchema = z.object({
     /** Open connections per client address; more are closed at once. */
     maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(128),
     /** A request's headers and body must have arrived within this. */
-    requestTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000)
+    requestTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+    /**
+     * HTTPS instead of plain HTTP (one listener, on host:port), with HSTS.
+     * clientCa: also require a client certificate that CA issued (mTLS), in
+     * addition to the bearer token.
+     */
+    tls: z.object({
+      cert: z.string().min(1),
+      key: z.string().min(1),
+      clientCa: z.string().min(1).optional()
+    }).strict().optional()
   }).strict(),
   trust: z.object({
     anchorCertificate: z.string().min(1),
@@ -127,6 +137,7 @@ export function loadConfig (path: string): LoadedConfig {
     config: {
       ...c,
       dataDir: abs(c.dataDir),
+      http: { ...c.http, ...(c.http.tls !== undefined ? { tls: { cert: abs(c.http.tls.cert), key: abs(c.http.tls.key), ...(c.http.tls.clientCa !== undefined ? { clientCa: abs(c.http.tls.clientCa) } : {}) } } : {}) },
       keys: { signingKey: abs(c.keys.signingKey), certificate: abs(c.keys.certificate), peerKey: abs(c.keys.peerKey) },
       trust: { anchorCertificate: abs(c.trust.anchorCertificate), trustList: abs(c.trust.trustList) }
     }
@@ -149,6 +160,8 @@ export interface RenderConfigInput {
   permitChecksPerSecond?: number
   /** Ports of entry and exit. @default DEFAULT_PORTS of the party, else none (any UN/LOCODE) */
   ports?: readonly Port[]
+  /** `http.tls` (paths relative to the config). @default none: plain HTTP, the block written commented out */
+  tls?: { cert: string, key: string, clientCa?: string }
 }
 
 /** A port of entry or exit: its UN/LOCODE and its name. */
@@ -204,6 +217,7 @@ http:
   pageRateLimitPerMinute: 6000    # the customs page's files a minute per address (/health is never limited)
   maxConnectionsPerAddress: 128   # open connections per client address; more are closed at once
   requestTimeoutMs: 60000         # a request's headers and body must arrive within this
+${renderTls(i.tls)}
 
 # The task force's anchor certificate, and the anchor-signed trust list.
 # The node refuses to start without both; a newer list arrives by gossip.
@@ -257,6 +271,15 @@ ${renderPorts(i.ports ?? DEFAULT_PORTS[i.party] ?? [])}
 # tokens or trader details.
 logLevel: info
 `
+}
+
+function renderTls (tls: RenderConfigInput['tls']): string {
+  const head = `  # HTTPS: this certificate and key (PEM) serve the API and the page over TLS
+  # (HTTPS only, with HSTS). clientCa: also require a client certificate this
+  # CA issued (mTLS, e.g. for this authority's permit system); a bearer token
+  # is still needed.`
+  if (tls === undefined) return `${head}\n  # tls:\n  #   cert: ./keys/tls-cert.pem\n  #   key: ./keys/tls-key.pem\n  #   clientCa: ./keys/client-ca.pem`
+  return `${head}\n  tls:\n    cert: ${tls.cert}\n    key: ${tls.key}\n${tls.clientCa !== undefined ? `    clientCa: ${tls.clientCa}` : '    # clientCa: ./keys/client-ca.pem'}`
 }
 
 function renderPorts (ports: readonly Port[]): string {

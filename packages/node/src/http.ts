@@ -14,6 +14,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { Socket } from 'node:net'
+import type { ServerOptions as HttpsOptions } from 'node:https'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import swagger from '@fastify/swagger'
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
@@ -72,6 +73,8 @@ export interface HttpApiOptions {
    * (PORT_NOT_LISTED otherwise). Absent: any well-formed UN/LOCODE.
    */
   ports?: readonly Port[]
+  /** Serve HTTPS with these options (the config's http.tls, tls.ts), with HSTS; absent: plain HTTP. */
+  https?: HttpsOptions
 }
 
 const PARTY = { type: 'string', pattern: '^[A-Z]{2}$' } as const
@@ -146,7 +149,8 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     // failed start is worse than a slow one.
     pluginTimeout: 120_000,
     // On shutdown, keep-alive sockets of clients must not hold the stop up.
-    forceCloseConnections: true
+    forceCloseConnections: true,
+    ...(opts.https !== undefined ? { https: opts.https } : {})
   })
 
   // Headers must be complete well before the whole request (Node checks both every few seconds).
@@ -168,8 +172,8 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
-    // Plain HTTP: TLS, where used, is the operator's proxy's business, and so is HSTS.
-    strictTransportSecurity: false
+    // HSTS only when this server speaks TLS (http.tls); behind an operator's TLS proxy, the proxy sets it.
+    strictTransportSecurity: opts.https !== undefined ? { maxAge: 31_536_000, includeSubDomains: false } : false
   })
 
   /** The caller a bearer header names; constant-time against each role's hash (no early exit on the first byte). */

@@ -4,11 +4,14 @@
  *   keys/key.pem, cert.pem   the permit-signing key (0600) and its certificate
  *   keys/peer.key            the libp2p peer key (0600)
  *   keys/identity.json       party, peer ID, certificate SHA-256 (read by `trust-list add --keys`)
+ *   keys/tls-cert.pem, tls-key.pem   with `tls: 'self-signed'`: the HTTPS certificate and its key (0600)
  * and three role tokens, returned once (only their SHA-256 is written).
  */
+import { createHash, X509Certificate } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { CONFIG_FILE, hashToken, newToken, renderConfig, type Port } from './config.js'
 import { writeAtomic, writeKeyFolder } from './keys.js'
+import { selfSignedServerCertificate } from './tls.js'
 
 export interface InitNodeOptions {
   party: string
@@ -28,6 +31,12 @@ export interface InitNodeOptions {
   ports?: readonly Port[]
   /** The signing identity's validity start. @default now */
   notBefore?: Date
+  /**
+   * 'self-signed': serve HTTPS with a new self-signed certificate for
+   * localhost, 127.0.0.1, ::1 and httpHost (pilots; production uses a
+   * certificate from the ministry's CA). @default none: plain HTTP
+   */
+  tls?: 'self-signed'
 }
 
 export interface InitializedNode {
@@ -37,6 +46,8 @@ export interface InitializedNode {
   certificatePem: string
   certificateSha256: string
   tokens: { issuer: string, customs: string, viewer: string }
+  /** With `tls`: the HTTPS certificate (clients trust it, e.g. NODE_EXTRA_CA_CERTS) and its SHA-256 fingerprint. */
+  tls?: { certificatePath: string, sha256: string }
 }
 
 export async function initNodeFolder (o: InitNodeOptions): Promise<InitializedNode> {
@@ -46,13 +57,26 @@ export async function initNodeFolder (o: InitNodeOptions): Promise<InitializedNo
   const peerId = identity.peerId as string
   const tokens = { issuer: newToken(), customs: newToken(), viewer: newToken() }
   const configPath = join(dir, CONFIG_FILE)
+  let tls: InitializedNode['tls']
+  if (o.tls === 'self-signed') {
+    const host = o.httpHost ?? '127.0.0.1'
+    const hosts = ['localhost', '127.0.0.1', '::1']
+    // A wildcard bind is no name a client dials; a specific one is.
+    if (!hosts.includes(host) && host !== '0.0.0.0' && host !== '::') hosts.push(host)
+    const pair = await selfSignedServerCertificate({ hosts })
+    const certificatePath = join(dir, 'keys', 'tls-cert.pem')
+    writeAtomic(join(dir, 'keys', 'tls-key.pem'), pair.keyPem, 0o600)
+    writeAtomic(certificatePath, pair.certPem)
+    tls = { certificatePath, sha256: createHash('sha256').update(new X509Certificate(pair.certPem).raw).digest('hex') }
+  }
   writeAtomic(configPath, renderConfig({
     party: o.party, listen: o.listen ?? ['/ip4/0.0.0.0/tcp/7001'], httpHost: o.httpHost ?? '127.0.0.1', httpPort: o.httpPort ?? 8080,
     provisionalAllow: o.provisionalAllow ?? false, sharedHost: o.sharedHost ?? false, faultInjection: o.faultInjection ?? false,
     ...(o.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: o.rateLimitPerMinute } : {}),
     ...(o.permitChecksPerSecond !== undefined ? { permitChecksPerSecond: o.permitChecksPerSecond } : {}),
     ...(o.ports !== undefined ? { ports: o.ports } : {}),
+    ...(tls !== undefined ? { tls: { cert: './keys/tls-cert.pem', key: './keys/tls-key.pem' } } : {}),
     tokenHashes: { issuer: hashToken(tokens.issuer), customs: hashToken(tokens.customs), viewer: hashToken(tokens.viewer) }
   }), 0o600)
-  return { party: o.party, peerId, configPath, certificatePem, certificateSha256: identity.certificateSha256, tokens }
+  return { party: o.party, peerId, configPath, certificatePem, certificateSha256: identity.certificateSha256, tokens, ...(tls !== undefined ? { tls } : {}) }
 }

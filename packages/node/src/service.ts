@@ -14,6 +14,7 @@ import { createPermitNode, type PermitNode } from './node.js'
 import { buildHttpApi } from './http.js'
 import { loadConfig, type NodeConfig } from './config.js'
 import { NodeFileError } from './errors.js'
+import { tlsServerOptions } from './tls.js'
 import type { FastifyInstance } from 'fastify'
 
 export interface NodeService {
@@ -89,6 +90,8 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
       rateLimitPerMinute: config.http.rateLimitPerMinute, addressRateLimitPerMinute: config.http.addressRateLimitPerMinute, pageRateLimitPerMinute: config.http.pageRateLimitPerMinute,
       maxConnectionsPerAddress: config.http.maxConnectionsPerAddress, requestTimeoutMs: config.http.requestTimeoutMs,
       faultInjection: config.faultInjection,
+      // http.tls: HTTPS only (the one listener), with HSTS and, given clientCa, client certificates.
+      ...(config.http.tls !== undefined ? { https: tlsServerOptions(config.http.tls) } : {}),
       ...(config.ports !== undefined ? { ports: config.ports } : {}),
       ...(webRoot !== undefined ? { webRoot } : {})
     })).app
@@ -100,7 +103,7 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
   const addr = http.server.address()
   const port = typeof addr === 'object' && addr !== null ? addr.port : config.http.port
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  const url = `${config.http.tls !== undefined ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`
   logger.info({ peerId: node.peerId.toString(), url, listen: node.addresses() }, 'node started')
   let stopped = false
   return {

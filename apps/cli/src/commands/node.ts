@@ -28,6 +28,11 @@ const portOption = (v: string): number => {
   return Number(v)
 }
 
+const tlsOption = (v: string): 'self-signed' => {
+  if (v !== 'self-signed') throw new CliError('USAGE', `--tls "${v}": the only mode is self-signed (for a CA's certificate, set http.tls in the config)`)
+  return v
+}
+
 export function nodeCommand (program: Command, io: Io): void {
   const node = program.command('node').description('run this authority\'s permit node')
 
@@ -43,25 +48,27 @@ export function nodeCommand (program: Command, io: Io): void {
     .option('--trust-list <file>', 'copy this signed trust list into the folder')
     .option('--allow-provisional', 'let customs record uses provisionally when the issuer is unreachable', false)
     .option('--shared-host', 'all nodes on one host (a pilot)', false)
+    .option('--tls <mode>', 'serve HTTPS: "self-signed" makes a certificate for localhost, 127.0.0.1 and the HTTP host (pilots)', tlsOption)
     .option('--force', 'replace an existing config and keys', false)
-    .option('--json', 'print {party, peerId, configPath, tokens}')
-    .action(async (o: { party: string, dir: string, p2pPort: number, httpPort: number, httpHost: string, listen: string[], anchor?: string, trustList?: string, allowProvisional: boolean, sharedHost: boolean, force: boolean, json?: boolean }) => {
+    .option('--json', 'print {party, peerId, configPath, tokens[, tls]}')
+    .action(async (o: { party: string, dir: string, p2pPort: number, httpPort: number, httpHost: string, listen: string[], anchor?: string, trustList?: string, allowProvisional: boolean, sharedHost: boolean, tls?: 'self-signed', force: boolean, json?: boolean }) => {
       const dir = resolve(o.dir)
       const configPath = join(dir, CONFIG_FILE)
       if (existsSync(configPath) && !o.force) throw new CliError('NODE_EXISTS', `${configPath} exists; use --force to replace it`)
       mkdirSync(dir, { recursive: true })
       const listen = o.listen.length > 0 ? o.listen : [`/ip4/0.0.0.0/tcp/${o.p2pPort}`]
-      const made = await initNodeFolder({ party: o.party, dir, listen, httpHost: o.httpHost, httpPort: o.httpPort, provisionalAllow: o.allowProvisional, sharedHost: o.sharedHost })
+      const made = await initNodeFolder({ party: o.party, dir, listen, httpHost: o.httpHost, httpPort: o.httpPort, provisionalAllow: o.allowProvisional, sharedHost: o.sharedHost, ...(o.tls !== undefined ? { tls: o.tls } : {}) })
       const { tokens } = made
       const identity = { peerId: made.peerId, certificateSha256: made.certificateSha256 }
       if (o.anchor !== undefined) copyFileSync(existsSync(join(o.anchor, 'cert.pem')) ? join(o.anchor, 'cert.pem') : o.anchor, join(dir, 'anchor.pem'))
       if (o.trustList !== undefined) copyFileSync(o.trustList, join(dir, 'trust-list.xml'))
-      if (o.json === true) { json(io, { party: o.party, peerId: identity.peerId, configPath, tokens }); return }
+      if (o.json === true) { json(io, { party: o.party, peerId: identity.peerId, configPath, tokens, ...(made.tls !== undefined ? { tls: made.tls } : {}) }); return }
       io.out([
         `node for ${o.party} written to ${dir}`,
         `  config      ${configPath}`,
         `  peer ID     ${identity.peerId ?? ''}`,
         `  certificate ${join(dir, 'keys', 'cert.pem')} (SHA-256 ${identity.certificateSha256})`,
+        ...(made.tls !== undefined ? [`  HTTPS       ${made.tls.certificatePath} (self-signed, SHA-256 ${made.tls.sha256}); clients trust it, e.g. NODE_EXTRA_CA_CERTS=${made.tls.certificatePath}`] : []),
         '',
         'Role tokens (shown this once; only their hashes are kept):',
         `  issuer   ${tokens.issuer}`,
