@@ -28,7 +28,7 @@ import type { NodeVerdict, PermitNode } from './node.js'
 import { HttpProblem, answerError, sendProblem } from './problems.js'
 import { createMetrics, type NodeMetrics } from './metrics.js'
 import { hashToken, type Port } from './config.js'
-import { permitViewJson } from './records.js'
+import { permitStateJson, permitViewJson } from './records.js'
 import { readiness } from './health.js'
 
 /** Probes polled by orchestrators: never rate-limited (a 429 costs as much as their answer). /readyz is limited with the page. */
@@ -322,7 +322,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
 
   actionRoute('/v1/permits/:party/:number/endorsements', 'customs', 'Record the export endorsement (Box 14) of one of this authority\'s permits', async (party, number, body, reply) => {
     const state = await node.endorse(party, number, body as never)
-    return await reply.code(201).send({ party, number, status: state.status, endorsement: state.endorsement })
+    return await reply.code(201).send({ party, number, status: state.status, endorsement: permitStateJson(state).endorsement })
   })
 
   actionRoute('/v1/permits/:party/:number/consumptions', 'customs', 'Record the use of a permit at import: 201 with the issuer\'s signed receipt, 202 when recorded provisionally (not confirmed by issuer), 409 ALREADY_CONSUMED with the earlier receipt', async (party, number, body, reply) => {
@@ -340,7 +340,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
 
   actionRoute('/v1/permits/:party/:number/cancellation', 'issuer', 'Cancel one of this authority\'s permits', async (party, number, body, reply) => {
     const state = await node.cancel(party, number, String(body.reason))
-    return await reply.code(201).send({ party, number, status: state.status, cancellation: state.cancellation })
+    return await reply.code(201).send({ party, number, status: state.status, cancellation: permitStateJson(state).cancellation })
   }, { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } })
 
   app.get('/v1/whoami', {
@@ -360,7 +360,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   // Issue 20: once Box 14 is endorsed a cancellation is refused (EXPORT_ENDORSED) until the export is recorded as not having happened.
   actionRoute('/v1/permits/:party/:number/export-void', 'issuer', 'Record that the endorsed export of one of this authority\'s permits did not happen (EXPORT_VOIDED, kept in the report); the permit may then be cancelled', async (party, number, body, reply) => {
     const state = await node.voidExport(party, number, String(body.reason))
-    return await reply.code(201).send({ party, number, status: state.status, voidedExports: state.voidedExports })
+    return await reply.code(201).send({ party, number, status: state.status, voidedExports: permitStateJson(state).voidedExports })
   }, { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } })
 
   app.get('/v1/trust-list', { config: { role: 'viewer' }, schema: { summary: 'The current trust list: its sequence, validity and authorities' } }, async () => {

@@ -4,7 +4,7 @@
  * permit with its history, the signed document, deliveries, the audit of
  * every log, the annual report, and the connected peers.
  */
-import { annualReport, type DeliveryRecord, type DeliveryState, type Ledger, type PermitView } from '@cites/ledger'
+import { annualReport, type DeliveryRecord, type DeliveryState, type Ledger, type PermitState, type PermitView } from '@cites/ledger'
 import type { TrustStore } from '@cites/trust-list'
 import type { AuthorisedNode } from '@cites/protocol'
 
@@ -49,7 +49,11 @@ const iso = (ms: number): string => new Date(ms).toISOString()
  * GET answered epoch milliseconds), the rest as the ledger holds it.
  */
 export function permitViewJson (v: PermitView): Record<string, unknown> {
-  const s = v.state
+  return { ...v, state: permitStateJson(v.state), claims: v.claims.map((c) => ({ ...c, time: iso(c.time) })) }
+}
+
+/** A permit state as the HTTP API answers it: every date ISO 8601. */
+export function permitStateJson (s: PermitState): Record<string, unknown> {
   const state: Record<string, unknown> = {
     ...s,
     validFrom: iso(s.validFrom),
@@ -62,7 +66,7 @@ export function permitViewJson (v: PermitView): Record<string, unknown> {
   if (s.refusedClaims !== undefined) state.refusedClaims = s.refusedClaims.map((r) => ({ ...r, time: iso(r.time) }))
   if (s.refusedUses !== undefined) state.refusedUses = s.refusedUses.map((r) => ({ ...r, time: iso(r.time) }))
   if (s.voidedExports !== undefined) state.voidedExports = s.voidedExports.map((r) => ({ ...r, date: iso(r.date), time: iso(r.time) }))
-  return { ...v, state, claims: v.claims.map((c) => ({ ...c, time: iso(c.time) })) }
+  return state
 }
 
 /** Poll this node's own ledger (one state read every 5 ms, never the network) until the permit is held or `waitMs` (at most 30 s) passes. */

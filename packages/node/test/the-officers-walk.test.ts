@@ -83,7 +83,7 @@ describe('the officer\'s walk: issue, replace, endorse less, use once, cancel, r
     expect(over).toMatchObject({ status: 422, json: { code: 'QUANTITY_EXCEEDED' } })
     const endorsed = await call('CH', 'customs', 'POST', '/v1/permits/CH/26CH000103/endorsements', { lines: [{ line: 'A', quantity: 28, unit: 'PCS' }], port: 'CHZRH', officer: 'B. Zoll' })
     expect(endorsed.status).toBe(201)
-    expect(endorsed.json).toMatchObject({ status: 'ENDORSED', endorsement: { port: 'CHZRH', lines: [{ line: 'A', quantity: 28 }] } })
+    expect(endorsed.json).toMatchObject({ status: 'ENDORSED', endorsement: { port: 'CHZRH', lines: [{ line: 'A', quantity: 28 }], date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) } })
 
     // Use at Miami: 28 let in, confirmed by CH's signed receipt; a second use at JFK is refused with the first receipt.
     const used = await call('US', 'customs', 'POST', '/v1/permits/CH/26CH000103/consumptions', { lines: [{ line: 'A', quantity: 28, unit: 'PCS' }], port: 'USMIA' })
@@ -102,7 +102,7 @@ describe('the officer\'s walk: issue, replace, endorse less, use once, cancel, r
     // Cancel before use: 26CH000104 is cancelled; its use at JFK is refused.
     expect((await call('CH', 'issuer', 'POST', '/v1/permits', toUs('26CH000104'))).status).toBe(201)
     const cancelled = await call('CH', 'issuer', 'POST', '/v1/permits/CH/26CH000104/cancellation', { reason: 'applicant withdrew' })
-    expect(cancelled).toMatchObject({ status: 201, json: { status: 'CANCELLED', cancellation: { reason: 'applicant withdrew' } } })
+    expect(cancelled).toMatchObject({ status: 201, json: { status: 'CANCELLED', cancellation: { reason: 'applicant withdrew', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } } })
     const late = await call('US', 'customs', 'POST', '/v1/permits/CH/26CH000104/consumptions', { lines: [{ line: 'A', quantity: 30, unit: 'PCS' }], port: 'USJFK' })
     expect(late).toMatchObject({ status: 409, json: { code: 'PERMIT_CANCELLED' } })
 
