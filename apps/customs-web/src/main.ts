@@ -284,17 +284,27 @@ async function show (v: Verdict, qrHash?: string, keepBanner = false): Promise<v
 }
 const capital = (s: string): string => s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1)
 
-/** The use form: only when a use is possible here (a valid verdict) and the token may record one. */
+/**
+ * Export customs (issue 20): at the issuing authority's own node a permit is
+ * presented on the way out, so the form records the export endorsement
+ * (Box 14) instead of a use, once, before any use.
+ */
+const exportHere = (v: Verdict): boolean => me !== undefined && v.party === me.party && (v.state?.destination ?? v.permit?.importer?.country) !== me.party
+/** The use form (or, at export, the Box 14 form): only when the act is possible here and the token may record it. */
 function renderConsume (v: Verdict): void {
   const lines = v.permit?.lines ?? []
   const mayRecord = me !== undefined && (me.role === 'customs' || me.role === 'issuer')
-  const possible = v.valid && lines.length > 0 && v.state?.consumption === undefined
+  const atExport = exportHere(v)
+  const possible = v.valid && lines.length > 0 && v.state?.consumption === undefined && (!atExport || v.state?.endorsement === undefined)
   $('consume').hidden = !(mayRecord && possible)
   if ($('consume').hidden) return
+  $('consume').dataset.mode = atExport ? 'export' : 'import'
+  $('h-consume').textContent = atExport ? 'Record the export (Box 14)' : 'Record the use at import'
+  $('consume-btn').textContent = atExport ? 'Record export' : 'Record use'
   const fs = $('consume-lines')
   if (fs.dataset.permit === `${v.party}/${v.number}` && fs.childElementCount > 1) return
   fs.dataset.permit = `${v.party}/${v.number}`
-  fs.replaceChildren(el('legend', 'Quantity presented, per line'), ...lines.map((l) => {
+  fs.replaceChildren(el('legend', atExport ? 'Quantity leaving the country, per line' : 'Quantity presented, per line'), ...lines.map((l) => {
     const q = quantities(v, l)
     const wrap = el('div', '', 'line')
     const id = `q-${l.line}`
@@ -316,11 +326,11 @@ function renderConsume (v: Verdict): void {
     Object.assign(sel, { id: 'port', name: 'port', required: true })
     sel.append(new Option('Choose your port', ''), ...ports.map((p) => new Option(`${p.name} (${p.locode})`, p.locode)))
     if (ports.length === 1) sel.value = ports[0]!.locode
-    const lab = el('label', 'Port of import') as HTMLLabelElement
+    const lab = el('label', atExport ? 'Port of export' : 'Port of import') as HTMLLabelElement
     lab.htmlFor = 'port'
     box.replaceChildren(lab, sel)
   } else {
-    const lab = el('label', 'Port of import (UN/LOCODE, five letters, e.g. THBKK)') as HTMLLabelElement
+    const lab = el('label', `Port of ${atExport ? 'export' : 'import'} (UN/LOCODE, five letters, e.g. ${atExport ? 'CHZRH' : 'THBKK'})`) as HTMLLabelElement
     lab.htmlFor = 'port'
     const input = document.createElement('input')
     // No maxlength: a longer entry must fail validation, not be cut to five letters and signed.
@@ -464,6 +474,7 @@ $<HTMLFormElement>('consume-form').addEventListener('submit', (e) => {
   const id = ++asked
   $('consume').hidden = true
   setBanner({ cls: 'pending', icon: '…', word: 'Recording — wait for the answer', todo: 'Do not release until the answer is shown here.' }, what, [])
+  if ($('consume').dataset.mode === 'export') { void recordExport(v, id, what, lines, port, officer, of); return }
   void (async () => {
     const r = await api<{ outcome: string, receipt?: Receipt, message?: string }>(`/v1/permits/${v.party}/${encodeURIComponent(v.number)}/consumptions`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lines, port, ...(officer !== '' ? { officer } : {}) })
@@ -497,6 +508,30 @@ $<HTMLFormElement>('consume-form').addEventListener('submit', (e) => {
     $('consume').hidden = true
   })()
 })
+
+/** Box 14 at export customs: POST …/endorsements, the result in the banner, then the permit shown again. */
+async function recordExport (v: Verdict, id: number, what: string, lines: Array<{ line: string, quantity: number, unit?: string }>, port: string, officer: string, of: string): Promise<void> {
+  const r = await api<{ status: string, endorsement?: { port: string, date: string } }>(`/v1/permits/${v.party}/${encodeURIComponent(v.number)}/endorsements`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lines, port, ...(officer !== '' ? { officer } : {}) })
+  })
+  if (id !== asked) return
+  const c = ctx(v)
+  if (r.ok) {
+    const b = r.body as { endorsement?: { port: string, date: string } }
+    setBanner({ cls: 'recorded', icon: '✓', word: `Export recorded: ${of} at ${b.endorsement?.port ?? port}`, todo: `Box 14 is signed by ${v.party}${b.endorsement?.date !== undefined ? ` on ${when(b.endorsement.date)}` : ''}; the importing country can use at most these quantities.` }, what, [])
+    $('banner').dataset.outcome = 'ENDORSED'
+  } else {
+    const p = r.body as Problem
+    setBanner(r.status === 0
+      ? { cls: 'noanswer', icon: '⚠', word: 'No answer — the export may or may not be recorded', todo: `${sentence(p.code, c)} Check the permit again before retrying.` }
+      : { cls: 'refused', icon: '✗', word: 'Export not recorded — refused', todo: sentence(p.code, c, p.detail) }, what, [p.code], r.status === 0 ? () => { void verifyNumber(v.party, v.number) } : undefined)
+    $('banner').dataset.outcome = p.code
+  }
+  const again = await api<Verdict>('/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ party: v.party, number: v.number }) })
+  if (id !== asked || !again.ok) return
+  await show(again.body as Verdict, undefined, true)
+  $('consume').hidden = true
+}
 
 $('print-btn').addEventListener('click', () => { window.print() })
 

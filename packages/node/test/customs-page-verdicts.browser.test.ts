@@ -332,4 +332,38 @@ describe.runIf(haveChromium)('what the officer sees is right and in view (Chromi
       })
     })
   }
+
+  describe('at export customs (CH\'s own page, desktop)', () => {
+    let chHttp: FastifyInstance
+    let page: Page
+    beforeAll(async () => {
+      chHttp = (await buildHttpApi(by('CH').node, { tokens, logger: false, webRoot: customsWebRoot() as string, ports: [{ locode: 'CHZRH', name: 'Zurich airport' }] })).app
+      await chHttp.listen({ host: '127.0.0.1', port: 0 })
+      await by('CH').node.issue(chPermit('26CHX0001'))
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/Zurich' })
+      page = await context.newPage()
+      await page.goto(`http://127.0.0.1:${(chHttp.server.address() as { port: number }).port}/`)
+      await page.getByLabel('Officer token').fill(CUSTOMS)
+      await page.getByLabel('Officer token').dispatchEvent('change')
+      await page.waitForFunction(() => document.getElementById('whoami')?.dataset.role === 'customs')
+    })
+    afterAll(async () => { await page?.close(); await chHttp?.close() })
+
+    it('an export nobody could record on the page: at the issuer\'s own customs the form records Box 14, and the banner says what left', async () => {
+      await page.getByLabel('Issuing country').fill('CH')
+      await page.getByLabel('Permit number').fill('26CHX0001')
+      await page.getByRole('button', { name: 'Verify', exact: true }).click()
+      await page.waitForFunction(() => !['', 'pending'].includes(document.getElementById('banner')?.dataset.verdict ?? ''))
+      expect(await page.locator('#h-consume').textContent()).toBe('Record the export (Box 14)')
+      await page.locator('#consume-lines input').first().fill('28')
+      await page.locator('#consume-lines input').nth(1).fill('')
+      await page.getByRole('button', { name: 'Record export' }).click()
+      await page.waitForFunction(() => document.getElementById('banner')?.dataset.outcome !== undefined)
+      expect(await page.locator('#banner').getAttribute('data-outcome')).toBe('ENDORSED')
+      expect(await page.locator('#banner').textContent()).toContain('Export recorded: 28 of 50')
+      // Box 14 is on CH's signed record, and the form does not offer a second export.
+      expect((await by('CH').node.internals.ledger.status('CH', '26CHX0001'))?.state.endorsement).toMatchObject({ port: 'CHZRH', lines: [{ line: 'A', quantity: 28 }] })
+      expect(await page.locator('#consume').isHidden()).toBe(true)
+    })
+  })
 })
