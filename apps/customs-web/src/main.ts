@@ -148,7 +148,9 @@ function glance (v: Verdict): Glance {
   if (validity === 'PERMIT_EXPIRED') return { cls: 'expired', icon: '⌛', word: `Expired${v.permit?.validUntil !== undefined ? ` on ${day(v.permit.validUntil)}` : ''}`, todo: sentence(validity, c) }
   if (validity === 'PERMIT_NOT_YET_VALID') return { cls: 'expired', icon: '⌛', word: 'Not valid yet', todo: sentence(validity, c) }
   if (v.valid) {
-    if (v.checks.find((x) => x.name === 'confirmation')?.status === 'VALID') return { cls: 'valid', icon: '✓', word: 'Valid', todo: 'Genuine, in force, not used, and for this country. Check the goods against the permit below.' }
+    // Issue 20: Box 14 empty on an export: valid, but only Box 11 bounds the goods.
+    const unendorsed = use === 'NOT_ENDORSED_AT_EXPORT' ? ` ${sentence('NOT_ENDORSED_AT_EXPORT', c)}` : ''
+    if (v.checks.find((x) => x.name === 'confirmation')?.status === 'VALID') return { cls: 'valid', icon: '✓', word: 'Valid', todo: `Genuine, in force, not used, and for this country. Check the goods against the permit below.${unendorsed}` }
     return { cls: 'unconfirmed', icon: '✓', word: `Valid — ${v.party}'s node did not answer`, todo: sentence('NOT_CONFIRMED_BY_ISSUER', c) }
   }
   const first = failing(v)[0]

@@ -55,6 +55,7 @@ const SENTENCES: Record<string, string> = {
   OK: '',
   ISSUER_CONFIRMED: 'Confirmed just now by {party}\'s own node.',
   ISSUED_HERE: 'Issued by this authority ({here}), for export.',
+  NOT_ENDORSED_AT_EXPORT: 'Warning: the exporting country\'s customs did not record the export (Box 14 is empty), so count the goods against the quantities authorised (Box 11).',
   // Not passes, not failures.
   NOT_CONFIRMED_BY_ISSUER: '{party}\'s node did not answer: judged from this node\'s copy of {party}\'s signed records. The permit is genuine, but a use or cancellation made at {party} in the last minutes may not be known here.',
   LEDGER_NOT_CONSULTED: 'Not checked: no permit records were asked.',

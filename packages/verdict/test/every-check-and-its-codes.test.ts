@@ -111,14 +111,16 @@ describe('every check and its codes', () => {
     expectCheck(lifecycle, permitNotFoundFragment('CH/X is not known here'), 'status', 'INVALID', 'PERMIT_NOT_FOUND')
   })
 
-  it('use: consumed, provisionally consumed, refused claim, not used', () => {
+  it('use: consumed, provisionally consumed, refused claim, not used; an export not endorsed is flagged, not failed', () => {
     expectCheck(use, useFragment(state.U!, []), 'use', 'INVALID', 'ALREADY_CONSUMED')
-    expectCheck(use, useFragment(state.A!, []), 'use', 'VALID', 'OK')
+    // Issue 20: an export permit with Box 14 empty: valid, with the warning the officer sees.
+    expectCheck(use, useFragment(state.A!, []), 'use', 'VALID', 'NOT_ENDORSED_AT_EXPORT')
+    expectCheck(use, useFragment(state.E!, []), 'use', 'VALID', 'OK')
     const claim = { party: 'CH', number: '26CHKA', claimant: 'TH', seq: 1, hash: 'ab'.repeat(32), time: NOW, lines: LINES, port: 'THBKK', officer: '', reason: 'x', resolution: 'provisional' as const }
     expectCheck(use, useFragment(state.A!, [claim]), 'use', 'INVALID', 'ALREADY_CONSUMED_PROVISIONALLY')
-    expectCheck(use, useFragment(state.A!, [{ ...claim, resolution: 'refused' }]), 'use', 'VALID', 'OK')
+    expectCheck(use, useFragment(state.A!, [{ ...claim, resolution: 'refused' }]), 'use', 'VALID', 'NOT_ENDORSED_AT_EXPORT')
     const refusedInLog: PermitState = { ...state.A!, refusedClaims: [{ claimant: 'TH', seq: 1, hash: claim.hash, code: 'X', message: 'y', refusedSeq: 9, time: NOW }] }
-    expectCheck(use, useFragment(refusedInLog, [claim]), 'use', 'VALID', 'OK')
+    expectCheck(use, useFragment(refusedInLog, [claim]), 'use', 'VALID', 'NOT_ENDORSED_AT_EXPORT')
   })
 
   it('stamp: a mismatch replaces integrity; a match, a blank or no permit changes nothing', () => {
@@ -142,7 +144,7 @@ describe('every check and its codes', () => {
     const v = { ...composeVerdict([lifecycleFragment(state.A!, new Date(NOW)), useFragment(state.A!, [])]), state: state.A! }
     const split = withEquivocation(v, 'CH', [3])
     expect(split.valid).toBe(false)
-    expect(split.checks.map((c) => [c.name, c.reason.code])).toEqual([['status', 'ISSUER_EQUIVOCATED'], ['use', 'OK']])
+    expect(split.checks.map((c) => [c.name, c.reason.code])).toEqual([['status', 'ISSUER_EQUIVOCATED'], ['use', 'NOT_ENDORSED_AT_EXPORT']])
     expect(split.state).toBe(state.A)
     expect(withEquivocation(v, 'CH', [])).toBe(v)
   })

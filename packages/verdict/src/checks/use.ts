@@ -5,7 +5,9 @@
  */
 import { defineCodes } from '@cites/runtime'
 import { check, type Check } from '@cites/permit'
-import type { ClaimView, PermitState } from '@cites/ledger'
+import { useWarnings, type ClaimView, type PermitState } from '@cites/ledger'
+
+const unendorsedExport = (state: PermitState): boolean => useWarnings(state).includes('NOT_ENDORSED_AT_EXPORT')
 import type { CheckInfo } from '../compose.js'
 
 export const USE_CODES = defineCodes({
@@ -13,13 +15,14 @@ export const USE_CODES = defineCodes({
   ALREADY_CONSUMED_PROVISIONALLY: { kind: 'conflict', summary: 'a destination recorded a provisional use the issuer has not yet confirmed or refused' }
 })
 
-export const use: CheckInfo = { name: 'use', reportedAs: ['use'], codes: USE_CODES, passCodes: ['OK'] }
+export const use: CheckInfo = { name: 'use', reportedAs: ['use'], codes: USE_CODES, passCodes: ['OK', 'NOT_ENDORSED_AT_EXPORT'] }
 
 /** The permit's use, from its state in the issuer's log and the provisional claims known here. */
 export function useFragment (state: PermitState, claims: readonly ClaimView[]): Check {
   if (state.consumption !== undefined) {
     const r = state.consumption
-    return check('use', 'INVALID', 'ALREADY_CONSUMED', `already used on ${r.consumedAt} at ${r.port} (for ${r.consumingParty})`)
+    const unendorsed = (r.warnings ?? []).includes('NOT_ENDORSED_AT_EXPORT') ? '; its Box 14 was empty when it was used' : ''
+    return check('use', 'INVALID', 'ALREADY_CONSUMED', `already used on ${r.consumedAt} at ${r.port} (for ${r.consumingParty})${unendorsed}`)
   }
   // A claim counts until the issuer's log refuses it (a CLAIM_REFUSED event
   // naming it), whatever the claim's own view of its resolution says.
@@ -28,5 +31,8 @@ export function useFragment (state: PermitState, claims: readonly ClaimView[]): 
   if (open !== undefined) {
     return check('use', 'INVALID', 'ALREADY_CONSUMED_PROVISIONALLY', `already used provisionally on ${new Date(open.time).toISOString()} at ${open.port} (${open.claimant}); not yet confirmed by the issuer`)
   }
+  // Not a failure, but the officer must see it (issue 20): nobody recorded
+  // what left the exporting country, so only Box 11 bounds the goods.
+  if (unendorsedExport(state)) return check('use', 'VALID', 'NOT_ENDORSED_AT_EXPORT', 'not used; Box 14 is empty: the exporting country\'s customs did not record the export, so check the goods against Box 11')
   return check('use', 'VALID', 'OK', 'not used')
 }
