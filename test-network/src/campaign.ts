@@ -7,6 +7,7 @@
  * consumptions, double consumptions (must be 0) and acknowledged permits lost
  * (must be 0). A seed makes a schedule repeatable.
  */
+import { DEFAULT_PORTS } from '@cites/node'
 import { NodeClient } from './client.js'
 import { checkInvariants } from './invariants.js'
 import { healAll, killNode, partitionNode, restartNode } from './faults.js'
@@ -53,6 +54,8 @@ function rng (seed: number): () => number {
 }
 
 interface Issued { issuer: string, destination: string, number: string, used: boolean }
+/** A port the node at `party` lists (a use at another is refused PORT_NOT_LISTED); any UN/LOCODE where it lists none. */
+const portOf = (party: string): string => DEFAULT_PORTS[party]?.[0]?.locode ?? `${party}XXX`
 const USE = (port: string): Record<string, unknown> => ({ lines: [{ line: 'A', quantity: 50, unit: 'PCS' }], port, officer: 'Campaign officer' })
 
 export async function runCampaign (layout: PilotLayout, o: CampaignOptions = {}): Promise<CampaignReport> {
@@ -104,7 +107,7 @@ export async function runCampaign (layout: PilotLayout, o: CampaignOptions = {})
   const consume = async (at: string, p: Issued): Promise<void> => {
     r.consumptions.attempted++
     try {
-      const a = await c(at).request<{ code?: string, outcome?: string }>('POST', `/v1/permits/${p.issuer}/${p.number}/consumptions`, { role: 'customs', body: USE(`${at}XXX`), timeoutMs: 20_000 })
+      const a = await c(at).request<{ code?: string, outcome?: string }>('POST', `/v1/permits/${p.issuer}/${p.number}/consumptions`, { role: 'customs', body: USE(portOf(at)), timeoutMs: 20_000 })
       // A refusal judged from the replica names its failing checks in the message.
       const why = a.body.code === 'PERMIT_INVALID' ? `(${String((a.body as { detail?: string }).detail ?? '').split(': ').pop() ?? ''})` : ''
       const code = a.status === 201 ? 'CONSUMED' : a.status === 202 ? 'PROVISIONAL' : `${String(a.body.code ?? a.status)}${why}`

@@ -114,7 +114,7 @@ export async function defaultScenario (layout: PilotLayout, say: (line: string) 
       return `409 ALREADY_CONSUMED, evidence: the first receipt (#${r.body.receipt?.seq ?? '?'}, ${r.body.receipt?.port ?? '?'})`
     }],
     ['the same permit presented at CN (diverted) is refused; an alert goes to CH and TH', async (x) => {
-      const r = await x.c('CN').request<{ code: string }>('POST', `/v1/permits/CH/${number}/consumptions`, { role: 'customs', body: { lines: [{ line: 'A', quantity: 48, unit: 'PCS' }], port: 'CNSHA' } })
+      const r = await x.c('CN').request<{ code: string }>('POST', `/v1/permits/CH/${number}/consumptions`, { role: 'customs', body: { lines: [{ line: 'A', quantity: 48, unit: 'PCS' }], port: 'CNPVG' } })
       expect(r.status === 422 && r.body.code === 'NOT_DESTINATION', `expected 422 NOT_DESTINATION, got ${r.status} ${JSON.stringify(r.body)}`)
       x.faults.push('DIVERTED_USE@CH', 'DIVERTED_USE@TH')
       for (const p of ['CH', 'TH']) {
