@@ -22,7 +22,8 @@ export { startPermitChecker } from './permit-checks.js'
 export type { PermitChecker, PermitCheckerOptions, PermitCheckStats } from './permit-checks.js'
 export {
   NodeError, IssuerUnreachableError, NodeBusyError, PartyNotListedError, ConfigError, NodeFileError, NODE_CODES,
-  ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError
+  ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError,
+  KeyNotEncryptedError, KeyPassphraseMissingError, KeyPassphraseWrongError
 } from './errors.js'
 export type { IssueWarning } from './import-permits.js'
 export type { NodeCode } from './errors.js'
@@ -38,5 +39,10 @@ export { startNodeService, customsWebRoot } from './service.js'
 export { initNodeFolder } from './init.js'
 export { writeKeyFolder, writeAtomic } from './keys.js'
 export type { KeyIdentity, WriteKeyFolderOptions } from './keys.js'
+export {
+  encryptPrivateKey, decryptPrivateKey, isEncryptedKey, findPassphrase, readPassphraseFile, loadNodeKeys, libp2pKeyFromEd25519,
+  SCRYPT_DEFAULT, PASSPHRASE_ENV, PASSPHRASE_CREDENTIAL
+} from './key-custody.js'
+export type { ScryptParams, PassphraseSource, KeyFilesConfig, LoadedKeys } from './key-custody.js'
 export type { InitNodeOptions, InitializedNode } from './init.js'
 export type { NodeService, StartServiceOptions } from './service.js'
