@@ -2,6 +2,8 @@ import type { Command } from 'commander'
 import { generateKeys } from '../keys.js'
 import { CliError, json, type Io } from '../io.js'
 import { partyOption, algorithmOption } from './options.js'
+import { passphraseFor } from './node.js'
+import { PASSPHRASE_ENV } from '@cites/node'
 
 export function keysCommand (program: Command, io: Io): void {
   const keys = program.command('keys').description('permit-signing keys, certificates and libp2p peer keys')
@@ -12,13 +14,17 @@ export function keysCommand (program: Command, io: Io): void {
     .option('--anchor', 'generate the trust anchor (task-force secretariat) key and self-signed certificate')
     .option('--name <name>', 'certificate subject name')
     .option('--algorithm <alg>', 'ecdsa-p256 (default) or rsa-2048', algorithmOption)
+    .option('--passphrase-file <file>', `encrypt the private keys (PKCS#8, scrypt) with the passphrase in this file (else ${PASSPHRASE_ENV}); without either they are written unencrypted`)
     .option('--force', 'replace keys already in the folder')
     .option('--json', 'machine-readable output')
-    .action(async (o: { out: string, party?: string, anchor?: boolean, name?: string, algorithm?: 'ECDSA-P256' | 'RSA-2048', force?: boolean, json?: boolean }) => {
+    .action(async (o: { out: string, party?: string, anchor?: boolean, name?: string, algorithm?: 'ECDSA-P256' | 'RSA-2048', passphraseFile?: string, force?: boolean, json?: boolean }) => {
       if ((o.anchor === true) === (o.party !== undefined)) {
         throw new CliError('USAGE', 'give exactly one of --party <code> or --anchor')
       }
-      const id = await generateKeys(o)
+      const { passphraseFile, ...rest } = o
+      const passphrase = passphraseFor(passphraseFile)
+      if (passphrase === undefined) io.err(`warning: no passphrase (--passphrase-file or ${PASSPHRASE_ENV}): the private keys are written unencrypted; a node loads them only with keys.allowPlainKeys: true\n`)
+      const id = await generateKeys({ ...rest, ...(passphrase !== undefined ? { passphrase } : {}) })
       if (o.json === true) json(io, { ...id, dir: o.out })
       else io.out(`wrote ${o.anchor === true ? 'anchor' : id.party} keys to ${o.out}/ (${id.algorithm}${id.peerId !== undefined ? `, peer ${id.peerId}` : ''}; certificate ${id.certificateSha256.slice(0, 16)})\n`)
     })
