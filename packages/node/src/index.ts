@@ -40,7 +40,7 @@ export { initNodeFolder } from './init.js'
 export { writeKeyFolder, writeAtomic } from './keys.js'
 export type { KeyIdentity, WriteKeyFolderOptions } from './keys.js'
 export {
-  encryptPrivateKey, decryptPrivateKey, isEncryptedKey, findPassphrase, readPassphraseFile, loadNodeKeys, libp2pKeyFromEd25519,
+  encryptPrivateKey, decryptPrivateKey, encryptKeyFolder, isEncryptedKey, findPassphrase, readPassphraseFile, loadNodeKeys, libp2pKeyFromEd25519,
   SCRYPT_DEFAULT, PASSPHRASE_ENV, PASSPHRASE_CREDENTIAL
 } from './key-custody.js'
 export type { ScryptParams, PassphraseSource, KeyFilesConfig, LoadedKeys } from './key-custody.js'

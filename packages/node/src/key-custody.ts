@@ -23,7 +23,7 @@
  * an error message.
  */
 import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPairSync, randomBytes, scryptSync, type KeyObject } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as asn1js from 'asn1js'
 import { generateKeyPairFromSeed, privateKeyFromProtobuf } from '@libp2p/crypto/keys'
@@ -288,4 +288,59 @@ export async function loadNodeKeys (keys: KeyFilesConfig, env: NodeJS.ProcessEnv
     }
   }
   return { signingKeyPem, peerKey, encrypted: signingEncrypted && peerEncrypted, ...(found !== undefined ? { passphraseSource: found.source } : {}) }
+}
+
+/**
+ * Encrypt a key folder's plain keys in place (`cites keys encrypt`): key.pem
+ * (PKCS#8) and peer.key (libp2p protobuf Ed25519, rewritten as encrypted
+ * PKCS#8 Ed25519 of the same seed: the peer ID does not change). Keys already
+ * encrypted are left as they are. Returns the files it encrypted.
+ */
+export async function encryptKeyFolder (dir: string, passphrase: string, scrypt: ScryptParams = SCRYPT_DEFAULT): Promise<string[]> {
+  checkPassphrase(passphrase)
+  const done: string[] = []
+  const keyPath = join(dir, 'key.pem')
+  const key = readKeyFile(keyPath, 'the signing key')
+  const writes: Array<[string, string]> = []
+  if (!isEncryptedKey(key)) {
+    let k: KeyObject
+    try {
+      k = createPrivateKey({ key, format: 'pem' })
+    } catch {
+      throw new NodeFileError(`the signing key at ${keyPath} does not load`)
+    }
+    writes.push([keyPath, encryptPrivateKey(k, passphrase, scrypt)])
+  }
+  const peerPath = join(dir, 'peer.key')
+  if (existsSync(peerPath)) {
+    const peer = readKeyFile(peerPath, 'the peer key')
+    if (!isEncryptedKey(peer)) {
+      let lp: PrivateKey
+      try {
+        lp = privateKeyFromProtobuf(peer)
+      } catch {
+        throw new NodeFileError(`the peer key at ${peerPath} does not load`)
+      }
+      if (lp.type !== 'Ed25519') throw new NodeFileError(`the peer key at ${peerPath} is not an Ed25519 key`)
+      // libp2p's raw Ed25519 private key is the 32-byte seed followed by the public key.
+      const k = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: Buffer.from(lp.raw.subarray(0, 32)).toString('base64url'), x: Buffer.from(lp.publicKey.raw).toString('base64url') }, format: 'jwk' })
+      const again = await libp2pKeyFromEd25519(k)
+      if (!again.publicKey.equals(lp.publicKey)) throw new NodeFileError(`the peer key at ${peerPath} does not round-trip`)
+      writes.push([peerPath, encryptPrivateKey(k, passphrase, scrypt)])
+    }
+  }
+  // Both encrypted before either is replaced, each atomically (temp + rename).
+  for (const [path, pem] of writes) {
+    const tmp = `${path}.${process.pid}.tmp`
+    writeFileSync(tmp, pem, { mode: 0o600 })
+    renameSync(tmp, path)
+    done.push(path)
+  }
+  const idPath = join(dir, 'identity.json')
+  if (done.length > 0 && existsSync(idPath)) {
+    const id = JSON.parse(readFileSync(idPath, 'utf8')) as Record<string, unknown>
+    writeFileSync(`${idPath}.${process.pid}.tmp`, JSON.stringify({ ...id, encrypted: true }, null, 2) + '\n')
+    renameSync(`${idPath}.${process.pid}.tmp`, idPath)
+  }
+  return done
 }

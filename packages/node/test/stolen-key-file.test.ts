@@ -14,7 +14,7 @@ import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { createLogger } from '@cites/runtime'
 import { verifySignedPermit } from '@cites/xml-signature'
 import { NOW, VECTOR_GRANTED_AT, anchorCertPem, chPermit, signedTrustList, tempDir, type TempDir } from '@cites/test-kit'
-import { decryptPrivateKey, encryptPrivateKey, initNodeFolder, loadNodeKeys, startNodeService, CONFIG_FILE, type InitializedNode } from '../src/index.js'
+import { decryptPrivateKey, encryptKeyFolder, encryptPrivateKey, initNodeFolder, loadNodeKeys, startNodeService, CONFIG_FILE, type InitializedNode } from '../src/index.js'
 
 const PASSPHRASE = 'correct horse battery staple ✓ 7f3a'
 // Cheaper than the default (2^17) so the suite stays quick; the format and code path are the same.
@@ -186,6 +186,30 @@ describe('key custody: keys encrypted at rest', () => {
     await withEnv({ CITES_KEY_PASSPHRASE: 'stale value', CREDENTIALS_DIRECTORY: creds }, async () => {
       await startSignAndCheck(made.configPath, '26CHK00003', 'systemd credential')
     })
+  })
+
+  it('a plain folder encrypted in place (cites keys encrypt) keeps its peer ID and certificate, and starts without allowPlainKeys', async () => {
+    const d = tempDir('encrypt-in-place')
+    try {
+      const plain = await initNodeFolder({ party: 'CH', dir: d.path, listen: ['/ip4/127.0.0.1/tcp/0'], httpPort: 0, sharedHost: true, notBefore: new Date(VECTOR_GRANTED_AT) })
+      writeFileSync(join(d.path, 'anchor.pem'), anchorCertPem())
+      writeFileSync(join(d.path, 'trust-list.xml'), (await signedTrustList([{ party: 'CH', peerId: plain.peerId, certificate: plain.certificatePem }])).xml)
+      expect(await encryptKeyFolder(join(d.path, 'keys'), PASSPHRASE, SCRYPT)).toEqual([join(d.path, 'keys', 'key.pem'), join(d.path, 'keys', 'peer.key')])
+      expect(await encryptKeyFolder(join(d.path, 'keys'), PASSPHRASE, SCRYPT)).toEqual([])
+      writeFileSync(plain.configPath, readFileSync(plain.configPath, 'utf8').replace(/^ {2}allowPlainKeys: true$/m, '  allowPlainKeys: false'))
+      await withEnv({ CITES_KEY_PASSPHRASE: PASSPHRASE, CREDENTIALS_DIRECTORY: undefined }, async () => {
+        const svc = await startNodeService({ configPath: plain.configPath, logger: capture().logger, now: () => NOW })
+        try {
+          expect(svc.node.peerId.toString()).toBe(plain.peerId)
+          const { signedXml } = await svc.node.issue(chPermit('26CHK00009'))
+          expect((await verifySignedPermit(signedXml, { now: new Date(NOW), certificatesFor: (p) => svc.node.trust.certificatesFor(p) })).signer?.sha256).toBe(plain.certificateSha256)
+        } finally {
+          await svc.stop()
+        }
+      })
+    } finally {
+      d.cleanup()
+    }
   })
 
   it('a key file cannot make the node spend unbounded memory: scrypt beyond N=2^20 is refused before any work', async () => {
