@@ -226,6 +226,9 @@ export async function generatePilot (o: PilotUpOptions = {}): Promise<PilotLayou
     const host = plan !== undefined ? nodeIp(plan, i) : '127.0.0.1'
     const p2pPort = plan !== undefined ? 7001 : base + i
     const httpPort = plan !== undefined ? 8080 : base + 1000 + i
+    // No passphrase: a pilot's keys are plain files and its configs set
+    // keys.allowPlainKeys: true (initNodeFolder's default without one), so
+    // `npm start` needs no secret. Production nodes encrypt (issue 15 §5).
     const made = await initNodeFolder({
       party, dir: nodeDir, listen: [`/ip4/${host}/tcp/${p2pPort}`], httpHost: host, httpPort, name: `Management Authority of ${party} (pilot)`,
       provisionalAllow: true, sharedHost: plan === undefined, faultInjection: true, rateLimitPerMinute: 1_000_000, notBefore: t0,

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadSigner, type KeyAlgorithm, type Signer } from '@cites/xml-signature'
-import { writeKeyFolder, type KeyIdentity } from '@cites/node'
+import { NodeError, PASSPHRASE_ENV, decryptPrivateKey, findPassphrase, isEncryptedKey, writeKeyFolder, type KeyIdentity } from '@cites/node'
 import { CliError, readText } from './io.js'
 
 /** A key folder's identity.json (the folder is written by @cites/node's writeKeyFolder). */
@@ -18,6 +18,8 @@ export interface GenerateKeysOptions {
   name?: string
   algorithm?: KeyAlgorithm
   force?: boolean
+  /** Encrypt the private keys with it (PKCS#8, scrypt). */
+  passphrase?: string
 }
 
 export async function generateKeys (o: GenerateKeysOptions): Promise<Identity> {
@@ -37,11 +39,22 @@ export function readIdentity (dir: string): Identity {
   }
 }
 
-/** Load a key folder's signer. */
-export async function loadKeyFolder (dir: string): Promise<{ identity: Identity, signer: Signer, certificatePem: string }> {
+/** Load a key folder's signer; an encrypted key takes its passphrase from CITES_KEY_PASSPHRASE or the systemd credential. */
+export async function loadKeyFolder (dir: string, passphraseFile?: string): Promise<{ identity: Identity, signer: Signer, certificatePem: string }> {
   const identity = readIdentity(dir)
   const certificatePem = readText(join(dir, 'cert.pem'), 'certificate')
-  const signer = await loadSigner(readText(join(dir, 'key.pem'), 'private key'), certificatePem)
+  let keyPem = readText(join(dir, 'key.pem'), 'private key')
+  if (isEncryptedKey(keyPem)) {
+    const found = findPassphrase(passphraseFile)
+    if (found === undefined) throw new CliError('KEY_PASSPHRASE_MISSING', `${join(dir, 'key.pem')} is encrypted: give its passphrase in ${PASSPHRASE_ENV}`)
+    try {
+      keyPem = decryptPrivateKey(keyPem, found.passphrase, join(dir, 'key.pem')).export({ type: 'pkcs8', format: 'pem' }) as string
+    } catch (err) {
+      if (err instanceof NodeError) throw new CliError(err.code, err.message, 2)
+      throw err
+    }
+  }
+  const signer = await loadSigner(keyPem, certificatePem)
   return { identity, signer, certificatePem }
 }
 

@@ -22,7 +22,11 @@ export const NodeConfigSchema = z.object({
   keys: z.object({
     signingKey: z.string().min(1),
     certificate: z.string().min(1),
-    peerKey: z.string().min(1)
+    peerKey: z.string().min(1),
+    /** A file holding the keys' passphrase (else the systemd credential cites-key-passphrase, else CITES_KEY_PASSPHRASE). */
+    passphraseFile: z.string().min(1).optional(),
+    /** Load unencrypted key files: pilot and test networks only. */
+    allowPlainKeys: z.boolean().default(false)
   }).strict(),
   listen: z.array(multiaddrTcp).min(1),
   http: z.object({
@@ -138,7 +142,10 @@ export function loadConfig (path: string): LoadedConfig {
       ...c,
       dataDir: abs(c.dataDir),
       http: { ...c.http, ...(c.http.tls !== undefined ? { tls: { cert: abs(c.http.tls.cert), key: abs(c.http.tls.key), ...(c.http.tls.clientCa !== undefined ? { clientCa: abs(c.http.tls.clientCa) } : {}) } } : {}) },
-      keys: { signingKey: abs(c.keys.signingKey), certificate: abs(c.keys.certificate), peerKey: abs(c.keys.peerKey) },
+      keys: {
+        ...c.keys, signingKey: abs(c.keys.signingKey), certificate: abs(c.keys.certificate), peerKey: abs(c.keys.peerKey),
+        ...(c.keys.passphraseFile !== undefined ? { passphraseFile: abs(c.keys.passphraseFile) } : {})
+      },
       trust: { anchorCertificate: abs(c.trust.anchorCertificate), trustList: abs(c.trust.trustList) }
     }
   }
@@ -162,6 +169,10 @@ export interface RenderConfigInput {
   ports?: readonly Port[]
   /** `http.tls` (paths relative to the config). @default none: plain HTTP, the block written commented out */
   tls?: { cert: string, key: string, clientCa?: string }
+  /** The keys are plain files: write `allowPlainKeys: true`. @default false */
+  allowPlainKeys?: boolean
+  /** The passphrase file to name in the config. @default none (a systemd credential or CITES_KEY_PASSPHRASE) */
+  passphraseFile?: string
 }
 
 /** A port of entry or exit: its UN/LOCODE and its name. */
@@ -197,10 +208,16 @@ dataDir: ./data
 
 # The permit-signing key and its certificate (as listed on the trust list),
 # and the libp2p peer key (its peer ID is on the trust list too).
+# The keys are encrypted (PKCS#8, scrypt). Their passphrase comes from
+# passphraseFile, else the systemd credential cites-key-passphrase
+# (LoadCredential=cites-key-passphrase:/path), else CITES_KEY_PASSPHRASE.
+# allowPlainKeys: true loads unencrypted keys: pilot and test networks only.
 keys:
   signingKey: ./keys/key.pem
   certificate: ./keys/cert.pem
   peerKey: ./keys/peer.key
+${i.passphraseFile !== undefined ? `  passphraseFile: ${JSON.stringify(i.passphraseFile)}` : '  # passphraseFile: /etc/cites/key-passphrase'}
+  allowPlainKeys: ${String(i.allowPlainKeys ?? false)}
 
 # libp2p listen addresses (TCP). Other authorities dial the addresses the
 # trust list gives for this node.

@@ -11,6 +11,10 @@ export const NODE_CODES = defineCodes({
   PARTY_NOT_LISTED: { kind: 'unprocessable', summary: 'the party has no granted management authority on the trust list' },
   CONFIG_INVALID: { kind: 'bad-request', summary: 'the config file is missing, unreadable or invalid' },
   NODE_FILE_INVALID: { kind: 'bad-request', summary: 'a file the config names is missing or does not load' },
+  // Key custody (issue 15): keys are encrypted at rest.
+  KEY_NOT_ENCRYPTED: { kind: 'bad-request', summary: 'a key file is not encrypted, and the config does not set keys.allowPlainKeys: true' },
+  KEY_PASSPHRASE_MISSING: { kind: 'bad-request', summary: 'the keys are encrypted and no passphrase was given (keys.passphraseFile, the systemd credential cites-key-passphrase, or CITES_KEY_PASSPHRASE)' },
+  KEY_PASSPHRASE_WRONG: { kind: 'bad-request', summary: 'a key does not decrypt with the passphrase given' },
   PERMIT_INVALID: { kind: 'unprocessable', summary: 'judged from this node\'s replica, the permit may not be used' },
   TRUST_LIST_MISSING: { kind: 'unavailable', summary: 'this node holds no trust list' },
   PORT_NOT_LISTED: { kind: 'unprocessable', summary: 'the port is not one of this authority\'s ports (the config\'s list)' },
@@ -64,6 +68,16 @@ export class ImportPermitUsedError extends NodeError { readonly code = 'IMPORT_P
 
 /** A file the config names (key, certificate, anchor, trust list) is missing or does not load. */
 export class NodeFileError extends NodeError { readonly code = 'NODE_FILE_INVALID' }
+
+/** A key file is plain and the config does not allow plain keys; `field` is the config field that would. */
+export class KeyNotEncryptedError extends NodeError {
+  readonly code = 'KEY_NOT_ENCRYPTED'
+  readonly field = 'keys.allowPlainKeys'
+}
+/** The keys are encrypted and no passphrase source gave one (or it is empty, or its file is unreadable). */
+export class KeyPassphraseMissingError extends NodeError { readonly code = 'KEY_PASSPHRASE_MISSING' }
+/** A key does not decrypt with the passphrase given. */
+export class KeyPassphraseWrongError extends NodeError { readonly code = 'KEY_PASSPHRASE_WRONG' }
 
 /** The config file is missing, unreadable or invalid; `problems` names each field. */
 export class ConfigError extends NodeError {

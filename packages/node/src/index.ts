@@ -22,7 +22,8 @@ export { startPermitChecker } from './permit-checks.js'
 export type { PermitChecker, PermitCheckerOptions, PermitCheckStats } from './permit-checks.js'
 export {
   NodeError, IssuerUnreachableError, NodeBusyError, PartyNotListedError, ConfigError, NodeFileError, NODE_CODES,
-  ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError
+  ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError,
+  KeyNotEncryptedError, KeyPassphraseMissingError, KeyPassphraseWrongError
 } from './errors.js'
 export type { IssueWarning } from './import-permits.js'
 export type { NodeCode } from './errors.js'
@@ -40,6 +41,11 @@ export { startNodeService, customsWebRoot } from './service.js'
 export { initNodeFolder } from './init.js'
 export { writeKeyFolder, writeAtomic } from './keys.js'
 export type { KeyIdentity, WriteKeyFolderOptions } from './keys.js'
+export {
+  encryptPrivateKey, decryptPrivateKey, encryptKeyFolder, isEncryptedKey, findPassphrase, readPassphraseFile, loadNodeKeys, libp2pKeyFromEd25519,
+  SCRYPT_DEFAULT, PASSPHRASE_ENV, PASSPHRASE_CREDENTIAL
+} from './key-custody.js'
+export type { ScryptParams, PassphraseSource, KeyFilesConfig, LoadedKeys } from './key-custody.js'
 export type { InitNodeOptions, InitializedNode } from './init.js'
 export type { NodeService, StartServiceOptions } from './service.js'
 export { tlsServerOptions, selfSignedServerCertificate, generateTlsCa, issueTlsCertificate } from './tls.js'

@@ -1,8 +1,8 @@
 /**
  * A new node folder (`cites node init`, and each authority of a pilot):
  *   cites-node.yaml          the commented config (mode 0600)
- *   keys/key.pem, cert.pem   the permit-signing key (0600) and its certificate
- *   keys/peer.key            the libp2p peer key (0600)
+ *   keys/key.pem, cert.pem   the permit-signing key (0600, encrypted with a passphrase) and its certificate
+ *   keys/peer.key            the libp2p peer key (0600, encrypted with a passphrase)
  *   keys/identity.json       party, peer ID, certificate SHA-256 (read by `trust-list add --keys`)
  *   keys/tls-cert.pem, tls-key.pem   with `tls: 'self-signed'`: the HTTPS certificate and its key (0600)
  * and three role tokens, returned once (only their SHA-256 is written).
@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path'
 import { CONFIG_FILE, hashToken, newToken, renderConfig, type Port } from './config.js'
 import { writeAtomic, writeKeyFolder } from './keys.js'
 import { selfSignedServerCertificate } from './tls.js'
+import type { ScryptParams } from './key-custody.js'
 
 export interface InitNodeOptions {
   party: string
@@ -37,6 +38,15 @@ export interface InitNodeOptions {
    * certificate from the ministry's CA). @default none: plain HTTP
    */
   tls?: 'self-signed'
+  /**
+   * Encrypt the keys with this passphrase. Absent: plain keys, and the config
+   * says `allowPlainKeys: true` (pilots; the CLI warns).
+   */
+  passphrase?: string
+  /** The passphrase file to name in the config (keys.passphraseFile). */
+  passphraseFile?: string
+  /** scrypt cost (tests). @default SCRYPT_DEFAULT */
+  scrypt?: ScryptParams
 }
 
 export interface InitializedNode {
@@ -53,7 +63,10 @@ export interface InitializedNode {
 export async function initNodeFolder (o: InitNodeOptions): Promise<InitializedNode> {
   const dir = resolve(o.dir)
   const name = o.name ?? `Management Authority of ${o.party}`
-  const { identity, certificatePem } = await writeKeyFolder({ out: join(dir, 'keys'), party: o.party, name, ...(o.notBefore !== undefined ? { notBefore: o.notBefore } : {}) })
+  const { identity, certificatePem } = await writeKeyFolder({
+    out: join(dir, 'keys'), party: o.party, name, ...(o.notBefore !== undefined ? { notBefore: o.notBefore } : {}),
+    ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}), ...(o.scrypt !== undefined ? { scrypt: o.scrypt } : {})
+  })
   const peerId = identity.peerId as string
   const tokens = { issuer: newToken(), customs: newToken(), viewer: newToken() }
   const configPath = join(dir, CONFIG_FILE)
@@ -76,6 +89,7 @@ export async function initNodeFolder (o: InitNodeOptions): Promise<InitializedNo
     ...(o.permitChecksPerSecond !== undefined ? { permitChecksPerSecond: o.permitChecksPerSecond } : {}),
     ...(o.ports !== undefined ? { ports: o.ports } : {}),
     ...(tls !== undefined ? { tls: { cert: './keys/tls-cert.pem', key: './keys/tls-key.pem' } } : {}),
+    allowPlainKeys: o.passphrase === undefined, ...(o.passphraseFile !== undefined ? { passphraseFile: resolve(o.passphraseFile) } : {}),
     tokenHashes: { issuer: hashToken(tokens.issuer), customs: hashToken(tokens.customs), viewer: hashToken(tokens.viewer) }
   }), 0o600)
   return { party: o.party, peerId, configPath, certificatePem, certificateSha256: identity.certificateSha256, tokens, ...(tls !== undefined ? { tls } : {}) }

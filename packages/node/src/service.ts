@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { createLogger, type Logger } from '@cites/runtime'
-import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { loadSigner } from '@cites/xml-signature'
 import { TrustStore } from '@cites/trust-list'
 import { createPermitNode, type PermitNode } from './node.js'
@@ -15,6 +14,7 @@ import { buildHttpApi } from './http.js'
 import { loadConfig, type NodeConfig } from './config.js'
 import { NodeFileError } from './errors.js'
 import { tlsServerOptions } from './tls.js'
+import { loadNodeKeys } from './key-custody.js'
 import type { FastifyInstance } from 'fastify'
 
 export interface NodeService {
@@ -59,15 +59,13 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
   const { config } = loadConfig(o.configPath)
   // The root of every component's logger: `logLevel` sets it; DEBUG=cites:<component> lowers one.
   const logger = o.logger ?? createLogger({ level: config.logLevel, base: { party: config.party } })
-  const signer = await loadSigner(readFile(config.keys.signingKey, 'the signing key').toString('utf8'), readFile(config.keys.certificate, 'the certificate').toString('utf8'))
+  // Keys at rest are encrypted unless keys.allowPlainKeys (key-custody.ts); the passphrase is never logged.
+  const keys = await loadNodeKeys(config.keys)
+  const signer = await loadSigner(keys.signingKeyPem, readFile(config.keys.certificate, 'the certificate').toString('utf8'))
     .catch((err: Error) => { throw new NodeFileError(`the signing key or certificate does not load: ${err.message}`) })
-  let peerKey
-  try {
-    peerKey = privateKeyFromProtobuf(readFile(config.keys.peerKey, 'the peer key'))
-  } catch (err) {
-    if (err instanceof NodeFileError) throw err
-    throw new NodeFileError(`the peer key at ${config.keys.peerKey} does not load`)
-  }
+  const peerKey = keys.peerKey
+  if (!keys.encrypted) logger.warn({ field: 'keys.allowPlainKeys' }, 'a key file is not encrypted (allowed by keys.allowPlainKeys): pilot and test networks only')
+  else logger.info({ passphraseSource: keys.passphraseSource }, 'keys decrypted')
   const trust = new TrustStore(readFile(config.trust.anchorCertificate, 'the anchor certificate').toString('utf8'))
   try {
     await trust.accept(readFile(config.trust.trustList, 'the trust list').toString('utf8'))

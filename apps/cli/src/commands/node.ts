@@ -5,7 +5,7 @@
 import type { Command } from 'commander'
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { CONFIG_FILE, ConfigError, NodeError, initNodeFolder, startNodeService } from '@cites/node'
+import { CONFIG_FILE, ConfigError, KeyNotEncryptedError, NodeError, PASSPHRASE_ENV, findPassphrase, initNodeFolder, startNodeService } from '@cites/node'
 import { TrustStore } from '@cites/trust-list'
 import { tokenOf, withToken, type TokenOptions } from '../token.js'
 import { CliError, EXIT_INVALID, json, readText, type Io } from '../io.js'
@@ -33,6 +33,15 @@ const tlsOption = (v: string): 'self-signed' => {
   return v
 }
 
+/** The passphrase to encrypt new keys with: --passphrase-file, else CITES_KEY_PASSPHRASE (or a systemd credential); none: plain keys. */
+export function passphraseFor (file: string | undefined): string | undefined {
+  try {
+    return findPassphrase(file)?.passphrase
+  } catch (err) {
+    throw new CliError('PASSPHRASE_INVALID', (err as Error).message)
+  }
+}
+
 export function nodeCommand (program: Command, io: Io): void {
   const node = program.command('node').description('run this authority\'s permit node')
 
@@ -49,15 +58,22 @@ export function nodeCommand (program: Command, io: Io): void {
     .option('--allow-provisional', 'let customs record uses provisionally when the issuer is unreachable', false)
     .option('--shared-host', 'all nodes on one host (a pilot)', false)
     .option('--tls <mode>', 'serve HTTPS: "self-signed" makes a certificate for localhost, 127.0.0.1 and the HTTP host (pilots)', tlsOption)
+    .option('--passphrase-file <file>', `encrypt the keys with the passphrase in this file (named in the config; else ${PASSPHRASE_ENV}); without either, plain keys and allowPlainKeys: true (pilots only)`)
     .option('--force', 'replace an existing config and keys', false)
     .option('--json', 'print {party, peerId, configPath, tokens[, tls]}')
-    .action(async (o: { party: string, dir: string, p2pPort: number, httpPort: number, httpHost: string, listen: string[], anchor?: string, trustList?: string, allowProvisional: boolean, sharedHost: boolean, tls?: 'self-signed', force: boolean, json?: boolean }) => {
+    .action(async (o: { party: string, dir: string, p2pPort: number, httpPort: number, httpHost: string, listen: string[], anchor?: string, trustList?: string, allowProvisional: boolean, sharedHost: boolean, tls?: 'self-signed', passphraseFile?: string, force: boolean, json?: boolean }) => {
       const dir = resolve(o.dir)
       const configPath = join(dir, CONFIG_FILE)
       if (existsSync(configPath) && !o.force) throw new CliError('NODE_EXISTS', `${configPath} exists; use --force to replace it`)
       mkdirSync(dir, { recursive: true })
       const listen = o.listen.length > 0 ? o.listen : [`/ip4/0.0.0.0/tcp/${o.p2pPort}`]
-      const made = await initNodeFolder({ party: o.party, dir, listen, httpHost: o.httpHost, httpPort: o.httpPort, provisionalAllow: o.allowProvisional, sharedHost: o.sharedHost, ...(o.tls !== undefined ? { tls: o.tls } : {}) })
+      const pass = passphraseFor(o.passphraseFile)
+      if (pass === undefined) io.err(`warning: no passphrase (--passphrase-file or ${PASSPHRASE_ENV}): the keys are written unencrypted and the config sets keys.allowPlainKeys: true; use this only for a pilot or test network\n`)
+      const made = await initNodeFolder({
+        party: o.party, dir, listen, httpHost: o.httpHost, httpPort: o.httpPort, provisionalAllow: o.allowProvisional, sharedHost: o.sharedHost,
+        ...(o.tls !== undefined ? { tls: o.tls } : {}),
+        ...(pass !== undefined ? { passphrase: pass } : {}), ...(o.passphraseFile !== undefined ? { passphraseFile: o.passphraseFile } : {})
+      })
       const { tokens } = made
       const identity = { peerId: made.peerId, certificateSha256: made.certificateSha256 }
       if (o.anchor !== undefined) copyFileSync(existsSync(join(o.anchor, 'cert.pem')) ? join(o.anchor, 'cert.pem') : o.anchor, join(dir, 'anchor.pem'))
@@ -109,6 +125,7 @@ export function nodeCommand (program: Command, io: Io): void {
         svc = await startNodeService({ configPath: join(resolve(o.dir), CONFIG_FILE) })
       } catch (err) {
         if (err instanceof ConfigError) throw new CliError(err.code, err.message, 2, err.problems)
+        if (err instanceof KeyNotEncryptedError) throw new CliError(err.code, err.message, 2, [{ field: err.field, message: 'a key file is not encrypted' }])
         if (err instanceof NodeError) throw new CliError(err.code, err.message, 2)
         if (isLockedError(err)) throw ledgerLockedError(join(resolve(o.dir), 'data', 'ledger'), 'one node per folder')
         throw err
