@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { checkInvariants, defaultScenario, nodePid, partitionScenario, readLayout, runCampaign, type PilotLayout } from '../src/index.js'
+import { NodeClient, checkInvariants, defaultScenario, nodePid, partitionScenario, pilotPermit, readLayout, runCampaign, type PilotLayout } from '../src/index.js'
 
 const BIN = fileURLToPath(new URL('../../apps/cli/bin/cites.js', import.meta.url))
 const cites = (...args: string[]): { code: number, out: string, err: string } => {
@@ -66,6 +66,57 @@ describe('the pilot network', () => {
     expect(r.invariants.ok).toBe(true)
     expect(r.invariants.consumedTwice).toEqual([])
   }, 180_000)
+
+  it('the permit officer\'s walk on the pilot (issue 20): issue, replace, endorse less, use once, cancel, report', async () => {
+    const [ch, , , , us] = layout.nodes.map((n) => new NodeClient(n)) as [NodeClient, NodeClient, NodeClient, NodeClient, NodeClient]
+    const toUs = (number: string): Record<string, unknown> => {
+      const p = pilotPermit('CH', 'US', number)
+      return { ...p, lines: (p.lines as Array<Record<string, unknown>>).map((l) => ({ ...l, quantity: 30 })) }
+    }
+    const use = (port: string, quantity = 28): Record<string, unknown> => ({ lines: [{ line: 'A', quantity, unit: 'PCS' }], port })
+    // Issue 26CHW00102 (30 pythons for the US), then replace it: the original was lost in transit.
+    expect((await ch.request('POST', '/v1/permits', { role: 'issuer', body: toUs('26CHW00102') })).status).toBe(201)
+    const replaced = await ch.request('POST', '/v1/permits', { role: 'issuer', body: { ...toUs('26CHW00103'), replacement: { replaces: '26CHW00102', reason: 'lost', details: 'original lost in transit' } } })
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(201)
+    // The finding: both were used at US ports. Now the original is refused there, naming its replacement.
+    let original = await us.request<{ code: string, detail: string }>('POST', '/v1/permits/CH/26CHW00102/consumptions', { role: 'customs', body: use('USMIA', 30) })
+    for (let i = 0; i < 50 && original.body.code !== 'PERMIT_REPLACED'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      original = await us.request('POST', '/v1/permits/CH/26CHW00102/consumptions', { role: 'customs', body: use('USMIA', 30) })
+    }
+    expect([original.status, original.body.code]).toEqual([409, 'PERMIT_REPLACED'])
+    expect(original.body.detail).toContain('26CHW00103')
+    // Endorse less at Zurich: more than authorised refused; 28 of the 30 leave (Box 14).
+    expect((await ch.request<{ code: string }>('POST', '/v1/permits/CH/26CHW00103/endorsements', { role: 'customs', body: { lines: [{ line: 'A', quantity: 31, unit: 'PCS' }], port: 'CHZRH' } })).body.code).toBe('QUANTITY_EXCEEDED')
+    expect((await ch.request('POST', '/v1/permits/CH/26CHW00103/endorsements', { role: 'customs', body: { lines: [{ line: 'A', quantity: 28, unit: 'PCS' }], port: 'CHZRH' } })).status).toBe(201)
+    // Use once at Miami; a second use at Los Angeles is refused with the first receipt.
+    let first = await us.request<{ outcome: string }>('POST', '/v1/permits/CH/26CHW00103/consumptions', { role: 'customs', body: use('USMIA') })
+    for (let i = 0; i < 50 && first.status !== 201; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      first = await us.request('POST', '/v1/permits/CH/26CHW00103/consumptions', { role: 'customs', body: use('USMIA') })
+    }
+    expect(first.status, JSON.stringify(first.body)).toBe(201)
+    const second = await us.request<{ code: string, receipt: { port: string } }>('POST', '/v1/permits/CH/26CHW00103/consumptions', { role: 'customs', body: use('USLAX') })
+    expect([second.status, second.body.code, second.body.receipt?.port]).toEqual([409, 'ALREADY_CONSUMED', 'USMIA'])
+    // Cancel before use: 26CHW00104's use is refused.
+    expect((await ch.request('POST', '/v1/permits', { role: 'issuer', body: toUs('26CHW00104') })).status).toBe(201)
+    expect((await ch.request('POST', '/v1/permits/CH/26CHW00104/cancellation', { role: 'issuer', body: { reason: 'applicant withdrew' } })).status).toBe(201)
+    let late = await us.request<{ code: string }>('POST', '/v1/permits/CH/26CHW00104/consumptions', { role: 'customs', body: use('USMIA', 30) })
+    for (let i = 0; i < 50 && late.body.code !== 'PERMIT_CANCELLED'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      late = await us.request('POST', '/v1/permits/CH/26CHW00104/consumptions', { role: 'customs', body: use('USMIA', 30) })
+    }
+    expect([late.status, late.body.code]).toEqual([409, 'PERMIT_CANCELLED'])
+    // The reports: 28 exported and imported under 26CHW00103; nothing under the replaced or the cancelled permit.
+    const year = new Date().getUTCFullYear()
+    const rows = (csv: string): string[] => csv.split('\n').filter((l) => l.includes('26CHW001'))
+    const chReport = rows(String((await ch.request<string>('GET', `/v1/reports/annual?year=${year}`, { role: 'issuer', accept: 'text/csv' })).body))
+    expect(chReport.filter((l) => l.includes('26CHW00103'))).toHaveLength(1)
+    expect(chReport.find((l) => l.includes('26CHW00103'))).toContain(',28,')
+    expect(chReport.some((l) => l.includes('26CHW00102') || l.includes('26CHW00104'))).toBe(false)
+    const usReport = rows(String((await us.request<string>('GET', `/v1/reports/annual?year=${year}`, { role: 'issuer', accept: 'text/csv' })).body))
+    expect(usReport.filter((l) => l.includes('26CHW00103'))).toHaveLength(1)
+  }, 120_000)
 
   it('pilot fault kill and restart through the CLI; the invariants still hold', async () => {
     const kill = cites('pilot', 'fault', 'kill', 'US', '--dir', dir, '--json')
