@@ -46,7 +46,8 @@ describe('customs verify and consume over the wire', () => {
   it('TH verifies a permit with its issuer: genuine, in force, unused, confirmed by the issuer', async () => {
     const v = await verifyRemote(by.TH!.node, chPeer(), { party: 'CH', number: '26CHC00001', trust: by.TH!.trust, now: new Date(NOW) })
     expect(v.valid).toBe(true)
-    expect(codes(v)).toEqual({ integrity: 'OK', issuer: 'OK', rules: 'OK', validity: 'OK', status: 'OK', use: 'OK', confirmation: 'ISSUER_CONFIRMED' })
+    // An export permit with Box 14 empty: valid, flagged for the officer (issue 20).
+    expect(codes(v)).toEqual({ integrity: 'OK', issuer: 'OK', rules: 'OK', validity: 'OK', status: 'OK', use: 'NOT_ENDORSED_AT_EXPORT', confirmation: 'ISSUER_CONFIRMED' })
     expect(v.answeredBy).toBe('CH')
     const missing = await verifyRemote(by.TH!.node, chPeer(), { party: 'CH', number: 'NOPE', trust: by.TH!.trust, now: new Date(NOW) })
     expect([missing.valid, codes(missing).status]).toEqual([false, 'PERMIT_NOT_FOUND'])
