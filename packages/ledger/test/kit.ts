@@ -1,5 +1,6 @@
 /** The ledger's test kit: real LevelDB in a temp folder, on @cites/test-kit's vectors, keys and clock. */
-import { NOW, USE_A, certificatesFor, signer, type Clock } from '@cites/test-kit'
+import { afterEach, beforeEach } from 'vitest'
+import { NOW, USE_A, certificatesFor, signer, tempDir, type Clock, type TempDir } from '@cites/test-kit'
 import { Ledger, type TrustSource } from '../src/index.js'
 
 export { VECTORS, NOW, chPermit, signer, tempDir, readVector as read } from '@cites/test-kit'
@@ -13,3 +14,23 @@ export async function openLedger (party: 'CH' | 'TH', location: string, clock: C
 }
 
 export const CONSUME_A = USE_A
+
+/**
+ * A fresh ledger of `party` for each test of the calling describe block (a
+ * new temp folder, the clock back at NOW), closed and removed after it.
+ */
+export function ledgerPerTest (party: 'CH' | 'TH' = 'CH'): { readonly ledger: Ledger, readonly clock: Clock } {
+  const clock: Clock = { now: NOW }
+  let dir: TempDir | undefined
+  let ledger: Ledger | undefined
+  beforeEach(async () => {
+    clock.now = NOW
+    dir = tempDir()
+    ledger = await openLedger(party, dir.path, clock)
+  })
+  afterEach(async () => { await ledger?.close(); dir?.cleanup() })
+  return {
+    get ledger (): Ledger { if (ledger === undefined) throw new Error('ledgerPerTest: used outside a test'); return ledger },
+    clock
+  }
+}

@@ -6,56 +6,49 @@
  * with Box 14 empty and no warning. One unit rule now decides issue,
  * endorsement and use, and such a use carries NOT_ENDORSED_AT_EXPORT.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { canonicalUnit, sameUnit } from '@cites/permit'
 import type { LineQty, Ledger } from '../src/index.js'
-import { NOW, chPermit, openLedger, tempDir, type Clock } from './kit.js'
+import { NOW, chPermit, ledgerPerTest } from './kit.js'
 
 // Line A of the vector permit is 50 PCS; line B, 120 with no unit (number of specimens).
 const omitted = (line: string, quantity: number): LineQty => ({ line, quantity }) as unknown as LineQty
 
 describe('one unit rule across issue, endorsement and use', () => {
-  let dir: ReturnType<typeof tempDir>
-  let clock: Clock
-  let ch: Ledger
-  beforeEach(async () => {
-    dir = tempDir()
-    clock = { now: NOW }
-    ch = await openLedger('CH', dir.path, clock)
-  })
-  afterEach(async () => { await ch.close(); dir.cleanup() })
+  const t = ledgerPerTest('CH')
+  const ch = (): Ledger => t.ledger
 
   it('an endorsement with the unit left out is the line\'s own unit, not refused as "undefined"', async () => {
-    await ch.issue(chPermit('26CHU0001'))
-    const s = await ch.endorse('CH', '26CHU0001', { lines: [omitted('A', 45), omitted('B', 100)], port: 'CHZRH' })
+    await ch().issue(chPermit('26CHU0001'))
+    const s = await ch().endorse('CH', '26CHU0001', { lines: [omitted('A', 45), omitted('B', 100)], port: 'CHZRH' })
     // Recorded in each line's own spelling.
     expect(s.endorsement?.lines).toEqual([{ line: 'A', quantity: 45, unit: 'PCS' }, { line: 'B', quantity: 100, unit: '' }])
-    const r = await ch.consume('CH', '26CHU0001', { lines: [omitted('A', 45)], port: 'THBKK' })
+    const r = await ch().consume('CH', '26CHU0001', { lines: [omitted('A', 45)], port: 'THBKK' })
     expect(r.lines).toEqual([{ line: 'A', quantity: 45, unit: 'PCS' }])
     expect(r.warnings).toBeUndefined()
   })
 
   it('PCS on a line counted in specimens (no unit) is the same unit, as the README\'s --line B:50:PCS says', async () => {
-    await ch.issue(chPermit('26CHU0002'))
-    const s = await ch.endorse('CH', '26CHU0002', { lines: [{ line: 'B', quantity: 50, unit: 'PCS' }], port: 'CHZRH' })
+    await ch().issue(chPermit('26CHU0002'))
+    const s = await ch().endorse('CH', '26CHU0002', { lines: [{ line: 'B', quantity: 50, unit: 'PCS' }], port: 'CHZRH' })
     expect(s.endorsement?.lines).toEqual([{ line: 'B', quantity: 50, unit: '' }])
-    expect((await ch.consume('CH', '26CHU0002', { lines: [{ line: 'B', quantity: 50, unit: 'NAR' }], port: 'THBKK' })).lines).toEqual([{ line: 'B', quantity: 50, unit: '' }])
+    expect((await ch().consume('CH', '26CHU0002', { lines: [{ line: 'B', quantity: 50, unit: 'NAR' }], port: 'THBKK' })).lines).toEqual([{ line: 'B', quantity: 50, unit: '' }])
   })
 
   it('another unit is still refused, naming the line\'s unit', async () => {
-    await ch.issue(chPermit('26CHU0003'))
-    await expect(ch.endorse('CH', '26CHU0003', { lines: [{ line: 'A', quantity: 5, unit: 'kg' }], port: 'CHZRH' })).rejects.toMatchObject({ code: 'INVALID_LINES', message: expect.stringContaining('PCS') })
-    await expect(ch.consume('CH', '26CHU0003', { lines: [{ line: 'B', quantity: 5, unit: 'KGM' }], port: 'THBKK' })).rejects.toMatchObject({ code: 'INVALID_LINES', message: expect.stringContaining('number of specimens') })
+    await ch().issue(chPermit('26CHU0003'))
+    await expect(ch().endorse('CH', '26CHU0003', { lines: [{ line: 'A', quantity: 5, unit: 'kg' }], port: 'CHZRH' })).rejects.toMatchObject({ code: 'INVALID_LINES', message: expect.stringContaining('PCS') })
+    await expect(ch().consume('CH', '26CHU0003', { lines: [{ line: 'B', quantity: 5, unit: 'KGM' }], port: 'THBKK' })).rejects.toMatchObject({ code: 'INVALID_LINES', message: expect.stringContaining('number of specimens') })
   })
 
   it('an import use of an export permit with Box 14 empty carries NOT_ENDORSED_AT_EXPORT in the receipt and the signed event', async () => {
-    await ch.issue(chPermit('26CHU0004'))
-    const d = await ch.decideUse({ party: 'CH', number: '26CHU0004', requester: 'TH', lines: [omitted('A', 50)], port: 'THBKK' })
+    await ch().issue(chPermit('26CHU0004'))
+    const d = await ch().decideUse({ party: 'CH', number: '26CHU0004', requester: 'TH', lines: [omitted('A', 50)], port: 'THBKK' })
     expect(d.kind === 'consumed' ? d.receipt.warnings : undefined).toEqual(['NOT_ENDORSED_AT_EXPORT'])
     // The first receipt, given again with ALREADY_CONSUMED, says so too.
-    const again = await ch.decideUse({ party: 'CH', number: '26CHU0004', requester: 'TH', lines: [omitted('A', 1)], port: 'THBKK' })
+    const again = await ch().decideUse({ party: 'CH', number: '26CHU0004', requester: 'TH', lines: [omitted('A', 1)], port: 'THBKK' })
     expect(again).toMatchObject({ kind: 'refused', code: 'ALREADY_CONSUMED', receipt: { warnings: ['NOT_ENDORSED_AT_EXPORT'] } })
-    expect((await ch.getPermit('CH', '26CHU0004'))?.history.at(-1)?.body).toMatchObject({ warnings: ['NOT_ENDORSED_AT_EXPORT'] })
+    expect((await ch().getPermit('CH', '26CHU0004'))?.history.at(-1)?.body).toMatchObject({ warnings: ['NOT_ENDORSED_AT_EXPORT'] })
   })
 
   it('one function decides unit equality: every spelling of "number of specimens" is one unit, and each measure has two spellings', () => {
