@@ -6,29 +6,12 @@
  * config refused with a message naming the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { VECTORS } from '@cites/test-kit/base'
-import { BIN, cites } from './run-cli.js'
-
-interface Init { party: string, peerId: string, configPath: string, tokens: { issuer: string, customs: string, viewer: string } }
-
-function startNode (cwd: string, dir: string): { proc: ChildProcess, url: Promise<string>, exited: Promise<number | null>, output: () => string } {
-  const proc = spawn(process.execPath, [BIN, 'node', 'start', '--dir', dir], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
-  let out = ''
-  const url = new Promise<string>((resolve, reject) => {
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      const m = /running: (http:\/\/\S+)/.exec(out)
-      if (m !== null) resolve(m[1] as string)
-    })
-    proc.stderr?.on('data', (d: Buffer) => { out += d.toString() })
-    proc.on('exit', () => { reject(new Error(`node exited before it started:\n${out}`)) })
-  })
-  return { proc, url, exited: new Promise((resolve) => proc.on('exit', (code) => { resolve(code) })), output: () => out }
-}
+import { cites } from './run-cli.js'
+import { startNode, type Init } from './two-node-service.js'
 
 describe('cites node init / trust / start, and cites verify / consume against a running node', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cites-node-cli-'))

@@ -13,9 +13,9 @@
  * and the read stops at the byte cut.
  */
 import { checkpointEvidenceKey, checkpointKey, authorEnd, authorRange, eventEvidenceKey, logKey, seqOfKey } from './keys.js'
-import { decodeCheckpoint, decodeEvent, hex, sha256, verifyCheckpointSignature, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent } from './events.js'
+import { decodeCheckpoint, decodeEvent, hex, sha256, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent } from './events.js'
 import { InvalidEventError } from './errors.js'
-import { decodeCheckpointOrRefuse, decodeEventOrRefuse } from './decode.js'
+import { checkpointSignatureOrRefuse, decodeCheckpointOrRefuse, decodeEventOrRefuse } from './decode.js'
 import { frontierRoot, rootOf, type Hash } from './merkle.js'
 import { put } from './store.js'
 import { unhex } from './own-log.js'
@@ -105,8 +105,7 @@ export class CrossCheck {
     if (held !== undefined && sameBytes(held, cp.bytes)) return 'same'
     const newKey = checkpointEvidenceKey(author, size, hex(sha256(cp.bytes)))
     if (await c.store.get('EVIDENCE', newKey) !== undefined) return 'known'
-    const sig = await verifyCheckpointSignature(cp, c.trust.certificatesFor(author))
-    if (sig !== 'OK') throw new InvalidEventError(sig === 'EVENT_UNKNOWN_AUTHOR' ? 'EVENT_UNKNOWN_AUTHOR' : 'CHECKPOINT_INVALID', `checkpoint of ${author} at ${size}: ${sig}`)
+    await checkpointSignatureOrRefuse(cp, c.trust)
     return await c.locks.run('log', author, async () => {
       const key = checkpointKey(author, size)
       const existing = await c.store.get('CHECKPOINT', key)

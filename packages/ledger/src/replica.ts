@@ -9,10 +9,10 @@
  */
 import { EventType } from './pb/ledger.js'
 import {
-  decodeCheckpoint, decodeEvent, hex, leafOf, sha256, verifyCheckpointSignature, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent
+  decodeCheckpoint, decodeEvent, hex, leafOf, sha256, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent
 } from './events.js'
 import { InvalidEventError } from './errors.js'
-import { decodeCheckpointOrRefuse, decodeEventOrRefuse } from './decode.js'
+import { decodeEventOrRefuse, verifiedCheckpointOrRefuse } from './decode.js'
 import { authorOfKey, checkpointEvidenceKey, checkpointKey, eventEvidenceKey, headKey, logKey, seqOfKey } from './keys.js'
 import { frontierAppend, frontierRoot, rootOf, type Hash } from './merkle.js'
 import { del, put, type WriteOp } from './store.js'
@@ -58,9 +58,7 @@ export class Replica {
     }
     let cp: LoggedCheckpoint | undefined
     if (opts.checkpoint !== undefined) {
-      cp = decodeCheckpointOrRefuse(opts.checkpoint)
-      const sig = await verifyCheckpointSignature(cp, c.trust.certificatesFor(cp.checkpoint.author))
-      if (sig !== 'OK') throw new InvalidEventError(sig === 'EVENT_UNKNOWN_AUTHOR' ? 'EVENT_UNKNOWN_AUTHOR' : 'CHECKPOINT_INVALID', `checkpoint of ${cp.checkpoint.author}: ${sig}`)
+      cp = await verifiedCheckpointOrRefuse(opts.checkpoint, c.trust)
     }
     const byAuthor = new Map<string, LoggedEvent[]>()
     for (const le of decoded) {
@@ -311,11 +309,9 @@ export class Replica {
    */
   async acceptCheckpoint (bytes: Uint8Array): Promise<'stored' | 'equivocation' | 'mismatch'> {
     const c = this.#core
-    const cp = decodeCheckpointOrRefuse(bytes)
+    const cp = await verifiedCheckpointOrRefuse(bytes, c.trust)
     const { author } = cp.checkpoint
     const size = Number(cp.checkpoint.size)
-    const sig = await verifyCheckpointSignature(cp, c.trust.certificatesFor(author))
-    if (sig !== 'OK') throw new InvalidEventError(sig === 'EVENT_UNKNOWN_AUTHOR' ? 'EVENT_UNKNOWN_AUTHOR' : 'CHECKPOINT_INVALID', `checkpoint of ${author} at ${size}: ${sig}`)
     return await c.locks.run('log', author, async () => {
       const key = checkpointKey(author, size)
       const existing = await c.store.get('CHECKPOINT', key)
