@@ -24,10 +24,10 @@ import {
 
 interface Answer { status: number, headers: IncomingHttpHeaders, body: string }
 
-/** One GET over a fresh TLS connection (no agent: no session reuse between cases). */
-async function get (url: string, o: RequestOptions = {}): Promise<Answer> {
+/** One GET on a fresh connection (no agent: no session reuse between cases), with `send` (https or http). */
+async function getWith (send: typeof httpsRequest, url: string, o: RequestOptions = {}): Promise<Answer> {
   return await new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { agent: false, ...o }, (res) => {
+    const req = send(url, { agent: false, ...o }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (c: string) => { body += c })
@@ -38,21 +38,10 @@ async function get (url: string, o: RequestOptions = {}): Promise<Answer> {
     req.end()
   })
 }
-
+/** Over TLS. */
+const get = async (url: string, o: RequestOptions = {}): Promise<Answer> => await getWith(httpsRequest, url, o)
 /** The same request in plain HTTP: what a client (or a downgrade) sends to a TLS port. */
-async function plainGet (url: string): Promise<Answer> {
-  return await new Promise((resolve, reject) => {
-    const req = httpRequest(url, { agent: false }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => { body += c })
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, body }) })
-      res.on('error', reject)
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}
+const plainGet = async (url: string): Promise<Answer> => await getWith(httpRequest as unknown as typeof httpsRequest, url)
 
 /** A node folder with the test anchor and a trust list naming the node, ready to start. */
 async function nodeFolder (dir: string, tls?: 'self-signed'): Promise<InitializedNode> {
