@@ -12,28 +12,9 @@
  */
 import QRCode from 'qrcode'
 import { DOCUMENT_TYPES, TIMEOUT_S, purposeWords, sentence, sourceWords, termWords, unitWords, type Ctx } from './words.js'
-
-interface Check { name: string, status: 'VALID' | 'INVALID' | 'ERROR' | 'SKIPPED', reason: { code: string, message: string }, details?: Array<{ code: string, message: string }> }
-interface Line {
-  line: string, scientificName?: string, commonName?: string, description?: string, term?: string, appendix?: string, source?: string,
-  quantity?: number, unit?: string, originCountry?: string, exportCountry?: string, marks?: string, exportedQuantity?: number, exportedUnit?: string
-}
-interface LineQty { line: string, quantity: number, unit: string }
-interface Receipt { consumedAt: string, port: string, consumingParty?: string, lines?: LineQty[] }
-interface Verdict {
-  valid: boolean
-  checks: Check[]
-  party: string
-  number: string
-  source: 'issuer' | 'replica' | 'none'
-  state?: { xmlSha256?: string, destination?: string, status?: string, validUntil?: number, endorsement?: { lines: LineQty[], port: string }, consumption?: Receipt, lines?: Array<{ line: string, quantity: number, unit: string }> }
-  permit?: { number: string, type: string, validFrom?: string, validUntil?: string, purpose?: string, exporter?: { name?: string, country?: string }, importer?: { name?: string, country?: string }, lines: Line[] }
-  history?: Array<{ seq: number, type: string, time: string, body: Record<string, unknown> }>
-  receipt?: Receipt
-  claims?: Array<{ port: string, time: number, claimant: string }>
-}
-interface Problem { code: string, detail?: string, receipt?: Receipt }
-interface Whoami { role: 'viewer' | 'customs' | 'issuer', party: string, ports: Array<{ locode: string, name: string }>, portsListed: boolean, peers: { connected: string[], unreachable: string[] } }
+import type { Check, Line, LineQty, Problem, Receipt, Verdict, Whoami } from './types.js'
+import { day, qty, quantities, when } from './format.js'
+import { glance, type Glance } from './glance.js'
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const e = document.getElementById(id)
@@ -118,44 +99,7 @@ setInterval(() => { void refreshNode() }, 15_000)
 
 // ---- the verdict -------------------------------------------------------------
 
-type Glance = { cls: string, icon: string, word: string, todo: string }
-
 const ctx = (v?: Pick<Verdict, 'party'>): Ctx => ({ party: v?.party ?? '', here })
-const failing = (v: Verdict): Check[] => v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR')
-const codeOf = (v: Verdict, name: string): string | undefined => failing(v).find((c) => c.name === name)?.reason.code
-
-/** The verdict in one state: its class (colour), icon, word, and what to do. Never "valid" unless the verdict is. */
-function glance (v: Verdict): Glance {
-  const c = ctx(v)
-  const dest = codeOf(v, 'destination')
-  const integrity = failing(v).find((x) => x.name === 'integrity' || x.name === 'issuer')
-  if (integrity !== undefined) return { cls: 'refused', icon: '✗', word: 'Refused — forged or changed', todo: sentence(integrity.reason.code, c) }
-  if (codeOf(v, 'status') === 'PERMIT_NOT_FOUND') return { cls: 'unknown', icon: '?', word: `Not known to ${here || 'this node'} or to ${v.party}: check the number`, todo: sentence('PERMIT_NOT_FOUND', c) }
-  if (dest !== undefined) {
-    const to = v.state?.destination ?? v.permit?.importer?.country ?? '?'
-    return { cls: 'notforus', icon: '✋', word: `Not for import into ${here} — made out to ${to}`, todo: sentence(dest, c) }
-  }
-  const use = codeOf(v, 'use')
-  if (use === 'ALREADY_CONSUMED') {
-    const r = v.receipt ?? v.state?.consumption
-    return { cls: 'used', icon: '⊘', word: `Already used${r !== undefined ? ` on ${when(r.consumedAt)} at ${r.port}` : ''}`, todo: sentence(use, c) }
-  }
-  if (use === 'ALREADY_CONSUMED_PROVISIONALLY') return { cls: 'provisional', icon: '⏸', word: 'Used provisionally elsewhere — not confirmed by the issuer', todo: sentence(use, c) }
-  const status = codeOf(v, 'status')
-  if (status === 'PERMIT_CANCELLED') return { cls: 'cancelled', icon: '⛔', word: 'Cancelled by the issuer', todo: sentence(status, c) }
-  if (status === 'PERMIT_REPLACED') return { cls: 'cancelled', icon: '⛔', word: 'Replaced by another permit', todo: sentence(status, c) }
-  const validity = codeOf(v, 'validity')
-  if (validity === 'PERMIT_EXPIRED') return { cls: 'expired', icon: '⌛', word: `Expired${v.permit?.validUntil !== undefined ? ` on ${day(v.permit.validUntil)}` : ''}`, todo: sentence(validity, c) }
-  if (validity === 'PERMIT_NOT_YET_VALID') return { cls: 'expired', icon: '⌛', word: 'Not valid yet', todo: sentence(validity, c) }
-  if (v.valid) {
-    // Issue 20: Box 14 empty on an export: valid, but only Box 11 bounds the goods.
-    const unendorsed = use === 'NOT_ENDORSED_AT_EXPORT' ? ` ${sentence('NOT_ENDORSED_AT_EXPORT', c)}` : ''
-    if (v.checks.find((x) => x.name === 'confirmation')?.status === 'VALID') return { cls: 'valid', icon: '✓', word: 'Valid', todo: `Genuine, in force, not used, and for this country. Check the goods against the permit below.${unendorsed}` }
-    return { cls: 'unconfirmed', icon: '✓', word: `Valid — ${v.party}'s node did not answer`, todo: sentence('NOT_CONFIRMED_BY_ISSUER', c) }
-  }
-  const first = failing(v)[0]
-  return { cls: 'refused', icon: '✗', word: 'Refused', todo: first !== undefined ? (first.name === 'rules' ? `${sentence('RULES', c)} (${first.reason.message})` : sentence(first.reason.code, c)) : sentence('INTERNAL', c) }
-}
 
 /** Show one state in the banner, move the focus to it and bring it into view. */
 function setBanner (g: Glance, what: string, codes: string[], retry?: () => void): void {
@@ -192,36 +136,6 @@ let current: Verdict | undefined
 /** The request whose answer may be shown; any older answer is dropped. */
 let asked = 0
 
-const tz = Intl.DateTimeFormat().resolvedOptions().timeZone
-// (dateStyle cannot be combined with timeZoneName: the fields one by one.)
-const fmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
-const dayFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
-/** A time in the browser's zone, the zone named. */
-function when (iso: string | number): string {
-  const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? String(iso) : `${fmt.format(d)} (${tz})`
-}
-function day (iso: string): string {
-  const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? iso : dayFmt.format(d)
-}
-
-const qty = (n: number | undefined, unit: string | undefined): string => n === undefined ? '?' : `${n} ${unitWords(unit, n)}`
-
-/** Per line: the endorsed (Box 14) quantity, and what remains to be used. */
-function quantities (v: Verdict, l: Line): { authorised?: number, endorsed?: number, remaining?: number, unit: string } {
-  const unit = l.unit ?? ''
-  const endorsed = v.state?.endorsement?.lines.find((x) => x.line === l.line)?.quantity ?? l.exportedQuantity
-  const used = v.state?.consumption !== undefined || v.receipt !== undefined
-  const cap = endorsed ?? l.quantity
-  const out: { authorised?: number, endorsed?: number, remaining?: number, unit: string } = { unit }
-  if (l.quantity !== undefined) out.authorised = l.quantity
-  if (endorsed !== undefined) out.endorsed = endorsed
-  if (used) out.remaining = 0
-  else if (cap !== undefined) out.remaining = cap
-  return out
-}
-
 /** Show a verdict; `keepBanner`: the details only (the banner holds a recording's result). */
 async function show (v: Verdict, qrHash?: string, keepBanner = false): Promise<void> {
   // A QR code's fingerprint must be the recorded permit's: another document under this number is not it.
@@ -230,7 +144,7 @@ async function show (v: Verdict, qrHash?: string, keepBanner = false): Promise<v
   }
   current = v
   const c = ctx(v)
-  const g = glance(v)
+  const g = glance(v, here)
   const codes = [...new Set(v.checks.filter((x) => x.status !== 'VALID').map((x) => x.reason.code))]
   if (!keepBanner) setBanner(g, `${v.party}/${v.number}${v.permit !== undefined ? ` — ${DOCUMENT_TYPES[v.permit.type] ?? v.permit.type}` : ''}`, codes, () => { void verifyNumber(v.party, v.number) })
   $('details').hidden = false
