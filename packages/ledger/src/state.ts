@@ -201,6 +201,15 @@ export function checkReplace (s: PermitState): void {
 }
 
 /**
+ * The part of the use rules that the permit's recorded state alone decides
+ * (cancelled, replaced, used), with no time or quantities: what any replica
+ * holding the issuer's signed events can refuse without asking it.
+ */
+export function checkConsumable (s: PermitState): void {
+  assertConsumable(s)
+}
+
+/**
  * A replacement covers no more than what remains of the original (issue
  * 20): each of its lines is a line of the original, same species, same unit,
  * at most the quantity endorsed (if Box 14 was) or authorised.

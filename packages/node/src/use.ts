@@ -15,7 +15,7 @@
  * connected is NODE_BUSY (503, retry), never a provisional use.
  */
 import type { PeerId } from '@libp2p/interface'
-import { LedgerError, isDestination, type ActionInput, type Ledger, type Receipt } from '@cites/ledger'
+import { AlreadyConsumedError, LedgerError, checkConsumable, isDestination, type ActionInput, type Ledger, type Receipt } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { TimeoutError, errorCode, errorMessage, within, type Logger } from '@cites/runtime'
@@ -95,10 +95,13 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
     // A copy presented anywhere but at its destination goes to the issuer,
     // which puts the attempt on the signed record (USE_REFUSED, alerts).
     if (s === undefined || !isDestination(s.state, party)) return undefined
-    const used = s.state.consumption
-    if (used !== undefined) return { outcome: 'REFUSED', code: 'ALREADY_CONSUMED', message: `${p}/${number} was already used on ${used.consumedAt} at ${used.port}`, receipt: used }
-    if (s.state.status === 'CANCELLED') return { outcome: 'REFUSED', code: 'PERMIT_CANCELLED', message: `${p}/${number} was cancelled by its issuer` }
-    if (s.state.status === 'REPLACED') return { outcome: 'REFUSED', code: 'PERMIT_REPLACED', message: `${p}/${number} was replaced by ${s.state.replacement?.number ?? 'another permit'}` }
+    // The ledger's own state rules (used, cancelled, replaced), as the issuer would apply them.
+    try {
+      checkConsumable(s.state)
+    } catch (err) {
+      if (!(err instanceof LedgerError)) throw err
+      return { outcome: 'REFUSED', code: err.code, message: err.message, ...(err instanceof AlreadyConsumedError ? { receipt: err.receipt } : {}) }
+    }
     const mine = (await ledger.claims(p, number)).find((c) => c.claimant === party && c.resolution !== 'refused')
     if (mine !== undefined) return { outcome: 'REFUSED', code: 'ALREADY_CONSUMED_PROVISIONALLY', message: `${p}/${number} was already used provisionally here on ${new Date(mine.time).toISOString()} at ${mine.port}` }
     return undefined
