@@ -126,6 +126,14 @@ export function pilotEntryPoint (o: EntryPointOptions = {}): string {
   throw new PilotError('PILOT_BUNDLE_STALE', `the pilot's node bundle is stale (${before.why}) and rebuilding it failed (${failure !== '' ? failure : after.why}); run \`npm run build\` or set CITES_PILOT_UNBUNDLED=1`)
 }
 
+/** The pilot's people at each authority: one account per role (issue 15). */
+const PILOT_ACCOUNTS: ReadonlyArray<{ name: string, role: 'admin' | 'issuer' | 'customs' | 'viewer' }> = [
+  { name: 'Pilot administrator', role: 'admin' },
+  { name: 'Pilot permit officer', role: 'issuer' },
+  { name: 'Pilot customs officer', role: 'customs' },
+  { name: 'Pilot viewer', role: 'viewer' }
+]
+
 export interface PilotNode {
   party: string
   peerId: string
@@ -133,7 +141,10 @@ export interface PilotNode {
   p2pPort: number
   httpPort: number
   url: string
-  tokens: { issuer: string, customs: string, viewer: string }
+  /** The personal token of each role's pilot account (a test network: kept in the layout file). */
+  tokens: { admin: string, issuer: string, customs: string, viewer: string }
+  /** The pseudonymous account IDs behind those tokens. */
+  accounts: Array<{ id: string, role: string }>
   /** Netns mode: the node's namespace and address. */
   ns?: string
   ip?: string
@@ -235,10 +246,12 @@ export async function generatePilot (o: PilotUpOptions = {}): Promise<PilotLayou
       // Every node checks every other authority's documents, and here they
       // all share one machine: split a budget of 20 checks a second (about
       // 5% of a core) between them.
-      permitChecksPerSecond: Math.round(2000 / n) / 100
+      permitChecksPerSecond: Math.round(2000 / n) / 100,
+      // One personal account per role at each authority (issue 15); their tokens are printed by `npm start`.
+      accounts: PILOT_ACCOUNTS.map((a) => ({ name: `${a.name} (${party})`, role: a.role }))
     })
     tl = addAuthority(tl, { party, name: `Management Authority of ${party} (pilot)`, role: 'management-authority', peerId: made.peerId, addresses: [`/ip4/${host}/tcp/${p2pPort}`], certificate: made.certificatePem, at: t0 })
-    nodes.push({ party, peerId: made.peerId, dir: nodeDir, p2pPort, httpPort, url: `http://${host}:${httpPort}`, tokens: made.tokens, ...(plan !== undefined ? { ns: nsName(plan, i), ip: host } : {}) })
+    nodes.push({ party, peerId: made.peerId, dir: nodeDir, p2pPort, httpPort, url: `http://${host}:${httpPort}`, tokens: { admin: made.tokens.admin as string, issuer: made.tokens.issuer as string, customs: made.tokens.customs as string, viewer: made.tokens.viewer as string }, accounts: made.accounts.map(({ id, role }) => ({ id, role })), ...(plan !== undefined ? { ns: nsName(plan, i), ip: host } : {}) })
   }
   const signed = await signTrustList(tl, await loadSigner(anchorId.privateKeyPem, anchorId.certificatePem), { now: t0, validDays: 365 })
   writeFileSync(join(dir, 'trust-list.xml'), signed.xml)

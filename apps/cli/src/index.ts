@@ -16,6 +16,8 @@ import { ledgerCommand } from './commands/ledger.js'
 import { nodeCommand } from './commands/node.js'
 import { pilotCommand } from './commands/pilot.js'
 import { officerCommands } from './commands/officer.js'
+import { usersCommand } from './commands/users.js'
+import { NodeError } from '@cites/node'
 import { AlreadyConsumedError, LedgerError, LedgerOpenError } from '@cites/ledger'
 
 export { CliError, EXIT_OK, EXIT_INVALID, EXIT_USAGE } from './io.js'
@@ -43,6 +45,7 @@ export function buildProgram (io: Io = processIo): Command {
   nodeCommand(program, io)
   pilotCommand(program, io)
   officerCommands(program, io)
+  usersCommand(program, io)
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
     for (const s of c.commands) s.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
@@ -86,6 +89,11 @@ export async function main (argv: string[], io: Io = processIo): Promise<number>
     if (err instanceof PermitInputError || err instanceof SignatureInputError || err instanceof TrustListError || err instanceof LedgerOpenError) {
       report(err.code, err.message)
       return EXIT_USAGE
+    }
+    if (err instanceof NodeError) {
+      // The node's own refusals (a config, a key, an account): one line with the code; an unknown account is a refusal, the rest input errors.
+      report(err.code, err.message)
+      return err.code === 'ACCOUNT_UNKNOWN' ? EXIT_INVALID : EXIT_USAGE
     }
     report('INTERNAL', (err as Error).stack ?? String(err))
     return EXIT_USAGE

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { VECTORS } from '@cites/test-kit/base'
 import { cites } from './run-cli.js'
-import { startNode, type Init } from './two-node-service.js'
+import { initNode, startNode, type Init } from './two-node-service.js'
 
 describe('cites node init / trust / start, and cites verify / consume against a running node', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cites-node-cli-'))
@@ -25,8 +25,8 @@ describe('cites node init / trust / start, and cites verify / consume against a 
 
   beforeAll(async () => {
     ok('keys', 'generate', '--anchor', '--out', 'anchor')
-    ch = JSON.parse(ok('node', 'init', '--party', 'CH', '--dir', 'nodes/CH', '--p2p-port', String(base), '--http-port', String(base + 10), '--listen', `/ip4/127.0.0.1/tcp/${base}`, '--json')) as Init
-    th = JSON.parse(ok('node', 'init', '--party', 'TH', '--dir', 'nodes/TH', '--p2p-port', String(base + 1), '--http-port', String(base + 11), '--listen', `/ip4/127.0.0.1/tcp/${base + 1}`, '--allow-provisional', '--json')) as Init
+    ch = initNode(dir, '--party', 'CH', '--dir', 'nodes/CH', '--p2p-port', String(base), '--http-port', String(base + 10), '--listen', `/ip4/127.0.0.1/tcp/${base}`)
+    th = initNode(dir, '--party', 'TH', '--dir', 'nodes/TH', '--p2p-port', String(base + 1), '--http-port', String(base + 11), '--listen', `/ip4/127.0.0.1/tcp/${base + 1}`, '--allow-provisional')
     ok('trust-list', 'create', '--anchor', 'anchor', '--out', 'tl.xml')
     ok('trust-list', 'add', 'tl.xml', '--keys', 'nodes/CH/keys', '--name', 'Federal Food Safety and Veterinary Office', '--role', 'management-authority', '--addr', `/ip4/127.0.0.1/tcp/${base}`)
     ok('trust-list', 'add', 'tl.xml', '--keys', 'nodes/TH/keys', '--name', 'Department of National Parks', '--role', 'management-authority', '--addr', `/ip4/127.0.0.1/tcp/${base + 1}`)
@@ -42,14 +42,21 @@ describe('cites node init / trust / start, and cites verify / consume against a 
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('init writes a commented config (tokens only as hashes, mode 0600) and prints the tokens once', () => {
+  it('init writes a commented config and an account store (tokens only as hashes, both mode 0600) and prints the tokens once', () => {
     expect(ch).toMatchObject({ party: 'CH', configPath: join(dir, 'nodes/CH/cites-node.yaml') })
     expect(ch.peerId).toMatch(/^12D3KooW/)
     const text = readFileSync(ch.configPath, 'utf8')
     expect(text).toMatch(/^# CITES permit node of CH/)
     expect(text).toContain('host: 127.0.0.1')
-    for (const t of Object.values(ch.tokens)) expect(text).not.toContain(t)
+    const store = readFileSync(join(dir, 'nodes/CH/accounts.json'), 'utf8')
+    expect(ch.accounts.map((a) => a.role)).toEqual(['admin', 'issuer', 'customs', 'viewer'])
+    for (const a of ch.accounts) expect(store).toContain(a.id)
+    for (const t of Object.values(ch.tokens)) { expect(text).not.toContain(t); expect(store).not.toContain(t) }
+    // The people's names stay in the store; the config holds none.
+    expect(store).toContain('Test customs officer')
+    expect(text).not.toContain('Test customs officer')
     expect(statSync(ch.configPath).mode & 0o777).toBe(0o600)
+    expect(statSync(join(dir, 'nodes/CH/accounts.json')).mode & 0o777).toBe(0o600)
     const again = cites(dir, 'node', 'init', '--party', 'CH', '--dir', 'nodes/CH', '--json')
     expect(again.code).toBe(2)
     expect(again.err).toContain('NODE_EXISTS')
@@ -91,6 +98,43 @@ describe('cites node init / trust / start, and cites verify / consume against a 
     expect(cites(dir, 'verify', '--node', thUrl, '--token', 'wrong', 'CH/26CHN0001').err).toContain('TOKEN_INVALID')
     expect(cites(dir, 'verify', '--node', thUrl, '--token', 'x', 'not-an-id').code).toBe(2)
     expect(cites(dir, 'verify', '--node', 'http://127.0.0.1:1', '--token', 'x', 'CH/1').err).toContain('NODE_UNREACHABLE')
+  })
+
+  it('a stolen token revoked with cites users revoke is refused by the running node within a second, with no restart; a rotated token replaces the old one', async () => {
+    const call = async (token: string): Promise<{ status: number, code?: string }> => {
+      const r = await fetch(`${thUrl}/v1/status`, { headers: { authorization: `Bearer ${token}` } })
+      return { status: r.status, ...(r.status !== 200 ? { code: ((await r.json()) as { code: string }).code } : {}) }
+    }
+    const added = JSON.parse(ok('users', 'add', '--dir', 'nodes/TH', '--name', 'A. Stolen', '--role', 'viewer', '--expires', '30d', '--json')) as { account: { id: string, state: string, tokenExpires: string }, token: string }
+    expect(added.account).toMatchObject({ state: 'active' })
+    expect(Date.parse(added.account.tokenExpires) - Date.now()).toBeGreaterThan(29 * 86_400_000)
+    // The running node picks up the new account from its store (polled, no restart).
+    const deadline = Date.now() + 2000
+    while ((await call(added.token)).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    expect((await call(added.token)).status).toBe(200)
+    const revokedAt = Date.now()
+    ok('users', 'revoke', added.account.id, '--dir', 'nodes/TH')
+    let answer = await call(added.token)
+    while (answer.status === 200 && Date.now() - revokedAt < 5000) { await new Promise((r) => setTimeout(r, 50)); answer = await call(added.token) }
+    expect(answer).toEqual({ status: 401, code: 'TOKEN_REVOKED' })
+    // Counted from the revoke command's return (a CLI process start included): within a second.
+    expect(Date.now() - revokedAt).toBeLessThan(1000 + 1500)
+    const list = JSON.parse(ok('users', 'list', '--dir', 'nodes/TH', '--json')) as { accounts: Array<{ id: string, state: string }> }
+    expect(list.accounts.find((a) => a.id === added.account.id)?.state).toBe('revoked')
+
+    // Rotation: the viewer's new token works, the old one is refused.
+    const viewer = th.accounts.find((a) => a.role === 'viewer') as { id: string, token: string }
+    const rotated = JSON.parse(ok('users', 'rotate', viewer.id, '--dir', 'nodes/TH', '--json')) as { token: string }
+    let old = await call(viewer.token)
+    const t0 = Date.now()
+    while (old.status === 200 && Date.now() - t0 < 5000) { await new Promise((r) => setTimeout(r, 50)); old = await call(viewer.token) }
+    expect(old).toEqual({ status: 401, code: 'TOKEN_INVALID' })
+    expect((await call(rotated.token)).status).toBe(200)
+    th.tokens.viewer = rotated.token
+    // An unknown account is a refusal (exit 1) naming the code, not a stack trace.
+    const unknown = cites(dir, 'users', 'revoke', 'u_aaaaaaaaaa', '--dir', 'nodes/TH')
+    expect(unknown.code).toBe(1)
+    expect(unknown.err).toContain('ACCOUNT_UNKNOWN')
   })
 
   it('stops cleanly on SIGTERM (exit 0), and the ledger is intact for the next start', async () => {

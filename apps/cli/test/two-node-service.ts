@@ -10,7 +10,24 @@ import { join } from 'node:path'
 import { expect } from 'vitest'
 import { BIN, cites } from './run-cli.js'
 
-export interface Init { party: string, peerId: string, configPath: string, tokens: { issuer: string, customs: string, viewer: string } }
+export interface Init { party: string, peerId: string, configPath: string, tokens: { admin: string, issuer: string, customs: string, viewer: string }, accounts: Array<{ id: string, role: string, token: string }> }
+
+/**
+ * `cites node init … --json` (which makes the first admin account), then one
+ * personal account per other role with `cites users add`, as an operator
+ * does: the Init holds each role's token.
+ */
+export function initNode (dir: string, ...args: string[]): Init {
+  const made = JSON.parse(ok(dir, 'node', 'init', ...args, '--json')) as Omit<Init, 'tokens'> & { tokens: { admin: string } }
+  const nodeDir = args[args.indexOf('--dir') + 1] as string
+  const tokens = { admin: made.tokens.admin, issuer: '', customs: '', viewer: '' }
+  for (const role of ['issuer', 'customs', 'viewer'] as const) {
+    const u = JSON.parse(ok(dir, 'users', 'add', '--dir', nodeDir, '--name', `Test ${role} officer`, '--role', role, '--json')) as { account: { id: string }, token: string }
+    tokens[role] = u.token
+    made.accounts.push({ id: u.account.id, role, token: u.token })
+  }
+  return { ...made, tokens }
+}
 
 export interface RunningNode { proc: ChildProcess, url: Promise<string>, exited: Promise<number | null>, output: () => string }
 
@@ -42,8 +59,8 @@ export async function startTwoNodes (prefix: string): Promise<TwoNodes> {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   const base = 20000 + Math.floor(Math.random() * 600) * 20
   ok(dir, 'keys', 'generate', '--anchor', '--out', 'anchor')
-  const ch = JSON.parse(ok(dir, 'node', 'init', '--party', 'CH', '--dir', 'nodes/CH', '--p2p-port', String(base), '--http-port', String(base + 10), '--listen', `/ip4/127.0.0.1/tcp/${base}`, '--json')) as Init
-  const th = JSON.parse(ok(dir, 'node', 'init', '--party', 'TH', '--dir', 'nodes/TH', '--p2p-port', String(base + 1), '--http-port', String(base + 11), '--listen', `/ip4/127.0.0.1/tcp/${base + 1}`, '--json')) as Init
+  const ch = initNode(dir, '--party', 'CH', '--dir', 'nodes/CH', '--p2p-port', String(base), '--http-port', String(base + 10), '--listen', `/ip4/127.0.0.1/tcp/${base}`)
+  const th = initNode(dir, '--party', 'TH', '--dir', 'nodes/TH', '--p2p-port', String(base + 1), '--http-port', String(base + 11), '--listen', `/ip4/127.0.0.1/tcp/${base + 1}`)
   ok(dir, 'trust-list', 'create', '--anchor', 'anchor', '--out', 'tl.xml')
   ok(dir, 'trust-list', 'add', 'tl.xml', '--keys', 'nodes/CH/keys', '--name', 'Federal Food Safety and Veterinary Office', '--role', 'management-authority', '--addr', `/ip4/127.0.0.1/tcp/${base}`)
   ok(dir, 'trust-list', 'add', 'tl.xml', '--keys', 'nodes/TH/keys', '--name', 'Department of National Parks', '--role', 'management-authority', '--addr', `/ip4/127.0.0.1/tcp/${base + 1}`)

@@ -1,9 +1,9 @@
 /**
  * The node's configuration file (`DIR/cites-node.yaml`): commented YAML,
  * written by `cites node init` and validated by a zod schema at start. Paths
- * are relative to the file. Role tokens are kept only as SHA-256 hashes.
+ * are relative to the file. Tokens are kept only as SHA-256 hashes, in the
+ * account store (accounts.ts).
  */
-import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { parseDocument } from 'yaml'
@@ -58,7 +58,20 @@ export const NodeConfigSchema = z.object({
     anchorCertificate: z.string().min(1),
     trustList: z.string().min(1)
   }).strict(),
-  tokens: z.object({ issuer: hex64, customs: hex64, viewer: hex64 }).strict(),
+  /**
+   * Personal accounts (accounts.ts): the store file, shared with \`cites users\`,
+   * and how many failed bearers a minute one client address may present.
+   */
+  accounts: z.object({
+    file: z.string().min(1).default('./accounts.json'),
+    signInFailuresPerMinute: z.number().int().min(1).max(10_000).default(10)
+  }).strict().default({ file: './accounts.json', signInFailuresPerMinute: 10 }),
+  /**
+   * Shared role tokens (SHA-256) of configs written before personal accounts:
+   * still accepted, each acting as the account \`static-<role>\`, with a
+   * warning at start. Replace them with \`cites users add\` and remove this.
+   */
+  tokens: z.object({ issuer: hex64, customs: hex64, viewer: hex64 }).strict().optional(),
   provisional: z.object({
     allow: z.boolean().default(false),
     issuerTimeoutMs: z.number().int().min(100).max(120_000).default(5000)
@@ -97,18 +110,6 @@ export type NodeConfig = z.infer<typeof NodeConfigSchema>
 /** A loaded config with its paths made absolute. */
 export interface LoadedConfig { path: string, config: NodeConfig }
 
-export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex')
-/**
- * A new bearer token: `cites_` and 32 base64url characters (192 random
- * bits). The prefix means a token never begins with "-", so no command line
- * can read it as an option (issue 17: one base64url token in 64 did, and
- * `--token -V…` printed the version and exited 0), and secret scanners can
- * find one leaked in a log or a repository. Tokens made before keep working:
- * a token is matched by its hash, whatever its form.
- */
-export const TOKEN_PREFIX = 'cites_'
-export const newToken = (): string => `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`
-
 /** Read, parse and validate a config file; every problem names its field. */
 export function loadConfig (path: string): LoadedConfig {
   let text: string
@@ -141,6 +142,7 @@ export function loadConfig (path: string): LoadedConfig {
     config: {
       ...c,
       dataDir: abs(c.dataDir),
+      accounts: { ...c.accounts, file: abs(c.accounts.file) },
       http: { ...c.http, ...(c.http.tls !== undefined ? { tls: { cert: abs(c.http.tls.cert), key: abs(c.http.tls.key), ...(c.http.tls.clientCa !== undefined ? { clientCa: abs(c.http.tls.clientCa) } : {}) } } : {}) },
       keys: {
         ...c.keys, signingKey: abs(c.keys.signingKey), certificate: abs(c.keys.certificate), peerKey: abs(c.keys.peerKey),
@@ -156,7 +158,6 @@ export interface RenderConfigInput {
   listen: string[]
   httpHost: string
   httpPort: number
-  tokenHashes: { issuer: string, customs: string, viewer: string }
   provisionalAllow: boolean
   sharedHost: boolean
   /** Pilot networks only. @default false */
@@ -229,8 +230,8 @@ http:
   host: ${i.httpHost}
   port: ${i.httpPort}
   bodyLimitBytes: 1048576     # largest request body (a signed permit is at most 256 KiB)
-  rateLimitPerMinute: ${i.rateLimitPerMinute ?? 1200}    # API requests a minute per token (a role's holders share its token, so its bucket)
-  addressRateLimitPerMinute: 120  # API requests a minute per client address without a valid token
+  rateLimitPerMinute: ${i.rateLimitPerMinute ?? 1200}    # API requests a minute per account
+  addressRateLimitPerMinute: 120  # API requests a minute per client address without a valid bearer
   pageRateLimitPerMinute: 6000    # the customs page's files a minute per address (/health is never limited)
   maxConnectionsPerAddress: 128   # open connections per client address; more are closed at once
   requestTimeoutMs: 60000         # a request's headers and body must arrive within this
@@ -242,13 +243,16 @@ trust:
   anchorCertificate: ./anchor.pem
   trustList: ./trust-list.xml
 
-# SHA-256 of each role's bearer token. The tokens themselves were shown once,
-# by \`cites node init\`. issuer: issue, cancel, reports, and all of customs;
-# customs: endorse and record uses, and all of viewer; viewer: read and verify.
-tokens:
-  issuer: ${i.tokenHashes.issuer}
-  customs: ${i.tokenHashes.customs}
-  viewer: ${i.tokenHashes.viewer}
+# Personal accounts: each person has one, with a role and a personal token
+# (stored only as its SHA-256). Manage them with \`cites users add|list|revoke|rotate
+# --dir DIR\` (a running node sees a change within a second). Roles: viewer
+# reads and verifies; customs also endorses and records uses; issuer also
+# issues, cancels and replaces; admin manages accounts and reads, but acts on
+# no permit. A client address presenting more than signInFailuresPerMinute
+# wrong tokens a minute is refused unheard until the minute is over.
+accounts:
+  file: ./accounts.json
+  signInFailuresPerMinute: 10
 
 # When the issuer's node cannot be reached within issuerTimeoutMs, may customs
 # here record a use provisionally ("not confirmed by issuer")? The issuer

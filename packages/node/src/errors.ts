@@ -32,6 +32,13 @@ export const NODE_CODES = defineCodes({
   MEDIA_TYPE_UNSUPPORTED: { kind: 'unsupported-media', summary: 'the content type is not accepted here' },
   TOKEN_MISSING: { kind: 'unauthenticated', summary: 'no bearer token' },
   TOKEN_INVALID: { kind: 'unauthenticated', summary: 'the bearer token is not valid for this node' },
+  // Personal accounts (issue 15).
+  TOKEN_EXPIRED: { kind: 'unauthenticated', summary: 'the personal token (or sign-in session) has expired: rotate it (cites users rotate) or sign in again' },
+  TOKEN_REVOKED: { kind: 'unauthenticated', summary: 'the account was revoked' },
+  OIDC_TOKEN_INVALID: { kind: 'unauthenticated', summary: 'the bearer ID token does not verify against the identity provider (signature, issuer, audience, expiry or algorithm), or maps to no role' },
+  SIGN_IN_RATE_LIMITED: { kind: 'rate-limited', summary: 'too many failed sign-ins from this client address: no token is checked until the window passes' },
+  ACCOUNTS_FILE_INVALID: { kind: 'bad-request', summary: 'the account store is not valid JSON of the expected shape' },
+  ACCOUNT_UNKNOWN: { kind: 'not-found', summary: 'no such account in this node\'s store (or it is revoked, for a rotation)' },
   ROLE_FORBIDDEN: { kind: 'forbidden', summary: 'the token\'s role may not do this' },
   RATE_LIMITED: { kind: 'rate-limited', summary: 'too many requests' },
   ROUTE_NOT_FOUND: { kind: 'not-found', summary: 'no such route' },
@@ -80,6 +87,11 @@ export class KeyPassphraseMissingError extends NodeError { readonly code = 'KEY_
 export class KeyPassphraseWrongError extends NodeError { readonly code = 'KEY_PASSPHRASE_WRONG' }
 
 /** The config file is missing, unreadable or invalid; `problems` names each field. */
+/** The account store (accounts.file) is unreadable or malformed. */
+export class AccountsFileError extends NodeError { readonly code = 'ACCOUNTS_FILE_INVALID' }
+/** No such account (or a revoked one, for a rotation). */
+export class AccountUnknownError extends NodeError { readonly code = 'ACCOUNT_UNKNOWN' }
+
 export class ConfigError extends NodeError {
   readonly code = 'CONFIG_INVALID'
   readonly problems: Array<{ field: string, message: string }>

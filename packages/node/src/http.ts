@@ -11,7 +11,6 @@
  * rate limit and the token and role check; only then the body is read and
  * checked against the route's schema.
  */
-import { timingSafeEqual } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import type { ServerOptions as HttpsOptions } from 'node:https'
@@ -27,25 +26,27 @@ import { sha256, hex } from '@cites/ledger'
 import type { NodeVerdict, PermitNode } from './node.js'
 import { HttpProblem, answerError, sendProblem } from './problems.js'
 import { createMetrics, type NodeMetrics } from './metrics.js'
-import { hashToken, type Port } from './config.js'
+import type { Port } from './config.js'
+import { AccountRegistry, type Role } from './accounts.js'
+import { registerAuth } from './auth.js'
+import { registerUserRoutes } from './users-api.js'
 import { permitStateJson, permitViewJson } from './records.js'
 import { readiness } from './health.js'
 
-/** Probes polled by orchestrators: never rate-limited (a 429 costs as much as their answer). /readyz is limited with the page. */
-const UNLIMITED: ReadonlySet<string> = new Set(['/health', '/livez'])
-
-export type Role = 'viewer' | 'customs' | 'issuer'
-const RANK: Record<Role, number> = { viewer: 1, customs: 2, issuer: 3 }
+export type { Role } from './accounts.js'
 
 export interface HttpApiOptions {
-  /** SHA-256 (hex) of each role's bearer token. */
-  tokens: Record<Role, string>
+  /** The node's accounts (accounts.ts): personal tokens and sign-in sessions. */
+  accounts?: AccountRegistry
+  /** Fixed role tokens as SHA-256 hex (tests, and configs of before accounts): each an account `static-<role>`. */
+  tokens?: Partial<Record<Role, string>>
+  /** Failed bearers a minute per client address (IPv6: per /64) before it is refused unheard. @default 10 */
+  signInFailuresPerMinute?: number
   /** @default 1 MiB */
   bodyLimitBytes?: number
   /**
-   * API requests a minute per known token: one bucket per token (by its
-   * SHA-256), so a random token never gets a bucket of its own. Tokens are per
-   * role today, so a role's holders share one bucket (accounts: issue 15).
+   * API requests a minute per account: one bucket per person, so a random
+   * token never gets a bucket of its own (it lands in its address's).
    * @default 1200
    */
   rateLimitPerMinute?: number
@@ -113,9 +114,6 @@ export const CONTENT_SECURITY_POLICY = {
   objectSrc: ["'none'"]
 }
 
-/** Who presented a request: a known token's role and bucket, or why not. */
-type Caller = { role: Role, bucket: string } | { refused: 'TOKEN_MISSING' | 'TOKEN_INVALID' }
-
 /** Key fields of a permit for a customs officer (no addresses, no trader identifiers beyond names and countries). */
 export function permitSummary (p: Permit): Record<string, unknown> {
   return {
@@ -133,8 +131,9 @@ export function permitSummary (p: Permit): Record<string, unknown> {
 
 /** Build the API for a running node. Call `listen` on the result. */
 export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Promise<{ app: FastifyInstance, metrics: NodeMetrics }> {
-  const metrics = createMetrics(node)
-  const tokenHashes = Object.entries(opts.tokens).map(([role, h]) => ({ role: role as Role, hash: Buffer.from(h, 'hex') }))
+  const accounts = opts.accounts ?? new AccountRegistry()
+  if (opts.tokens !== undefined) accounts.addFixed(opts.tokens)
+  const metrics = createMetrics(node, accounts)
   const requestTimeout = opts.requestTimeoutMs ?? 60_000
   const app = Fastify({
     loggerInstance: opts.logger === false || opts.logger === undefined ? undefined : opts.logger as never,
@@ -176,22 +175,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     strictTransportSecurity: opts.https !== undefined ? { maxAge: 31_536_000, includeSubDomains: false } : false
   })
 
-  /** The caller a bearer header names; constant-time against each role's hash (no early exit on the first byte). */
-  const identify = (h: string | undefined): Caller => {
-    if (typeof h !== 'string' || !h.startsWith('Bearer ') || h.length < 8) return { refused: 'TOKEN_MISSING' }
-    const hash = hashToken(h.slice(7))
-    const given = Buffer.from(hash, 'hex')
-    let role: Role | undefined
-    for (const t of tokenHashes) if (t.hash.length === given.length && timingSafeEqual(t.hash, given)) role = t.role
-    return role === undefined ? { refused: 'TOKEN_INVALID' } : { role, bucket: `t:${hash}` }
-  }
-  const callers = new WeakMap<FastifyRequest, Caller>()
-
-  // Three kinds of bucket, none of which a caller can multiply: one per known
-  // token; one per address for API requests without a known token (so random
-  // tokens all land in their sender's address bucket); one per address for the
-  // customs page's files, apart from the API's, so API traffic never starves
-  // the page. /health is not limited: a 429 costs as much as its answer.
+  // Three kinds of rate-limit bucket, none of which a caller can multiply (auth.ts).
   await app.register(rateLimit, {
     global: false,
     timeWindow: 60_000,
@@ -199,34 +183,16 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     cache: 50_000,
     errorResponseBuilder: (_req, ctx) => new HttpProblem('RATE_LIMITED', `more than ${ctx.max} requests a minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`)
   })
-  const address = (req: FastifyRequest): string => normalizeIP(req.ip, 64)
-  const byToken = app.rateLimit({ max: opts.rateLimitPerMinute ?? 1200, keyGenerator: (req) => (callers.get(req) as { bucket: string }).bucket })
-  const byAddress = app.rateLimit({ max: opts.addressRateLimitPerMinute ?? 120, keyGenerator: (req) => `a:${address(req)}` })
-  const forPage = app.rateLimit({ max: opts.pageRateLimitPerMinute ?? 6000, keyGenerator: (req) => `p:${address(req)}` })
-
-  // Authentication, role and rate limit before the body is read (onRequest
-  // runs before content-type parsing): a request without a known token costs
-  // no body memory and no schema work. A route's role is its `config.role`;
-  // a route without one is public (the page, /openapi.json, /health).
-  app.addHook('onRequest', async (req, reply) => {
-    try {
-      const need = (req.routeOptions.config as { role?: Role }).role
-      if (need === undefined && !req.is404) {
-        if (!UNLIMITED.has(req.routeOptions.url ?? '')) await forPage.call(app, req, reply)
-        return
-      }
-      const caller = identify(req.headers.authorization)
-      callers.set(req, caller)
-      await ('role' in caller ? byToken : byAddress).call(app, req, reply)
-      if (need === undefined) return // no such route: 404, after counting it
-      if (!('role' in caller)) throw new HttpProblem(caller.refused, caller.refused === 'TOKEN_MISSING' ? 'an Authorization: Bearer token is required' : 'the bearer token is not valid for this node')
-      if (RANK[caller.role] < RANK[need]) throw new HttpProblem('ROLE_FORBIDDEN', `this needs the ${need} role; the token is ${caller.role}`)
-    } catch (err) {
-      // A refused request's body is never read: close the connection after
-      // the answer rather than drain it, so a held body holds nothing here.
-      if (hasBody(req)) void reply.header('connection', 'close')
-      throw err
-    }
+  // Authentication, role and rate limits before the body is read. A route's
+  // role is its `config.role`; a route without one is public (the page,
+  // /openapi.json, the probes).
+  const callerOf = await registerAuth(app, {
+    accounts,
+    ...(opts.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
+    ...(opts.addressRateLimitPerMinute !== undefined ? { addressRateLimitPerMinute: opts.addressRateLimitPerMinute } : {}),
+    ...(opts.pageRateLimitPerMinute !== undefined ? { pageRateLimitPerMinute: opts.pageRateLimitPerMinute } : {}),
+    ...(opts.signInFailuresPerMinute !== undefined ? { signInFailuresPerMinute: opts.signInFailuresPerMinute } : {}),
+    onFailure: (reason) => metrics.signInFailures.inc({ reason })
   })
 
   app.setErrorHandler((err: Error & { statusCode?: number, code?: string, validation?: unknown }, req, reply) => {
@@ -347,15 +313,17 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     config: { role: 'viewer' },
     schema: { summary: 'The caller\'s role, this node\'s party and ports, and which authorities\' nodes are connected now (for the customs page)' }
   }, async (req) => {
-    const caller = callers.get(req) as { role: Role }
+    const caller = callerOf(req)
     const connected = node.peerParties()
     const others = [...new Set((node.trust.current?.list.authorities ?? []).filter((a) => a.status === 'granted').map((a) => a.party))]
       .filter((p) => p !== node.party).sort()
     return {
-      role: caller.role, party: node.party, ports: ports ?? [], portsListed: ports !== undefined,
+      role: caller.role, account: caller.account, party: node.party, ports: ports ?? [], portsListed: ports !== undefined,
       peers: { connected, unreachable: others.filter((p) => !connected.includes(p)) }
     }
   })
+
+  registerUserRoutes(app, accounts)
 
   // Issue 20: once Box 14 is endorsed a cancellation is refused (EXPORT_ENDORSED) until the export is recorded as not having happened.
   actionRoute('/v1/permits/:party/:number/export-void', 'issuer', 'Record that the endorsed export of one of this authority\'s permits did not happen (EXPORT_VOIDED, kept in the report); the permit may then be cancelled', async (party, number, body, reply) => {
@@ -450,12 +418,6 @@ export async function verifyDocument (node: PermitNode, xml: string): Promise<Ve
 
 /** What a 202 says, whatever the networking failure was. */
 export const PROVISIONAL_MESSAGE = 'recorded provisionally: not confirmed by the issuer, whose node could not be reached in time; the issuer confirms or refuses it when the two nodes can talk again'
-
-/** Does the request announce a body (that the node has not read yet)? */
-function hasBody (req: FastifyRequest): boolean {
-  const len = req.headers['content-length']
-  return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0')
-}
 
 /**
  * At most `cap` open connections per client address (IPv6: per /64); a

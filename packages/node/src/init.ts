@@ -5,11 +5,14 @@
  *   keys/peer.key            the libp2p peer key (0600, encrypted with a passphrase)
  *   keys/identity.json       party, peer ID, certificate SHA-256 (read by `trust-list add --keys`)
  *   keys/tls-cert.pem, tls-key.pem   with `tls: 'self-signed'`: the HTTPS certificate and its key (0600)
- * and three role tokens, returned once (only their SHA-256 is written).
+ *   accounts.json            the account store (0600): the first admin account
+ *                            (and any others asked for), whose tokens are
+ *                            returned once (only their SHA-256 is written).
  */
 import { createHash, X509Certificate } from 'node:crypto'
 import { join, resolve } from 'node:path'
-import { CONFIG_FILE, hashToken, newToken, renderConfig, type Port } from './config.js'
+import { CONFIG_FILE, renderConfig, type Port } from './config.js'
+import { addAccount, type Role } from './accounts.js'
 import { writeAtomic, writeKeyFolder } from './keys.js'
 import { selfSignedServerCertificate } from './tls.js'
 import type { ScryptParams } from './key-custody.js'
@@ -45,6 +48,11 @@ export interface InitNodeOptions {
   passphrase?: string
   /** The passphrase file to name in the config (keys.passphraseFile). */
   passphraseFile?: string
+  /**
+   * The accounts to create, with their tokens' lifetime in ms (none: no
+   * expiry). @default one admin account, "Administrator"
+   */
+  accounts?: Array<{ name: string, role: Role, expiresInMs?: number }>
   /** scrypt cost (tests). @default SCRYPT_DEFAULT */
   scrypt?: ScryptParams
 }
@@ -55,7 +63,10 @@ export interface InitializedNode {
   configPath: string
   certificatePem: string
   certificateSha256: string
-  tokens: { issuer: string, customs: string, viewer: string }
+  /** The accounts made, each with its personal token (shown once). */
+  accounts: Array<{ id: string, name: string, role: Role, token: string }>
+  /** The first account's token of each role made (a convenience for pilots and tests). */
+  tokens: Partial<Record<Role, string>>
   /** With `tls`: the HTTPS certificate (clients trust it, e.g. NODE_EXTRA_CA_CERTS) and its SHA-256 fingerprint. */
   tls?: { certificatePath: string, sha256: string }
 }
@@ -68,7 +79,6 @@ export async function initNodeFolder (o: InitNodeOptions): Promise<InitializedNo
     ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}), ...(o.scrypt !== undefined ? { scrypt: o.scrypt } : {})
   })
   const peerId = identity.peerId as string
-  const tokens = { issuer: newToken(), customs: newToken(), viewer: newToken() }
   const configPath = join(dir, CONFIG_FILE)
   let tls: InitializedNode['tls']
   if (o.tls === 'self-signed') {
@@ -89,8 +99,14 @@ export async function initNodeFolder (o: InitNodeOptions): Promise<InitializedNo
     ...(o.permitChecksPerSecond !== undefined ? { permitChecksPerSecond: o.permitChecksPerSecond } : {}),
     ...(o.ports !== undefined ? { ports: o.ports } : {}),
     ...(tls !== undefined ? { tls: { cert: './keys/tls-cert.pem', key: './keys/tls-key.pem' } } : {}),
-    allowPlainKeys: o.passphrase === undefined, ...(o.passphraseFile !== undefined ? { passphraseFile: resolve(o.passphraseFile) } : {}),
-    tokenHashes: { issuer: hashToken(tokens.issuer), customs: hashToken(tokens.customs), viewer: hashToken(tokens.viewer) }
+    allowPlainKeys: o.passphrase === undefined, ...(o.passphraseFile !== undefined ? { passphraseFile: resolve(o.passphraseFile) } : {})
   }), 0o600)
-  return { party: o.party, peerId, configPath, certificatePem, certificateSha256: identity.certificateSha256, tokens, ...(tls !== undefined ? { tls } : {}) }
+  const accounts: InitializedNode['accounts'] = []
+  const tokens: InitializedNode['tokens'] = {}
+  for (const a of o.accounts ?? [{ name: 'Administrator', role: 'admin' }]) {
+    const made = await addAccount(join(dir, 'accounts.json'), a)
+    accounts.push({ id: made.account.id, name: made.account.name, role: made.account.role, token: made.token })
+    tokens[a.role] ??= made.token
+  }
+  return { party: o.party, peerId, configPath, certificatePem, certificateSha256: identity.certificateSha256, accounts, tokens, ...(tls !== undefined ? { tls } : {}) }
 }

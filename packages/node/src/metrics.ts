@@ -7,6 +7,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client'
 import type { PermitNode } from './node.js'
+import type { AccountRegistry } from './accounts.js'
 
 export interface NodeMetrics {
   registry: Registry
@@ -15,6 +16,7 @@ export interface NodeMetrics {
   refusals: Counter<'code'>
   issued: Counter
   httpLatency: Histogram<'route' | 'method' | 'status'>
+  signInFailures: Counter<'reason'>
 }
 
 /** The process's default metrics: one event-loop monitor and one GC observer, however many nodes the process runs. */
@@ -27,7 +29,7 @@ function processRegistry (): Registry {
   return processMetrics
 }
 
-export function createMetrics (node: PermitNode): NodeMetrics {
+export function createMetrics (node: PermitNode, accounts?: AccountRegistry): NodeMetrics {
   const registry = new Registry()
   // prom-client's declared type says MetricObject; the registry holds the metrics themselves.
   for (const metric of processRegistry().getMetricsAsArray() as unknown as Metric[]) registry.registerMetric(metric)
@@ -38,6 +40,7 @@ export function createMetrics (node: PermitNode): NodeMetrics {
     consumptions: new Counter({ name: 'cites_consumptions_total', help: 'Uses at import recorded through this node, by outcome (CONSUMED/PROVISIONAL/REFUSED)', labelNames: ['outcome'], registers: [registry] }),
     refusals: new Counter({ name: 'cites_refusals_total', help: 'Requests refused, by stable code', labelNames: ['code'], registers: [registry] }),
     issued: new Counter({ name: 'cites_permits_issued_total', help: 'Permits issued through this node\'s API', registers: [registry] }),
+    signInFailures: new Counter({ name: 'cites_sign_in_failures_total', help: 'Bearers refused, by reason (TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED, OIDC_TOKEN_INVALID, SIGN_IN_RATE_LIMITED; a missing token counts as TOKEN_MISSING)', labelNames: ['reason'], registers: [registry] }),
     httpLatency: new Histogram({ name: 'cites_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['route', 'method', 'status'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] })
   }
   // Gauges are read from the node when scraped: always current, nothing to keep in step.
@@ -61,5 +64,9 @@ export function createMetrics (node: PermitNode): NodeMetrics {
   new Gauge({ name: 'cites_trust_list_age_seconds', help: 'Seconds since the current trust list was issued', registers: [registry], collect: function () { this.reset(); const l = node.trust.current?.list; if (l !== undefined) this.set((node.now() - Date.parse(l.issueDate)) / 1000) } })
   new Gauge({ name: 'cites_trust_list_next_update_seconds', help: 'Seconds until the current trust list\'s nextUpdate (negative: past it, /readyz fails)', registers: [registry], collect: function () { this.reset(); const l = node.trust.current?.list; if (l !== undefined) this.set((Date.parse(l.nextUpdate) - node.now()) / 1000) } })
   new Gauge({ name: 'cites_signing_certificate_expiry_seconds', help: 'Seconds until this node\'s permit-signing certificate expires (negative: expired)', registers: [registry], collect: function () { this.set((node.certificate.notAfter.getTime() - node.now()) / 1000) } })
+  if (accounts !== undefined) {
+    new Gauge({ name: 'cites_token_next_expiry_seconds', help: 'Seconds until the soonest expiry of a live personal token (absent when none expires): rotate before 0', registers: [registry], collect: function () { this.reset(); const s = accounts.nextTokenExpirySeconds(); if (s !== undefined) this.set(s) } })
+    new Gauge({ name: 'cites_accounts', help: 'Live accounts (not revoked, token not expired), by role', labelNames: ['role'], registers: [registry], collect: function () { for (const [r, n] of Object.entries(accounts.countsByRole())) this.set({ role: r }, n) } })
+  }
   return m
 }

@@ -15,6 +15,7 @@ import { loadConfig, type NodeConfig } from './config.js'
 import { NodeFileError } from './errors.js'
 import { tlsServerOptions } from './tls.js'
 import { loadNodeKeys } from './key-custody.js'
+import { AccountRegistry } from './accounts.js'
 import type { FastifyInstance } from 'fastify'
 
 export interface NodeService {
@@ -80,11 +81,19 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
     provisional: config.provisional, permitChecksPerSecond: config.permitChecks.perSecond, log: logger,
     issuePolicy: { validityStartGraceMs: config.issue.validityStartGraceDays * 86_400_000, ...(config.issue.timeZone !== undefined ? { timeZone: config.issue.timeZone } : {}) }, ...(o.now !== undefined ? { now: o.now } : {})
   })
+  // Accounts: the store file, polled so a revocation holds within a second; legacy role tokens with a warning.
+  const accounts = new AccountRegistry(config.accounts.file)
+  accounts.onReloadError = (err) => { logger.error({ code: (err as { code?: string }).code ?? 'ACCOUNTS_FILE_INVALID' }, 'the account store changed but does not load: the last good one stays in force') }
+  accounts.watch()
+  if (config.tokens !== undefined) {
+    accounts.addFixed(config.tokens)
+    logger.warn({ field: 'tokens' }, 'shared role tokens are configured: they act as accounts static-<role>, with no person behind them; add personal accounts (cites users add) and remove tokens:')
+  }
   let http: FastifyInstance
   try {
     const webRoot = customsWebRoot()
     http = (await buildHttpApi(node, {
-      tokens: config.tokens, bodyLimitBytes: config.http.bodyLimitBytes, logger: logger.child({ component: 'http' }),
+      accounts, signInFailuresPerMinute: config.accounts.signInFailuresPerMinute, bodyLimitBytes: config.http.bodyLimitBytes, logger: logger.child({ component: 'http' }),
       rateLimitPerMinute: config.http.rateLimitPerMinute, addressRateLimitPerMinute: config.http.addressRateLimitPerMinute, pageRateLimitPerMinute: config.http.pageRateLimitPerMinute,
       maxConnectionsPerAddress: config.http.maxConnectionsPerAddress, requestTimeoutMs: config.http.requestTimeoutMs,
       faultInjection: config.faultInjection,
@@ -95,6 +104,7 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
     })).app
     await http.listen({ host: config.http.host, port: config.http.port })
   } catch (err) {
+    accounts.close()
     await node.stop()
     throw err
   }
@@ -111,6 +121,7 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
       stopped = true
       // HTTP first (no new requests), then the peers and the ledger (flushed on close).
       await http.close()
+      accounts.close()
       await node.stop()
       logger.info('node stopped')
     }

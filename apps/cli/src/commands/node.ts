@@ -46,7 +46,7 @@ export function nodeCommand (program: Command, io: Io): void {
   const node = program.command('node').description('run this authority\'s permit node')
 
   node.command('init')
-    .description('write a commented config file, keys and role tokens for a new node')
+    .description('write a commented config file, keys and the first admin account for a new node')
     .requiredOption('--party <code>', 'this authority\'s party code', partyOption)
     .requiredOption('--dir <dir>', 'folder for the config, keys and data')
     .option('--p2p-port <port>', 'libp2p TCP port', portOption, 7001)
@@ -60,8 +60,9 @@ export function nodeCommand (program: Command, io: Io): void {
     .option('--tls <mode>', 'serve HTTPS: "self-signed" makes a certificate for localhost, 127.0.0.1 and the HTTP host (pilots)', tlsOption)
     .option('--passphrase-file <file>', `encrypt the keys with the passphrase in this file (named in the config; else ${PASSPHRASE_ENV}); without either, plain keys and allowPlainKeys: true (pilots only)`)
     .option('--force', 'replace an existing config and keys', false)
-    .option('--json', 'print {party, peerId, configPath, tokens[, tls]}')
-    .action(async (o: { party: string, dir: string, p2pPort: number, httpPort: number, httpHost: string, listen: string[], anchor?: string, trustList?: string, allowProvisional: boolean, sharedHost: boolean, tls?: 'self-signed', passphraseFile?: string, force: boolean, json?: boolean }) => {
+    .option('--admin-name <name>', 'the first admin account\'s name (kept in the node\'s account store only)', 'Administrator')
+    .option('--json', 'print {party, peerId, configPath, accounts: [{id, name, role, token}], tokens[, tls]}')
+    .action(async (o: { party: string, dir: string, p2pPort: number, httpPort: number, httpHost: string, listen: string[], anchor?: string, trustList?: string, allowProvisional: boolean, sharedHost: boolean, tls?: 'self-signed', passphraseFile?: string, adminName: string, force: boolean, json?: boolean }) => {
       const dir = resolve(o.dir)
       const configPath = join(dir, CONFIG_FILE)
       if (existsSync(configPath) && !o.force) throw new CliError('NODE_EXISTS', `${configPath} exists; use --force to replace it`)
@@ -71,14 +72,15 @@ export function nodeCommand (program: Command, io: Io): void {
       if (pass === undefined) io.err(`warning: no passphrase (--passphrase-file or ${PASSPHRASE_ENV}): the keys are written unencrypted and the config sets keys.allowPlainKeys: true; use this only for a pilot or test network\n`)
       const made = await initNodeFolder({
         party: o.party, dir, listen, httpHost: o.httpHost, httpPort: o.httpPort, provisionalAllow: o.allowProvisional, sharedHost: o.sharedHost,
-        ...(o.tls !== undefined ? { tls: o.tls } : {}),
+        ...(o.tls !== undefined ? { tls: o.tls } : {}), accounts: [{ name: o.adminName, role: 'admin' }],
         ...(pass !== undefined ? { passphrase: pass } : {}), ...(o.passphraseFile !== undefined ? { passphraseFile: o.passphraseFile } : {})
       })
-      const { tokens } = made
+      const { tokens, accounts } = made
+      const admin = accounts[0] as { id: string, token: string }
       const identity = { peerId: made.peerId, certificateSha256: made.certificateSha256 }
       if (o.anchor !== undefined) copyFileSync(existsSync(join(o.anchor, 'cert.pem')) ? join(o.anchor, 'cert.pem') : o.anchor, join(dir, 'anchor.pem'))
       if (o.trustList !== undefined) copyFileSync(o.trustList, join(dir, 'trust-list.xml'))
-      if (o.json === true) { json(io, { party: o.party, peerId: identity.peerId, configPath, tokens, ...(made.tls !== undefined ? { tls: made.tls } : {}) }); return }
+      if (o.json === true) { json(io, { party: o.party, peerId: identity.peerId, configPath, accounts, tokens, ...(made.tls !== undefined ? { tls: made.tls } : {}) }); return }
       io.out([
         `node for ${o.party} written to ${dir}`,
         `  config      ${configPath}`,
@@ -86,10 +88,10 @@ export function nodeCommand (program: Command, io: Io): void {
         `  certificate ${join(dir, 'keys', 'cert.pem')} (SHA-256 ${identity.certificateSha256})`,
         ...(made.tls !== undefined ? [`  HTTPS       ${made.tls.certificatePath} (self-signed, SHA-256 ${made.tls.sha256}); clients trust it, e.g. NODE_EXTRA_CA_CERTS=${made.tls.certificatePath}`] : []),
         '',
-        'Role tokens (shown this once; only their hashes are kept):',
-        `  issuer   ${tokens.issuer}`,
-        `  customs  ${tokens.customs}`,
-        `  viewer   ${tokens.viewer}`,
+        `The first admin account: ${admin.id}`,
+        `  token     ${admin.token}`,
+        '  (shown this once; only its hash is kept). Give each person their own account:',
+        `  cites users add --dir ${o.dir} --name "…" --role issuer|customs|viewer [--expires 90d]`,
         '',
         'Next: send the peer ID, certificate and address to the task force for the trust list;',
         `put the anchor certificate at ${join(dir, 'anchor.pem')} and the signed list at ${join(dir, 'trust-list.xml')};`,
