@@ -110,8 +110,10 @@ export async function registerAuth (app: FastifyInstance, o: AuthOptions): Promi
       await ('refused' in caller ? byAddress : byAccount).call(app, req, reply)
       if (need === undefined) return // no such route: 404, after counting it
       if ('refused' in caller) {
-        // A missing bearer is no guess: only wrong ones count against the address.
-        if (caller.refused !== 'TOKEN_MISSING') failures.fail(where, now)
+        // Only unknown bearers are guesses: a missing one is none, and an
+        // expired or revoked token was once handed out (a customs page left
+        // open must not lock its post's address out).
+        if (caller.refused === 'TOKEN_INVALID' || caller.refused === 'OIDC_TOKEN_INVALID') failures.fail(where, now)
         o.onFailure?.(caller.refused)
         throw new HttpProblem(caller.refused, REFUSAL_TEXT[caller.refused])
       }

@@ -114,6 +114,11 @@ export const CONTENT_SECURITY_POLICY = {
   objectSrc: ["'none'"]
 }
 
+const REQUEST_LOG_SERIALIZERS = {
+  req: (req: { method?: string, url?: string }) => ({ method: req.method, path: (req.url ?? '').split('?')[0] }),
+  res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode })
+}
+
 /** Key fields of a permit for a customs officer (no addresses, no trader identifiers beyond names and countries). */
 export function permitSummary (p: Permit): Record<string, unknown> {
   return {
@@ -136,7 +141,10 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   const metrics = createMetrics(node, accounts)
   const requestTimeout = opts.requestTimeoutMs ?? 60_000
   const app = Fastify({
-    loggerInstance: opts.logger === false || opts.logger === undefined ? undefined : opts.logger as never,
+    // Request lines carry the method and the path without its query string
+    // (a token pasted into a URL stays out of the logs), and no client
+    // address (personal data under the GDPR; the access log names accounts).
+    loggerInstance: opts.logger === false || opts.logger === undefined ? undefined : opts.logger.child({}, { serializers: REQUEST_LOG_SERIALIZERS }) as never,
     bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
     // Node's default is no limit on a whole request: a client trickling a body could hold its socket for ever.
     requestTimeout,
