@@ -34,7 +34,7 @@ export { buildHttpApi, verifyByNumber, verifyDocument, permitSummary, CONTENT_SE
 export { HttpProblem, statusOf, plainMessage } from './problems.js'
 export type { HttpApiOptions, Role, VerifyAnswer } from './http.js'
 export { createMetrics } from './metrics.js'
-export { readiness, peersCheck, trustListCheck, certificateCheck, ledgerCheck, clockCheck, READINESS_CODES } from './health.js'
+export { readiness, peersCheck, trustListCheck, certificateCheck, ledgerCheck, clockCheck, READINESS_CODES, MAX_CLOCK_SKEW_MS } from './health.js'
 export type { Readiness, ReadinessCheck, ReadinessCode, ReadinessOptions, CheckStatus } from './health.js'
 export type { NodeMetrics } from './metrics.js'
 export { startNodeService, customsWebRoot } from './service.js'
