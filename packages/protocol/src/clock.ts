@@ -41,27 +41,28 @@ export interface ClockEstimate {
   peers: number
   /**
    * The median of their offsets (ms; positive: the peers are ahead of us,
-   * our clock is slow). With an even count, of the two middle samples the
-   * one nearer zero. Absent with no peer measured.
+   * our clock is slow). With an even count, the point between the two middle
+   * samples nearest zero. Absent with no peer measured.
    */
   medianOffsetMs?: number
-  /** Half the round trip of the median's sample: its error bound (ms). */
+  /** Half the round trip of the median's sample (the larger of the two middle ones' with an even count): its error bound (ms). */
   errorMs?: number
 }
 
 /**
- * The median of the samples' offsets; of the two middle ones (even count),
- * the one nearer zero. So the median lies beyond a bound on one side only
- * when more than half of the peers say so: one peer in three (or in two)
- * cannot make it fail; hiding a real skew takes at least half of them.
+ * The median of the samples' offsets. With an even count every point
+ * between the two middle offsets is a median: the one nearest zero is taken.
+ * So the median lies beyond a bound on one side only when more than half of
+ * the peers say so (one liar among two or three cannot make it fail), and a
+ * skew more than half of them see cannot be hidden.
  */
 export function medianOffset (samples: readonly ClockSample[]): ClockEstimate {
   if (samples.length === 0) return { peers: 0 }
   const sorted = [...samples].sort((a, b) => a.offsetMs - b.offsetMs)
   const hi = sorted[Math.floor(sorted.length / 2)]!
   const lo = sorted[Math.floor((sorted.length - 1) / 2)]!
-  const m = Math.abs(lo.offsetMs) <= Math.abs(hi.offsetMs) ? lo : hi
-  return { peers: samples.length, medianOffsetMs: m.offsetMs, errorMs: m.roundTripMs / 2 }
+  const median = Math.min(Math.max(0, lo.offsetMs), hi.offsetMs)
+  return { peers: samples.length, medianOffsetMs: median, errorMs: Math.max(lo.roundTripMs, hi.roundTripMs) / 2 }
 }
 
 export interface ClockOffsetsOptions {
