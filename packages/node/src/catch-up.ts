@@ -5,13 +5,16 @@
  * peer, crossCheckPeer): an author that showed different nodes different
  * logs (a split view) is found there, not by asking the author. Runs when a
  * peer connects (its own log, and the claims it owes an answer to), and
- * periodically as a background worker.
+ * periodically as a background worker. The heads exchange also measures
+ * each peer's clock against ours (network.md §4.2): the latest sample per
+ * connected peer is kept in `clocks`, and a peer that disconnects is
+ * forgotten.
  */
 import type { PeerId } from '@libp2p/interface'
 import type { Ledger } from '@cites/ledger'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
-import { crossCheckPeer, logFor, syncLog, type AuthorisedNode } from '@cites/protocol'
+import { ClockOffsets, crossCheckPeer, logFor, syncLog, type AuthorisedNode } from '@cites/protocol'
 import { InvalidEventError } from '@cites/ledger'
 
 export interface CatchUp {
@@ -20,6 +23,8 @@ export interface CatchUp {
   /** Catch every listed authority's log up now (joins a round in progress, then runs one more). */
   syncAll: () => Promise<void>
   readonly stats: WorkerStats
+  /** The latest clock sample of each connected peer, by party (from the heads exchange). */
+  readonly clocks: ClockOffsets
   stop: () => Promise<void>
 }
 
@@ -33,6 +38,8 @@ export interface CatchUpInit {
   connectedParties: () => Map<string, PeerId>
   /** A listed peer (re)connected (after its log was asked for). */
   onPeer?: (party: string) => void
+  /** The node's clock (ms), against which peers' clocks are measured. @default Date.now */
+  now?: () => number
   log?: Logger
 }
 
@@ -42,6 +49,7 @@ export function startCatchUp (init: CatchUpInit): CatchUp {
   const syncing = new Map<string, Promise<void>>()
   // Aborted by stop(): a sync in progress ends at once instead of after its page.
   const abort = new AbortController()
+  const clocks = new ClockOffsets()
 
   const syncAuthor = async (author: string, from: PeerId): Promise<void> => {
     const key = `${author}@${from.toString()}`
@@ -72,7 +80,8 @@ export function startCatchUp (init: CatchUpInit): CatchUp {
     for (const [party, peer] of peers) {
       if (abort.signal.aborted) return
       try {
-        const r = await crossCheckPeer(libp2p, peer, ledger, { signal: abort.signal, log })
+        const r = await crossCheckPeer(libp2p, peer, ledger, { signal: abort.signal, log, ...(init.now !== undefined ? { now: init.now } : {}) })
+        if (r.clock !== undefined) clocks.record(party, r.clock)
         if (r.equivocations > 0) log.warn({ code: 'EQUIVOCATION', peer: party, found: r.equivocations }, 'a split view found by comparing replicas with a peer')
       } catch (err) {
         if (abort.signal.aborted) return
@@ -88,16 +97,24 @@ export function startCatchUp (init: CatchUpInit): CatchUp {
     void syncAuthor(a.party, evt.detail)
     init.onPeer?.(a.party)
   }
+  // A disconnected peer's clock no longer speaks for the network.
+  const onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    const a = trust.byPeerId(evt.detail.toString())
+    if (a !== undefined) clocks.forget(a.party)
+  }
   libp2p.addEventListener('peer:connect', onConnect)
+  libp2p.addEventListener('peer:disconnect', onDisconnect)
   const worker = startWorker({ name: 'sync', intervalMs: init.intervalMs, run: syncAll, log })
 
   return {
     syncAuthor,
     syncAll: worker.trigger,
     stats: worker.stats,
+    clocks,
     stop: async () => {
       abort.abort()
       libp2p.removeEventListener('peer:connect', onConnect)
+      libp2p.removeEventListener('peer:disconnect', onDisconnect)
       await worker.stop()
       await Promise.allSettled([...syncing.values()])
     }

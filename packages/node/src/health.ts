@@ -24,7 +24,7 @@ export const READINESS_CODES = [
   'TRUST_LIST_CURRENT', 'TRUST_LIST_STALE', 'TRUST_LIST_MISSING',
   'CERTIFICATE_GRANTED', 'CERTIFICATE_EXPIRING', 'CERTIFICATE_EXPIRED', 'CERTIFICATE_NOT_YET_VALID', 'CERTIFICATE_WITHDRAWN', 'CERTIFICATE_NOT_LISTED',
   'LEDGER_WRITABLE', 'LEDGER_READ_ONLY', 'LEDGER_WRITE_FAILED',
-  'CLOCK_SKEW_NOT_CHECKED'
+  'CLOCK_WITHIN_BOUND', 'CLOCK_SKEW', 'CLOCK_SKEW_NOT_CHECKED'
 ] as const
 export type ReadinessCode = typeof READINESS_CODES[number]
 
@@ -53,7 +53,21 @@ export interface ReadinessOptions {
   certificateWarnMs?: number
   /** A ledger write probe that takes longer fails. @default 5000 */
   ledgerProbeTimeoutMs?: number
+  /** The median of the peers' clock offsets beyond this fails the clock check. @default 60000 ({@link MAX_CLOCK_SKEW_MS}) */
+  maxClockSkewMs?: number
 }
+
+/**
+ * The clock check's default bound: 60 s. The rules that compare clocks
+ * across nodes tolerate more: a consumption request is refused as stale at
+ * 10 minutes from the issuer's clock (network.md §7), a given issue date at
+ * 5 minutes from the signing node's (permit-profile.md), so the operator is
+ * told well before customs' uses are refused. Claims dated in the future at
+ * the issuer are refused outright (ledger.md §3.2), which argues for a small
+ * bound; NTP keeps hosts within milliseconds, and the estimate's error (half
+ * a sync round trip) is far below it.
+ */
+export const MAX_CLOCK_SKEW_MS = 60_000
 
 const DAY = 86_400_000
 
@@ -113,13 +127,26 @@ export async function ledgerCheck (node: PermitNode, timeoutMs = 5000): Promise<
   }
 }
 
+/** "12.3 s ahead of" / "behind": our clock against the peers' (`offset` is theirs minus ours). */
+const relation = (offsetMs: number): string => `${(Math.abs(offsetMs) / 1000).toFixed(1)} s ${offsetMs > 0 ? 'behind' : 'ahead of'}`
+
 /**
- * Clock skew against peers: not checked. The protocol carries no clock
- * exchange, and libp2p's identify and ping carry no time; the times in
- * peers' signed events could bound it, but are not gathered yet.
+ * Clock skew against peers: the median of the connected listed peers'
+ * offsets, each measured on the heads exchange of every anti-entropy round
+ * (network.md §4.2). A median, because a listed authority can lie about its
+ * time: more than half of the peers must agree for the check to fail, so one
+ * liar among three peers cannot make the node unready, nor hide its skew.
+ * With no peer measured it is `unknown`, not failing: the peers check
+ * already fails when none is connected.
  */
-export function clockCheck (): ReadinessCheck {
-  return check('clock', 'unknown', 'CLOCK_SKEW_NOT_CHECKED', 'clock skew against peers is not checked: the protocol exchanges no time; keep the host clock synchronised (NTP)')
+export function clockCheck (node: PermitNode, maxSkewMs = MAX_CLOCK_SKEW_MS): ReadinessCheck {
+  const est = node.clockOffsets()
+  if (est.medianOffsetMs === undefined) return check('clock', 'unknown', 'CLOCK_SKEW_NOT_CHECKED', 'no peer\'s clock measured yet (measured on each anti-entropy round); keep the host clock synchronised (NTP)')
+  const off = est.medianOffsetMs
+  const err = `± ${((est.errorMs ?? 0) / 1000).toFixed(1)} s`
+  const peers = `${est.peers} peer${est.peers === 1 ? '' : 's'}`
+  if (Math.abs(off) > maxSkewMs) return check('clock', 'fail', 'CLOCK_SKEW', `this node's clock is ${relation(off)} the median of ${peers} (${err}), beyond the ${maxSkewMs / 1000} s bound: synchronise the host clock (NTP)`)
+  return check('clock', 'pass', 'CLOCK_WITHIN_BOUND', `this node's clock is ${relation(off)} the median of ${peers} (${err}), within ${maxSkewMs / 1000} s`)
 }
 
 /** Every check, in a fixed order; ready when none fails. */
@@ -130,7 +157,7 @@ export async function readiness (node: PermitNode, o: ReadinessOptions = {}): Pr
     trustListCheck(node, now),
     certificateCheck(node, now, o.certificateWarnMs),
     await ledgerCheck(node, o.ledgerProbeTimeoutMs),
-    clockCheck()
+    clockCheck(node, o.maxClockSkewMs)
   ]
   return { ready: checks.every((c) => c.ok), party: node.party, time: new Date(now).toISOString(), checks }
 }

@@ -17,6 +17,7 @@ import {
   startDelivery, startEventGossip, gossipScore, syncService, trustListService, trustStorePort, verifyService, type AuthorisedNode, type DeliveryWorker, type EventGossip,
   type GossipStats, type KeepConnected, type KeepConnectedOptions
 } from '@cites/protocol'
+import { medianOffset, type ClockEstimate, type PeerClockOffset } from '@cites/protocol'
 import { PartyNotListedError } from './errors.js'
 
 /** How long the issuer syncs a claimant's log before answering a claim it does not hold yet (CLAIM_UNKNOWN). */
@@ -195,6 +196,13 @@ export interface PermitNode extends RecordOperations {
   /** Undo every partition(); connections come back through keep-connected. */
   heal: () => void
   status: () => Promise<NodeStatus>
+  /**
+   * The connected listed peers' clocks against ours (network.md §4.2): each
+   * one's latest sample from the heads exchange (at most 5 minutes old), and
+   * their median, which readiness judges (one liar cannot move it past the
+   * middle).
+   */
+  clockOffsets: () => ClockEstimate & { samples: PeerClockOffset[] }
   /** Runs and failures of each background worker (delivery, claims, sync, permit-checks, keep-connected). */
   workers: () => Record<string, WorkerStats>
   /** Gossip validation outcomes and background permit-check counts, now (for metrics). */
@@ -255,7 +263,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       privateKey: config.peerKey, trust, listen: config.listen ?? ['/ip4/127.0.0.1/tcp/0'], sharedHost: config.sharedHost ?? false, isolated: (id) => isolated.has(id),
       appScore: (id) => misbehaviour.score(id),
       services: {
-        sync: syncService({ port: ledgerSyncPort(ledger), ...childLog }),
+        sync: syncService({ port: ledgerSyncPort(ledger, undefined, now), ...childLog }),
         trustList: trustListService({ port: trustStorePort(trust), ...childLog }),
         verify: verifyService({ port: ledgerVerifyPort(ledger), ...childLog }),
         consume: consumeService({
@@ -293,7 +301,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
 
     let claims: ClaimSubmitter | undefined
     // A peer that (re)appears: submit the claims it owes an answer to.
-    const catchUp: CatchUp = startCatchUp({ libp2p, ledger, trust, party, intervalMs: config.syncIntervalMs ?? 30_000, connectedParties, onPeer: () => { claims?.runOnce().catch(loggedElsewhere) }, ...childLog })
+    const catchUp: CatchUp = startCatchUp({ libp2p, ledger, trust, party, intervalMs: config.syncIntervalMs ?? 30_000, connectedParties, now, onPeer: () => { claims?.runOnce().catch(loggedElsewhere) }, ...childLog })
     modules.push({ name: 'sync', stop: catchUp.stop })
     claimantSync = catchUp
 
@@ -390,6 +398,10 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
           trustListSequence: trust.sequence
         }
         return structuredClone(lastStatus)
+      },
+      clockOffsets: () => {
+        const samples = catchUp.clocks.current(now(), connectedParties().keys())
+        return { ...medianOffset(samples), samples }
       },
       counters: () => ({ gossip: { ...gossip.stats }, permitChecks: { ...permitChecks.stats }, consume: { refusals: Object.fromEntries(misbehaviour.refusals), rateLimited: misbehaviour.limited } }),
       workers: () => ({ delivery: delivery.stats, claims: claims.stats, sync: catchUp.stats, 'permit-checks': permitChecks.workerStats, 'keep-connected': connections.stats }),

@@ -19,6 +19,8 @@ export type { ProtocolService, ProtocolServiceComponents, ProtocolRegistrar, Req
 export { logFor, loggedElsewhere } from './log.js'
 export { answerSync, handleSync, ledgerSyncPort, syncService, requestSyncPage, syncLog, crossCheckPeer } from './sync.js'
 export type { SyncResult, SyncPort, SyncServiceInit, CrossCheckResult } from './sync.js'
+export { ClockOffsets, clockSample, medianOffset } from './clock.js'
+export type { ClockSample, ClockEstimate, ClockOffsetsOptions, PeerClockOffset } from './clock.js'
 export { handleVerify, ledgerVerifyPort, verifyService, verifyRemote } from './verify.js'
 export type { VerifyRemoteOptions, VerifyPort, VerifyServiceInit } from './verify.js'
 export { consumeService, requestConsumption, signConsumeRequest, CONSUME_REQUEST_CONTEXT } from './consume.js'

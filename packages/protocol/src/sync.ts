@@ -12,6 +12,7 @@ import { Status, SyncRequest, SyncResponse, type HeldLog } from './pb/network.js
 import { MAX_SYNC_HEADS, MAX_SYNC_PAGE_EVENTS, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, SYNC_PROTOCOL } from './constants.js'
 import { RemoteRefusedError } from './errors.js'
 import { logFor } from './log.js'
+import { clockSample, type ClockSample } from './clock.js'
 import { ask, rpcService, startOn, type ProtocolService, type ProtocolServiceComponents } from './rpc.js'
 
 const EMPTY = new Uint8Array(0)
@@ -59,7 +60,9 @@ function answerHeads (ledger: Ledger, req: SyncRequest, log?: Logger): SyncRespo
 
 /** Build the answer to a sync request from the ledger. Apart from reads: signs a checkpoint of our own log, and records a split view the asker's checkpoint shows. */
 export async function answerSync (ledger: Ledger, req: SyncRequest, log?: Logger): Promise<SyncResponse> {
-  if (req.author === '' && req.heads.length > 0) return answerHeads(ledger, req, log)
+  // An empty author is a heads exchange; with no heads (r9) it is answered
+  // OK with none: the asker holds no other log and measures only the clock.
+  if (req.author === '') return answerHeads(ledger, req, log)
   if (!PARTY_RE.test(req.author) || req.fromSeq < 1n) return refusal(Status.MALFORMED, 'author must be a party code and from_seq at least 1')
   const head = ledger.heads().get(req.author)
   if (head === undefined) return refusal(Status.NOT_FOUND, `no log of ${req.author} here`)
@@ -122,9 +125,13 @@ export interface SyncPort {
   answerSync: (req: SyncRequest) => Promise<SyncResponse>
 }
 
-/** The sync port backed by this node's ledger. */
-export function ledgerSyncPort (ledger: Ledger, log?: Logger): SyncPort {
-  return { answerSync: async (req) => await answerSync(ledger, req, log) }
+/**
+ * The sync port backed by this node's ledger. Every answer, refusals too,
+ * carries this node's clock when answering (`time`, r9): the asker measures
+ * its clock offset from it (network.md §4.2).
+ */
+export function ledgerSyncPort (ledger: Ledger, log?: Logger, now: () => number = Date.now): SyncPort {
+  return { answerSync: async (req) => ({ ...await answerSync(ledger, req, log), time: BigInt(Math.max(0, Math.trunc(now()))) }) }
 }
 
 export interface SyncServiceInit {
@@ -235,6 +242,8 @@ export interface CrossCheckResult {
   equivocations: number
   /** Logs where the peer's answer failed the checks (its fault; the rest were still compared). */
   refused: number
+  /** The peer's clock against ours, from the heads exchange, when its answer carried its time (r9). */
+  clock?: ClockSample
 }
 
 /**
@@ -247,13 +256,18 @@ export interface CrossCheckResult {
  * it (the ledger checks the author's signature before it raises
  * EQUIVOCATION). Our own log is not compared: nobody else can sign it.
  */
-export async function crossCheckPeer (libp2p: Libp2p, peer: PeerId, ledger: Ledger, opts: { signal?: AbortSignal, log?: Logger } = {}): Promise<CrossCheckResult> {
+export async function crossCheckPeer (libp2p: Libp2p, peer: PeerId, ledger: Ledger, opts: { signal?: AbortSignal, log?: Logger, now?: () => number } = {}): Promise<CrossCheckResult> {
   const result: CrossCheckResult = { compared: 0, synced: 0, equivocations: 0, refused: 0 }
   const ask = opts.signal !== undefined ? { signal: opts.signal } : {}
   const stopped = (): boolean => opts.signal?.aborted === true
   const mine = [...ledger.heads()].filter(([a, h]) => a !== ledger.party && h.size > 0).slice(0, MAX_SYNC_HEADS)
-  if (mine.length === 0) return result
+  // Holding no other log, the exchange (with no heads) still measures the clock.
+  const sent = (opts.now ?? Date.now)()
+  const start = performance.now()
   const res = await requestSyncPage(libp2p, peer, { author: '', fromSeq: 0n, heads: mine.map(([author, h]) => ({ author, size: BigInt(h.size), hash: bytes(unhex(h.hash)) })) }, ask)
+  if (res.time !== undefined) result.clock = clockSample(sent, performance.now() - start, Number(res.time))
+  // An older answerer refuses a heads exchange with no heads: nothing to compare anyway.
+  if (mine.length === 0) return result
   if (res.status !== Status.OK) throw new RemoteRefusedError(res.status, `heads exchange refused: ${res.status} ${res.message}`)
   for (const theirs of res.heads) {
     if (stopped()) break

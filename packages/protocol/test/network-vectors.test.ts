@@ -26,6 +26,11 @@ interface Vectors {
     responses: Array<{ hex: string, status: string, headSize: string, conflict: string, headCheckpoint: string, heads: Array<{ author: string, size: string, hash: string }> }>
     deliverRequests: Array<{ hex: string, event: string, checkpoint: string }>
   }
+  /** r9, clock offsets (network.md §4.2): a heads exchange with no heads, and answers with and without the answerer's `time`. */
+  clock?: {
+    requests: Array<{ hex: string, author: string, heads: number }>
+    responses: Array<{ hex: string, status: string, heads: number, time: string | null }>
+  }
 }
 
 const h = (b: Uint8Array): string => Buffer.from(b).toString('hex')
@@ -48,6 +53,21 @@ function crossCheckVectors (): NonNullable<Vectors['crossChecks']> {
     requests: requests.map((r) => ({ hex: h(SyncRequest.encode(r)), author: r.author, fromSeq: String(r.fromSeq), knownHash: h(r.knownHash), checkpoint: h(r.checkpoint), heads: headsOf(r.heads) })),
     responses: responses.map((r) => ({ hex: h(SyncResponse.encode(r)), status: r.status, headSize: String(r.headSize), conflict: h(r.conflict), headCheckpoint: h(r.headCheckpoint), heads: headsOf(r.heads) })),
     deliverRequests: delivers.map((d) => ({ hex: h(DeliverRequest.encode(d)), event: h(d.event), checkpoint: h(d.checkpoint) }))
+  }
+}
+
+/** The r9 vectors: the answerer's clock (2026-11-15T00:00:00Z) on a heads-exchange answer; an r8 answer has none. */
+function clockVectors (): NonNullable<Vectors['clock']> {
+  const E = b('')
+  const requests: SyncRequest[] = [{ author: '', fromSeq: 0n, limit: 0, knownHash: E, checkpoint: E, heads: [] }]
+  const responses: SyncResponse[] = [
+    { status: Status.OK, events: [], checkpoint: E, headSize: 0n, message: '', conflict: E, headCheckpoint: E, heads: [], time: 1_794_700_800_000n },
+    { status: Status.OK, events: [], checkpoint: E, headSize: 0n, message: '', conflict: E, headCheckpoint: E, heads: [{ author: 'US', size: 3n, hash: b('ef'.repeat(32)) }], time: 1_794_700_800_123n },
+    { status: Status.OK, events: [], checkpoint: E, headSize: 0n, message: '', conflict: E, headCheckpoint: E, heads: [{ author: 'US', size: 3n, hash: b('ef'.repeat(32)) }] }
+  ]
+  return {
+    requests: requests.map((r) => ({ hex: h(SyncRequest.encode(r)), author: r.author, heads: r.heads.length })),
+    responses: responses.map((r) => ({ hex: h(SyncResponse.encode(r)), status: r.status, heads: r.heads.length, time: r.time === undefined ? null : String(r.time) }))
   }
 }
 
@@ -81,7 +101,8 @@ describe('network vectors', () => {
           .map((r) => ({ hex: Buffer.from(ConsumeResponse.encode({ ...r, event: new Uint8Array(0), message: '' })).toString('hex'), ...r })),
         ackBodies: [{ party: 'CH', number: '26CH000042', outcome: AckOutcome.REFUSED, codes: ['NOT_DESTINATION'], receiver: 'TH' }]
           .map((a) => ({ hex: Buffer.from(AckBody.encode({ ...a, eventHash: new Uint8Array(32), time: 1n, certSha256: new Uint8Array(32) })).toString('hex'), ...a })),
-        crossChecks: crossCheckVectors()
+        crossChecks: crossCheckVectors(),
+        clock: clockVectors()
       }
       writeFileSync(FILE, JSON.stringify(v, null, 2) + '\n')
     })
@@ -120,6 +141,13 @@ describe('network vectors', () => {
     for (const r of v.crossChecks!.deliverRequests) {
       const d = DeliverRequest.decode(Buffer.from(r.hex, 'hex'))
       expect([h(d.event), h(d.checkpoint)]).toEqual([r.event, r.checkpoint])
+    }
+    // r9: the answerer's clock; absent from an r8 answer, which still decodes.
+    expect(v.clock).toEqual(clockVectors())
+    for (const r of v.clock!.requests) expect(SyncRequest.decode(Buffer.from(r.hex, 'hex'))).toMatchObject({ author: r.author, heads: [] })
+    for (const r of v.clock!.responses) {
+      const d = SyncResponse.decode(Buffer.from(r.hex, 'hex'))
+      expect([d.status, d.heads.length, d.time === undefined ? null : String(d.time)]).toEqual([r.status, r.heads, r.time])
     }
     expect(v.gossip.some((g) => g.trustListSequence === '7')).toBe(true)
     for (const g of v.gossip) {

@@ -413,6 +413,7 @@ export interface SyncResponse {
   conflict: Uint8Array<ArrayBuffer>
   headCheckpoint: Uint8Array<ArrayBuffer>
   heads: HeldLog[]
+  time?: bigint
 }
 
 export namespace SyncResponse {
@@ -467,6 +468,11 @@ export namespace SyncResponse {
             w.uint32(66)
             HeldLog.codec().encode(value, w)
           }
+        }
+
+        if (obj.time != null) {
+          w.uint32(72)
+          w.uint64(obj.time)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -530,6 +536,10 @@ export namespace SyncResponse {
               obj.heads.push(HeldLog.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.heads$
               }))
+              break
+            }
+            case 9: {
+              obj.time = reader.uint64()
               break
             }
             default: {
@@ -627,6 +637,13 @@ export namespace SyncResponse {
 
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.time`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -693,6 +710,11 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseTimeFieldEvent {
+    field: '$.time'
+    value: bigint
+  }
+
   export function encode (obj: Partial<SyncResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncResponse.codec())
   }
@@ -701,7 +723,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusFieldEvent | SyncResponseEventsFieldEvent | SyncResponseCheckpointFieldEvent | SyncResponseHeadSizeFieldEvent | SyncResponseMessageFieldEvent | SyncResponseConflictFieldEvent | SyncResponseHeadCheckpointFieldEvent | SyncResponseHeadsAuthorFieldEvent | SyncResponseHeadsSizeFieldEvent | SyncResponseHeadsHashFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusFieldEvent | SyncResponseEventsFieldEvent | SyncResponseCheckpointFieldEvent | SyncResponseHeadSizeFieldEvent | SyncResponseMessageFieldEvent | SyncResponseConflictFieldEvent | SyncResponseHeadCheckpointFieldEvent | SyncResponseHeadsAuthorFieldEvent | SyncResponseHeadsSizeFieldEvent | SyncResponseHeadsHashFieldEvent | SyncResponseTimeFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }
