@@ -89,6 +89,10 @@ export const NodeConfigSchema = z.object({
     timeZone: z.string().min(1).max(64).refine(isTimeZone, 'an IANA time zone name, e.g. Europe/Zurich or America/New_York').optional(),
     validityStartGraceDays: z.number().int().min(0).max(366).default(30)
   }).strict().default({ validityStartGraceDays: 30 }),
+  /** Readiness (/readyz, health.ts): the largest clock offset from the median of the peers' clocks. */
+  health: z.object({
+    maxClockSkewSeconds: z.number().int().min(1).max(3600).default(60)
+  }).strict().default({ maxClockSkewSeconds: 60 }),
   /** All nodes on one host (the pilot): lifts libp2p's per-host connection rate limit. */
   sharedHost: z.boolean().default(false),
   /** Pilot networks only: fault injection over the HTTP API (issuer token). */
@@ -275,6 +279,12 @@ permitChecks:
 issue:
   # timeZone: Europe/Zurich
   validityStartGraceDays: 30
+
+# /readyz fails (CLOCK_SKEW) when this node's clock is further than this from
+# the median of its peers' clocks (measured on each anti-entropy round). Keep
+# the host on NTP: peers refuse requests dated minutes off.
+health:
+  maxClockSkewSeconds: 60
 
 # true only when every node runs on one host (a pilot network).
 sharedHost: ${String(i.sharedHost)}

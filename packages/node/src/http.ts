@@ -40,6 +40,8 @@ export interface HttpApiOptions {
   accounts?: AccountRegistry
   /** Fixed role tokens as SHA-256 hex (tests, and configs of before accounts): each an account `static-<role>`. */
   tokens?: Partial<Record<Role, string>>
+  /** /readyz: the clock check's bound (health.ts). @default 60000 */
+  maxClockSkewMs?: number
   /** Failed bearers a minute per client address (IPv6: per /64) before it is refused unheard. @default 10 */
   signInFailuresPerMinute?: number
   /** @default 1 MiB */
@@ -217,7 +219,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   // Health checks and scrapes are frequent and carry nothing: kept out of the info logs.
   app.get('/livez', { logLevel: 'warn', schema: { summary: 'Liveness: 200 while the process serves HTTP (no checks; never rate-limited)', security: [] } }, async () => ({ status: 'live' }))
   app.get('/readyz', { logLevel: 'warn', schema: { summary: 'Readiness for customs: 200 when no check fails, else 503; each check with its status, stable code and message (health.ts)', security: [] } }, async (_req, reply) => {
-    const r = await readiness(node)
+    const r = await readiness(node, opts.maxClockSkewMs !== undefined ? { maxClockSkewMs: opts.maxClockSkewMs } : {})
     return await reply.code(r.ready ? 200 : 503).send(r)
   })
   // Legacy liveness (kept for existing monitors and the pilot's start-up wait): says nothing of peers, trust or keys; see /readyz.

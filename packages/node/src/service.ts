@@ -93,7 +93,7 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
   try {
     const webRoot = customsWebRoot()
     http = (await buildHttpApi(node, {
-      accounts, signInFailuresPerMinute: config.accounts.signInFailuresPerMinute, bodyLimitBytes: config.http.bodyLimitBytes, logger: logger.child({ component: 'http' }),
+      accounts, signInFailuresPerMinute: config.accounts.signInFailuresPerMinute, maxClockSkewMs: config.health.maxClockSkewSeconds * 1000, bodyLimitBytes: config.http.bodyLimitBytes, logger: logger.child({ component: 'http' }),
       rateLimitPerMinute: config.http.rateLimitPerMinute, addressRateLimitPerMinute: config.http.addressRateLimitPerMinute, pageRateLimitPerMinute: config.http.pageRateLimitPerMinute,
       maxConnectionsPerAddress: config.http.maxConnectionsPerAddress, requestTimeoutMs: config.http.requestTimeoutMs,
       faultInjection: config.faultInjection,
