@@ -30,8 +30,11 @@ const main = await defaultScenario(up.layout, say)
 console.log(bold('\nA partition, with uses on both sides, then the heal'))
 const part = await partitionScenario(up.layout, say)
 
-console.log(bold('\nThe customs pages (each with its authority\'s tokens)'))
-for (const n of up.layout.nodes) console.log(`  ${n.party}  ${n.url}/   customs token ${n.tokens.customs}   viewer ${n.tokens.viewer}   issuer ${n.tokens.issuer}`)
+console.log(bold('\nThe customs pages and their sign-ins (a personal account per role at each authority; paste a token into the page)'))
+for (const n of up.layout.nodes) {
+  console.log(`  ${n.party}  ${n.url}/`)
+  for (const a of n.accounts) console.log(`      ${a.role.padEnd(8)} account ${a.id}   token ${n.tokens[a.role]}`)
+}
 console.log(`\n  Everything is in ${up.layout.dir}; \`npm run cites -- pilot status\` shows the nodes, \`npm run cites -- pilot fault kill FR\` injects a fault.`)
 const ok = main.ok && part.ok
 console.log(ok ? bold('\nAll steps and invariants as expected.') : bold('\nSOME STEPS OR INVARIANTS FAILED (see above).'))

@@ -31,7 +31,7 @@ describe('the pilot network', () => {
     expect(j.nodes.map((n) => n.party)).toEqual(['CH', 'FR', 'CN', 'TH', 'US'])
     for (const n of j.nodes) {
       expect(n.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-      expect(Object.keys(n.tokens).sort()).toEqual(['customs', 'issuer', 'viewer'])
+      expect(Object.keys(n.tokens).sort()).toEqual(['admin', 'customs', 'issuer', 'viewer'])
     }
     layout = readLayout(dir)
   }, 200_000)

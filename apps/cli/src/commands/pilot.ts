@@ -24,11 +24,11 @@ export function pilotCommand (program: Command, io: Io): void {
     .addOption(new Option('--base-port <port>', 'libp2p ports base..base+N-1, HTTP ports base+1000..').env('CITES_PILOT_BASE_PORT').argParser(positiveInt).default(7100))
     .option('--node-memory <mib>', 'V8 heap ceiling per node process (MiB)', positiveInt, 160)
     .option('--netns', 'run each node in its own network namespace')
-    .option('--json', 'print {dir, nodes: [{party, peerId, url, tokens}]} once ready')
+    .option('--json', 'print {dir, nodes: [{party, peerId, url, accounts, tokens}]} once ready')
     .action(async (o: { nodes: number, dir: string, basePort: number, nodeMemory: number, netns?: boolean, json?: boolean }) => {
       const say = (line: string): void => { io.err(`[pilot] ${line}\n`) }
       const r = await wrap(async () => await pilotUp({ nodes: o.nodes, dir: o.dir, basePort: o.basePort, nodeMemoryMb: o.nodeMemory, progress: say, netns: o.netns === true }))
-      const nodes = r.layout.nodes.map((n) => ({ party: n.party, peerId: n.peerId, url: n.url, tokens: n.tokens }))
+      const nodes = r.layout.nodes.map((n) => ({ party: n.party, peerId: n.peerId, url: n.url, accounts: n.accounts, tokens: n.tokens }))
       if (o.json === true) { json(io, { dir: r.layout.dir, formedMs: r.formedMs, nodes }); return }
       io.out(`\npilot network of ${nodes.length} authorities ready in ${(r.formedMs / 1000).toFixed(1)} s (${r.layout.dir})\n\n`)
       io.out(`${'party'.padEnd(6)}${'customs page'.padEnd(26)}${'issuer token'.padEnd(34)}${'customs token'.padEnd(34)}viewer token\n`)
