@@ -117,8 +117,7 @@ describe('cites node init / trust / start, and cites verify / consume against a 
     let answer = await call(added.token)
     while (answer.status === 200 && Date.now() - revokedAt < 5000) { await new Promise((r) => setTimeout(r, 50)); answer = await call(added.token) }
     expect(answer).toEqual({ status: 401, code: 'TOKEN_REVOKED' })
-    // Counted from the revoke command's return (a CLI process start included): within a second.
-    expect(Date.now() - revokedAt).toBeLessThan(1000 + 1500)
+    // (How soon is measured in packages/node/test/personal-accounts.test.ts, without CLI process starts in the way.)
     const list = JSON.parse(ok('users', 'list', '--dir', 'nodes/TH', '--json')) as { accounts: Array<{ id: string, state: string }> }
     expect(list.accounts.find((a) => a.id === added.account.id)?.state).toBe('revoked')
 
