@@ -1413,6 +1413,7 @@ export interface ConsumeRequestBody {
   claimSeq: bigint
   claimHash: Uint8Array<ArrayBuffer>
   usedAt: bigint
+  actor?: string
 }
 
 export namespace ConsumeRequestBody {
@@ -1485,6 +1486,11 @@ export namespace ConsumeRequestBody {
         if ((obj.usedAt != null && obj.usedAt !== 0n)) {
           w.uint32(96)
           w.uint64(obj.usedAt)
+        }
+
+        if (obj.actor != null) {
+          w.uint32(106)
+          w.string(obj.actor)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1564,6 +1570,10 @@ export namespace ConsumeRequestBody {
             }
             case 12: {
               obj.usedAt = reader.uint64()
+              break
+            }
+            case 13: {
+              obj.actor = reader.string()
               break
             }
             default: {
@@ -1680,6 +1690,13 @@ export namespace ConsumeRequestBody {
               }
               break
             }
+            case 13: {
+              yield {
+                field: `${prefix}.actor`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1765,6 +1782,11 @@ export namespace ConsumeRequestBody {
     value: bigint
   }
 
+  export interface ConsumeRequestBodyActorFieldEvent {
+    field: '$.actor'
+    value: string
+  }
+
   export function encode (obj: Partial<ConsumeRequestBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ConsumeRequestBody.codec())
   }
@@ -1773,7 +1795,7 @@ export namespace ConsumeRequestBody {
     return decodeMessage(buf, ConsumeRequestBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeRequestBody>): Generator<ConsumeRequestBodyPartyFieldEvent | ConsumeRequestBodyNumberFieldEvent | ConsumeRequestBodyLinesLineFieldEvent | ConsumeRequestBodyLinesQuantityFieldEvent | ConsumeRequestBodyLinesUnitFieldEvent | ConsumeRequestBodyPortFieldEvent | ConsumeRequestBodyOfficerFieldEvent | ConsumeRequestBodyRequesterFieldEvent | ConsumeRequestBodyTimeFieldEvent | ConsumeRequestBodyCertSha256FieldEvent | ConsumeRequestBodyNonceFieldEvent | ConsumeRequestBodyClaimSeqFieldEvent | ConsumeRequestBodyClaimHashFieldEvent | ConsumeRequestBodyUsedAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeRequestBody>): Generator<ConsumeRequestBodyPartyFieldEvent | ConsumeRequestBodyNumberFieldEvent | ConsumeRequestBodyLinesLineFieldEvent | ConsumeRequestBodyLinesQuantityFieldEvent | ConsumeRequestBodyLinesUnitFieldEvent | ConsumeRequestBodyPortFieldEvent | ConsumeRequestBodyOfficerFieldEvent | ConsumeRequestBodyRequesterFieldEvent | ConsumeRequestBodyTimeFieldEvent | ConsumeRequestBodyCertSha256FieldEvent | ConsumeRequestBodyNonceFieldEvent | ConsumeRequestBodyClaimSeqFieldEvent | ConsumeRequestBodyClaimHashFieldEvent | ConsumeRequestBodyUsedAtFieldEvent | ConsumeRequestBodyActorFieldEvent> {
     return streamMessage(buf, ConsumeRequestBody.codec(), opts)
   }
 }
