@@ -26,8 +26,9 @@ const SIM = ['test-network/test/pilot-network.test.ts', 'test-network/test/pilot
 const E2E = [
   '**/*.e2e.test.ts',
   '**/*.browser.test.ts',
-  // Every @cites/node test starts real permit nodes (libp2p + ledger + HTTP).
-  'packages/node/test/**/*.test.ts',
+  // Every @cites/node test starts real permit nodes (libp2p + ledger + HTTP),
+  // except those under packages/node/test/unit/ (single-process: unit).
+  'packages/node/test/*.test.ts',
   // Real libp2p nodes on loopback.
   'packages/protocol/test/authorised-peers-and-sync.test.ts',
   'packages/protocol/test/customs-verify-and-consume.test.ts',

@@ -80,10 +80,13 @@ function bodyView (type: EventType, body: Uint8Array): Json {
 
 const lineQty = (l: { line: string, quantity: number, unit: string }): LineQty => ({ line: l.line, quantity: l.quantity, unit: l.unit })
 
+/** `{ actor }` when the event names its acting account (ledger.md §2.3), else nothing: states of events before r13 stay as they were. */
+const by = (actor: string | undefined): { actor?: string } => actor === undefined ? {} : { actor }
+
 /** An event as people read it: type, time, hash and the body's fields. */
 export function viewEvent (le: LoggedEvent): EventView {
   const e = le.event
-  return { author: e.author, seq: Number(e.seq), type: e.type, time: new Date(Number(e.time)).toISOString(), hash: hex(le.hash), body: bodyView(e.type, e.body) }
+  return { author: e.author, seq: Number(e.seq), type: e.type, time: new Date(Number(e.time)).toISOString(), hash: hex(le.hash), ...by(e.actor), body: bodyView(e.type, e.body) }
 }
 
 /**
@@ -102,7 +105,7 @@ export function claimRecordOf (le: LoggedEvent): ClaimRecord {
   const b = ProvisionalBody.decode(e.body)
   return {
     party: e.permitParty, number: eventNumber(e), claimant: e.author, seq: Number(e.seq), hash: hex(le.hash), time: Number(e.time),
-    lines: b.lines.map(lineQty), port: b.port, officer: b.officer, reason: b.reason
+    lines: b.lines.map(lineQty), port: b.port, officer: b.officer, ...by(e.actor), reason: b.reason
   }
 }
 
@@ -142,6 +145,7 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
       xmlSha256: hex(b.xmlSha256),
       lines: b.lines.map((l) => ({ line: l.line, scientificName: l.scientificName, appendix: l.appendix, source: l.source, term: l.term, quantity: l.quantity, unit: l.unit, origin: l.origin, originPermit: l.originPermit })),
       status: 'ISSUED',
+      ...(e.actor === undefined ? {} : { issuedBy: e.actor }),
       ...(b.replaces === '' ? {} : { replaces: b.replaces }),
       events: [seq]
     }
@@ -154,7 +158,7 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
       const lines = b.lines.map(lineQty)
       checkEndorse(prev, lines, time)
       next.status = 'ENDORSED'
-      next.endorsement = { lines, port: b.port, officer: b.officer, date: Number(b.date), seq }
+      next.endorsement = { lines, port: b.port, officer: b.officer, date: Number(b.date), seq, ...by(e.actor) }
       return next
     }
     case EventType.CONSUMED: {
@@ -170,7 +174,7 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
       next.status = 'CONSUMED'
       next.consumption = {
         party: e.permitParty, number, consumedAt: new Date(usedAt).toISOString(), port: b.port, officer: b.officer,
-        consumingParty: b.consumingParty, lines, seq, eventHash: hex(le.hash)
+        consumingParty: b.consumingParty, ...by(e.actor), lines, seq, eventHash: hex(le.hash)
       }
       if (b.claimSeq !== 0n) next.consumption.claim = { claimant: b.consumingParty, seq: Number(b.claimSeq), hash: hex(b.claimHash) }
       if (warnings.length > 0) next.consumption.warnings = warnings
@@ -193,7 +197,7 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
     case EventType.CANCELLED: {
       checkCancel(prev)
       next.status = 'CANCELLED'
-      next.cancellation = { reason: CancelledBody.decode(e.body).reason, time, seq }
+      next.cancellation = { reason: CancelledBody.decode(e.body).reason, time, seq, ...by(e.actor) }
       return next
     }
     case EventType.REPLACED: {
@@ -201,7 +205,7 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
       const b = ReplacedBody.decode(e.body)
       next.status = 'REPLACED'
       const reasonCode = replacementReasonCode(b.reasonCode)
-      next.replacement = { number: b.replacementNumber, reason: b.reason, ...(reasonCode === undefined ? {} : { reasonCode }), time, seq }
+      next.replacement = { number: b.replacementNumber, reason: b.reason, ...(reasonCode === undefined ? {} : { reasonCode }), time, seq, ...by(e.actor) }
       return next
     }
     case EventType.EXPORT_VOIDED: {
@@ -214,7 +218,7 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
       return {
         ...rest,
         status: 'ISSUED',
-        voidedExports: [...(prev.voidedExports ?? []), { lines: voided.lines, port: voided.port, date: voided.date, reason: ExportVoidedBody.decode(e.body).reason, time, seq }]
+        voidedExports: [...(prev.voidedExports ?? []), { lines: voided.lines, port: voided.port, date: voided.date, reason: ExportVoidedBody.decode(e.body).reason, time, seq, ...by(e.actor) }]
       }
     }
     default:

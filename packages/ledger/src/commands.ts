@@ -20,6 +20,7 @@ import { checkCancel, checkConsume, checkEndorse, checkReplace, checkReplacement
 import type { LedgerCore } from './context.js'
 import type { Indexer } from './indexer.js'
 import type { OwnLog } from './own-log.js'
+import { checkedActor, officerBeside, type ActOptions } from './actor.js'
 import type { ActionInput, ClaimRecord, ClaimView, IssuePolicy, ProvisionalInput } from './types.js'
 
 /** The canonical number (permit-profile.md §2.1) a new permit is keyed by, or PERMIT_NUMBER_INVALID. */
@@ -78,8 +79,9 @@ export class Commands {
    * only Box 2 is signed as the instants it means in this authority's zone.
    * A permit with `replacement` is a replacement: see #replace.
    */
-  async issue (permit: Permit): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
+  async issue (permit: Permit, opts: ActOptions = {}): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
     const c = this.#core
+    const actor = checkedActor(opts.actor)
     const now = c.now()
     const zone = this.#policy.timeZone ?? SAFE_VALIDITY_ZONE
     const problems = checkIssue(permit, {
@@ -99,7 +101,7 @@ export class Commands {
     if (held !== undefined) throw duplicate(party, number, permit.number, held)
     const toSign = { ...withExplicitValidity(permit, zone), issueDate: permit.issueDate ?? new Date(now).toISOString() }
     const signedXml = await signPermit(toSign, c.requireSigner(), c.party, undefined, new Date(now))
-    const { state, event } = await this.#recordIssued(toSign, signedXml, replaces)
+    const { state, event } = await this.#recordIssued(toSign, signedXml, actor, replaces)
     return { state, event, signedXml }
   }
 
@@ -120,21 +122,22 @@ export class Commands {
     return { original, reason: r.reason as ReplacementReason, details: r.details ?? '' }
   }
 
-  async recordSigned (signedXml: string): Promise<{ state: PermitState, event: LoggedEvent }> {
+  async recordSigned (signedXml: string, opts: ActOptions = {}): Promise<{ state: PermitState, event: LoggedEvent }> {
     const c = this.#core
+    const actor = checkedActor(opts.actor)
     const v = await verifySignedPermit(signedXml, { certificatesFor: (p) => c.trust.certificatesFor(p), now: new Date(c.now()) })
     const bad = v.checks.filter((ch) => (ch.name === 'integrity' || ch.name === 'issuer' || ch.name === 'rules') && ch.status !== 'VALID')
     if (bad.length > 0 || v.permit === undefined) {
       throw new PermitNotSignedError(`the permit is not validly signed: ${bad.map((ch) => ch.reason.code).join(', ')}`, bad.map((ch) => ({ check: ch.name, code: ch.reason.code, message: ch.reason.message })))
     }
     // A replacement signed elsewhere is still one act here: the original is replaced in the same batch.
-    if (v.permit.replacement === undefined) return await this.#recordIssued(v.permit, signedXml)
+    if (v.permit.replacement === undefined) return await this.#recordIssued(v.permit, signedXml, actor)
     const reasonProblems = checkIssue(v.permit, { now: c.now(), validity: {} }).filter((p) => p.code === 'REPLACEMENT_REASON_INVALID')
     if (reasonProblems.length > 0) throw new PermitRefusedError(`permit ${v.permit.number.slice(0, 70)} refused: REPLACEMENT_REASON_INVALID`, reasonProblems)
-    return await this.#recordIssued(v.permit, signedXml, await this.#replaceable(permitParty(v.permit) ?? '', v.permit))
+    return await this.#recordIssued(v.permit, signedXml, actor, await this.#replaceable(permitParty(v.permit) ?? '', v.permit))
   }
 
-  async #recordIssued (permit: Permit, signedXml: string, replaces?: { original: PermitState, reason: ReplacementReason, details: string }): Promise<{ state: PermitState, event: LoggedEvent }> {
+  async #recordIssued (permit: Permit, signedXml: string, actor: string | undefined, replaces?: { original: PermitState, reason: ReplacementReason, details: string }): Promise<{ state: PermitState, event: LoggedEvent }> {
     const party = permitParty(permit) ?? ''
     this.assertOwn(party)
     // The ledger key is the canonical number (permit-profile.md §2.1); the
@@ -165,7 +168,7 @@ export class Commands {
       return await this.#core.locks.run('permit', permitKey(party, number), async () => {
         const held = await this.#indexer.state(party, number)
         if (held !== undefined) throw duplicate(party, number, permit.number, held)
-        return await this.#own.appendPermitEvent(EventType.ISSUED, number, body, undefined)
+        return await this.#own.appendPermitEvent(EventType.ISSUED, number, body, undefined, { actor })
       })
     }
     // One act: REPLACED on the original, then the replacement's ISSUED, in
@@ -179,8 +182,8 @@ export class Commands {
       if (held !== undefined) throw duplicate(party, number, permit.number, held)
       const replaced = ReplacedBody.encode({ replacementNumber: number, reason: replaces.details.slice(0, 500), reasonCode: replacementReasonValue(replaces.reason) })
       const [, issued] = await this.#own.appendPermitEvents([
-        { type: EventType.REPLACED, number: was, body: replaced, prev: original },
-        { type: EventType.ISSUED, number, body, prev: undefined }
+        { type: EventType.REPLACED, number: was, body: replaced, prev: original, actor },
+        { type: EventType.ISSUED, number, body, prev: undefined, actor }
       ])
       if (issued === undefined) throw new Error('unreachable: the replacement was appended without its ISSUED event')
       return issued
@@ -190,31 +193,34 @@ export class Commands {
   async endorse (party: string, number: string, input: ActionInput): Promise<PermitState> {
     this.assertOwn(party)
     const c = this.#core
+    const actor = checkedActor(input.actor)
     return await c.locks.run('permit', permitKey(party, number), async () => {
       const prev = await this.existing(party, number)
       const date = input.date ?? c.now()
       checkEndorse(prev, input.lines, c.now())
-      const body = EndorsedBody.encode({ lines: recordedLines(prev, input.lines), port: input.port, officer: input.officer ?? '', date: BigInt(date) })
-      return (await this.#own.appendPermitEvent(EventType.EXPORT_ENDORSED, number, body, prev)).state
+      const body = EndorsedBody.encode({ lines: recordedLines(prev, input.lines), port: input.port, officer: officerBeside(actor, input.officer), date: BigInt(date) })
+      return (await this.#own.appendPermitEvent(EventType.EXPORT_ENDORSED, number, body, prev, { actor })).state
     })
   }
 
-  async cancel (party: string, number: string, reason: string): Promise<PermitState> {
+  async cancel (party: string, number: string, reason: string, opts: ActOptions = {}): Promise<PermitState> {
     this.assertOwn(party)
+    const actor = checkedActor(opts.actor)
     return await this.#core.locks.run('permit', permitKey(party, number), async () => {
       const prev = await this.existing(party, number)
       checkCancel(prev)
-      return (await this.#own.appendPermitEvent(EventType.CANCELLED, number, CancelledBody.encode({ reason }), prev)).state
+      return (await this.#own.appendPermitEvent(EventType.CANCELLED, number, CancelledBody.encode({ reason }), prev, { actor })).state
     })
   }
 
   /** Record that the endorsed export did not happen (EXPORT_VOIDED): Box 14 cleared, kept in the report. */
-  async voidExport (party: string, number: string, reason: string): Promise<PermitState> {
+  async voidExport (party: string, number: string, reason: string, opts: ActOptions = {}): Promise<PermitState> {
     this.assertOwn(party)
+    const actor = checkedActor(opts.actor)
     return await this.#core.locks.run('permit', permitKey(party, number), async () => {
       const prev = await this.existing(party, number)
       checkVoidExport(prev)
-      return (await this.#own.appendPermitEvent(EventType.EXPORT_VOIDED, number, ExportVoidedBody.encode({ reason: reason.slice(0, 500) }), prev)).state
+      return (await this.#own.appendPermitEvent(EventType.EXPORT_VOIDED, number, ExportVoidedBody.encode({ reason: reason.slice(0, 500) }), prev, { actor })).state
     })
   }
 
@@ -227,6 +233,7 @@ export class Commands {
   async consumeProvisionally (party: string, number: string, input: ProvisionalInput): Promise<ClaimView> {
     const c = this.#core
     if (party === c.party) throw new NotIssuerError(`${party}'s own permits are consumed directly, not provisionally`)
+    const actor = checkedActor(input.actor)
     return await c.locks.run('permit', permitKey(party, number), async () => {
       const prev = await this.existing(party, number)
       if (!isDestination(prev, c.party)) throw new NotDestinationError(`${party}/${number} is for ${prev.destination}, not ${c.party}`)
@@ -236,14 +243,14 @@ export class Commands {
       const earlier = (await this.#claims(party, number)).find((cl) => cl.claimant === c.party)
       if (earlier !== undefined) throw new ProvisionallyConsumedError(`${party}/${number} was already used provisionally on ${new Date(earlier.time).toISOString()} at ${earlier.port} (${earlier.resolution})${earlier.resolution === 'refused' ? '; the issuer refused it, so only a use it confirms online is possible' : ''}`)
       checkConsume(prev, input.lines, c.now())
-      const body = ProvisionalBody.encode({ lines: recordedLines(prev, input.lines), port: input.port, officer: input.officer ?? '', reason: input.reason.slice(0, 500) })
+      const body = ProvisionalBody.encode({ lines: recordedLines(prev, input.lines), port: input.port, officer: officerBeside(actor, input.officer), reason: input.reason.slice(0, 500) })
       let record: ClaimRecord | undefined
       await this.#own.append(EventType.PROVISIONAL_CONSUMED, party, number, body, (event) => {
         const r = claimRecordOf(event)
         record = r
         c.claimed.add(permitKey(party, number))
         return [put('CLAIM', claimKey(party, number, c.party, r.seq), r)]
-      })
+      }, actor)
       if (record === undefined) throw new Error('unreachable: the claim was appended without its record')
       return { ...record, resolution: 'provisional' }
     })

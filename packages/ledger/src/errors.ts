@@ -32,6 +32,7 @@ export const LEDGER_CODES = defineCodes({
   PERMIT_NOT_YET_VALID: { kind: 'unprocessable', summary: 'used or endorsed before the validity period' },
   PERMIT_NUMBER_INVALID: { kind: 'unprocessable', summary: 'a permit number with no canonical form (permit-profile.md §2.1)' },
   PERMIT_SIGNATURE_INVALID: { kind: 'unprocessable', summary: 'the permit XML is not validly signed by this party, or breaks the rules (also: the background check\'s alert)' },
+  ACTOR_INVALID: { kind: 'unprocessable', summary: 'an acting account ID that is not 1 to 64 of A-Z a-z 0-9 _ - (ledger.md §2.3)' },
   NOT_DESTINATION: { kind: 'unprocessable', summary: 'a use (or claim) asked by an authority that is not the permit\'s destination' },
   CLAIM_INVALID: { kind: 'unprocessable', summary: 'a claim reference or time of use that cannot be right, or that is not what the claimant\'s log holds' },
   CLAIM_UNKNOWN: { kind: 'unavailable', summary: 'the claimant\'s log, as held here, has no event at the claimed position yet (sync, then ask again)' },
@@ -44,7 +45,7 @@ export const LEDGER_CODES = defineCodes({
   // Another authority's event or checkpoint refused (InvalidEventError: code EVENT_INVALID, the reason one of the
   // EVENT_* / CHECKPOINT_INVALID codes). They come from another node: bad-gateway, as the verdict's log check has them.
   EVENT_INVALID: { kind: 'bad-gateway', summary: 'an event or checkpoint from another authority that cannot be accepted' },
-  EVENT_MALFORMED: { kind: 'bad-gateway', summary: 'an event that does not decode, seq < 1 or no type' },
+  EVENT_MALFORMED: { kind: 'bad-gateway', summary: 'an event that does not decode, seq < 1, no type, or an actor that is not an account ID' },
   EVENT_UNKNOWN_AUTHOR: { kind: 'bad-gateway', summary: 'an author not on the trust list' },
   EVENT_SIGNATURE_INVALID: { kind: 'bad-gateway', summary: 'an event signature that does not verify' },
   EVENT_CERT_NOT_GRANTED: { kind: 'bad-gateway', summary: 'signed with a certificate not granted at the event\'s time' },
@@ -190,6 +191,9 @@ export class ProvisionallyConsumedError extends LedgerError { readonly code = 'A
 
 /** A claim reference or time of use that cannot be right (e.g. a use after the confirming event). */
 export class ClaimInvalidError extends LedgerError { readonly code = 'CLAIM_INVALID' }
+
+/** An acting account ID (the event's `actor`) that is not 1 to 64 of A-Z a-z 0-9 _ - (ledger.md §2.3). */
+export class ActorInvalidError extends LedgerError { readonly code = 'ACTOR_INVALID' }
 
 /** The claimed PROVISIONAL_CONSUMED event is not (yet) in this node's replica of the claimant's log. */
 export class ClaimUnknownError extends LedgerError { readonly code = 'CLAIM_UNKNOWN' }

@@ -27,9 +27,11 @@ export {
   LEDGER_CODES, LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,
   EndorsementAfterConsumptionError, AlreadyEndorsedError, PermitExpiredError, PermitNotYetValidError, QuantityExceededError,
   InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError, LedgerOpenError, LedgerReadOnlyError,
-  PermitNumberInvalidError, DuplicateNumberError, ExportEndorsedError, NotEndorsedError, ReplacementExceedsError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError, ClaimInvalidError, ClaimUnknownError
+  PermitNumberInvalidError, DuplicateNumberError, ExportEndorsedError, NotEndorsedError, ReplacementExceedsError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError, ClaimInvalidError, ClaimUnknownError, ActorInvalidError
 } from './errors.js'
 export type { EventRejection, LedgerCode } from './errors.js'
+export { ACTOR_PATTERN, isActor, checkedActor } from './actor.js'
+export type { ActOptions } from './actor.js'
 export {
   leafHash, nodeHash, rootOf, frontierAppend, frontierRoot, inclusionProof, consistencyProof, verifyInclusion, verifyConsistency
 } from './merkle.js'

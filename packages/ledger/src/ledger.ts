@@ -37,6 +37,7 @@ import { Commands } from './commands.js'
 import { UseDecider } from './use.js'
 import { Replica } from './replica.js'
 import type { PendingView } from './pending.js'
+import type { ActOptions } from './actor.js'
 import { Queries } from './queries.js'
 import { Integrity } from './integrity.js'
 import { CrossCheck, type CrossCheckOutcome, type Equivocations } from './cross-check.js'
@@ -153,17 +154,21 @@ export class Ledger {
 
   // ---- own writes ------------------------------------------------------
 
-  /** Sign a permit as this party's MA (rules enforced) and record its issuance. */
-  async issue (permit: Permit): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
-    return await this.#commands.issue(permit)
+  /**
+   * Sign a permit as this party's MA (rules enforced) and record its
+   * issuance. `opts.actor`: the acting account, written in the event (here
+   * and in every act below; ledger.md §2.3), or ACTOR_INVALID.
+   */
+  async issue (permit: Permit, opts: ActOptions = {}): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
+    return await this.#commands.issue(permit, opts)
   }
 
   /**
    * Record a permit this party signed elsewhere (its own permit system).
    * The XML must verify against the trust list as this party's.
    */
-  async recordSigned (signedXml: string): Promise<{ state: PermitState, event: LoggedEvent }> {
-    return await this.#commands.recordSigned(signedXml)
+  async recordSigned (signedXml: string, opts: ActOptions = {}): Promise<{ state: PermitState, event: LoggedEvent }> {
+    return await this.#commands.recordSigned(signedXml, opts)
   }
 
   /** Record the export endorsement (Box 14). */
@@ -171,8 +176,8 @@ export class Ledger {
     return await this.#commands.endorse(party, mustKey(party, number), input)
   }
 
-  async cancel (party: string, number: string, reason: string): Promise<PermitState> {
-    return await this.#commands.cancel(party, mustKey(party, number), reason)
+  async cancel (party: string, number: string, reason: string, opts: ActOptions = {}): Promise<PermitState> {
+    return await this.#commands.cancel(party, mustKey(party, number), reason, opts)
   }
 
   /**
@@ -182,9 +187,9 @@ export class Ledger {
    * another party's, or a replacement above what remains of it. The same as
    * issuing a permit whose `replacement` is set.
    */
-  async replace (party: string, number: string, replacement: Permit, reason: ReplacementReason, details?: string): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
+  async replace (party: string, number: string, replacement: Permit, reason: ReplacementReason, details?: string, opts: ActOptions = {}): Promise<{ state: PermitState, event: LoggedEvent, signedXml: string }> {
     if (party !== this.party) this.#commands.assertOwn(party)
-    return await this.#commands.issue({ ...replacement, replacement: { replaces: number, reason, ...(details === undefined ? {} : { details }) } })
+    return await this.#commands.issue({ ...replacement, replacement: { replaces: number, reason, ...(details === undefined ? {} : { details }) } }, opts)
   }
 
   /**
@@ -192,8 +197,8 @@ export class Ledger {
    * Box 14 is cleared, so the permit may be cancelled (or endorsed again);
    * the void stays in the log and the annual report.
    */
-  async voidExport (party: string, number: string, reason: string): Promise<PermitState> {
-    return await this.#commands.voidExport(party, mustKey(party, number), reason)
+  async voidExport (party: string, number: string, reason: string, opts: ActOptions = {}): Promise<PermitState> {
+    return await this.#commands.voidExport(party, mustKey(party, number), reason, opts)
   }
 
   /**

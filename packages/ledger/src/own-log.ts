@@ -39,10 +39,10 @@ export class OwnLog {
    * Append an event of one of this party's permits: sign it, apply it to the
    * permit's state, and write log, head, state, indexes (and the delivery
    * owed for an ISSUED event) in one synced batch. Caller holds the permit's
-   * lock.
+   * lock. `actor`: the acting account, checked already (actor.ts).
    */
-  async appendPermitEvent (type: EventType, number: string, body: Uint8Array, prev: PermitState | undefined, extra: (state: PermitState) => WriteOp[] = () => []): Promise<{ event: LoggedEvent, state: PermitState }> {
-    const [r] = await this.appendPermitEvents([{ type, number, body, prev, extra }])
+  async appendPermitEvent (type: EventType, number: string, body: Uint8Array, prev: PermitState | undefined, opts: { extra?: ((state: PermitState) => WriteOp[]) | undefined, actor?: string | undefined } = {}): Promise<{ event: LoggedEvent, state: PermitState }> {
+    const [r] = await this.appendPermitEvents([{ type, number, body, prev, ...opts }])
     if (r === undefined) throw new Error('unreachable: the event was appended without its state')
     return r
   }
@@ -52,7 +52,7 @@ export class OwnLog {
    * batch: all are on disk or none (a replacement's REPLACED and ISSUED, issue
    * 20). Each names a different permit; caller holds their locks.
    */
-  async appendPermitEvents (items: ReadonlyArray<{ type: EventType, number: string, body: Uint8Array, prev: PermitState | undefined, extra?: (state: PermitState) => WriteOp[] }>): Promise<Array<{ event: LoggedEvent, state: PermitState }>> {
+  async appendPermitEvents (items: ReadonlyArray<{ type: EventType, number: string, body: Uint8Array, prev: PermitState | undefined, extra?: ((state: PermitState) => WriteOp[]) | undefined, actor?: string | undefined }>): Promise<Array<{ event: LoggedEvent, state: PermitState }>> {
     const c = this.#core
     const states: PermitState[] = []
     const events = await this.appendAll(items.map((it) => ({
@@ -60,6 +60,7 @@ export class OwnLog {
       permitParty: c.party,
       number: it.number,
       body: it.body,
+      actor: it.actor,
       derive: (event: LoggedEvent) => {
         const next = applyEvent(it.prev, event)
         states.push(next)
@@ -85,14 +86,14 @@ export class OwnLog {
    * state writes that land in the same synced batch (it may throw the
    * ledger's refusal, and then nothing is written).
    */
-  async append (type: EventType, permitParty: string, number: string, body: Uint8Array, derive: (event: LoggedEvent) => WriteOp[]): Promise<LoggedEvent> {
-    const [event] = await this.appendAll([{ type, permitParty, number, body, derive }])
+  async append (type: EventType, permitParty: string, number: string, body: Uint8Array, derive: (event: LoggedEvent) => WriteOp[], actor?: string): Promise<LoggedEvent> {
+    const [event] = await this.appendAll([{ type, permitParty, number, body, derive, actor }])
     if (event === undefined) throw new Error('unreachable: nothing appended')
     return event
   }
 
   /** Sign and append events, chained in order, in one synced batch with their derived writes. */
-  async appendAll (items: ReadonlyArray<{ type: EventType, permitParty: string, number: string, body: Uint8Array, derive: (event: LoggedEvent) => WriteOp[] }>): Promise<LoggedEvent[]> {
+  async appendAll (items: ReadonlyArray<{ type: EventType, permitParty: string, number: string, body: Uint8Array, derive: (event: LoggedEvent) => WriteOp[], actor?: string | undefined }>): Promise<LoggedEvent[]> {
     const c = this.#core
     return await c.locks.run('log', c.party, async () => {
       let head = c.head(c.party)
@@ -108,7 +109,9 @@ export class OwnLog {
           permitParty: it.permitParty,
           permitNumber: it.number,
           body: it.body as Uint8Array<ArrayBuffer>,
-          time: BigInt(c.now())
+          time: BigInt(c.now()),
+          // Absent, not empty, without one: the event's bytes are then those of before r13.
+          ...(it.actor === undefined ? {} : { actor: it.actor })
         }
         const event = await signEvent(fields, c.requireSigner())
         // The same check a replica makes: our own key must be on the trust

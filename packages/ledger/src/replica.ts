@@ -7,6 +7,7 @@
  * an alert. Accepted events land in one batch per author, under the
  * author's log lock; derived state follows in the background (indexer.ts).
  */
+import { isActor } from './actor.js'
 import { EventType } from './pb/ledger.js'
 import {
   decodeCheckpoint, decodeEvent, hex, leafOf, sha256, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent
@@ -54,6 +55,8 @@ export class Replica {
       // Only a provisional use refers to another party's permit; and it always does.
       if ((e.permitParty !== e.author) !== (e.type === EventType.PROVISIONAL_CONSUMED)) throw new InvalidEventError('EVENT_WRONG_LOG', `${e.author} cannot write a ${String(e.type)} event of ${e.permitParty}'s permit`, Number(e.seq))
       if (e.seq < 1n || e.type === EventType.EVENT_TYPE_UNSPECIFIED) throw new InvalidEventError('EVENT_MALFORMED', 'sequence numbers start at 1 and the type must be set', Number(e.seq))
+      // An actor is an account ID, never free text (a name) carried to every authority (ledger.md §2.3).
+      if (e.actor !== undefined && !isActor(e.actor)) throw new InvalidEventError('EVENT_MALFORMED', 'the actor must be an account ID (1 to 64 of A-Z a-z 0-9 _ -)', Number(e.seq))
       decoded.push(le)
     }
     let cp: LoggedCheckpoint | undefined

@@ -36,6 +36,8 @@ export interface Receipt {
   port: string
   officer: string
   consumingParty: string
+  /** The account that asked for the use, at the consuming party (ledger.md §2.3), if the event names one. */
+  actor?: string
   lines: LineQty[]
   /** The issuer's log position and the event hash (hex). */
   seq: number
@@ -83,14 +85,20 @@ export interface PermitState {
   xmlSha256: string
   lines: LineSummary[]
   status: RecordedStatus
-  endorsement?: { lines: LineQty[], port: string, officer: string, date: number, seq: number }
+  /**
+   * The acting accounts (ledger.md §2.3), where the events name them: who
+   * issued (`issuedBy`), endorsed, cancelled, replaced, voided. An account ID
+   * is the issuer's, except a use's, which is the consuming party's.
+   */
+  issuedBy?: string
+  endorsement?: { lines: LineQty[], port: string, officer: string, date: number, seq: number, actor?: string }
   consumption?: Receipt
-  cancellation?: { reason: string, time: number, seq: number }
-  replacement?: { number: string, reason: string, reasonCode?: ReplacementReasonCode, time: number, seq: number }
+  cancellation?: { reason: string, time: number, seq: number, actor?: string }
+  replacement?: { number: string, reason: string, reasonCode?: ReplacementReasonCode, time: number, seq: number, actor?: string }
   /** For a replacement: the canonical number of the permit it replaces (REPLACED in the same batch). */
   replaces?: string
   /** Export endorsements recorded as not having happened (EXPORT_VOIDED), oldest first. */
-  voidedExports?: Array<{ lines: LineQty[], port: string, date: number, reason: string, time: number, seq: number }>
+  voidedExports?: Array<{ lines: LineQty[], port: string, date: number, reason: string, time: number, seq: number, actor?: string }>
   /** Provisional claims the issuer refused (CLAIM_REFUSED events). */
   refusedClaims?: ClaimRefusal[]
   /** Uses asked by parties other than the destination, refused (USE_REFUSED events). */

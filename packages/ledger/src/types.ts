@@ -112,7 +112,10 @@ export interface ActionInput {
   lines: LineQty[]
   /** UN/LOCODE of the port. */
   port: string
+  /** Free text (a name, before r13). Not written when `actor` is given: ledger.md §2.3. */
   officer?: string
+  /** The acting account's pseudonymous ID, written in the signed event (ledger.md §2.3). */
+  actor?: string
   /** When the endorsement was made (ms); defaults to now. */
   date?: number
 }
@@ -146,6 +149,8 @@ export interface ClaimRecord extends ClaimRef {
   lines: LineQty[]
   port: string
   officer: string
+  /** The account at the claimant that recorded it (ledger.md §2.3), if the event names one. */
+  actor?: string
   reason: string
 }
 
@@ -164,6 +169,8 @@ export interface EventView {
   type: string
   time: string
   hash: string
+  /** The acting account (ledger.md §2.3): of the author, or for a CONSUMED on request of the consuming party. */
+  actor?: string
   body: Record<string, unknown>
 }
 
@@ -200,6 +207,8 @@ export interface UseRequest {
   /** UN/LOCODE of the port. */
   port: string
   officer?: string
+  /** The requesting officer's account at the requester (from its signed request), written as the CONSUMED event's actor. */
+  actor?: string
   /** The requester's signed request bytes, kept in the CONSUMED event. */
   request?: Uint8Array
   /** Confirming a provisional use: the requester's PROVISIONAL_CONSUMED event and when the goods were cleared (ms). */

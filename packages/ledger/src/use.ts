@@ -40,6 +40,7 @@ import { unhex, type OwnLog } from './own-log.js'
 import type { LedgerCore } from './context.js'
 import type { Commands } from './commands.js'
 import type { Indexer } from './indexer.js'
+import { checkedActor, isActor, officerBeside } from './actor.js'
 import type { ConsumeInput, UseDecision, UseRequest } from './types.js'
 
 const ZERO = new Uint8Array(0)
@@ -59,6 +60,8 @@ interface UseInput {
   lines: LineQty[]
   port: string
   officer?: string
+  /** The acting account (checked): the destination's officer asking, or ours. */
+  actor?: string
   request?: Uint8Array
   claim?: { seq: number, hash: string }
   usedAt?: number
@@ -80,6 +83,8 @@ export class UseDecider {
   async decide (req: UseRequest): Promise<UseDecision> {
     const c = this.#core
     if (req.party !== c.party) return { kind: 'refused', code: 'NOT_ISSUER', message: `this node writes ${c.party}'s permits, not ${req.party}'s` }
+    // Checked before anything is written (a refusal event included): decide never throws a refusal.
+    if (req.actor !== undefined && !isActor(req.actor)) return { kind: 'refused', code: 'ACTOR_INVALID', message: 'the acting account is not an account ID (1 to 64 of A-Z a-z 0-9 _ -)' }
     return await c.locks.run('permit', permitKey(req.party, req.number), async () => {
       const prev = await this.#indexer.state(req.party, req.number)
       if (prev === undefined) return { kind: 'refused', code: 'PERMIT_NOT_FOUND', message: `${req.party}/${req.number} is not in the ledger` }
@@ -103,6 +108,7 @@ export class UseDecider {
         lines: req.lines,
         port: req.port,
         ...(req.officer !== undefined ? { officer: req.officer } : {}),
+        ...(req.actor !== undefined ? { actor: req.actor } : {}),
         ...(req.request !== undefined ? { request: req.request } : {}),
         ...(claim !== undefined ? { claim: { seq: claim.seq, hash: claim.hash }, usedAt: claim.usedAt } : {})
       }
@@ -145,6 +151,7 @@ export class UseDecider {
    */
   async consume (party: string, number: string, input: ConsumeInput): Promise<Receipt> {
     this.#commands.assertOwn(party)
+    checkedActor(input.actor)
     return await this.#core.locks.run('permit', permitKey(party, number), async () => {
       const prev = await this.#commands.existing(party, number)
       const u: UseInput = { ...input, consumingParty: input.consumingParty ?? prev.destination }
@@ -216,7 +223,7 @@ export class UseDecider {
   async #write (prev: PermitState, u: UseInput, usedAt: number): Promise<{ receipt: Receipt, event: Uint8Array }> {
     const claim = u.claim
     const body = ConsumedBody.encode({
-      lines: recordedLines(prev, u.lines), port: u.port, officer: u.officer ?? '', consumingParty: u.consumingParty,
+      lines: recordedLines(prev, u.lines), port: u.port, officer: officerBeside(u.actor, u.officer), consumingParty: u.consumingParty,
       request: (u.request ?? ZERO) as Uint8Array<ArrayBuffer>,
       // Only a confirmed claim has a time of use apart from the event's.
       usedAt: claim === undefined ? 0n : BigInt(usedAt),
@@ -225,7 +232,7 @@ export class UseDecider {
       // Signed with the use, so the destination's receipt carries them too.
       warnings: useWarnings(prev)
     })
-    const { state, event } = await this.#own.appendPermitEvent(EventType.CONSUMED, prev.number, body, prev)
+    const { state, event } = await this.#own.appendPermitEvent(EventType.CONSUMED, prev.number, body, prev, { actor: u.actor })
     if (state.consumption === undefined) throw new Error('unreachable: a CONSUMED event without its receipt')
     return { receipt: state.consumption, event: event.bytes }
   }
@@ -268,7 +275,7 @@ export class UseDecider {
       if (first === undefined) throw new Error(`event #${already} of the own log is missing`)
       return { event: first, state: prev }
     }
-    const { event, state } = await this.#own.appendPermitEvent(type, prev.number, body, prev, () => [this.#core.alert(alert)])
+    const { event, state } = await this.#own.appendPermitEvent(type, prev.number, body, prev, { extra: () => [this.#core.alert(alert)] })
     return { event: event.bytes, state }
   }
 

@@ -16,7 +16,8 @@ describe('LEDGER_CODES', () => {
     new ledger.PermitExpiredError('m'), new ledger.PermitNotYetValidError('m'), new ledger.QuantityExceededError('m', 'A', 1), new ledger.InvalidLinesError('m'),
     new ledger.NotIssuerError('m'), new ledger.PermitNotSignedError('m', []), new ledger.InvalidEventError('EVENT_MALFORMED', 'm', 3), new ledger.LedgerOpenError('m'),
     new ledger.LedgerReadOnlyError('m'), new ledger.PermitNumberInvalidError('m'), new ledger.SignerNotTrustedError('m'), new ledger.NotDestinationError('m'),
-    new ledger.ProvisionallyConsumedError('m'), new ledger.ClaimInvalidError('m'), new ledger.ExportEndorsedError('m'), new ledger.NotEndorsedError('m'), new ledger.ReplacementExceedsError('m')
+    new ledger.ProvisionallyConsumedError('m'), new ledger.ClaimInvalidError('m'), new ledger.ExportEndorsedError('m'), new ledger.NotEndorsedError('m'), new ledger.ReplacementExceedsError('m'),
+    new ledger.ActorInvalidError('m')
   ]
 
   it('registers the code of every error class, which keeps its name and extra fields', () => {

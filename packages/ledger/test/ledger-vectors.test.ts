@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { verifySignedPermit } from '@cites/xml-signature'
 import {
-  EventType, IssuedBody, applyEvent, decodeCheckpoint, decodeEvent, frontierAppend, frontierRoot, hex, sha256, signEvent, verifyCheckpointSignature, verifyEventSignature,
+  ConsumedBody, EndorsedBody, Event, EventType, IssuedBody, applyEvent, decodeCheckpoint, decodeEvent, frontierAppend, frontierRoot, hex, sha256, signEvent, verifyCheckpointSignature, verifyEventSignature,
   type Hash, type PermitState
 } from '../src/index.js'
 import { CONSUME_A, NOW, TRUST, VECTORS, chPermit, openLedger, signer, tempDir } from './kit.js'
@@ -44,6 +44,19 @@ const LIFECYCLE_FILE = `${VECTORS}ledger/replaced-voided.json`
 interface LifecycleVectors {
   description: string
   events: Array<{ seq: number, type: string, permitNumber: string, signedEvent: string, hash: string }>
+}
+
+/**
+ * Issue 15 (ledger.md r13 §2.3): the acting account in the event. CH's log:
+ * ISSUED, EXPORT_ENDORSED (an officer name given, not written), EXPORT_VOIDED,
+ * CANCELLED of 26CHV00007; ISSUED 26CHV00008; REPLACED and ISSUED 26CHV00009;
+ * each with CH's account u_3kq9x7a2mf; CONSUMED 26CHV00009 asked by TH, with
+ * TH's account u_8hd2p0wz4c.
+ */
+const ACTORS_FILE = `${VECTORS}ledger/actors.json`
+interface ActorVectors {
+  description: string
+  events: Array<{ seq: number, type: string, permitNumber: string, actor: string, signedEvent: string, hash: string }>
 }
 
 interface PartitionVectors {
@@ -120,6 +133,28 @@ describe('ledger vectors', () => {
         dir.cleanup()
       }
     })
+    it('regenerates the actors vector', async () => {
+      const dir = tempDir()
+      const ch = await openLedger('CH', dir.path)
+      const actor = 'u_3kq9x7a2mf'
+      try {
+        await ch.issue(chPermit('26CHV00007'), { actor })
+        await ch.endorse('CH', '26CHV00007', { lines: [{ line: 'A', quantity: 50, unit: 'PCS' }], port: 'CHZRH', officer: 'A. Name', actor })
+        await ch.voidExport('CH', '26CHV00007', 'the flight was cancelled', { actor })
+        await ch.cancel('CH', '26CHV00007', 'shipment abandoned', { actor })
+        await ch.issue(chPermit('26CHV00008'), { actor })
+        await ch.replace('CH', '26CHV00008', chPermit('26CHV00009'), 'damaged', 'torn', { actor })
+        await ch.decideUse({ party: 'CH', number: '26CHV00009', requester: 'TH', ...CONSUME_A, actor: 'u_8hd2p0wz4c' })
+        const v: ActorVectors = {
+          description: 'CH log (issue 15, ledger.md r13 §2.3): Event.actor (field 10) names the acting account. ISSUED, EXPORT_ENDORSED (an officer name was given and is not written: officer is empty), EXPORT_VOIDED, CANCELLED of 26CHV00007, ISSUED 26CHV00008, REPLACED 26CHV00008 and ISSUED 26CHV00009, each by CH\'s account u_3kq9x7a2mf; CONSUMED 26CHV00009 asked by TH, by TH\'s account u_8hd2p0wz4c.',
+          events: (await ch.eventsFrom('CH', 1)).map((b) => decodeEvent(b)).map((e) => ({ seq: Number(e.event.seq), type: e.event.type, permitNumber: e.event.permitNumber, actor: e.event.actor ?? '', signedEvent: hex(e.bytes), hash: hex(e.hash) }))
+        }
+        writeFileSync(ACTORS_FILE, JSON.stringify(v, null, 2) + '\n')
+      } finally {
+        await ch.close()
+        dir.cleanup()
+      }
+    })
     it('regenerates the partition vector', async () => {
       const dirs = [tempDir(), tempDir()]
       const ch = await openLedger('CH', dirs[0]!.path)
@@ -186,6 +221,39 @@ describe('ledger vectors', () => {
     expect(states.get('26CHV00004')).toMatchObject({ status: 'CANCELLED', voidedExports: [{ port: 'CHZRH', reason: 'the flight was cancelled; the animals did not leave' }] })
     expect(states.get('26CHV00005')).toMatchObject({ status: 'REPLACED', replacement: { number: '26CHV00006', reasonCode: 'lost', reason: 'original lost in transit' } })
     expect(states.get('26CHV00006')).toMatchObject({ status: 'CONSUMED', replaces: '26CHV00005', consumption: { warnings: ['NOT_ENDORSED_AT_EXPORT'] } })
+  })
+
+  it('the actors vector: each event names its account, signed with it; the officer is not written beside it', async () => {
+    const v = JSON.parse(readFileSync(ACTORS_FILE, 'utf8')) as ActorVectors
+    const states = new Map<string, PermitState>()
+    let prev = ''
+    for (const ve of v.events) {
+      const le = decodeEvent(new Uint8Array(Buffer.from(ve.signedEvent, 'hex')))
+      expect(await verifyEventSignature(le, TRUST.certificatesFor('CH'))).toBe('OK')
+      expect(hex(le.event.prevHash)).toBe(prev)
+      expect(hex(le.hash)).toBe(ve.hash)
+      expect(le.event.actor).toBe(ve.actor)
+      prev = ve.hash
+      states.set(le.event.permitNumber, applyEvent(states.get(le.event.permitNumber), le))
+      if (le.event.type === EventType.EXPORT_ENDORSED) expect(EndorsedBody.decode(le.event.body).officer).toBe('')
+      if (le.event.type === EventType.CONSUMED) expect(ConsumedBody.decode(le.event.body)).toMatchObject({ officer: '', consumingParty: 'TH' })
+    }
+    expect(v.events.map((e) => [e.type, e.actor])).toEqual([
+      ...['ISSUED', 'EXPORT_ENDORSED', 'EXPORT_VOIDED', 'CANCELLED', 'ISSUED', 'REPLACED', 'ISSUED'].map((t) => [t, 'u_3kq9x7a2mf']), ['CONSUMED', 'u_8hd2p0wz4c']
+    ])
+    expect(states.get('26CHV00007')).toMatchObject({ status: 'CANCELLED', issuedBy: 'u_3kq9x7a2mf', cancellation: { actor: 'u_3kq9x7a2mf' }, voidedExports: [{ actor: 'u_3kq9x7a2mf' }] })
+    expect(states.get('26CHV00008')).toMatchObject({ status: 'REPLACED', replacement: { number: '26CHV00009', actor: 'u_3kq9x7a2mf' } })
+    expect(states.get('26CHV00009')).toMatchObject({ status: 'CONSUMED', issuedBy: 'u_3kq9x7a2mf', consumption: { actor: 'u_8hd2p0wz4c', consumingParty: 'TH' } })
+  })
+
+  it('events before the actor field decode with none, byte for byte as signed', async () => {
+    const v = JSON.parse(readFileSync(FILE, 'utf8')) as LedgerVectors
+    for (const ve of v.events) {
+      const le = decodeEvent(new Uint8Array(Buffer.from(ve.signedEvent, 'hex')))
+      expect(le.event.actor).toBeUndefined()
+      // Re-encoding the decoded fields gives the signed bytes again: no field was added on the way.
+      expect(hex(Event.encode(le.event))).toBe(hex(le.eventBytes))
+    }
   })
 
   it('the partition vector: the issuer\'s CLAIM_REFUSED names the destination\'s PROVISIONAL_CONSUMED by hash', async () => {

@@ -59,7 +59,8 @@ export function startClaimSubmitter (init: ClaimSubmitterInit): ClaimSubmitter {
       if (libp2p.getConnections(issuer).length === 0) continue
       try {
         const out = await within(init.timeoutMs, requestConsumption(libp2p, issuer, {
-          party: c.party, number: c.number, lines: c.lines, port: c.port, officer: c.officer, claim: { seq: c.seq, hash: c.hash, usedAt: c.time }
+          // The account that recorded the claim asks for its confirmation: the issuer's CONSUMED names it (ledger.md §2.3).
+          party: c.party, number: c.number, lines: c.lines, port: c.port, ...(c.actor !== undefined ? { actor: c.actor } : { officer: c.officer }), claim: { seq: c.seq, hash: c.hash, usedAt: c.time }
         }, { requester: init.party, signer: init.signer, trust: init.trust, now: init.now(), signal }))
         const event = out.refusal ?? (out.code === 'OK' ? out.receipt?.event : undefined)
         if (event !== undefined) {

@@ -135,7 +135,7 @@ export interface ImportPermitUse {
  * the import permit's own unit. The export's use stands whatever the
  * outcome; the outcome is reported with it.
  */
-export async function useCitedImportPermits (init: { party: string, ledger: Ledger, log: Logger }, exportParty: string, exportNumber: string, used: { lines: ReadonlyArray<{ line: string, quantity: number, unit?: string }>, port: string, officer?: string }): Promise<ImportPermitUse[]> {
+export async function useCitedImportPermits (init: { party: string, ledger: Ledger, log: Logger }, exportParty: string, exportNumber: string, used: { lines: ReadonlyArray<{ line: string, quantity: number, unit?: string }>, port: string, officer?: string, actor?: string }): Promise<ImportPermitUse[]> {
   const { party, ledger, log } = init
   const xml = await ledger.signedXml(exportParty, exportNumber)
   // Most permits cite no document: skip the parse (this runs on every confirmed use here).
@@ -174,7 +174,9 @@ export async function useCitedImportPermits (init: { party: string, ledger: Ledg
       out.push({ number: held.state.number, outcome: 'NO_MATCHING_LINES', message: `no line of ${party}/${held.state.number} matches the species used` })
       continue
     }
-    const d = await ledger.decideUse({ party, number: held.state.number, requester: party, lines, port: used.port, ...(used.officer !== undefined ? { officer: used.officer } : {}) })
+    // The same officer's act: by account when there is one (ledger.md §2.3), else the officer text.
+    const who = used.actor !== undefined ? { actor: used.actor } : used.officer !== undefined ? { officer: used.officer } : {}
+    const d = await ledger.decideUse({ party, number: held.state.number, requester: party, lines, port: used.port, ...who })
     if (d.kind === 'consumed') out.push({ number: held.state.number, outcome: 'CONSUMED' })
     else {
       log.info({ code: d.code, number: held.state.number }, 'the import permit cited by a used export was not recorded as used')

@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { Ledger, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type IssuePolicy, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
+import { Ledger, checkedActor, type ActOptions, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type IssuePolicy, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
 import type { Permit, Verdict } from '@cites/permit'
 import type { CertificateInfo, Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
@@ -165,23 +165,32 @@ export interface PermitNode extends RecordOperations {
    * Sign a permit as this authority and record its issuance (gossiped and
    * delivered). An export or re-export citing the destination's import
    * permit is checked against the destination's log first (ledger.md §3.6);
-   * `warnings` says what could not be checked.
+   * `warnings` says what could not be checked. A permit with `replacement`
+   * replaces the one it names (REPLACED and ISSUED, one act).
+   *
+   * Every act takes the acting account (`opts.actor`, or `input.actor`): its
+   * pseudonymous ID is signed into the event, and the free-text `officer` is
+   * then not written (ledger.md §2.3). A malformed ID is ACTOR_INVALID (422).
    */
-  issue: (permit: Permit) => Promise<{ state: PermitState, signedXml: string, warnings: IssueWarning[] }>
+  issue: (permit: Permit, opts?: ActOptions) => Promise<{ state: PermitState, signedXml: string, warnings: IssueWarning[] }>
   /** Record a permit signed by this authority's own permit system. */
-  recordSigned: (signedXml: string) => Promise<{ state: PermitState }>
+  recordSigned: (signedXml: string, opts?: ActOptions) => Promise<{ state: PermitState }>
   /** Box 14 on one of this authority's permits (the ledger refuses another party's: NOT_ISSUER). */
   endorse: (party: string, number: string, input: ActionInput) => Promise<PermitState>
-  cancel: (party: string, number: string, reason: string) => Promise<PermitState>
+  cancel: (party: string, number: string, reason: string, opts?: ActOptions) => Promise<PermitState>
   /** Record that an endorsed export did not happen (EXPORT_VOIDED); then the permit may be cancelled. */
-  voidExport: (party: string, number: string, reason: string) => Promise<PermitState>
+  voidExport: (party: string, number: string, reason: string, opts?: ActOptions) => Promise<PermitState>
   /** Parties of the connected authorised peers, sorted. */
   peerParties: () => string[]
   /** This node's gossip score for each connected authority, by party. */
   peerScores: () => Record<string, number>
   /** The customs verdict: asked of the issuer's node; from this node's replica if the issuer cannot be reached in time. */
   verify: (party: string, number: string) => Promise<NodeVerdict>
-  /** Record a use at import: asked of the issuer; provisional if the issuer is unreachable and the policy allows it. */
+  /**
+   * Record a use at import: asked of the issuer; provisional if the issuer is
+   * unreachable and the policy allows it. `input.actor` travels in the signed
+   * request, and the issuer writes it as the CONSUMED event's actor.
+   */
   consume: (party: string, number: string, input: ActionInput) => Promise<NodeConsumeResult>
   /** Catch every listed authority's log up from the network now. */
   syncAll: () => Promise<void>
@@ -341,16 +350,17 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       probeLedger: async () => { await ledger.probeWrite() },
       ...recordOperations({ party, ledger, libp2p, trust }),
       addresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
-      issue: async (permit) => {
-        // Before anything is signed: a refused import permit leaves no trace in the log.
+      issue: async (permit, opts = {}) => {
+        // Before anything is signed: a refused import permit (or a malformed actor) leaves no trace in the log.
+        checkedActor(opts.actor)
         const warnings = await checkImportPermits(permit)
-        const r = await ledger.issue(permit)
+        const r = await ledger.issue(permit, opts)
         return { state: r.state, signedXml: r.signedXml, warnings }
       },
-      recordSigned: async (xml) => ({ state: (await ledger.recordSigned(xml)).state }),
+      recordSigned: async (xml, opts = {}) => ({ state: (await ledger.recordSigned(xml, opts)).state }),
       endorse: async (p, number, input) => await ledger.endorse(p, number, input),
-      cancel: async (p, number, reason) => await ledger.cancel(p, number, reason),
-      voidExport: async (p, number, reason) => await ledger.voidExport(p, number, reason),
+      cancel: async (p, number, reason, opts = {}) => await ledger.cancel(p, number, reason, opts),
+      voidExport: async (p, number, reason, opts = {}) => await ledger.voidExport(p, number, reason, opts),
       peerParties: () => [...connectedParties().keys()].sort(),
       peerScores: () => {
         const out: Record<string, number> = {}

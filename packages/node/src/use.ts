@@ -15,7 +15,7 @@
  * connected is NODE_BUSY (503, retry), never a provisional use.
  */
 import type { PeerId } from '@libp2p/interface'
-import { AlreadyConsumedError, LedgerError, checkConsumable, isDestination, type ActionInput, type Ledger, type Receipt } from '@cites/ledger'
+import { AlreadyConsumedError, LedgerError, checkConsumable, checkedActor, isDestination, type ActionInput, type Ledger, type Receipt } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { TimeoutError, errorCode, errorMessage, within, type Logger } from '@cites/runtime'
@@ -54,6 +54,12 @@ function after (first: NodeConsumeResult): NodeConsumeResult {
   return first
 }
 
+/** Who acted, as the ledger and the signed request carry it: the account, else (before accounts) the officer text. */
+function who (input: ActionInput): { officer?: string, actor?: string } {
+  if (input.actor !== undefined) return { actor: input.actor }
+  return input.officer !== undefined ? { officer: input.officer } : {}
+}
+
 /** The node's `consume(party, number, input)`. */
 export function consumeOperation (init: ConsumeOperationInit): (party: string, number: string, input: ActionInput) => Promise<NodeConsumeResult> {
   const { party, ledger, policy, log } = init
@@ -61,7 +67,7 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
   /** This authority's own permit used at one of its own ports (rare: a permit for import into the issuing country). */
   const own = async (p: string, number: string, input: ActionInput): Promise<NodeConsumeResult> => {
     // The one use decision, as for a request over the wire (a diverted use is put on the record there too).
-    const d = await ledger.decideUse({ party: p, number, requester: party, lines: input.lines, port: input.port, ...(input.officer !== undefined ? { officer: input.officer } : {}) })
+    const d = await ledger.decideUse({ party: p, number, requester: party, lines: input.lines, port: input.port, ...who(input) })
     if (d.kind === 'consumed') return { outcome: 'CONSUMED', code: 'OK', message: '', receipt: d.receipt }
     return { outcome: 'REFUSED', code: d.code, message: d.message, ...(d.receipt !== undefined ? { receipt: d.receipt } : {}) }
   }
@@ -114,7 +120,7 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
     const known = await knownRefusal(p, number)
     if (known !== undefined) return known
     const issuer = init.peerOf(p)
-    const ask = { party: p, number, lines: input.lines, port: input.port, ...(input.officer !== undefined ? { officer: input.officer } : {}) }
+    const ask = { party: p, number, lines: input.lines, port: input.port, ...who(input) }
     let reason: string
     try {
       // The issuer's timeout runs once the request is in flight, not while it waits in the lane.
@@ -155,6 +161,8 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
   const settled = new Map<string, { at: number, result: NodeConsumeResult }>()
 
   return async (p, number, input) => {
+    // A malformed actor is refused before the issuer is asked or anything is claimed.
+    checkedActor(input.actor)
     const key = `${p}/${number}`
     const running = deciding.get(key)
     if (running !== undefined) return after(await running)

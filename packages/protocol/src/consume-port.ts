@@ -8,7 +8,7 @@
  * is charged to the requesting peer (misbehaviour.ts).
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
-import { hex, verifyRecordSignature, type Ledger } from '@cites/ledger'
+import { hex, isActor, verifyRecordSignature, type Ledger } from '@cites/ledger'
 import type { TrustStore } from '@cites/trust-list'
 import { errorMessage, type Logger } from '@cites/runtime'
 import { ConsumeRequestBody, SignedConsumeRequest } from './pb/network.js'
@@ -91,10 +91,13 @@ export function ledgerConsumePort (init: LedgerConsumePortInit): ConsumePort {
       log.warn({ code: 'REQUEST_REPLAYED', requester: body.requester }, 'a consumption request was replayed')
       return refuse('REQUEST_REPLAYED', 'this request was received before (its nonce is spent)')
     }
+    // An actor is an account ID (ledger.md §2.3), never free text the issuer would sign into its log.
+    if (body.actor !== undefined && !isActor(body.actor)) return refuse('MALFORMED', 'the actor must be an account ID (1 to 64 of A-Z a-z 0-9 _ -)', true)
     const isClaim = body.claimSeq !== 0n || body.claimHash.length > 0 || body.usedAt !== 0n
     if (isClaim && (body.claimSeq === 0n || body.claimHash.length !== 32 || body.usedAt === 0n)) return refuse('CLAIM_INVALID', 'a claim names its event (seq, 32-byte hash) and its time of use', true)
     const ask = {
       party: body.party, number: body.number, requester: body.requester, port: body.port, officer: body.officer, request,
+      ...(body.actor === undefined ? {} : { actor: body.actor }),
       lines: body.lines.map((l) => ({ line: l.line, quantity: l.quantity, unit: l.unit })),
       ...(isClaim ? { claim: { seq: Number(body.claimSeq), hash: hex(body.claimHash), usedAt: Number(body.usedAt) } } : {})
     }

@@ -28,7 +28,10 @@ export interface ConsumeAsk {
   number: string
   lines: LineQty[]
   port: string
+  /** Free text; not sent when `actor` is given (ledger.md §2.3: the signed request is kept in the issuer's CONSUMED event, gossiped to all). */
   officer?: string
+  /** The requesting officer's account ID at the requester: the issuer writes it as the CONSUMED event's actor. */
+  actor?: string
   /** Submitting a provisional use: the requester's PROVISIONAL_CONSUMED event and when the goods were cleared. */
   claim?: { seq: number, hash: string, usedAt: number }
 }
@@ -36,7 +39,8 @@ export interface ConsumeAsk {
 /** Sign a consumption request as `requester`'s authority. */
 export async function signConsumeRequest (req: ConsumeAsk, requester: string, signer: Signer, now = Date.now()): Promise<Uint8Array> {
   const body = ConsumeRequestBody.encode({
-    party: req.party, number: req.number, lines: req.lines, port: req.port, officer: req.officer ?? '', requester,
+    party: req.party, number: req.number, lines: req.lines, port: req.port, officer: req.actor === undefined ? req.officer ?? '' : '', requester,
+    ...(req.actor === undefined ? {} : { actor: req.actor }),
     time: BigInt(now), certSha256: Buffer.from(signer.certificate.sha256, 'hex') as unknown as Uint8Array<ArrayBuffer>,
     nonce: randomBytes(16) as unknown as Uint8Array<ArrayBuffer>,
     claimSeq: BigInt(req.claim?.seq ?? 0),
@@ -128,6 +132,7 @@ export async function requestConsumption (libp2p: Libp2p, issuerPeer: PeerId, as
     out.receipt = {
       party: e.permitParty, number: e.permitNumber, consumedAt: new Date(Number(b.usedAt === 0n ? e.time : b.usedAt)).toISOString(), port: b.port, officer: b.officer,
       consumingParty: b.consumingParty, lines: b.lines.map((l) => ({ line: l.line, quantity: l.quantity, unit: l.unit })), seq: Number(e.seq), eventHash: hex(le.hash),
+      ...(e.actor === undefined ? {} : { actor: e.actor }),
       event: res.event
     }
     if (b.claimSeq !== 0n) out.receipt.claim = { claimant: b.consumingParty, seq: Number(b.claimSeq), hash: hex(b.claimHash) }

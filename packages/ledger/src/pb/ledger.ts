@@ -67,6 +67,7 @@ export interface Event {
   body: Uint8Array<ArrayBuffer>
   time: bigint
   certSha256: Uint8Array<ArrayBuffer>
+  actor?: string
 }
 
 export namespace Event {
@@ -122,6 +123,11 @@ export namespace Event {
         if ((obj.certSha256 != null && obj.certSha256.byteLength > 0)) {
           w.uint32(74)
           w.bytes(obj.certSha256)
+        }
+
+        if (obj.actor != null) {
+          w.uint32(82)
+          w.string(obj.actor)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -180,6 +186,10 @@ export namespace Event {
             }
             case 9: {
               obj.certSha256 = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.actor = reader.string()
               break
             }
             default: {
@@ -260,6 +270,13 @@ export namespace Event {
               }
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.actor`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -317,6 +334,11 @@ export namespace Event {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface EventActorFieldEvent {
+    field: '$.actor'
+    value: string
+  }
+
   export function encode (obj: Partial<Event>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Event.codec())
   }
@@ -325,7 +347,7 @@ export namespace Event {
     return decodeMessage(buf, Event.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Event>): Generator<EventAuthorFieldEvent | EventSeqFieldEvent | EventPrevHashFieldEvent | EventTypeFieldEvent | EventPermitPartyFieldEvent | EventPermitNumberFieldEvent | EventBodyFieldEvent | EventTimeFieldEvent | EventCertSha256FieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Event>): Generator<EventAuthorFieldEvent | EventSeqFieldEvent | EventPrevHashFieldEvent | EventTypeFieldEvent | EventPermitPartyFieldEvent | EventPermitNumberFieldEvent | EventBodyFieldEvent | EventTimeFieldEvent | EventCertSha256FieldEvent | EventActorFieldEvent> {
     return streamMessage(buf, Event.codec(), opts)
   }
 }

@@ -1435,6 +1435,7 @@ export interface ConsumeRequestBody {
   claimSeq: bigint
   claimHash: Uint8Array<ArrayBuffer>
   usedAt: bigint
+  actor?: string
 }
 
 export namespace ConsumeRequestBody {
@@ -1507,6 +1508,11 @@ export namespace ConsumeRequestBody {
         if ((obj.usedAt != null && obj.usedAt !== 0n)) {
           w.uint32(96)
           w.uint64(obj.usedAt)
+        }
+
+        if (obj.actor != null) {
+          w.uint32(106)
+          w.string(obj.actor)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1586,6 +1592,10 @@ export namespace ConsumeRequestBody {
             }
             case 12: {
               obj.usedAt = reader.uint64()
+              break
+            }
+            case 13: {
+              obj.actor = reader.string()
               break
             }
             default: {
@@ -1702,6 +1712,13 @@ export namespace ConsumeRequestBody {
               }
               break
             }
+            case 13: {
+              yield {
+                field: `${prefix}.actor`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1787,6 +1804,11 @@ export namespace ConsumeRequestBody {
     value: bigint
   }
 
+  export interface ConsumeRequestBodyActorFieldEvent {
+    field: '$.actor'
+    value: string
+  }
+
   export function encode (obj: Partial<ConsumeRequestBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ConsumeRequestBody.codec())
   }
@@ -1795,7 +1817,7 @@ export namespace ConsumeRequestBody {
     return decodeMessage(buf, ConsumeRequestBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeRequestBody>): Generator<ConsumeRequestBodyPartyFieldEvent | ConsumeRequestBodyNumberFieldEvent | ConsumeRequestBodyLinesLineFieldEvent | ConsumeRequestBodyLinesQuantityFieldEvent | ConsumeRequestBodyLinesUnitFieldEvent | ConsumeRequestBodyPortFieldEvent | ConsumeRequestBodyOfficerFieldEvent | ConsumeRequestBodyRequesterFieldEvent | ConsumeRequestBodyTimeFieldEvent | ConsumeRequestBodyCertSha256FieldEvent | ConsumeRequestBodyNonceFieldEvent | ConsumeRequestBodyClaimSeqFieldEvent | ConsumeRequestBodyClaimHashFieldEvent | ConsumeRequestBodyUsedAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsumeRequestBody>): Generator<ConsumeRequestBodyPartyFieldEvent | ConsumeRequestBodyNumberFieldEvent | ConsumeRequestBodyLinesLineFieldEvent | ConsumeRequestBodyLinesQuantityFieldEvent | ConsumeRequestBodyLinesUnitFieldEvent | ConsumeRequestBodyPortFieldEvent | ConsumeRequestBodyOfficerFieldEvent | ConsumeRequestBodyRequesterFieldEvent | ConsumeRequestBodyTimeFieldEvent | ConsumeRequestBodyCertSha256FieldEvent | ConsumeRequestBodyNonceFieldEvent | ConsumeRequestBodyClaimSeqFieldEvent | ConsumeRequestBodyClaimHashFieldEvent | ConsumeRequestBodyUsedAtFieldEvent | ConsumeRequestBodyActorFieldEvent> {
     return streamMessage(buf, ConsumeRequestBody.codec(), opts)
   }
 }
