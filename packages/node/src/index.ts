@@ -23,7 +23,8 @@ export type { PermitChecker, PermitCheckerOptions, PermitCheckStats } from './pe
 export {
   NodeError, IssuerUnreachableError, NodeBusyError, PartyNotListedError, ConfigError, NodeFileError, NODE_CODES,
   ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError,
-  KeyNotEncryptedError, KeyPassphraseMissingError, KeyPassphraseWrongError
+  KeyNotEncryptedError, KeyPassphraseMissingError, KeyPassphraseWrongError,
+  OidcError, OidcStateUnknownError, OidcCodeRefusedError, OidcTokenInvalidError, OidcNoRoleError, OidcProviderUnreachableError
 } from './errors.js'
 export type { IssueWarning } from './import-permits.js'
 export type { NodeCode } from './errors.js'
@@ -50,3 +51,5 @@ export type { InitNodeOptions, InitializedNode } from './init.js'
 export type { NodeService, StartServiceOptions } from './service.js'
 export { tlsServerOptions, selfSignedServerCertificate, generateTlsCa, issueTlsCertificate } from './tls.js'
 export type { TlsConfig, TlsKeyPair, SelfSignedOptions, IssueTlsOptions } from './tls.js'
+export { OIDC_CONFIG, OIDC_ROLES, OIDC_STATE_TTL_MS, createOidc, parseOidcConfig, claimAt, mapRole } from './oidc.js'
+export type { Oidc, OidcConfig, OidcConfigInput, OidcDeps, OidcIdentity, OidcRole, OidcSession } from './oidc.js'
