@@ -16,13 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider'
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type JWTPayload } from 'jose'
 import { parseSetCookie } from 'cookie'
 import { answerError } from '../src/problems.js'
-import { OIDC_CONFIG, createOidc, type Oidc, type OidcIdentity } from '../src/index.js'
+import { ConfigError, OIDC_CONFIG, claimAt, createOidc, mapRole, parseOidcConfig, type Oidc, type OidcIdentity } from '../src/index.js'
 
 const CLIENT_ID = 'cites-node'
 const CLIENT_SECRET = 'a-client-secret-for-the-loopback-provider-only'
@@ -177,7 +177,7 @@ describe('sign-in with the identity provider (OIDC, code flow with PKCE)', () =>
     oidc = createOidc(OIDC_CONFIG.parse({ issuer: idp.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri, roleMap: ROLE_MAP }),
       { allowHttpIssuer: true, now: () => Date.now() + skewMs, maxPending: 8 })
     const logger = pino({ level: 'info' }, new Writable({ write (chunk: Buffer, _enc, done) { logLines.push(chunk.toString()); done() } }))
-    app = Fastify({ loggerInstance: logger as never })
+    app = Fastify({ loggerInstance: logger as FastifyBaseLogger })
     app.setErrorHandler((err: Error, req, reply) => { answerError(err, req, reply) })
     await oidc.register(app, async (who) => {
       signedIn.push(who)
@@ -347,5 +347,37 @@ describe('sign-in with the identity provider (OIDC, code flow with PKCE)', () =>
       expect(await refusal(await signed(claims({ roles: ['staff'] })))).toBe('OIDC_NO_ROLE')
       expect(await refusal(await signed(claims({ roles: undefined })))).toBe('OIDC_NO_ROLE')
     })
+  })
+})
+
+describe('the oidc: config block', () => {
+  const base = { issuer: 'https://login.ministry.example', clientId: 'cites-node', redirectUri: 'https://node.ministry.example/auth/oidc/callback', roleMap: { 'cites-customs': 'customs' } }
+
+  it('fills the defaults: scopes openid profile, roleClaim roles, nameClaim name, 480-minute sessions', () => {
+    expect(OIDC_CONFIG.parse(base)).toMatchObject({ scopes: ['openid', 'profile'], roleClaim: 'roles', nameClaim: 'name', sessionMinutes: 480 })
+  })
+
+  it('refuses, naming the field: both a secret and a secret file, an empty role map, a role the node lacks, scopes without openid', () => {
+    const fields = (raw: unknown): string[] => { try { parseOidcConfig(raw); return [] } catch (err) { return (err as ConfigError).problems.map((p) => p.field) } }
+    expect(fields({ ...base, clientSecret: 's', clientSecretFile: 'secret.txt' })).toEqual(['oidc.clientSecretFile'])
+    expect(fields({ ...base, roleMap: {} })).toEqual(['oidc.roleMap'])
+    expect(fields({ ...base, roleMap: { 'cites-boss': 'superuser' } })).toEqual(['oidc.roleMap.cites-boss'])
+    expect(fields({ ...base, scopes: ['profile'] })).toEqual(['oidc.scopes'])
+    expect(fields({ ...base, issuer: 'ftp://login.ministry.example' })).toEqual(['oidc.issuer'])
+  })
+
+  it('refuses a plain-http issuer (tokens and keys in clear) unless allowHttpIssuer, and a redirectUri that is not /auth/oidc/callback', () => {
+    const field = (c: unknown): string | undefined => { try { createOidc(OIDC_CONFIG.parse(c)); return undefined } catch (err) { return (err as ConfigError).problems[0]?.field } }
+    expect(field({ ...base, issuer: 'http://login.ministry.example' })).toBe('oidc.issuer')
+    expect(field({ ...base, redirectUri: 'https://node.ministry.example/elsewhere' })).toBe('oidc.redirectUri')
+    expect(field(base)).toBeUndefined()
+  })
+
+  it('reads the role from a dotted claim path (e.g. realm_access.roles) and only from own properties', () => {
+    const map = { 'cites-issuer': 'issuer', constructor: 'admin' } as const
+    expect(mapRole(claimAt({ realm_access: { roles: ['x', 'cites-issuer'] } }, 'realm_access.roles'), map)).toBe('issuer')
+    expect(mapRole(claimAt({ realm_access: { roles: 'cites-issuer' } }, 'realm_access.roles'), map)).toBe('issuer')
+    expect(claimAt({ a: {} }, 'a.constructor')).toBeUndefined()
+    expect(mapRole(['toString', '__proto__'], { 'cites-issuer': 'issuer' })).toBeUndefined()
   })
 })
