@@ -21,8 +21,8 @@ import { pino } from 'pino'
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider'
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type JWTPayload } from 'jose'
 import { parseSetCookie } from 'cookie'
-import { answerError } from '../src/problems.js'
-import { ConfigError, OIDC_CONFIG, claimAt, createOidc, mapRole, parseOidcConfig, type Oidc, type OidcIdentity } from '../src/index.js'
+import { answerError, statusOf } from '../src/problems.js'
+import { ConfigError, OIDC_CONFIG, OidcProviderUnreachableError, claimAt, createOidc, mapRole, parseOidcConfig, type Oidc, type OidcIdentity } from '../src/index.js'
 
 const CLIENT_ID = 'cites-node'
 const CLIENT_SECRET = 'a-client-secret-for-the-loopback-provider-only'
@@ -50,7 +50,14 @@ async function freePort (): Promise<number> {
   return port
 }
 
-interface Idp { issuer: string, server: Server, signingKey: CryptoKey, publicPem: string }
+interface Idp {
+  issuer: string
+  server: Server
+  signingKey: CryptoKey
+  publicPem: string
+  /** When set, the token endpoint's ID token is altered on its way out (a proxy or a broken TLS path), its signature kept. */
+  alterIdToken?: (claims: Record<string, unknown>) => void
+}
 
 /** A real OpenID provider on loopback: one confidential client (PKCE required), RS256 ID tokens carrying name and roles. */
 async function startIdp (redirectUri: string): Promise<Idp> {
@@ -89,6 +96,7 @@ async function startIdp (redirectUri: string): Promise<Idp> {
     }
   })
   const callback = provider.callback()
+  const idp: Idp = { issuer, server, signingKey: privateKey, publicPem: await exportSPKI(publicKey) }
   handle = (req, res) => {
     const url = new URL(req.url ?? '/', issuer)
     if (url.pathname.startsWith('/interaction/')) {
@@ -98,9 +106,24 @@ async function startIdp (redirectUri: string): Promise<Idp> {
       provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false }).catch(() => { res.statusCode = 500; res.end() })
       return
     }
+    const alter = idp.alterIdToken
+    if (alter !== undefined && req.url === '/token') {
+      // Koa sets its headers and then ends with the whole body: rewrite it there.
+      const end = res.end.bind(res) as (body: string) => ServerResponse
+      res.end = ((body: Buffer | string) => {
+        const answer = JSON.parse(String(body)) as { id_token?: string }
+        const [h, p, sig] = (answer.id_token ?? '').split('.')
+        const claims = JSON.parse(Buffer.from(p ?? '', 'base64url').toString()) as Record<string, unknown>
+        alter(claims)
+        answer.id_token = `${h ?? ''}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${sig ?? ''}`
+        const out = JSON.stringify(answer)
+        res.setHeader('content-length', Buffer.byteLength(out))
+        return end(out)
+      }) as typeof res.end
+    }
     callback(req, res)
   }
-  return { issuer, server, signingKey: privateKey, publicPem: await exportSPKI(publicKey) }
+  return idp
 }
 
 /** A user agent that keeps cookies per host (not port, as browsers do) and lets the test follow redirects one at a time. */
@@ -210,6 +233,19 @@ describe('sign-in with the identity provider (OIDC, code flow with PKCE)', () =>
     for (const secret of [code, callback.searchParams.get('state') ?? '', 'session-1', 'Alice Officer']) {
       expect(logLines.filter((l) => l.includes(secret))).toEqual([])
     }
+  })
+
+  it('an ID token altered between the provider and the node (roles raised to admin, signature kept) is refused: OIDC_TOKEN_INVALID', async () => {
+    const browser = new Browser()
+    const callback = await browser.signInAt(appUrl, 'alice', redirectUri)
+    const before = signedIn.length
+    idp.alterIdToken = (claims) => { claims.roles = ['cites-admin'] }
+    try {
+      expect(await deliver(browser, callback)).toMatchObject({ status: 401, code: 'OIDC_TOKEN_INVALID' })
+    } finally {
+      delete idp.alterIdToken
+    }
+    expect(signedIn.length).toBe(before)
   })
 
   it('a person in two mapped groups gets the more powerful role', async () => {
@@ -341,6 +377,15 @@ describe('sign-in with the identity provider (OIDC, code flow with PKCE)', () =>
     it('an HMAC-signed ID token is refused, keyed with the client secret or with the provider\'s public key (key confusion)', async () => {
       expect(await refusal(await signed(claims(), new TextEncoder().encode(CLIENT_SECRET), 'HS256'))).toBe('OIDC_TOKEN_INVALID')
       expect(await refusal(await signed(claims(), new TextEncoder().encode(idp.publicPem), 'HS256'))).toBe('OIDC_TOKEN_INVALID')
+    })
+
+    it('with the provider unreachable, a bearer ID token is not accepted: OIDC_PROVIDER_UNREACHABLE (503), and sign-in does not start', async () => {
+      const port = await freePort()
+      const down = createOidc(OIDC_CONFIG.parse({ issuer: `http://127.0.0.1:${port}`, clientId: CLIENT_ID, redirectUri, roleMap: ROLE_MAP }), { allowHttpIssuer: true })
+      const err = await down.verifyBearer(await signed(claims())).then(() => undefined, (e: unknown) => e)
+      expect(err).toBeInstanceOf(OidcProviderUnreachableError)
+      expect(statusOf((err as OidcProviderUnreachableError).code)).toBe(503)
+      down.close()
     })
 
     it('a genuine ID token whose roles map to nothing is refused: OIDC_NO_ROLE', async () => {
