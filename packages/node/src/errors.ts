@@ -25,6 +25,12 @@ export const NODE_CODES = defineCodes({
   IMPORT_PERMIT_QUANTITY_EXCEEDED: { kind: 'unprocessable', summary: 'this permit asks more than the cited import permit covers' },
   IMPORT_PERMIT_NOT_IN_FORCE: { kind: 'unprocessable', summary: 'the cited import permit is expired, cancelled or replaced' },
   IMPORT_PERMIT_USED: { kind: 'unprocessable', summary: 'the cited import permit was already used' },
+  // Sign-in with the ministry's identity provider (OIDC, issue 15; oidc.ts).
+  OIDC_STATE_UNKNOWN: { kind: 'unauthenticated', summary: 'the sign-in\'s state is unknown, expired, already used, or was started in another browser: start the sign-in again' },
+  OIDC_CODE_REFUSED: { kind: 'unauthenticated', summary: 'the identity provider refused the sign-in or its authorization code (denied, already used, or not bound to this sign-in)' },
+  OIDC_TOKEN_INVALID: { kind: 'unauthenticated', summary: 'the ID token is not valid for this node (signature, issuer, audience, time or nonce)' },
+  OIDC_NO_ROLE: { kind: 'forbidden', summary: 'the identity provider gives this person no role the config maps (oidc.roleMap)' },
+  OIDC_PROVIDER_UNREACHABLE: { kind: 'unavailable', summary: 'the identity provider could not be reached or answered wrongly; retry' },
   // The HTTP layer's own refusals.
   REQUEST_INVALID: { kind: 'bad-request', summary: 'the request does not match the route\'s schema' },
   JSON_INVALID: { kind: 'bad-request', summary: 'the body is not valid JSON' },
@@ -35,7 +41,6 @@ export const NODE_CODES = defineCodes({
   // Personal accounts (issue 15).
   TOKEN_EXPIRED: { kind: 'unauthenticated', summary: 'the personal token (or sign-in session) has expired: rotate it (cites users rotate) or sign in again' },
   TOKEN_REVOKED: { kind: 'unauthenticated', summary: 'the account was revoked' },
-  OIDC_TOKEN_INVALID: { kind: 'unauthenticated', summary: 'the bearer ID token does not verify against the identity provider (signature, issuer, audience, expiry or algorithm), or maps to no role' },
   SIGN_IN_RATE_LIMITED: { kind: 'rate-limited', summary: 'too many failed sign-ins from this client address: no token is checked until the window passes' },
   ACCOUNTS_FILE_INVALID: { kind: 'bad-request', summary: 'the account store is not valid JSON of the expected shape' },
   ACCOUNT_UNKNOWN: { kind: 'not-found', summary: 'no such account in this node\'s store (or it is revoked, for a rotation)' },
@@ -100,3 +105,16 @@ export class ConfigError extends NodeError {
     this.problems = problems
   }
 }
+
+/** A failed sign-in with the identity provider (oidc.ts); the message is a fixed sentence, never a token or a claim. */
+export abstract class OidcError extends NodeError {}
+/** The callback's state is unknown, expired, already used, or not bound to this browser's cookie. */
+export class OidcStateUnknownError extends OidcError { readonly code = 'OIDC_STATE_UNKNOWN' }
+/** The identity provider answered the sign-in or the code exchange with an error (e.g. a replayed code). */
+export class OidcCodeRefusedError extends OidcError { readonly code = 'OIDC_CODE_REFUSED' }
+/** An ID token failed a check: signature against the provider's keys, issuer, audience, time, nonce or algorithm. */
+export class OidcTokenInvalidError extends OidcError { readonly code = 'OIDC_TOKEN_INVALID' }
+/** The person's role claim maps to no role of oidc.roleMap. */
+export class OidcNoRoleError extends OidcError { readonly code = 'OIDC_NO_ROLE' }
+/** The identity provider could not be reached (discovery, keys, token endpoint) or answered with a server error. */
+export class OidcProviderUnreachableError extends OidcError { readonly code = 'OIDC_PROVIDER_UNREACHABLE' }

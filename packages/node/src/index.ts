@@ -23,7 +23,8 @@ export type { PermitChecker, PermitCheckerOptions, PermitCheckStats } from './pe
 export {
   NodeError, IssuerUnreachableError, NodeBusyError, PartyNotListedError, ConfigError, NodeFileError, NODE_CODES,
   ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError,
-  KeyNotEncryptedError, KeyPassphraseMissingError, KeyPassphraseWrongError
+  KeyNotEncryptedError, KeyPassphraseMissingError, KeyPassphraseWrongError,
+  OidcError, OidcStateUnknownError, OidcCodeRefusedError, OidcTokenInvalidError, OidcNoRoleError, OidcProviderUnreachableError
 } from './errors.js'
 export type { IssueWarning } from './import-permits.js'
 export type { NodeCode } from './errors.js'
@@ -55,3 +56,5 @@ export { tlsServerOptions, selfSignedServerCertificate, generateTlsCa, issueTlsC
 export type { TlsConfig, TlsKeyPair, SelfSignedOptions, IssueTlsOptions } from './tls.js'
 export { AccessLog, AccessLogError, AUDIT_CODES, verifyAccessLog, readAccessLog, peerPublicKey, canonicalJson, lineHash, ACCESS_LOG_DIR, ACCESS_LOG_FILE, ACCESS_HEAD_FILE, GENESIS } from './access-log.js'
 export type { AccessEntry, AccessLine, AccessLogHead, AccessLogOptions, AccessLogProblem, AccessLogVerification, AccessOutcome, AuditCode, ReadAccessLogFilter } from './access-log.js'
+export { OIDC_CONFIG, OIDC_ROLES, OIDC_STATE_TTL_MS, createOidc, parseOidcConfig, claimAt, mapRole } from './oidc.js'
+export type { Oidc, OidcConfig, OidcConfigInput, OidcDeps, OidcIdentity, OidcRole, OidcSession } from './oidc.js'
