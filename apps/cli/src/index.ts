@@ -16,6 +16,7 @@ import { ledgerCommand } from './commands/ledger.js'
 import { nodeCommand } from './commands/node.js'
 import { pilotCommand } from './commands/pilot.js'
 import { officerCommands } from './commands/officer.js'
+import { refdataCommand } from './commands/refdata.js'
 import { AlreadyConsumedError, LedgerError, LedgerOpenError } from '@cites/ledger'
 
 export { CliError, EXIT_OK, EXIT_INVALID, EXIT_USAGE } from './io.js'
@@ -43,6 +44,7 @@ export function buildProgram (io: Io = processIo): Command {
   nodeCommand(program, io)
   pilotCommand(program, io)
   officerCommands(program, io)
+  refdataCommand(program, io)
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
     for (const s of c.commands) s.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
