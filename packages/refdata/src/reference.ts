@@ -131,6 +131,7 @@ export class ReferenceData {
   private readonly synonymOf = new Map<string, number[]>()
   private readonly synonymsByTaxon = new Map<number, number[]>()
   private readonly quotasByTaxon = new Map<number, number[]>()
+  private readonly synonymNames = new Map<number, string[]>()
   private readonly codeMaps: Record<CodeTable, Map<string, CodeName>>
   private readonly termUnit: Set<string>
   private readonly termPurpose: Set<string>
@@ -183,9 +184,14 @@ export class ReferenceData {
       if (pt[1] !== 'KINGDOM') higher[pt[1].toLowerCase()] = pt[0]
       p = pt[3]
     }
-    const synonyms = [...new Set((this.synonymsByTaxon.get(index) ?? []).map((i) => this.snapshot.synonyms[i]![0]))].sort()
+    let synonyms = this.synonymNames.get(index)
+    if (synonyms === undefined) {
+      // Sorted once per taxon (a genus can have hundreds of synonyms).
+      synonyms = [...new Set((this.synonymsByTaxon.get(index) ?? []).map((i) => this.snapshot.synonyms[i]![0]))].sort()
+      this.synonymNames.set(index, synonyms)
+    }
     return {
-      ...base, found: true, name: t[0], rank: t[1], kingdom: t[2], author: t[5], status: t[4], isSynonym: synonym, synonyms, higher,
+      ...base, found: true, name: t[0], rank: t[1], kingdom: t[2], author: t[5], status: t[4], isSynonym: synonym, synonyms: [...synonyms], higher,
       ...(others.length > 0 ? { alsoNamed: others.map((i) => this.snapshot.taxa[i]![0]) } : {})
     }
   }
