@@ -130,6 +130,8 @@ const METHOD = /^[A-Z]{1,10}$/
 // A pattern: path segments and :params, no query, no spaces or quotes.
 const ROUTE = /^\/[A-Za-z0-9/_.:*{}-]{0,199}$/
 const TARGET = /^[A-Za-z0-9/_.:-]{1,100}$/
+/** Is this of the form an access record's `target` takes? */
+export const isAccessTarget = (t: string): boolean => TARGET.test(t)
 const CODE = /^[A-Z][A-Z0-9_]{0,63}$/
 
 /** JSON with keys sorted at every level and no spaces: the bytes a line's hash is over. */

@@ -17,7 +17,7 @@ import { existsSync, readFileSync, statSync, unwatchFile, watchFile, type Stats 
 import lockfile from 'proper-lockfile'
 import { z } from 'zod'
 import { writeAtomic } from './keys.js'
-import { AccountsFileError, AccountUnknownError } from './errors.js'
+import { AccountRevokedError, AccountsFileError, AccountUnknownError } from './errors.js'
 
 export const ROLES = ['admin', 'issuer', 'customs', 'viewer'] as const
 export type Role = typeof ROLES[number]
@@ -161,9 +161,11 @@ export async function rotateToken (path: string, id: string, expiresInMs?: numbe
   })
 }
 
+const subjectKey = (issuer: string, subject: string): string => createHash('sha256').update(`${issuer}\n${subject}`, 'utf8').digest('hex')
+
 /** The account an identity provider's subject signs in as: found by the subject's hash, else created; its role follows the provider's claim at each sign-in. */
 export async function accountForSubject (path: string, who: { issuer: string, subject: string, role: Role, name?: string }, now = Date.now()): Promise<Account> {
-  const key = createHash('sha256').update(`${who.issuer}\n${who.subject}`, 'utf8').digest('hex')
+  const key = subjectKey(who.issuer, who.subject)
   return await updateAccounts(path, (f) => {
     let a = f.accounts.find((x) => x.oidcSubject === key)
     if (a === undefined) {
@@ -268,8 +270,23 @@ export class AccountRegistry {
     return token
   }
 
-  /** Identity of an OIDC bearer (ID token) mapped to its account. */
-  identityOf (account: Account): Identity { return { account: account.id, role: account.role, via: 'oidc' } }
+  /**
+   * The account a person signed in through the identity provider acts as:
+   * found in memory by the subject's hash when its role is unchanged (a
+   * bearer ID token on every request writes nothing), else created or updated
+   * in the store. A revoked account stays refused whatever the provider says.
+   */
+  async accountOfSubject (who: { issuer: string, subject: string, role: Role, name?: string }, touch: boolean): Promise<Account> {
+    const key = subjectKey(who.issuer, who.subject)
+    const known = this.accounts.find((a) => a.oidcSubject === key)
+    if (known?.revoked !== undefined) throw new AccountRevokedError(`account ${known.id} is revoked`)
+    if (known !== undefined && known.role === who.role && !touch) return known
+    if (this.path === undefined) throw new AccountUnknownError('this node has no account store (accounts.file) for people signed in through the identity provider')
+    const a = await accountForSubject(this.path, who, this.now())
+    this.reload()
+    if (a.revoked !== undefined) throw new AccountRevokedError(`account ${a.id} is revoked`)
+    return a
+  }
 
   list (): Account[] { return this.accounts.map((a) => ({ ...a })) }
 

@@ -62,8 +62,15 @@ class FailureWindows {
   }
 }
 
+export interface Callers {
+  /** The authenticated caller of a route that has a role (throws for a public route: a bug). */
+  callerOf: (req: FastifyRequest) => Identity
+  /** The caller if one was authenticated (the access log, which also records refusals). */
+  peek: (req: FastifyRequest) => Identity | undefined
+}
+
 /** Register authentication, roles and rate limits; returns the caller of a request (after onRequest). */
-export async function registerAuth (app: FastifyInstance, o: AuthOptions): Promise<(req: FastifyRequest) => Identity> {
+export async function registerAuth (app: FastifyInstance, o: AuthOptions): Promise<Callers> {
   const callers = new WeakMap<FastifyRequest, Caller>()
   const failures = new FailureWindows(o.signInFailuresPerMinute ?? 10)
   const address = (req: FastifyRequest): string => normalizeIP(req.ip, 64)
@@ -75,7 +82,11 @@ export async function registerAuth (app: FastifyInstance, o: AuthOptions): Promi
       try {
         const who = await o.verifyIdToken(bearer)
         return { ...who, bucket: `u:${who.account}` }
-      } catch {
+      } catch (err) {
+        // No mapped role (403), a revoked account, or the provider unreachable (503) are answered as such; any other failure is an invalid token.
+        const code = (err as { code?: string }).code
+        if (code === 'OIDC_NO_ROLE' || code === 'OIDC_PROVIDER_UNREACHABLE') throw err
+        if (code === 'TOKEN_REVOKED') return { refused: 'TOKEN_REVOKED' }
         return { refused: 'OIDC_TOKEN_INVALID' }
       }
     }
@@ -125,10 +136,17 @@ export async function registerAuth (app: FastifyInstance, o: AuthOptions): Promi
       throw err
     }
   })
-  return (req) => {
+  const peek = (req: FastifyRequest): Identity | undefined => {
     const c = callers.get(req)
-    if (c === undefined || 'refused' in c) throw new Error('no authenticated caller for this request (a route without a role asked)')
-    return { account: c.account, role: c.role, via: c.via }
+    return c === undefined || 'refused' in c ? undefined : { account: c.account, role: c.role, via: c.via }
+  }
+  return {
+    peek,
+    callerOf: (req) => {
+      const c = peek(req)
+      if (c === undefined) throw new Error('no authenticated caller for this request (a route without a role asked)')
+      return c
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import { parseDocument } from 'yaml'
 import { z } from 'zod'
 import { isTimeZone } from '@cites/permit'
 import { ConfigError } from './errors.js'
+import { OIDC_CONFIG } from './oidc.js'
 
 export const CONFIG_FILE = 'cites-node.yaml'
 
@@ -89,6 +90,8 @@ export const NodeConfigSchema = z.object({
     timeZone: z.string().min(1).max(64).refine(isTimeZone, 'an IANA time zone name, e.g. Europe/Zurich or America/New_York').optional(),
     validityStartGraceDays: z.number().int().min(0).max(366).default(30)
   }).strict().default({ validityStartGraceDays: 30 }),
+  /** Sign-in with the ministry's identity provider (oidc.ts); absent: personal tokens only. */
+  oidc: OIDC_CONFIG.optional(),
   /** Readiness (/readyz, health.ts): the largest clock offset from the median of the peers' clocks. */
   health: z.object({
     maxClockSkewSeconds: z.number().int().min(1).max(3600).default(60)
@@ -147,6 +150,7 @@ export function loadConfig (path: string): LoadedConfig {
       ...c,
       dataDir: abs(c.dataDir),
       accounts: { ...c.accounts, file: abs(c.accounts.file) },
+      ...(c.oidc !== undefined ? { oidc: { ...c.oidc, ...(c.oidc.clientSecretFile !== undefined ? { clientSecretFile: abs(c.oidc.clientSecretFile) } : {}) } } : {}),
       http: { ...c.http, ...(c.http.tls !== undefined ? { tls: { cert: abs(c.http.tls.cert), key: abs(c.http.tls.key), ...(c.http.tls.clientCa !== undefined ? { clientCa: abs(c.http.tls.clientCa) } : {}) } } : {}) },
       keys: {
         ...c.keys, signingKey: abs(c.keys.signingKey), certificate: abs(c.keys.certificate), peerKey: abs(c.keys.peerKey),
@@ -279,6 +283,18 @@ permitChecks:
 issue:
   # timeZone: Europe/Zurich
   validityStartGraceDays: 30
+
+# Sign-in with the ministry's identity provider (OpenID Connect, code flow
+# with PKCE) for the customs page (/auth/oidc/login) and the API (bearer ID
+# tokens). Roles come from the roleClaim through roleMap. Personal tokens stay
+# for machines. See packages/node/README.md.
+# oidc:
+#   issuer: https://login.example.gov/realms/cites
+#   clientId: cites-node-ch
+#   clientSecretFile: /etc/cites/oidc-secret
+#   redirectUri: https://cites.example.gov/auth/oidc/callback
+#   roleClaim: roles
+#   roleMap: { cites-customs: customs, cites-permits: issuer, cites-read: viewer, cites-admin: admin }
 
 # /readyz fails (CLOCK_SKEW) when this node's clock is further than this from
 # the median of its peers' clocks (measured on each anti-entropy round). Keep

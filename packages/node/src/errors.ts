@@ -96,6 +96,8 @@ export class KeyPassphraseWrongError extends NodeError { readonly code = 'KEY_PA
 export class AccountsFileError extends NodeError { readonly code = 'ACCOUNTS_FILE_INVALID' }
 /** No such account (or a revoked one, for a rotation). */
 export class AccountUnknownError extends NodeError { readonly code = 'ACCOUNT_UNKNOWN' }
+/** The account was revoked (a sign-in through the identity provider to a revoked account). */
+export class AccountRevokedError extends NodeError { readonly code = 'TOKEN_REVOKED' }
 
 export class ConfigError extends NodeError {
   readonly code = 'CONFIG_INVALID'

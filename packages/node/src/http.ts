@@ -30,6 +30,9 @@ import type { Port } from './config.js'
 import { AccountRegistry, type Role } from './accounts.js'
 import { registerAuth } from './auth.js'
 import { registerUserRoutes } from './users-api.js'
+import { recordAccess, registerOidcSignIn, signedInThrough } from './access-trail.js'
+import type { AccessLog } from './access-log.js'
+import type { Oidc } from './oidc.js'
 import { permitStateJson, permitViewJson } from './records.js'
 import { readiness } from './health.js'
 
@@ -40,6 +43,10 @@ export interface HttpApiOptions {
   accounts?: AccountRegistry
   /** Fixed role tokens as SHA-256 hex (tests, and configs of before accounts): each an account `static-<role>`. */
   tokens?: Partial<Record<Role, string>>
+  /** Append every API call to this hash-chained access log (access-log.ts). */
+  accessLog?: AccessLog
+  /** Sign-in with the ministry's identity provider (oidc.ts): /auth/oidc/* and bearer ID tokens. */
+  oidc?: Oidc
   /** /readyz: the clock check's bound (health.ts). @default 60000 */
   maxClockSkewMs?: number
   /** Failed bearers a minute per client address (IPv6: per /64) before it is refused unheard. @default 10 */
@@ -196,23 +203,30 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   // Authentication, role and rate limits before the body is read. A route's
   // role is its `config.role`; a route without one is public (the page,
   // /openapi.json, the probes).
-  const callerOf = await registerAuth(app, {
+  const { callerOf, peek } = await registerAuth(app, {
     accounts,
     ...(opts.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
     ...(opts.addressRateLimitPerMinute !== undefined ? { addressRateLimitPerMinute: opts.addressRateLimitPerMinute } : {}),
     ...(opts.pageRateLimitPerMinute !== undefined ? { pageRateLimitPerMinute: opts.pageRateLimitPerMinute } : {}),
     ...(opts.signInFailuresPerMinute !== undefined ? { signInFailuresPerMinute: opts.signInFailuresPerMinute } : {}),
-    onFailure: (reason) => metrics.signInFailures.inc({ reason })
+    onFailure: (reason) => metrics.signInFailures.inc({ reason }),
+    ...(opts.oidc !== undefined ? { verifyIdToken: async (jwt: string) => await signedInThrough(opts.oidc as Oidc, accounts, jwt) } : {})
   })
+  if (opts.oidc !== undefined) await registerOidcSignIn(app, opts.oidc, accounts)
 
+  /** The code each refused request was answered with (the access log's `code`). */
+  const answeredCodes = new WeakMap<FastifyRequest, string>()
   app.setErrorHandler((err: Error & { statusCode?: number, code?: string, validation?: unknown }, req, reply) => {
-    metrics.refusals.inc({ code: answerError(err, req, reply) })
+    const code = answerError(err, req, reply)
+    answeredCodes.set(req, code)
+    metrics.refusals.inc({ code })
   })
   app.setNotFoundHandler((req, reply) => sendProblem(reply, 'ROUTE_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`))
 
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpLatency.observe({ route: req.routeOptions.url ?? 'unknown', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
   })
+  if (opts.accessLog !== undefined) recordAccess(app, opts.accessLog, peek, (req) => answeredCodes.get(req))
 
   // ---- routes ---------------------------------------------------------
 
@@ -243,7 +257,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     if (typeof req.body === 'string') permit = importPermit(req.body).permit
     else if (typeof req.body === 'object' && req.body !== null) permit = permitFromJson(req.body)
     else throw new HttpProblem('REQUEST_INVALID', 'send unsigned eCITES XML or the JSON form of a permit')
-    const { state, signedXml, warnings } = await node.issue(permit)
+    const { state, signedXml, warnings } = await node.issue(permit, { actor: callerOf(req).account })
     metrics.issued.inc()
     return await reply.code(201).header('location', `/v1/permits/${state.party}/${encodeURIComponent(state.number)}`)
       .send({ party: state.party, number: state.number, status: state.status, sha256: hex(sha256(new TextEncoder().encode(signedXml))), ...(warnings.length > 0 ? { warnings } : {}) })
@@ -288,21 +302,22 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     if (ports === undefined || typeof port !== 'string' || ports.some((p) => p.locode === port)) return
     throw new HttpProblem('PORT_NOT_LISTED', `${port} is not one of ${node.party}'s ports: choose one of ${ports.map((p) => `${p.locode} (${p.name})`).join(', ')}`, { allowed: ports.map((p) => p.locode) })
   }
-  const actionRoute = (path: string, role: Role, summary: string, run: (party: string, number: string, body: Record<string, unknown>, reply: FastifyReply) => Promise<unknown>, body: object = ACTION_BODY): void => {
+  // The acting account comes from the sign-in, never from the body (whose schema has no such field).
+  const actionRoute = (path: string, role: Role, summary: string, run: (party: string, number: string, body: Record<string, unknown>, reply: FastifyReply, actor: string) => Promise<unknown>, body: object = ACTION_BODY): void => {
     app.post(path, { config: { role }, schema: { summary, params: PERMIT_PARAMS, body } }, async (req, reply) => {
       const { party, number } = req.params as { party: string, number: string }
       checkPort((req.body as { port?: unknown }).port)
-      return await run(party, number, req.body as Record<string, unknown>, reply)
+      return await run(party, number, req.body as Record<string, unknown>, reply, callerOf(req).account)
     })
   }
 
-  actionRoute('/v1/permits/:party/:number/endorsements', 'customs', 'Record the export endorsement (Box 14) of one of this authority\'s permits', async (party, number, body, reply) => {
-    const state = await node.endorse(party, number, body as never)
+  actionRoute('/v1/permits/:party/:number/endorsements', 'customs', 'Record the export endorsement (Box 14) of one of this authority\'s permits', async (party, number, body, reply, actor) => {
+    const state = await node.endorse(party, number, { ...body, actor } as never)
     return await reply.code(201).send({ party, number, status: state.status, endorsement: permitStateJson(state).endorsement })
   })
 
-  actionRoute('/v1/permits/:party/:number/consumptions', 'customs', 'Record the use of a permit at import: 201 with the issuer\'s signed receipt, 202 when recorded provisionally (not confirmed by issuer), 409 ALREADY_CONSUMED with the earlier receipt', async (party, number, body, reply) => {
-    const r = await node.consume(party, number, body as never)
+  actionRoute('/v1/permits/:party/:number/consumptions', 'customs', 'Record the use of a permit at import: 201 with the issuer\'s signed receipt, 202 when recorded provisionally (not confirmed by issuer), 409 ALREADY_CONSUMED with the earlier receipt', async (party, number, body, reply, actor) => {
+    const r = await node.consume(party, number, { ...body, actor } as never)
     metrics.consumptions.inc({ outcome: r.outcome })
     if (r.outcome === 'CONSUMED') return await reply.code(201).send({ outcome: r.outcome, receipt: r.receipt, ...(r.importPermits !== undefined ? { importPermits: r.importPermits } : {}) })
     if (r.outcome === 'PROVISIONAL') {
@@ -314,8 +329,8 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     throw new HttpProblem(r.code, r.message, r.receipt !== undefined ? { receipt: r.receipt } : {}, 422)
   })
 
-  actionRoute('/v1/permits/:party/:number/cancellation', 'issuer', 'Cancel one of this authority\'s permits', async (party, number, body, reply) => {
-    const state = await node.cancel(party, number, String(body.reason))
+  actionRoute('/v1/permits/:party/:number/cancellation', 'issuer', 'Cancel one of this authority\'s permits', async (party, number, body, reply, actor) => {
+    const state = await node.cancel(party, number, String(body.reason), { actor })
     return await reply.code(201).send({ party, number, status: state.status, cancellation: permitStateJson(state).cancellation })
   }, { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } })
 
@@ -336,8 +351,8 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   registerUserRoutes(app, accounts)
 
   // Issue 20: once Box 14 is endorsed a cancellation is refused (EXPORT_ENDORSED) until the export is recorded as not having happened.
-  actionRoute('/v1/permits/:party/:number/export-void', 'issuer', 'Record that the endorsed export of one of this authority\'s permits did not happen (EXPORT_VOIDED, kept in the report); the permit may then be cancelled', async (party, number, body, reply) => {
-    const state = await node.voidExport(party, number, String(body.reason))
+  actionRoute('/v1/permits/:party/:number/export-void', 'issuer', 'Record that the endorsed export of one of this authority\'s permits did not happen (EXPORT_VOIDED, kept in the report); the permit may then be cancelled', async (party, number, body, reply, actor) => {
+    const state = await node.voidExport(party, number, String(body.reason), { actor })
     return await reply.code(201).send({ party, number, status: state.status, voidedExports: permitStateJson(state).voidedExports })
   }, { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } })
 

@@ -16,6 +16,8 @@ import { NodeFileError } from './errors.js'
 import { tlsServerOptions } from './tls.js'
 import { loadNodeKeys } from './key-custody.js'
 import { AccountRegistry } from './accounts.js'
+import { AccessLog } from './access-log.js'
+import { createOidc } from './oidc.js'
 import type { FastifyInstance } from 'fastify'
 
 export interface NodeService {
@@ -76,24 +78,29 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
   }
   if (trust.byParty(config.party).length === 0) logger.warn({ party: config.party }, 'this party is not on the trust list: peers will refuse this node until the task force adds it')
 
+  // Accounts: the store file, polled so a revocation holds within a second; legacy role tokens with a warning.
+  const accounts = new AccountRegistry(config.accounts.file)
+  accounts.onReloadError = (err) => { logger.error({ code: (err as { code?: string }).code ?? 'ACCOUNTS_FILE_INVALID' }, 'the account store changed but does not load: the last good one stays in force') }
+  if (config.tokens !== undefined) {
+    accounts.addFixed(config.tokens)
+    logger.warn({ field: 'tokens' }, 'shared role tokens are configured: they act as accounts static-<role>, with no person behind them; add personal accounts (cites users add) and remove tokens:')
+  }
+  // Before anything is started: a bad identity-provider config (http issuer, wrong redirect path) refuses the start.
+  const oidc = config.oidc !== undefined ? createOidc(config.oidc) : undefined
   const node = await createPermitNode({
     party: config.party, dataDir: config.dataDir, signer, peerKey, trust, listen: config.listen, sharedHost: config.sharedHost,
     provisional: config.provisional, permitChecksPerSecond: config.permitChecks.perSecond, log: logger,
     issuePolicy: { validityStartGraceMs: config.issue.validityStartGraceDays * 86_400_000, ...(config.issue.timeZone !== undefined ? { timeZone: config.issue.timeZone } : {}) }, ...(o.now !== undefined ? { now: o.now } : {})
   })
-  // Accounts: the store file, polled so a revocation holds within a second; legacy role tokens with a warning.
-  const accounts = new AccountRegistry(config.accounts.file)
-  accounts.onReloadError = (err) => { logger.error({ code: (err as { code?: string }).code ?? 'ACCOUNTS_FILE_INVALID' }, 'the account store changed but does not load: the last good one stays in force') }
+  // Who did what: every API call in the hash-chained access log, its head signed with the peer key.
+  // A tampered log stops the start (AccessLogError with its code): the operator keeps it as evidence.
+  const accessLog = await AccessLog.open(config.dataDir, peerKey).catch(async (err: unknown) => { await node.stop(); throw err })
   accounts.watch()
-  if (config.tokens !== undefined) {
-    accounts.addFixed(config.tokens)
-    logger.warn({ field: 'tokens' }, 'shared role tokens are configured: they act as accounts static-<role>, with no person behind them; add personal accounts (cites users add) and remove tokens:')
-  }
   let http: FastifyInstance
   try {
     const webRoot = customsWebRoot()
     http = (await buildHttpApi(node, {
-      accounts, signInFailuresPerMinute: config.accounts.signInFailuresPerMinute, maxClockSkewMs: config.health.maxClockSkewSeconds * 1000, bodyLimitBytes: config.http.bodyLimitBytes, logger: logger.child({ component: 'http' }),
+      accounts, accessLog, ...(oidc !== undefined ? { oidc } : {}), signInFailuresPerMinute: config.accounts.signInFailuresPerMinute, maxClockSkewMs: config.health.maxClockSkewSeconds * 1000, bodyLimitBytes: config.http.bodyLimitBytes, logger: logger.child({ component: 'http' }),
       rateLimitPerMinute: config.http.rateLimitPerMinute, addressRateLimitPerMinute: config.http.addressRateLimitPerMinute, pageRateLimitPerMinute: config.http.pageRateLimitPerMinute,
       maxConnectionsPerAddress: config.http.maxConnectionsPerAddress, requestTimeoutMs: config.http.requestTimeoutMs,
       faultInjection: config.faultInjection,
@@ -105,6 +112,8 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
     await http.listen({ host: config.http.host, port: config.http.port })
   } catch (err) {
     accounts.close()
+    oidc?.close()
+    await accessLog.close()
     await node.stop()
     throw err
   }
@@ -122,6 +131,8 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
       // HTTP first (no new requests), then the peers and the ledger (flushed on close).
       await http.close()
       accounts.close()
+      oidc?.close()
+      await accessLog.close()
       await node.stop()
       logger.info('node stopped')
     }
