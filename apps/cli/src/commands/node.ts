@@ -5,7 +5,7 @@
 import type { Command } from 'commander'
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { CONFIG_FILE, ConfigError, KeyNotEncryptedError, NodeError, PASSPHRASE_ENV, findPassphrase, initNodeFolder, startNodeService } from '@cites/node'
+import { AccessLogError, CONFIG_FILE, ConfigError, KeyNotEncryptedError, NodeError, PASSPHRASE_ENV, findPassphrase, initNodeFolder, startNodeService } from '@cites/node'
 import { TrustStore } from '@cites/trust-list'
 import { tokenOf, withToken, type TokenOptions } from '../token.js'
 import { CliError, EXIT_INVALID, json, readText, type Io } from '../io.js'
@@ -129,6 +129,8 @@ export function nodeCommand (program: Command, io: Io): void {
         if (err instanceof ConfigError) throw new CliError(err.code, err.message, 2, err.problems)
         if (err instanceof KeyNotEncryptedError) throw new CliError(err.code, err.message, 2, [{ field: err.field, message: 'a key file is not encrypted' }])
         if (err instanceof NodeError) throw new CliError(err.code, err.message, 2)
+        // A tampered access log: the node refuses to sign over it (SECURITY.md §24).
+        if (err instanceof AccessLogError) throw new CliError(err.code, err.message, 1)
         if (isLockedError(err)) throw ledgerLockedError(join(resolve(o.dir), 'data', 'ledger'), 'one node per folder')
         throw err
       }
