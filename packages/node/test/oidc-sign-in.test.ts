@@ -21,8 +21,11 @@ import { pino } from 'pino'
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider'
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type JWTPayload } from 'jose'
 import { parseSetCookie } from 'cookie'
+import { join } from 'node:path'
+import { tempDir, type TempDir } from '@cites/test-kit'
+import { authorities, basePort, startPermitNode, stopAll, trustListXml, type TestNode } from './kit.js'
 import { answerError, statusOf } from '../src/problems.js'
-import { ConfigError, OIDC_CONFIG, OidcProviderUnreachableError, claimAt, createOidc, mapRole, parseOidcConfig, type Oidc, type OidcIdentity } from '../src/index.js'
+import { AccountRegistry, buildHttpApi, readAccounts, revokeAccount, ConfigError, OIDC_CONFIG, OidcProviderUnreachableError, claimAt, createOidc, mapRole, parseOidcConfig, type Oidc, type OidcIdentity } from '../src/index.js'
 
 const CLIENT_ID = 'cites-node'
 const CLIENT_SECRET = 'a-client-secret-for-the-loopback-provider-only'
@@ -392,6 +395,82 @@ describe('sign-in with the identity provider (OIDC, code flow with PKCE)', () =>
       expect(await refusal(await signed(claims({ roles: ['staff'] })))).toBe('OIDC_NO_ROLE')
       expect(await refusal(await signed(claims({ roles: undefined })))).toBe('OIDC_NO_ROLE')
     })
+  })
+})
+
+describe('sign-in through the node\'s own API: a person of the identity provider becomes an account of this node', () => {
+  let idp: Idp
+  let node: TestNode
+  let app: FastifyInstance
+  let oidc: Oidc
+  let accounts: AccountRegistry
+  let dir: TempDir
+  let appUrl = ''
+  let redirectUri = ''
+
+  beforeAll(async () => {
+    dir = tempDir('oidc-node')
+    const port = await freePort()
+    appUrl = `http://127.0.0.1:${port}`
+    redirectUri = `${appUrl}/auth/oidc/callback`
+    idp = await startIdp(redirectUri)
+    const [ch] = await authorities(['CH'], basePort())
+    node = await startPermitNode(ch!, await trustListXml([ch!]))
+    accounts = new AccountRegistry(join(dir.path, 'accounts.json'))
+    oidc = createOidc(OIDC_CONFIG.parse({ issuer: idp.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri, roleMap: ROLE_MAP }), { allowHttpIssuer: true })
+    app = (await buildHttpApi(node.node, { accounts, oidc, logger: false })).app
+    await app.listen({ port, host: '127.0.0.1' })
+  })
+  afterAll(async () => {
+    oidc?.close()
+    await app?.close()
+    accounts?.close()
+    await stopAll([node])
+    await new Promise((resolve) => idp?.server.close(resolve))
+    dir?.cleanup()
+  })
+
+  const whoami = async (bearer: string): Promise<{ status: number, body: { role?: string, account?: string, code?: string } }> => {
+    const r = await fetch(`${appUrl}/v1/whoami`, { headers: { authorization: `Bearer ${bearer}` } })
+    return { status: r.status, body: await r.json() as { role?: string, account?: string, code?: string } }
+  }
+
+  it('the session from the fragment acts as the person\'s pseudonymous account; the name stays in the store; a bearer ID token acts as the same account', async () => {
+    const browser = new Browser()
+    const answer = await deliver(browser, await browser.signInAt(appUrl, 'alice', redirectUri))
+    expect(answer.status).toBe(302)
+    const session = /^\/#session=(cites_[A-Za-z0-9_-]+)$/.exec(answer.location ?? '')?.[1] as string
+    expect(session).toBeDefined()
+    const me = await whoami(session)
+    expect(me).toMatchObject({ status: 200, body: { role: 'customs' } })
+    expect(me.body.account).toMatch(/^u_[a-z2-7]{10}$/)
+    expect(JSON.stringify(me.body)).not.toContain('Alice')
+    const stored = readAccounts(join(dir.path, 'accounts.json')).accounts.find((a) => a.id === me.body.account)
+    expect(stored).toMatchObject({ name: 'Alice Officer', role: 'customs' })
+    expect(JSON.stringify(stored)).not.toContain('alice"') // the subject only as a hash
+    // The provider's ID token for the same person, as a machine would present it.
+    const t = Math.floor(Date.now() / 1000)
+    const idToken = await new SignJWT({ iss: idp.issuer, aud: CLIENT_ID, sub: 'alice', roles: ['cites-customs'], iat: t, exp: t + 600 }).setProtectedHeader({ alg: 'RS256', kid: KID, typ: 'JWT' }).sign(idp.signingKey)
+    expect(await whoami(idToken)).toMatchObject({ status: 200, body: { role: 'customs', account: me.body.account } })
+    // A forged ID token is refused as an invalid sign-in.
+    expect(await whoami(`${idToken.slice(0, -4)}AAAA`)).toMatchObject({ status: 401, body: { code: 'OIDC_TOKEN_INVALID' } })
+  })
+
+  it('a person whose account the admin revoked is refused, by session and by ID token, whatever the provider says', async () => {
+    const browser = new Browser()
+    const answer = await deliver(browser, await browser.signInAt(appUrl, 'alice', redirectUri))
+    const session = (answer.location ?? '').replace('/#session=', '')
+    const me = await whoami(session)
+    expect(me.status).toBe(200)
+    await revokeAccount(join(dir.path, 'accounts.json'), me.body.account as string)
+    accounts.reload()
+    expect(await whoami(session)).toMatchObject({ status: 401, body: { code: 'TOKEN_REVOKED' } })
+    const t = Math.floor(Date.now() / 1000)
+    const idToken = await new SignJWT({ iss: idp.issuer, aud: CLIENT_ID, sub: 'alice', roles: ['cites-customs'], iat: t, exp: t + 600 }).setProtectedHeader({ alg: 'RS256', kid: KID, typ: 'JWT' }).sign(idp.signingKey)
+    expect(await whoami(idToken)).toMatchObject({ status: 401, body: { code: 'TOKEN_REVOKED' } })
+    // Signing in again does not bring the account back.
+    const b2 = new Browser()
+    expect(await deliver(b2, await b2.signInAt(appUrl, 'alice', redirectUri))).toMatchObject({ status: 401, code: 'TOKEN_REVOKED' })
   })
 })
 
