@@ -36,7 +36,17 @@ const CHECK_ORDER = ['destination', 'integrity', 'issuer', 'status', 'use', 'val
 // ---- who is signed in, and the node --------------------------------------
 
 const tokenInput = $<HTMLInputElement>('token')
+// Back from the identity provider: the session token comes in the fragment
+// (never sent to a server); keep it for this tab and take it out of the
+// address bar and the history at once.
+const fromSignIn = /^#session=(cites_[A-Za-z0-9_-]+)$/.exec(location.hash)?.[1]
+if (fromSignIn !== undefined) {
+  sessionStorage.setItem('cites-token', fromSignIn)
+  history.replaceState(null, '', location.pathname + location.search)
+}
 tokenInput.value = sessionStorage.getItem('cites-token') ?? ''
+// Offer the ministry sign-in only where the node has one (a public answer: no token needed).
+void fetch('/auth/methods').then(async (r) => r.ok ? await r.json() as { oidc?: boolean } : {}).then((m) => { $('oidc-signin').hidden = m.oidc !== true }, () => {})
 let me: Whoami | undefined
 let here = ''
 

@@ -242,6 +242,9 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     return { status: 'ok', party: node.party, peerId: node.peerId.toString(), peers: node.peerParties().length, trustListSequence: node.trust.sequence }
   })
 
+  // Public: which sign-ins this node offers (the customs page shows the ministry sign-in only when there is one).
+  app.get('/auth/methods', { schema: { summary: 'The sign-ins this node offers: personal tokens always, the ministry\'s identity provider (OIDC) when configured', security: [] } }, async () => ({ token: true, oidc: opts.oidc !== undefined }))
+
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   app.get('/metrics', { logLevel: 'warn', config: { role: 'viewer' }, schema: { summary: 'Prometheus metrics' } }, async (_req, reply) => {
