@@ -23,7 +23,8 @@ export type { PermitChecker, PermitCheckerOptions, PermitCheckStats } from './pe
 export {
   NodeError, IssuerUnreachableError, NodeBusyError, PartyNotListedError, ConfigError, NodeFileError, NODE_CODES,
   ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError,
-  KeyNotEncryptedError, KeyPassphraseMissingError, KeyPassphraseWrongError
+  KeyNotEncryptedError, KeyPassphraseMissingError, KeyPassphraseWrongError,
+  Pkcs11UnavailableError, Pkcs11TokenNotFoundError, Pkcs11LoginError, Pkcs11KeyNotFoundError
 } from './errors.js'
 export type { IssueWarning } from './import-permits.js'
 export type { NodeCode } from './errors.js'
@@ -46,6 +47,8 @@ export {
   SCRYPT_DEFAULT, PASSPHRASE_ENV, PASSPHRASE_CREDENTIAL
 } from './key-custody.js'
 export type { ScryptParams, PassphraseSource, KeyFilesConfig, LoadedKeys } from './key-custody.js'
+export { openPkcs11Token, loadPkcs11Signer, generatePkcs11Key } from './pkcs11.js'
+export type { Pkcs11Config, Pkcs11Token, Pkcs11Signer } from './pkcs11.js'
 export type { InitNodeOptions, InitializedNode } from './init.js'
 export type { NodeService, StartServiceOptions } from './service.js'
 export { tlsServerOptions, selfSignedServerCertificate, generateTlsCa, issueTlsCertificate } from './tls.js'
