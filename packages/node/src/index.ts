@@ -40,8 +40,8 @@ export type { Readiness, ReadinessCheck, ReadinessCode, ReadinessOptions, CheckS
 export type { NodeMetrics } from './metrics.js'
 export { startNodeService, customsWebRoot } from './service.js'
 export { initNodeFolder } from './init.js'
-export { writeKeyFolder, writeAtomic } from './keys.js'
-export type { KeyIdentity, WriteKeyFolderOptions } from './keys.js'
+export { writeKeyFolder, writeAtomic, rotateKeyFolder, activateRotatedKey } from './keys.js'
+export type { KeyIdentity, WriteKeyFolderOptions, RotatedKey } from './keys.js'
 export {
   encryptPrivateKey, decryptPrivateKey, encryptKeyFolder, isEncryptedKey, findPassphrase, readPassphraseFile, loadNodeKeys, libp2pKeyFromEd25519,
   SCRYPT_DEFAULT, PASSPHRASE_ENV, PASSPHRASE_CREDENTIAL
