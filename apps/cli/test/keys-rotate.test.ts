@@ -7,7 +7,7 @@
  * packages/node/test/key-rotation.test.ts.)
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -16,6 +16,8 @@ import { loadSigner, parseCertificate } from '@cites/xml-signature'
 import { BIN, type Run } from './run-cli.js'
 
 const PASSPHRASE = 'rotation passphrase for the CLI test'
+const HSM = existsSync('/usr/bin/softhsm2-util') ? ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so'].find((p) => existsSync(p)) : undefined
+if (HSM === undefined) console.log('[keys-rotate] the PKCS#11 case is skipped: SoftHSM2 is not installed (apt-get install softhsm2; npm test installs it as root)')
 
 describe('cites keys rotate: a new key is enrolled before it is used', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cites-keys-rotate-'))
@@ -105,5 +107,29 @@ describe('cites keys rotate: a new key is enrolled before it is used', () => {
     const retired = readdirSync(join(ch, 'retired'))
     expect(retired.filter((f) => f.endsWith('-key.pem'))).toHaveLength(1)
     expect(readFileSync(join(ch, 'retired', retired.find((f) => f.endsWith('-key.pem')) as string), 'utf8')).toBe(oldKey)
+  })
+
+  it.skipIf(HSM === undefined)('keys generate --pkcs11-* makes the signing key in the token (no key.pem) and a certificate the task force can add; rotate will not replace it with a file key', () => {
+    // A SoftHSM2 token in a folder of this test (npm test installs softhsm2 as root).
+    mkdirSync(join(dir, 'tokens'))
+    writeFileSync(join(dir, 'softhsm2.conf'), `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`)
+    const env = { ...process.env, SOFTHSM2_CONF: join(dir, 'softhsm2.conf') }
+    expect(spawnSync('softhsm2-util', ['--init-token', '--free', '--label', 'th', '--so-pin', '11223344', '--pin', '5678'], { env }).status).toBe(0)
+    writeFileSync(join(dir, 'pin'), '5678\n')
+    const gen = (out: string): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [BIN, 'keys', 'generate', '--party', 'TH', '--out', out, '--pkcs11-module', HSM as string,
+      '--pkcs11-token', 'th', '--pkcs11-pin-file', 'pin', '--pkcs11-key-label', 'th-signing', '--json'], { cwd: dir, encoding: 'utf8', env: { ...env, NO_COLOR: '1', CITES_KEY_PASSPHRASE: PASSPHRASE } })
+    const r = gen('keys/TH')
+    expect(r.status, String(r.stderr)).toBe(0)
+    expect(existsSync(join(dir, 'keys/TH/key.pem'))).toBe(false)
+    expect(file('keys/TH/peer.key')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/)
+    expect(JSON.parse(file('keys/TH/identity.json'))).toMatchObject({ party: 'TH', pkcs11KeyLabel: 'th-signing', certificateSha256: parseCertificate(file('keys/TH/cert.pem')).sha256 })
+    ok('trust-list', 'add', 'tl.xml', '--keys', 'keys/TH', '--name', 'TH MA')
+    // A second key under the same label would make keys.pkcs11.keyLabel ambiguous.
+    const again = gen('keys/TH2')
+    expect(again.status).toBe(2)
+    expect(String(again.stderr)).toContain('PKCS11_KEY_EXISTS')
+    const rot = run('keys', 'rotate', '--dir', 'keys/TH')
+    expect(rot.code).toBe(2)
+    expect(rot.err).toContain('PKCS#11 token')
   })
 })

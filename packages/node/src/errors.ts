@@ -20,6 +20,7 @@ export const NODE_CODES = defineCodes({
   PKCS11_TOKEN_NOT_FOUND: { kind: 'bad-request', summary: 'no token in the configured slot, or none with the configured label' },
   PKCS11_LOGIN_FAILED: { kind: 'bad-request', summary: 'the token refused the PIN from keys.pkcs11.pinFile' },
   PKCS11_KEY_NOT_FOUND: { kind: 'bad-request', summary: 'the token holds no private key with the configured label' },
+  PKCS11_KEY_EXISTS: { kind: 'bad-request', summary: 'the token already holds a private key with that label (a second one would make the label ambiguous)' },
   PERMIT_INVALID: { kind: 'unprocessable', summary: 'judged from this node\'s replica, the permit may not be used' },
   TRUST_LIST_MISSING: { kind: 'unavailable', summary: 'this node holds no trust list' },
   PORT_NOT_LISTED: { kind: 'unprocessable', summary: 'the port is not one of this authority\'s ports (the config\'s list)' },
@@ -92,6 +93,8 @@ export class Pkcs11TokenNotFoundError extends NodeError { readonly code = 'PKCS1
 export class Pkcs11LoginError extends NodeError { readonly code = 'PKCS11_LOGIN_FAILED' }
 /** The token holds no private key with the configured label. */
 export class Pkcs11KeyNotFoundError extends NodeError { readonly code = 'PKCS11_KEY_NOT_FOUND' }
+/** The token already holds a private key with the label asked for a new one. */
+export class Pkcs11KeyExistsError extends NodeError { readonly code = 'PKCS11_KEY_EXISTS' }
 
 /** The config file is missing, unreadable or invalid; `problems` names each field. */
 export class ConfigError extends NodeError {

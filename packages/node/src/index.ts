@@ -24,7 +24,7 @@ export {
   NodeError, IssuerUnreachableError, NodeBusyError, PartyNotListedError, ConfigError, NodeFileError, NODE_CODES,
   ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError,
   KeyNotEncryptedError, KeyPassphraseMissingError, KeyPassphraseWrongError,
-  Pkcs11UnavailableError, Pkcs11TokenNotFoundError, Pkcs11LoginError, Pkcs11KeyNotFoundError
+  Pkcs11UnavailableError, Pkcs11TokenNotFoundError, Pkcs11LoginError, Pkcs11KeyNotFoundError, Pkcs11KeyExistsError
 } from './errors.js'
 export type { IssueWarning } from './import-permits.js'
 export type { NodeCode } from './errors.js'

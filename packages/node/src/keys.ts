@@ -19,6 +19,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { generateSigningIdentity, parseCertificate, type KeyAlgorithm } from '@cites/xml-signature'
 import { encryptPrivateKey, newEd25519PeerKey, SCRYPT_DEFAULT, type ScryptParams } from './key-custody.js'
 import { NodeFileError } from './errors.js'
+import { generatePkcs11Key, type Pkcs11Config } from './pkcs11.js'
 
 export interface KeyIdentity {
   role: 'authority' | 'anchor'
@@ -30,6 +31,8 @@ export interface KeyIdentity {
   createdAt: string
   /** The private keys are encrypted at rest (absent in folders written before). */
   encrypted?: boolean
+  /** The signing key is in a PKCS#11 token under this label (no key.pem). */
+  pkcs11KeyLabel?: string | undefined
 }
 
 export interface WriteKeyFolderOptions {
@@ -45,6 +48,8 @@ export interface WriteKeyFolderOptions {
   passphrase?: string
   /** scrypt cost of the encryption. @default SCRYPT_DEFAULT */
   scrypt?: ScryptParams
+  /** Make the signing key inside this PKCS#11 token (no key.pem is written; pkcs11.ts). */
+  pkcs11?: Pkcs11Config
 }
 
 export function writeAtomic (path: string, data: string | Uint8Array, mode = 0o644): void {
@@ -58,10 +63,14 @@ export function writeAtomic (path: string, data: string | Uint8Array, mode = 0o6
 export async function writeKeyFolder (o: WriteKeyFolderOptions): Promise<{ identity: KeyIdentity, certificatePem: string }> {
   const anchor = o.anchor === true
   const name = o.name ?? (anchor ? 'CITES e-permitting task force (anchor)' : `Management Authority of ${o.party ?? '?'}`)
-  const id = await generateSigningIdentity({
+  const certOpts = {
     commonName: name, algorithm: o.algorithm ?? 'ECDSA-P256', ca: anchor,
     ...(o.party !== undefined ? { country: o.party } : {}), ...(o.notBefore !== undefined ? { notBefore: o.notBefore } : {})
-  })
+  }
+  // In a token, the key is made and kept there: only its certificate comes out.
+  const id = o.pkcs11 !== undefined
+    ? { algorithm: certOpts.algorithm, privateKeyPem: undefined, certificatePem: (await generatePkcs11Key(o.pkcs11, certOpts)).certificatePem }
+    : await generateSigningIdentity(certOpts)
   const identity: KeyIdentity = { role: anchor ? 'anchor' : 'authority', name, algorithm: id.algorithm, certificateSha256: parseCertificate(id.certificatePem).sha256, createdAt: new Date().toISOString() }
   if (o.party !== undefined) identity.party = o.party
   const pass = o.passphrase
@@ -77,7 +86,8 @@ export async function writeKeyFolder (o: WriteKeyFolderOptions): Promise<{ ident
       writeAtomic(join(o.out, 'peer.key'), privateKeyToProtobuf(peerKey), 0o600)
     }
   }
-  writeAtomic(join(o.out, 'key.pem'), pass !== undefined ? encryptPrivateKey(createPrivateKey(id.privateKeyPem), pass, o.scrypt ?? SCRYPT_DEFAULT) : id.privateKeyPem, 0o600)
+  if (id.privateKeyPem !== undefined) writeAtomic(join(o.out, 'key.pem'), pass !== undefined ? encryptPrivateKey(createPrivateKey(id.privateKeyPem), pass, o.scrypt ?? SCRYPT_DEFAULT) : id.privateKeyPem, 0o600)
+  else identity.pkcs11KeyLabel = o.pkcs11?.keyLabel
   writeAtomic(join(o.out, 'cert.pem'), id.certificatePem)
   writeAtomic(join(o.out, 'identity.json'), JSON.stringify(identity, null, 2) + '\n')
   return { identity, certificatePem: id.certificatePem }
@@ -119,6 +129,10 @@ export async function rotateKeyFolder (o: { dir: string, passphrase: string, scr
   const current = readIdentityFile(o.dir)
   if (current.role !== 'authority' || current.party === undefined || current.peerId === undefined) {
     throw new NodeFileError(`${o.dir} is not an authority's key folder (rotate the anchor by a new anchor certificate given to every node)`)
+  }
+  if (current.pkcs11KeyLabel !== undefined) {
+    // A file key would quietly undo the token's custody: make the new key in the token (cites keys generate --pkcs11-*).
+    throw new NodeFileError(`the signing key of ${o.dir} is in a PKCS#11 token (${current.pkcs11KeyLabel}): make the new key in the token too (cites keys generate --pkcs11-module …), not as a file`)
   }
   const id = await generateSigningIdentity({
     commonName: current.name, country: current.party, algorithm: current.algorithm, ...(o.notBefore !== undefined ? { notBefore: o.notBefore } : {})

@@ -14,7 +14,7 @@
  */
 import { existsSync } from 'node:fs'
 import { addKeyProvider, certifyKeyPair, signerFromKey, type GenerateOptions, type KeyAlgorithm, type Signer } from '@cites/xml-signature'
-import { Pkcs11KeyNotFoundError, Pkcs11LoginError, Pkcs11TokenNotFoundError, Pkcs11UnavailableError } from './errors.js'
+import { Pkcs11KeyExistsError, Pkcs11KeyNotFoundError, Pkcs11LoginError, Pkcs11TokenNotFoundError, Pkcs11UnavailableError } from './errors.js'
 import { readPassphraseFile } from './key-custody.js'
 
 /** `keys.pkcs11` in the config. */
@@ -173,6 +173,8 @@ export async function generatePkcs11Key (cfg: Pkcs11Config, cert: GenerateOption
   const token = await openPkcs11Token(cfg)
   const remove = addKeyProvider({ name: 'pkcs11', crypto: token.crypto, holds: isTokenKey(p11) })
   try {
+    const taken = await findPrivateKey(token, cfg.keyLabel).then(() => true, (err: unknown) => { if (err instanceof Pkcs11KeyNotFoundError) return false; throw err })
+    if (taken) throw new Pkcs11KeyExistsError(`the token "${token.label}" already holds a private key labelled "${cfg.keyLabel}"`)
     const alg = (cert.algorithm ?? 'ECDSA-P256') === 'ECDSA-P256'
       ? { name: 'ECDSA', namedCurve: 'P-256' }
       : { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }

@@ -21,16 +21,28 @@ export function keysCommand (program: Command, io: Io): void {
     .option('--name <name>', 'certificate subject name')
     .option('--algorithm <alg>', 'ecdsa-p256 (default) or rsa-2048', algorithmOption)
     .option('--passphrase-file <file>', `encrypt the private keys (PKCS#8, scrypt) with the passphrase in this file (else ${PASSPHRASE_ENV}); without either they are written unencrypted`)
+    .option('--pkcs11-module <path>', 'make the signing key inside this PKCS#11 token\'s module (an HSM; no key.pem is written): with --pkcs11-pin-file and --pkcs11-key-label')
+    .option('--pkcs11-slot <n>', 'the token\'s slot index (default 0)', (v: string) => Number.parseInt(v, 10))
+    .option('--pkcs11-token <label>', 'the token by its label (instead of --pkcs11-slot)')
+    .option('--pkcs11-pin-file <file>', 'a file holding the token\'s user PIN')
+    .option('--pkcs11-key-label <label>', 'the label to give the key in the token (keys.pkcs11.keyLabel)')
     .option('--force', 'replace keys already in the folder')
     .option('--json', 'machine-readable output')
-    .action(async (o: { out: string, party?: string, anchor?: boolean, name?: string, algorithm?: 'ECDSA-P256' | 'RSA-2048', passphraseFile?: string, force?: boolean, json?: boolean }) => {
+    .action(async (o: { out: string, party?: string, anchor?: boolean, name?: string, algorithm?: 'ECDSA-P256' | 'RSA-2048', passphraseFile?: string, pkcs11Module?: string, pkcs11Slot?: number, pkcs11Token?: string, pkcs11PinFile?: string, pkcs11KeyLabel?: string, force?: boolean, json?: boolean }) => {
       if ((o.anchor === true) === (o.party !== undefined)) {
         throw new CliError('USAGE', 'give exactly one of --party <code> or --anchor')
       }
-      const { passphraseFile, ...rest } = o
+      const { passphraseFile, pkcs11Module, pkcs11Slot, pkcs11Token, pkcs11PinFile, pkcs11KeyLabel, ...rest } = o
+      if (pkcs11Module !== undefined && (pkcs11PinFile === undefined || pkcs11KeyLabel === undefined)) throw new CliError('USAGE', '--pkcs11-module needs --pkcs11-pin-file and --pkcs11-key-label')
+      const pkcs11 = pkcs11Module === undefined
+        ? undefined
+        : { module: pkcs11Module, pinFile: pkcs11PinFile as string, keyLabel: pkcs11KeyLabel as string, ...(pkcs11Slot !== undefined ? { slot: pkcs11Slot } : {}), ...(pkcs11Token !== undefined ? { tokenLabel: pkcs11Token } : {}) }
       const passphrase = passphraseFor(passphraseFile)
       if (passphrase === undefined) io.err(`warning: no passphrase (--passphrase-file or ${PASSPHRASE_ENV}): the private keys are written unencrypted; a node loads them only with keys.allowPlainKeys: true\n`)
-      const id = await generateKeys({ ...rest, ...(passphrase !== undefined ? { passphrase } : {}) })
+      const id = await generateKeys({ ...rest, ...(passphrase !== undefined ? { passphrase } : {}), ...(pkcs11 !== undefined ? { pkcs11 } : {}) }).catch((err: unknown) => {
+        if (err instanceof NodeError) throw new CliError(err.code, err.message, 2)
+        throw err
+      })
       if (o.json === true) json(io, { ...id, dir: o.out })
       else io.out(`wrote ${o.anchor === true ? 'anchor' : id.party} keys to ${o.out}/ (${id.algorithm}${id.peerId !== undefined ? `, peer ${id.peerId}` : ''}; certificate ${id.certificateSha256.slice(0, 16)})\n`)
     })
