@@ -43,5 +43,19 @@ if (tier === undefined || tier === 'e2e') {
   }
 }
 
+// SoftHSM2, the PKCS#11 token of the HSM signing test (packages/node/test/hsm-signing.test.ts).
+if (tier === undefined || tier === 'e2e') {
+  const softhsm = ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so']
+  if (!softhsm.some((p) => existsSync(p))) {
+    if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+      console.log('[test] installing Debian\'s softhsm2 for the HSM signing test (apt-get)')
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+      const apt = (a) => spawnSync('apt-get', a, { stdio: ['ignore', 'ignore', 'inherit'], env }).status === 0
+      if (!apt(['install', '-y', '-qq', 'softhsm2'])) { apt(['update', '-qq']); apt(['install', '-y', '-qq', 'softhsm2']) }
+    }
+    if (!softhsm.some((p) => existsSync(p))) console.log('[test] no SoftHSM2: the HSM signing test will be skipped (apt-get install softhsm2)')
+  }
+}
+
 if (tier === undefined) run('tsc', ['-p', 'tsconfig.tests.json'])
 run('vitest', ['run', ...(tier === undefined ? [] : TIERS[tier].flatMap((p) => ['--project', p])), ...args])

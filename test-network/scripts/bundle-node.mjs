@@ -3,8 +3,9 @@
 // imports) into dist/run-node.bundle.mjs with rolldown, so that each of up to
 // 64 node processes starts without resolving and loading ~1,500 module
 // files. classic-level stays outside (a native addon that finds its binary
-// next to itself) and is required by its absolute path on this machine; the
-// bundle is a build product, never committed.
+// next to itself) and is required by its absolute path on this machine; so
+// is node-webcrypto-p11 (keys.pkcs11 only, with the native addon pkcs11js),
+// when it was installed. The bundle is a build product, never committed.
 //
 // Beside it, dist/run-node.bundle.mjs.inputs.json records every file it was
 // built from; the pilot (src/pilot.ts, pilotEntryPoint) compares them before
@@ -22,13 +23,16 @@ const root = join(here, '..', '..')
 const out = join(here, '..', 'dist', 'run-node.bundle.mjs')
 const level = createRequire(join(root, 'packages', 'ledger', 'package.json')).resolve('level')
 const classicLevel = createRequire(level).resolve('classic-level')
+// An optional dependency: absent where its addon did not build (the import then fails as PKCS11_UNAVAILABLE).
+let p11
+try { p11 = createRequire(join(root, 'packages', 'node', 'package.json')).resolve('node-webcrypto-p11') } catch { p11 = undefined }
 const bundle = await rolldown({
   input: join(here, '..', 'bin', 'run-node.js'),
   platform: 'node',
-  external: [/^node:/, 'classic-level'],
+  external: [/^node:/, 'classic-level', 'node-webcrypto-p11'],
   logLevel: 'silent'
 })
-const { output } = await bundle.generate({ format: 'esm', codeSplitting: false, minify: true, paths: { 'classic-level': classicLevel } })
+const { output } = await bundle.generate({ format: 'esm', codeSplitting: false, minify: true, paths: { 'classic-level': classicLevel, ...(p11 !== undefined ? { 'node-webcrypto-p11': p11 } : {}) } })
 await bundle.close()
 const chunk = output.find((o) => o.type === 'chunk')
 if (chunk === undefined || output.length !== 1) throw new Error(`expected one chunk from rolldown, got ${output.map((o) => o.fileName).join(', ')}`)

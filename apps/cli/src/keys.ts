@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadSigner, type KeyAlgorithm, type Signer } from '@cites/xml-signature'
-import { NodeError, PASSPHRASE_ENV, decryptPrivateKey, findPassphrase, isEncryptedKey, writeKeyFolder, type KeyIdentity } from '@cites/node'
+import { NodeError, PASSPHRASE_ENV, decryptPrivateKey, findPassphrase, isEncryptedKey, writeKeyFolder, type KeyIdentity, type Pkcs11Config } from '@cites/node'
 import { CliError, readText } from './io.js'
 
 /** A key folder's identity.json (the folder is written by @cites/node's writeKeyFolder). */
@@ -20,10 +20,12 @@ export interface GenerateKeysOptions {
   force?: boolean
   /** Encrypt the private keys with it (PKCS#8, scrypt). */
   passphrase?: string
+  /** Make the signing key in this PKCS#11 token (no key.pem). */
+  pkcs11?: Pkcs11Config
 }
 
 export async function generateKeys (o: GenerateKeysOptions): Promise<Identity> {
-  if (existsSync(join(o.out, 'key.pem')) && o.force !== true) {
+  if ((existsSync(join(o.out, 'key.pem')) || existsSync(join(o.out, 'identity.json'))) && o.force !== true) {
     throw new CliError('KEYS_EXIST', `${o.out} already holds keys; use --force to replace them`)
   }
   const { force: _force, ...opts } = o

@@ -27,7 +27,15 @@ export const NodeConfigSchema = z.object({
     /** A file holding the keys' passphrase (else the systemd credential cites-key-passphrase, else CITES_KEY_PASSPHRASE). */
     passphraseFile: z.string().min(1).optional(),
     /** Load unencrypted key files: pilot and test networks only. */
-    allowPlainKeys: z.boolean().default(false)
+    allowPlainKeys: z.boolean().default(false),
+    /** The signing key in a PKCS#11 token instead of signingKey (pkcs11.ts); signingKey is then not read. */
+    pkcs11: z.object({
+      module: z.string().min(1),
+      slot: z.number().int().min(0).optional(),
+      tokenLabel: z.string().min(1).optional(),
+      pinFile: z.string().min(1),
+      keyLabel: z.string().min(1)
+    }).strict().optional()
   }).strict(),
   listen: z.array(multiaddrTcp).min(1),
   http: z.object({
@@ -154,7 +162,8 @@ export function loadConfig (path: string): LoadedConfig {
       http: { ...c.http, ...(c.http.tls !== undefined ? { tls: { cert: abs(c.http.tls.cert), key: abs(c.http.tls.key), ...(c.http.tls.clientCa !== undefined ? { clientCa: abs(c.http.tls.clientCa) } : {}) } } : {}) },
       keys: {
         ...c.keys, signingKey: abs(c.keys.signingKey), certificate: abs(c.keys.certificate), peerKey: abs(c.keys.peerKey),
-        ...(c.keys.passphraseFile !== undefined ? { passphraseFile: abs(c.keys.passphraseFile) } : {})
+        ...(c.keys.passphraseFile !== undefined ? { passphraseFile: abs(c.keys.passphraseFile) } : {}),
+        ...(c.keys.pkcs11 !== undefined ? { pkcs11: { ...c.keys.pkcs11, pinFile: abs(c.keys.pkcs11.pinFile) } } : {})
       },
       trust: { anchorCertificate: abs(c.trust.anchorCertificate), trustList: abs(c.trust.trustList) }
     }
@@ -227,6 +236,14 @@ keys:
   peerKey: ./keys/peer.key
 ${i.passphraseFile !== undefined ? `  passphraseFile: ${JSON.stringify(i.passphraseFile)}` : '  # passphraseFile: /etc/cites/key-passphrase'}
   allowPlainKeys: ${String(i.allowPlainKeys ?? false)}
+  # The signing key in an HSM (PKCS#11) instead of signingKey, which is then
+  # not read: the key never leaves the token. Make it with its certificate
+  # there and have the task force grant the certificate (README).
+  # pkcs11:
+  #   module: /usr/lib/softhsm/libsofthsm2.so
+  #   tokenLabel: cites
+  #   pinFile: /etc/cites/token-pin
+  #   keyLabel: cites-signing
 
 # libp2p listen addresses (TCP). Other authorities dial the addresses the
 # trust list gives for this node.

@@ -15,6 +15,12 @@ export const NODE_CODES = defineCodes({
   KEY_NOT_ENCRYPTED: { kind: 'bad-request', summary: 'a key file is not encrypted, and the config does not set keys.allowPlainKeys: true' },
   KEY_PASSPHRASE_MISSING: { kind: 'bad-request', summary: 'the keys are encrypted and no passphrase was given (keys.passphraseFile, the systemd credential cites-key-passphrase, or CITES_KEY_PASSPHRASE)' },
   KEY_PASSPHRASE_WRONG: { kind: 'bad-request', summary: 'a key does not decrypt with the passphrase given' },
+  // The signing key in a PKCS#11 token (keys.pkcs11).
+  PKCS11_UNAVAILABLE: { kind: 'bad-request', summary: 'keys.pkcs11 is set but PKCS#11 cannot be used here: node-webcrypto-p11 or its native addon did not load, or the module file is missing' },
+  PKCS11_TOKEN_NOT_FOUND: { kind: 'bad-request', summary: 'no token in the configured slot, or none with the configured label' },
+  PKCS11_LOGIN_FAILED: { kind: 'bad-request', summary: 'the token refused the PIN from keys.pkcs11.pinFile' },
+  PKCS11_KEY_NOT_FOUND: { kind: 'bad-request', summary: 'the token holds no private key with the configured label' },
+  PKCS11_KEY_EXISTS: { kind: 'bad-request', summary: 'the token already holds a private key with that label (a second one would make the label ambiguous)' },
   PERMIT_INVALID: { kind: 'unprocessable', summary: 'judged from this node\'s replica, the permit may not be used' },
   TRUST_LIST_MISSING: { kind: 'unavailable', summary: 'this node holds no trust list' },
   PORT_NOT_LISTED: { kind: 'unprocessable', summary: 'the port is not one of this authority\'s ports (the config\'s list)' },
@@ -90,6 +96,17 @@ export class KeyNotEncryptedError extends NodeError {
 export class KeyPassphraseMissingError extends NodeError { readonly code = 'KEY_PASSPHRASE_MISSING' }
 /** A key does not decrypt with the passphrase given. */
 export class KeyPassphraseWrongError extends NodeError { readonly code = 'KEY_PASSPHRASE_WRONG' }
+
+/** keys.pkcs11 is set but node-webcrypto-p11 (or its native addon, or the module file) is not there. */
+export class Pkcs11UnavailableError extends NodeError { readonly code = 'PKCS11_UNAVAILABLE' }
+/** No token in the configured slot, or none with the configured label. */
+export class Pkcs11TokenNotFoundError extends NodeError { readonly code = 'PKCS11_TOKEN_NOT_FOUND' }
+/** The token refused the PIN. */
+export class Pkcs11LoginError extends NodeError { readonly code = 'PKCS11_LOGIN_FAILED' }
+/** The token holds no private key with the configured label. */
+export class Pkcs11KeyNotFoundError extends NodeError { readonly code = 'PKCS11_KEY_NOT_FOUND' }
+/** The token already holds a private key with the label asked for a new one. */
+export class Pkcs11KeyExistsError extends NodeError { readonly code = 'PKCS11_KEY_EXISTS' }
 
 /** The config file is missing, unreadable or invalid; `problems` names each field. */
 /** The account store (accounts.file) is unreadable or malformed. */

@@ -24,7 +24,8 @@ export {
   NodeError, IssuerUnreachableError, NodeBusyError, PartyNotListedError, ConfigError, NodeFileError, NODE_CODES,
   ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError,
   KeyNotEncryptedError, KeyPassphraseMissingError, KeyPassphraseWrongError,
-  OidcError, OidcStateUnknownError, OidcCodeRefusedError, OidcTokenInvalidError, OidcNoRoleError, OidcProviderUnreachableError
+  OidcError, OidcStateUnknownError, OidcCodeRefusedError, OidcTokenInvalidError, OidcNoRoleError, OidcProviderUnreachableError,
+  Pkcs11UnavailableError, Pkcs11TokenNotFoundError, Pkcs11LoginError, Pkcs11KeyNotFoundError, Pkcs11KeyExistsError
 } from './errors.js'
 export type { IssueWarning } from './import-permits.js'
 export type { NodeCode } from './errors.js'
@@ -43,13 +44,15 @@ export type { Readiness, ReadinessCheck, ReadinessCode, ReadinessOptions, CheckS
 export type { NodeMetrics } from './metrics.js'
 export { startNodeService, customsWebRoot } from './service.js'
 export { initNodeFolder } from './init.js'
-export { writeKeyFolder, writeAtomic } from './keys.js'
-export type { KeyIdentity, WriteKeyFolderOptions } from './keys.js'
+export { writeKeyFolder, writeAtomic, rotateKeyFolder, activateRotatedKey } from './keys.js'
+export type { KeyIdentity, WriteKeyFolderOptions, RotatedKey } from './keys.js'
 export {
   encryptPrivateKey, decryptPrivateKey, encryptKeyFolder, isEncryptedKey, findPassphrase, readPassphraseFile, loadNodeKeys, libp2pKeyFromEd25519,
   SCRYPT_DEFAULT, PASSPHRASE_ENV, PASSPHRASE_CREDENTIAL
 } from './key-custody.js'
 export type { ScryptParams, PassphraseSource, KeyFilesConfig, LoadedKeys } from './key-custody.js'
+export { openPkcs11Token, loadPkcs11Signer, generatePkcs11Key } from './pkcs11.js'
+export type { Pkcs11Config, Pkcs11Token, Pkcs11Signer } from './pkcs11.js'
 export type { InitNodeOptions, InitializedNode } from './init.js'
 export type { NodeService, StartServiceOptions } from './service.js'
 export { tlsServerOptions, selfSignedServerCertificate, generateTlsCa, issueTlsCertificate } from './tls.js'

@@ -210,11 +210,13 @@ export interface KeyFilesConfig {
   peerKey: string
   passphraseFile?: string | undefined
   allowPlainKeys?: boolean | undefined
+  /** Set: the signing key is in a PKCS#11 token (pkcs11.ts), and signingKey is not read. */
+  pkcs11?: object | undefined
 }
 
 export interface LoadedKeys {
-  /** The signing key as plain PKCS#8 PEM, in memory only (for loadSigner). */
-  signingKeyPem: string
+  /** The signing key as plain PKCS#8 PEM, in memory only (for loadSigner); undefined with keys.pkcs11. */
+  signingKeyPem: string | undefined
   peerKey: PrivateKey
   encrypted: boolean
   passphraseSource?: PassphraseSource
@@ -252,9 +254,10 @@ export async function newEd25519PeerKey (): Promise<{ key: KeyObject, libp2p: Pr
  * needs `keys.allowPlainKeys: true`, else KEY_NOT_ENCRYPTED names that field.
  */
 export async function loadNodeKeys (keys: KeyFilesConfig, env: NodeJS.ProcessEnv = process.env): Promise<LoadedKeys> {
-  const signing = readKeyFile(keys.signingKey, 'the signing key')
+  // With keys.pkcs11 there is no signing key file (it is in the token): only the peer key is read.
+  const signing = keys.pkcs11 === undefined ? readKeyFile(keys.signingKey, 'the signing key') : undefined
   const peer = readKeyFile(keys.peerKey, 'the peer key')
-  const signingEncrypted = isEncryptedKey(signing)
+  const signingEncrypted = signing === undefined || isEncryptedKey(signing)
   const peerEncrypted = isEncryptedKey(peer)
   const plain = (what: string, path: string): never => {
     throw new KeyNotEncryptedError(`${what} at ${path} is not encrypted, and the config does not set keys.allowPlainKeys: true (encrypt it with \`cites keys encrypt\`, or allow plain keys on a pilot network only)`)
@@ -264,14 +267,16 @@ export async function loadNodeKeys (keys: KeyFilesConfig, env: NodeJS.ProcessEnv
     if (!peerEncrypted) plain('the peer key', keys.peerKey)
   }
   let found: ReturnType<typeof findPassphrase>
-  if (signingEncrypted || peerEncrypted) {
+  if ((signing !== undefined && signingEncrypted) || peerEncrypted) {
     found = findPassphrase(keys.passphraseFile, env)
     if (found === undefined) {
       throw new KeyPassphraseMissingError(`the keys are encrypted and no passphrase was given: set keys.passphraseFile, a systemd credential ${PASSPHRASE_CREDENTIAL}, or ${PASSPHRASE_ENV}`)
     }
   }
-  let signingKeyPem: string
-  if (signingEncrypted) {
+  let signingKeyPem: string | undefined
+  if (signing === undefined) {
+    signingKeyPem = undefined
+  } else if (signingEncrypted) {
     const k = decryptPrivateKey(signing.toString('utf8'), found?.passphrase ?? '', `the signing key at ${keys.signingKey}`)
     signingKeyPem = k.export({ type: 'pkcs8', format: 'pem' }) as string
   } else {

@@ -18,6 +18,7 @@ import { loadNodeKeys } from './key-custody.js'
 import { AccountRegistry } from './accounts.js'
 import { AccessLog } from './access-log.js'
 import { createOidc } from './oidc.js'
+import { loadPkcs11Signer } from './pkcs11.js'
 import type { FastifyInstance } from 'fastify'
 
 export interface NodeService {
@@ -64,7 +65,11 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
   const logger = o.logger ?? createLogger({ level: config.logLevel, base: { party: config.party } })
   // Keys at rest are encrypted unless keys.allowPlainKeys (key-custody.ts); the passphrase is never logged.
   const keys = await loadNodeKeys(config.keys)
-  const signer = await loadSigner(keys.signingKeyPem, readFile(config.keys.certificate, 'the certificate').toString('utf8'))
+  const certificatePem = readFile(config.keys.certificate, 'the certificate').toString('utf8')
+  // keys.pkcs11: the signing key stays in the token (pkcs11.ts); its own errors (PKCS11_*) pass as they are.
+  const hsm = config.keys.pkcs11 !== undefined ? await loadPkcs11Signer(config.keys.pkcs11, certificatePem) : undefined
+  if (hsm !== undefined) logger.info({ token: hsm.token.label, slot: hsm.token.slot, extractable: hsm.extractable }, 'signing key in a PKCS#11 token')
+  const signer = hsm?.signer ?? await loadSigner(keys.signingKeyPem ?? '', certificatePem)
     .catch((err: Error) => { throw new NodeFileError(`the signing key or certificate does not load: ${err.message}`) })
   const peerKey = keys.peerKey
   if (!keys.encrypted) logger.warn({ field: 'keys.allowPlainKeys' }, 'a key file is not encrypted (allowed by keys.allowPlainKeys): pilot and test networks only')
@@ -134,6 +139,7 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
       oidc?.close()
       await accessLog.close()
       await node.stop()
+      hsm?.close()
       logger.info('node stopped')
     }
   }

@@ -46,14 +46,28 @@ function dnEscape (s: string): string {
   return s.replace(/([,+"\\<>;=#])/g, '\\$1')
 }
 
+const generateParams = (algorithm: KeyAlgorithm): EcKeyGenParams & EcdsaParams | RsaHashedKeyGenParams => algorithm === 'ECDSA-P256'
+  ? { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }
+  : { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }
+
 /** Generate a key pair and a self-signed certificate for it. */
 export async function generateSigningIdentity (opts: GenerateOptions): Promise<SigningIdentity> {
   const { crypto } = cryptoEngine()
   const algorithm = opts.algorithm ?? 'ECDSA-P256'
-  const alg = algorithm === 'ECDSA-P256'
-    ? { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }
-    : { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }
-  const keys = await crypto.subtle.generateKey(alg, true, ['sign', 'verify']) as CryptoKeyPair
+  const keys = await crypto.subtle.generateKey(generateParams(algorithm), true, ['sign', 'verify']) as CryptoKeyPair
+  const certificatePem = await certifyKeyPair(keys, { ...opts, algorithm })
+  const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey)
+  return { algorithm, privateKeyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), certificatePem }
+}
+
+/**
+ * A self-signed certificate (PEM) for a key pair that exists already: one
+ * made inside a PKCS#11 token, whose private key signs the certificate there
+ * (through the key provider in front of the engine) and is never exported.
+ */
+export async function certifyKeyPair (keys: CryptoKeyPair, opts: GenerateOptions): Promise<string> {
+  const { crypto } = cryptoEngine()
+  const alg = generateParams(opts.algorithm ?? 'ECDSA-P256')
   const notBefore = opts.notBefore ?? new Date()
   const notAfter = new Date(notBefore.getTime() + (opts.validDays ?? 5 * 365) * 86_400_000)
   const name = `CN=${dnEscape(opts.commonName)}${opts.country !== undefined ? `, C=${opts.country}` : ''}`
@@ -70,12 +84,7 @@ export async function generateSigningIdentity (opts: GenerateOptions): Promise<S
       new x509.KeyUsagesExtension(opts.ca === true ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.digitalSignature : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true)
     ]
   }, crypto)
-  const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey)
-  return {
-    algorithm,
-    privateKeyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'),
-    certificatePem: cert.toString('pem')
-  }
+  return cert.toString('pem')
 }
 
 /** What the verifier needs to know of a certificate. */

@@ -14,10 +14,10 @@
  *
  * @packageDocumentation
  */
-export { setCryptoEngine, cryptoEngine, DEFAULT_ENGINE } from './engine.js'
-export type { CryptoEngineName } from './engine.js'
+export { setCryptoEngine, cryptoEngine, addKeyProvider, DEFAULT_ENGINE } from './engine.js'
+export type { CryptoEngineName, KeyProvider } from './engine.js'
 export {
-  generateSigningIdentity, parseCertificate, certificateThumbprint, certificateBase64, certificatePublicKey,
+  generateSigningIdentity, certifyKeyPair, parseCertificate, certificateThumbprint, certificateBase64, certificatePublicKey,
   importPrivateKey, webCryptoAlgorithm
 } from './certificates.js'
 export type { KeyAlgorithm, SigningIdentity, GenerateOptions, CertificateInfo } from './certificates.js'
@@ -30,7 +30,7 @@ export {
   ALG_ECDSA_SHA256, ALG_RSA_SHA256, SIGNATURE_METHODS
 } from './profile.js'
 export type { SignatureStructure } from './profile.js'
-export { loadSigner, signXml } from './sign.js'
+export { loadSigner, signerFromKey, signXml } from './sign.js'
 export type { Signer } from './sign.js'
 export { verifySignedDocument } from './verify.js'
 export type { TrustedCertificate, VerifyDocumentOptions, SignatureResult } from './verify.js'

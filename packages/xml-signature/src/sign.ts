@@ -24,7 +24,17 @@ export interface Signer {
  */
 export async function loadSigner (privateKeyPem: string, certificatePem: string): Promise<Signer> {
   const certificate = parseCertificate(certificatePem)
-  const key = await importPrivateKey(privateKeyPem, certificate.algorithm)
+  return await signerFromKey(await importPrivateKey(privateKeyPem, certificate.algorithm), certificatePem)
+}
+
+/**
+ * A signer from a private key that is already a CryptoKey: one held by a
+ * key provider (a PKCS#11 token, see addKeyProvider), which cannot be
+ * exported as PEM. The same proof as loadSigner: the key signs a nonce that
+ * the certificate's key verifies.
+ */
+export async function signerFromKey (key: CryptoKey, certificatePem: string): Promise<Signer> {
+  const certificate = parseCertificate(certificatePem)
   const { crypto } = cryptoEngine()
   const nonce = crypto.getRandomValues(new Uint8Array(32))
   const alg = certificate.algorithm === 'ECDSA-P256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' }
