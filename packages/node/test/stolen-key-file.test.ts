@@ -9,6 +9,7 @@ import { createPrivateKey } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { createLogger } from '@cites/runtime'
@@ -186,6 +187,41 @@ describe('key custody: keys encrypted at rest', () => {
     await withEnv({ CITES_KEY_PASSPHRASE: 'stale value', CREDENTIALS_DIRECTORY: creds }, async () => {
       await startSignAndCheck(made.configPath, '26CHK00003', 'systemd credential')
     })
+  })
+
+  it('no passphrase or key bytes reach a log line or an error, whatever the passphrase (property over random passphrases)', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.string({ minLength: 8, maxLength: 40, unit: 'grapheme' }).filter((p) => p.trim().length >= 8 && !p.includes('\n') && !p.includes('\r')),
+      async (passphrase) => {
+        const d = tempDir('random-passphrase')
+        try {
+          const node = await initNodeFolder({ party: 'CH', dir: d.path, listen: ['/ip4/127.0.0.1/tcp/0'], httpPort: 0, sharedHost: true, notBefore: new Date(VECTOR_GRANTED_AT), passphrase, scrypt: SCRYPT })
+          writeFileSync(join(d.path, 'anchor.pem'), anchorCertPem())
+          writeFileSync(join(d.path, 'trust-list.xml'), (await signedTrustList([{ party: 'CH', peerId: node.peerId, certificate: node.certificatePem }])).xml)
+          const signing = decryptPrivateKey(readFileSync(join(d.path, 'keys', 'key.pem'), 'utf8'), passphrase)
+          const peer = decryptPrivateKey(readFileSync(join(d.path, 'keys', 'peer.key'), 'utf8'), passphrase)
+          const keyBytes = [signing, peer].flatMap((k) => {
+            const dd = k.export({ format: 'jwk' }).d as string
+            return [dd, Buffer.from(dd, 'base64url').toString('hex'), Buffer.from(dd, 'base64url').toString('base64'), k.export({ type: 'pkcs8', format: 'der' }).toString('base64')]
+          })
+          const { lines, logger } = capture()
+          // A wrong passphrase first (one character changed): its refusal names neither.
+          const wrong = await withEnv({ CITES_KEY_PASSPHRASE: `${passphrase}x`, CREDENTIALS_DIRECTORY: undefined }, async () => await startNodeService({ configPath: node.configPath, logger }).then(() => undefined, (e: unknown) => e as Error))
+          expect(wrong).toMatchObject({ code: 'KEY_PASSPHRASE_WRONG' })
+          const svc = await withEnv({ CITES_KEY_PASSPHRASE: passphrase, CREDENTIALS_DIRECTORY: undefined }, async () => await startNodeService({ configPath: node.configPath, logger, now: () => NOW }))
+          try {
+            await svc.node.issue(chPermit('26CHP00001'))
+          } finally {
+            await svc.stop()
+          }
+          const written = lines.join('') + (wrong?.message ?? '') + (wrong?.stack ?? '')
+          expect(lines.length).toBeGreaterThan(3)
+          for (const secret of [passphrase, `${passphrase}x`, JSON.stringify(passphrase).slice(1, -1), ...keyBytes]) expect(written.includes(secret), `a secret (${secret.length} chars) in a log line or error`).toBe(false)
+        } finally {
+          d.cleanup()
+        }
+      }
+    ), { numRuns: 3 })
   })
 
   it('a plain folder encrypted in place (cites keys encrypt) keeps its peer ID and certificate, and starts without allowPlainKeys', async () => {
