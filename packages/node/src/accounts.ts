@@ -13,7 +13,8 @@
  * random bits, so a fast hash is enough (no one can search that space).
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, statSync, unwatchFile, watchFile, type Stats } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, unwatchFile, watchFile, writeFileSync, type Stats } from 'node:fs'
+import { dirname } from 'node:path'
 import lockfile from 'proper-lockfile'
 import { z } from 'zod'
 import { writeAtomic } from './keys.js'
@@ -98,7 +99,11 @@ export function readAccounts (path: string): AccountsFile {
 /** Change the store under its lock: read, change, write a new file and rename it into place. */
 export async function updateAccounts<T> (path: string, change: (f: AccountsFile) => T): Promise<T> {
   // proper-lockfile locks a directory beside the file (atomic mkdir), and takes over a lock left by a crashed writer after 10 s.
-  if (!existsSync(path)) writeAtomic(path, JSON.stringify({ version: 1, accounts: [] }, null, 2) + '\n', 0o600)
+  // Create an empty store only if none exists ('wx'): never over a store another writer just made.
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true })
+    try { writeFileSync(path, JSON.stringify({ version: 1, accounts: [] }, null, 2) + '\n', { mode: 0o600, flag: 'wx' }) } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err }
+  }
   const release = await lockfile.lock(path, { stale: 10_000, realpath: false, retries: { retries: 50, minTimeout: 10, maxTimeout: 100 } })
   try {
     const f = readAccounts(path)
