@@ -45,7 +45,7 @@ const plainGet = async (url: string): Promise<Answer> => await getWith(httpReque
 
 /** A node folder with the test anchor and a trust list naming the node, ready to start. */
 async function nodeFolder (dir: string, tls?: 'self-signed'): Promise<InitializedNode> {
-  const made = await initNodeFolder({ party: 'CH', dir, listen: ['/ip4/127.0.0.1/tcp/0'], httpHost: '127.0.0.1', httpPort: 0, ...(tls !== undefined ? { tls } : {}) })
+  const made = await initNodeFolder({ party: 'CH', dir, listen: ['/ip4/127.0.0.1/tcp/0'], httpHost: '127.0.0.1', httpPort: 0, accounts: [{ name: 'Test viewer', role: 'viewer' }], ...(tls !== undefined ? { tls } : {}) })
   writeFileSync(join(dir, 'anchor.pem'), anchorCertPem())
   writeFileSync(join(dir, 'trust-list.xml'), (await signedTrustList([{ party: 'CH', peerId: made.peerId, certificate: made.certificatePem }])).xml)
   return made
