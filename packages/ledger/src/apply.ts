@@ -10,7 +10,7 @@ import { hex, type LoggedEvent } from './events.js'
 import { canonicalPermitNumber } from '@cites/permit'
 import { ClaimInvalidError, InvalidEventError, PermitAlreadyIssuedError, PermitNotFoundError, PermitNumberInvalidError } from './errors.js'
 import { dateIndexKey, permitKey, speciesIndexKey, statusIndexKey } from './keys.js'
-import { checkCancel, checkConsume, checkEndorse, checkReplace, checkVoidExport, type ClaimRef, type UseWarning, type LineQty, type PermitState, type ReplacementReasonCode } from './state.js'
+import { checkCancel, checkConsume, checkEndorse, checkReplace, checkVoidExport, multiUse, usesOf, type ClaimRef, type UseWarning, type LineQty, type PermitState, type ReplacementReasonCode } from './state.js'
 import { del, put, type WriteOp } from './store.js'
 import type { ClaimRecord, ClaimView, EventView } from './types.js'
 
@@ -46,7 +46,7 @@ function bodyView (type: EventType, body: Uint8Array): Json {
   switch (type) {
     case EventType.ISSUED: {
       const b = IssuedBody.decode(body)
-      return { documentType: b.documentType, destination: b.destination, exporterCountry: b.exporterCountry, validFrom: new Date(Number(b.validFrom)).toISOString(), validUntil: new Date(Number(b.validUntil)).toISOString(), xmlSha256: hex(b.xmlSha256), lines: b.lines.map((l) => ({ line: l.line, scientificName: l.scientificName, quantity: l.quantity, unit: l.unit })), ...(b.replaces === '' ? {} : { replaces: b.replaces }) }
+      return { documentType: b.documentType, ...(b.certificateType === '' ? {} : { certificateType: b.certificateType }), destination: b.destination, exporterCountry: b.exporterCountry, validFrom: new Date(Number(b.validFrom)).toISOString(), validUntil: new Date(Number(b.validUntil)).toISOString(), xmlSha256: hex(b.xmlSha256), lines: b.lines.map((l) => ({ line: l.line, scientificName: l.scientificName, quantity: l.quantity, unit: l.unit })), ...(b.replaces === '' ? {} : { replaces: b.replaces }) }
     }
     case EventType.EXPORT_ENDORSED: {
       const b = EndorsedBody.decode(body)
@@ -112,7 +112,7 @@ export function claimRecordOf (le: LoggedEvent): ClaimRecord {
 /** A claim's resolution, from the issuer's log as held here. */
 export function resolveClaim (r: ClaimRecord, issuer: PermitState | undefined): ClaimView {
   const same = (c: ClaimRef | undefined): boolean => c !== undefined && c.claimant === r.claimant && c.seq === r.seq && c.hash === r.hash
-  if (same(issuer?.consumption?.claim)) return { ...r, resolution: 'confirmed' }
+  if (issuer !== undefined && usesOf(issuer).some((u) => same(u.claim))) return { ...r, resolution: 'confirmed' }
   const refused = issuer?.refusedClaims?.find(same)
   if (refused !== undefined) return { ...r, resolution: 'refused', code: refused.code, message: refused.message }
   return { ...r, resolution: 'provisional' }
@@ -147,6 +147,7 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
       status: 'ISSUED',
       ...(e.actor === undefined ? {} : { issuedBy: e.actor }),
       ...(b.replaces === '' ? {} : { replaces: b.replaces }),
+      ...(b.certificateType === '' ? {} : { certificateType: b.certificateType }),
       events: [seq]
     }
   }
@@ -178,6 +179,12 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
       }
       if (b.claimSeq !== 0n) next.consumption.claim = { claimant: b.consumingParty, seq: Number(b.claimSeq), hash: hex(b.claimHash) }
       if (warnings.length > 0) next.consumption.warnings = warnings
+      if (multiUse(prev)) {
+        // A crossing of a multi-use certificate (ledger.md §3.7): recorded
+        // with its export endorsement, which is cleared for the next one.
+        const { endorsement, ...rest } = next
+        return { ...rest, crossings: [...(prev.crossings ?? []), { ...(endorsement === undefined ? {} : { endorsement }), use: next.consumption }] }
+      }
       return next
     }
     case EventType.USE_REFUSED: {

@@ -162,7 +162,9 @@ export class Commands {
         line: l.id, scientificName: l.scientificName, appendix: l.appendix ?? '', source: l.source ?? '', term: l.term ?? '',
         quantity: l.quantity ?? 0, unit: l.unit ?? '', origin: l.originCountry ?? '', originPermit: l.originPermit?.id ?? ''
       })),
-      replaces: replaces?.original.number ?? ''
+      replaces: replaces?.original.number ?? '',
+      // r14: the kind of an O certificate, which decides single or multi-use (ledger.md §3.7).
+      certificateType: permit.type === 'O' ? permit.certificateType ?? '' : ''
     })
     if (replaces === undefined) {
       return await this.#core.locks.run('permit', permitKey(party, number), async () => {

@@ -7,7 +7,7 @@ import {
   AlreadyConsumedError, AlreadyEndorsedError, EndorsementAfterConsumptionError, ExportEndorsedError, InvalidLinesError, NotEndorsedError, PermitCancelledError,
   PermitExpiredError, PermitNotYetValidError, PermitReplacedError, QuantityExceededError, ReplacementExceedsError
 } from './errors.js'
-import { minimumQuantity, requiresWholeNumber, sameUnit } from '@cites/permit'
+import { isMultiUse, minimumQuantity, requiresWholeNumber, sameUnit } from '@cites/permit'
 
 /** Recorded status. `EXPIRED` is never recorded: it is derived from the dates. */
 export type RecordedStatus = 'ISSUED' | 'ENDORSED' | 'CONSUMED' | 'CANCELLED' | 'REPLACED'
@@ -72,10 +72,18 @@ export interface ClaimRefusal extends ClaimRef {
   evidenceSeq?: number
 }
 
+/** An export endorsement (Box 14) as recorded. */
+export interface Endorsement { lines: LineQty[], port: string, officer: string, date: number, seq: number, actor?: string }
+
+/** One crossing of a multi-use certificate (ledger.md §3.7): the endorsement at exit, if made, and the use at entry. */
+export interface Crossing { endorsement?: Endorsement, use: Receipt }
+
 export interface PermitState {
   party: string
   number: string
   type: string
+  /** r14: for type O, the certificate's kind (permit-profile.md §2.3); absent when the ISSUED event gives none. */
+  certificateType?: string
   destination: string
   exporter: string
   validFrom: number
@@ -91,8 +99,12 @@ export interface PermitState {
    * is the issuer's, except a use's, which is the consuming party's.
    */
   issuedBy?: string
-  endorsement?: { lines: LineQty[], port: string, officer: string, date: number, seq: number, actor?: string }
+  /** Box 14 of the crossing under way (a multi-use certificate's is moved into `crossings` by its use). */
+  endorsement?: Endorsement
+  /** The use; for a multi-use certificate the latest one (all are in `crossings`). */
   consumption?: Receipt
+  /** Multi-use certificates only (ledger.md §3.7): every crossing, oldest first, the latest use last. */
+  crossings?: Crossing[]
   cancellation?: { reason: string, time: number, seq: number, actor?: string }
   replacement?: { number: string, reason: string, reasonCode?: ReplacementReasonCode, time: number, seq: number, actor?: string }
   /** For a replacement: the canonical number of the permit it replaces (REPLACED in the same batch). */
@@ -109,8 +121,17 @@ export interface PermitState {
 
 /** The status a customs officer sees at `now`. */
 export function derivedStatus (s: PermitState, now: number): PermitStatus {
-  if ((s.status === 'ISSUED' || s.status === 'ENDORSED') && now > s.validUntil) return 'EXPIRED'
+  if ((s.status === 'ISSUED' || s.status === 'ENDORSED' || (s.status === 'CONSUMED' && multiUse(s))) && now > s.validUntil) return 'EXPIRED'
   return s.status
+}
+
+/**
+ * Is this permit used for many crossings until it expires (ledger.md §3.7)?
+ * Musical-instrument, travelling-exhibition and ownership certificates
+ * (`isMultiUse` in @cites/permit); every other document is used once.
+ */
+export function multiUse (s: Pick<PermitState, 'type' | 'certificateType'>): boolean {
+  return isMultiUse(s.type, s.certificateType)
 }
 
 const label = (s: PermitState): string => `${s.party}/${s.number}`
@@ -123,7 +144,9 @@ function assertActive (s: PermitState): void {
 
 function assertConsumable (s: PermitState): void {
   assertActive(s)
-  if (s.status === 'CONSUMED' && s.consumption !== undefined) {
+  // One use, the core promise (Art. VI(5), (6)), unless the permit is a
+  // multi-use certificate: then each crossing is a use, until it expires.
+  if (s.status === 'CONSUMED' && s.consumption !== undefined && !multiUse(s)) {
     const r = s.consumption
     throw new AlreadyConsumedError(`${label(s)} was already used on ${r.consumedAt} at ${r.port} (for ${r.consumingParty})`, r)
   }
@@ -166,7 +189,7 @@ function assertLines (s: PermitState, lines: readonly LineQty[], allowed: (line:
 /** May this endorsement be written at `at`? Throws the refusal. */
 export function checkEndorse (s: PermitState, lines: readonly LineQty[], at: number): void {
   assertActive(s)
-  if (s.status === 'CONSUMED') throw new EndorsementAfterConsumptionError(`${label(s)} was already consumed; it cannot be endorsed`)
+  if (s.status === 'CONSUMED' && !multiUse(s)) throw new EndorsementAfterConsumptionError(`${label(s)} was already consumed; it cannot be endorsed`)
   if (s.endorsement !== undefined) throw new AlreadyEndorsedError(`${label(s)} was already endorsed at ${s.endorsement.port}`)
   assertInForce(s, at)
   assertLines(s, lines, (line) => s.lines.find((x) => x.line === line)?.quantity ?? 0, 'endorsement')
@@ -239,5 +262,13 @@ export function checkReplacementLines (original: PermitState, lines: ReadonlyArr
  * may use it at import or record a provisional use of it.
  */
 export function isDestination (s: PermitState, party: string): boolean {
-  return s.destination === party
+  // A multi-use certificate travels with its holder: each crossing enters
+  // another party, so any listed authority may record one (ledger.md §3.7).
+  return s.destination === party || multiUse(s)
+}
+
+/** The uses of a permit, oldest first: every crossing's for a multi-use certificate, else the one use. */
+export function usesOf (s: PermitState): Receipt[] {
+  if (s.crossings !== undefined) return s.crossings.map((c) => c.use)
+  return s.consumption === undefined ? [] : [s.consumption]
 }

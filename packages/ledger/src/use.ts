@@ -35,7 +35,7 @@ import { AlreadyConsumedError, ClaimInvalidError, ClaimUnknownError, LedgerError
 import { checkpointKey, logKey, permitKey } from './keys.js'
 import { decodeCheckpoint, decodeEvent, hex } from './events.js'
 import { canonicalUnit, samePermitNumber } from '@cites/permit'
-import { checkConsume, isDestination, recordedLines, useWarnings, type ClaimRef, type LineQty, type PermitState, type Receipt } from './state.js'
+import { checkConsume, isDestination, recordedLines, usesOf, useWarnings, type ClaimRef, type LineQty, type PermitState, type Receipt } from './state.js'
 import { unhex, type OwnLog } from './own-log.js'
 import type { LedgerCore } from './context.js'
 import type { Commands } from './commands.js'
@@ -176,9 +176,9 @@ export class UseDecider {
       if (u.usedAt !== undefined && !(Number.isSafeInteger(u.usedAt) && u.usedAt > 0)) throw new ClaimInvalidError('the time of use must be a positive whole number of milliseconds')
       // Confirming a provisional use is idempotent: a claimant that lost our
       // answer asks again and gets the same receipt.
-      const had = prev.consumption
-      const cl = had?.claim
-      if (had !== undefined && cl !== undefined && cl.claimant === u.consumingParty && cl.seq === claim.seq && cl.hash === claim.hash) return had
+      // (For a multi-use certificate, any of its crossings.)
+      const had = usesOf(prev).find((r) => r.claim !== undefined && r.claim.claimant === u.consumingParty && r.claim.seq === claim.seq && r.claim.hash === claim.hash)
+      if (had !== undefined) return had
       usedAt = await this.#committedClaimTime(prev, u.consumingParty, claim, u.lines, u.usedAt, now)
     }
     checkConsume(prev, u.lines, usedAt)

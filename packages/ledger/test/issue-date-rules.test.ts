@@ -54,7 +54,11 @@ describe('issue-date rules at issue', () => {
     await ch.issue({ ...chPermit('26CHD0007'), validFrom: iso(NOW + 29 * DAY), validUntil: iso(NOW + 100 * DAY) })
     await ch.close()
     ch = await open(TRUST, 365 * DAY)
-    expect((await ch.issue(late)).state.status).toBe('ISSUED')
+    // A wider grace still counts the months from the grant (issue 14): a
+    // start 60 days on is fine, an end 400 days on is not.
+    expect((await ch.issue({ ...chPermit('26CHD0009'), validFrom: iso(NOW + 60 * DAY), validUntil: iso(NOW + 150 * DAY) })).state.status).toBe('ISSUED')
+    const e = await ch.issue(late).catch((x: unknown) => x) as { problems?: Array<{ code: string }>, message?: string }
+    expect(JSON.stringify(e.problems ?? e.message)).toContain('VALIDITY_TOO_LONG')
   })
 
   it('a certificate granted only after the issue date is refused at issue with a clear message, never signed', async () => {

@@ -12,6 +12,81 @@ export const DOCUMENT_TYPES = {
 } as const
 export type DocumentType = keyof typeof DOCUMENT_TYPES
 
+/**
+ * The kinds of document Box 1's "other" (`O`) stands for (issue 14): the
+ * Article VII certificates and the certificates of Res. Conf. 12.3. eCITES
+ * has one type code for all of them, so the kind travels beside it
+ * (permit-profile.md §2.3): in the XML as the document's name
+ * (`HeaderExchangedDocument/Name`), in the JSON form as `certificateType`.
+ * An `O` document without a known kind is `other`.
+ */
+export const CERTIFICATE_TYPES = {
+  /** Art. VII(2); the acquisition date is required (Res. Conf. 13.6 (Rev. CoP18)). */
+  'pre-convention': { label: 'Pre-Convention certificate', fr: 'Certificat pré-Convention', es: 'Certificado preconvención' },
+  /** Art. VII(4) and VII(5): bred in captivity or artificially propagated. */
+  'captive-bred': { label: 'Certificate of captive breeding or artificial propagation', fr: "Certificat d'élevage en captivité ou de reproduction artificielle", es: 'Certificado de cría en cautividad o reproducción artificial' },
+  /** Art. III(5), IV(6); Res. Conf. 14.6 (Rev. CoP16). */
+  'introduction-from-the-sea': { label: 'Certificate of introduction from the sea', fr: "Certificat d'introduction en provenance de la mer", es: 'Certificado de introducción procedente del mar' },
+  /** Res. Conf. 12.3, section on travelling exhibitions: one certificate for many crossings. */
+  'travelling-exhibition': { label: 'Travelling-exhibition certificate', fr: 'Certificat pour exposition itinérante', es: 'Certificado de exhibición itinerante' },
+  /** Res. Conf. 16.8 (Rev. CoP17): a passport-like certificate for many crossings. */
+  'musical-instrument': { label: 'Musical instrument certificate', fr: 'Certificat pour instrument de musique', es: 'Certificado de instrumento musical' },
+  /** Res. Conf. 10.20: certificate of ownership of a personally owned live animal, many crossings. */
+  'personal-ownership': { label: 'Certificate of ownership', fr: 'Certificat de propriété', es: 'Certificado de propiedad' },
+  /** Art. V(3): Appendix III specimens from a State that did not list the species. */
+  origin: { label: 'Certificate of origin', fr: "Certificat d'origine", es: 'Certificado de origen' },
+  other: { label: 'Other certificate', fr: 'Autre certificat', es: 'Otro certificado' }
+} as const
+export type CertificateType = keyof typeof CERTIFICATE_TYPES
+
+/**
+ * Longest validity in calendar months, from the date of grant (Res. Conf.
+ * 12.3 (Rev. CoP19), section on validity): export permits, re-export
+ * certificates and the Art. VII(2), (4), (5) certificates 6 (Art. VI(2));
+ * import permits, certificates of origin and of introduction from the sea
+ * 12 (FACTS.md); travelling-exhibition (Res. Conf. 12.3), musical-instrument
+ * (Res. Conf. 16.8) and ownership (Res. Conf. 10.20) certificates 3 years.
+ * `other` keeps the 12 months every `O` had before issue 14, so old
+ * documents read and check as they did.
+ */
+export const CERTIFICATE_VALIDITY_MONTHS: Readonly<Record<CertificateType, number>> = {
+  'pre-convention': 6,
+  'captive-bred': 6,
+  'introduction-from-the-sea': 12,
+  'travelling-exhibition': 36,
+  'musical-instrument': 36,
+  'personal-ownership': 36,
+  origin: 12,
+  other: 12
+}
+
+/**
+ * The certificates used for many crossings until they expire, each crossing
+ * recorded (ledger.md §3.7): the holder travels with the specimen and
+ * presents the same certificate at every border (Res. Conf. 16.8, 12.3,
+ * 10.20). Every other document is used once (Art. VI(5), (6)).
+ */
+export const MULTI_USE_CERTIFICATES: ReadonlySet<string> = new Set<CertificateType>(['musical-instrument', 'travelling-exhibition', 'personal-ownership'])
+
+/** Is `type` (with its certificate kind) a multi-use document? Only `O` certificates of a multi-use kind are. */
+export function isMultiUse (type: string, certificateType: string | undefined): boolean {
+  return type === 'O' && certificateType !== undefined && MULTI_USE_CERTIFICATES.has(certificateType)
+}
+
+const fold = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[\s\u2019']+/g, ' ').trim().toLowerCase()
+const BY_LABEL: ReadonlyMap<string, CertificateType> = new Map(
+  (Object.entries(CERTIFICATE_TYPES) as Array<[CertificateType, { label: string, fr: string, es: string }]>)
+    .flatMap(([k, v]) => [[fold(v.label), k], [fold(v.fr), k], [fold(v.es), k], [fold(k), k]] as Array<[string, CertificateType]>)
+)
+
+/**
+ * The certificate kind a document name means (English, French or Spanish
+ * label, or the code itself; case, accents and spacing aside), or undefined.
+ */
+export function certificateTypeFromName (name: string | undefined): CertificateType | undefined {
+  return name === undefined ? undefined : BY_LABEL.get(fold(name))
+}
+
 /** CITES Appendices. */
 export const APPENDICES = ['I', 'II', 'III'] as const
 export type Appendix = typeof APPENDICES[number]

@@ -12,14 +12,14 @@
  *
  * @packageDocumentation
  */
-export type { Address, TradeParty, DocumentRef, ExportEndorsement, LangText, PermitLine, Replacement, Permit } from './model.js'
+export type { Address, TradeParty, DocumentRef, ExportEndorsement, LangText, LineLanguages, PermitLine, Replacement, Permit } from './model.js'
 export { permitParty, permitDestination } from './model.js'
 export {
-  DOCUMENT_TYPES, APPENDICES, SOURCE_CODES, PURPOSE_CODES, TERM_CODES, UNIT_CODES, NUMBER_OF_SPECIMENS_UNITS,
+  DOCUMENT_TYPES, CERTIFICATE_TYPES, CERTIFICATE_VALIDITY_MONTHS, MULTI_USE_CERTIFICATES, isMultiUse, certificateTypeFromName, APPENDICES, SOURCE_CODES, PURPOSE_CODES, TERM_CODES, UNIT_CODES, NUMBER_OF_SPECIMENS_UNITS,
   ISO_COUNTRIES, isUserAssignedCountry, minimumQuantity, requiresWholeNumber, canonicalUnit, sameUnit, REPLACEMENT_REASONS,
   DOC_CODE_ORIGIN_PERMIT, DOC_CODE_LAST_REEXPORT
 } from './codes.js'
-export type { DocumentType, Appendix, ReplacementReason } from './codes.js'
+export type { DocumentType, CertificateType, Appendix, ReplacementReason } from './codes.js'
 export { SAFE_VALIDITY_ZONE, isTimeZone, isoInZone, isDateOnly, validityInstants, withExplicitValidity } from './dates.js'
 export {
   PermitInputError, XmlTooLargeError, XmlTooDeepError, XmlDoctypeError, XmlMalformedError,

@@ -51,19 +51,23 @@ const line = z.strictObject({
   moreLastReexports: z.array(docRef).max(20).optional(),
   moreCommonNames: z.array(langText(200)).max(20).optional(),
   moreDescriptions: z.array(langText(500)).max(20).optional(),
-  moreMarks: z.array(langText(200)).max(20).optional()
+  moreMarks: z.array(langText(200)).max(20).optional(),
+  languages: z.strictObject({ commonName: code.optional(), description: code.optional(), marks: code.optional() }).optional(),
+  acquisitionDate: date.optional()
 })
 
 /** The zod schema of the JSON form. */
 export const permitJsonSchema = z.strictObject({
   number: text(64),
   type: code,
+  certificateType: text(40).optional(),
   validFrom: date.optional(),
   validUntil: date.optional(),
   issueDate: date.optional(),
   copy: z.boolean().optional(),
   purpose: code.optional(),
   conditions: z.array(text(2000)).max(20).optional(),
+  conditionLanguages: z.array(code).max(20).optional(),
   securityStamp: text(64).optional(),
   issuer: party,
   consignee: party,
@@ -82,7 +86,7 @@ export function permitJsonSchemaDocument (): Record<string, unknown> {
 }
 
 // Optional objects that mean nothing when empty: `{ address: {} }` is no address.
-const DROP_WHEN_EMPTY = new Set(['address', 'signatory', 'endorsement', 'originPermit', 'lastReexport'])
+const DROP_WHEN_EMPTY = new Set(['address', 'signatory', 'endorsement', 'originPermit', 'lastReexport', 'languages'])
 
 /**
  * Remove keys whose value is undefined, and empty optional objects,

@@ -4,7 +4,7 @@
  * strings the document carries, so that reading and writing never shift a
  * time zone. Absent values are absent keys, never `undefined` values.
  */
-import type { Appendix, DocumentType } from './codes.js'
+import type { Appendix, CertificateType, DocumentType } from './codes.js'
 
 /** A postal address; only `country` matters to the rules. */
 export interface Address {
@@ -36,6 +36,17 @@ export interface LangText {
   text: string
   /** ISO 639 code as the document gives it, e.g. EN. */
   language?: string
+}
+
+/**
+ * The `languageID` of a line's first text of each kind (issue 14: CITES
+ * works in English, French and Spanish). The further texts keep theirs in
+ * `moreCommonNames`, `moreDescriptions`, `moreMarks`.
+ */
+export interface LineLanguages {
+  commonName?: string
+  description?: string
+  marks?: string
 }
 
 /** Box 14: the export endorsement, made at the border on export. */
@@ -95,6 +106,14 @@ export interface PermitLine {
   moreDescriptions?: LangText[]
   /** Further shipping marks. */
   moreMarks?: LangText[]
+  /** The languages of `commonName`, `description` and `marks`, as the document gives them. */
+  languages?: LineLanguages
+  /**
+   * Box 12b: date of acquisition (ISO 8601 date, as the document gives it):
+   * required on a pre-Convention certificate (Res. Conf. 13.6 (Rev. CoP18));
+   * eCITES `ApplicableCrossBorderRegulatoryProcedure/AcquisitionDateTime`.
+   */
+  acquisitionDate?: string
 }
 
 /** A replacement's link to the document it replaces (Res. Conf. 12.3). */
@@ -113,6 +132,11 @@ export interface Permit {
   number: string
   /** Box 1: document type. */
   type: DocumentType | string
+  /**
+   * Box 1 "other": which certificate an `O` document is (permit-profile.md
+   * §2.3). Absent on `O` means `other`; absent on E, I, R.
+   */
+  certificateType?: CertificateType | string
   /** Box 2: valid from (ISO 8601). */
   validFrom?: string
   /** Box 2: valid until (ISO 8601). */
@@ -123,6 +147,12 @@ export interface Permit {
   purpose?: string
   /** Box 5: special conditions, one entry per paragraph. */
   conditions?: string[]
+  /**
+   * The `languageID` of each entry of `conditions`, in the same order ('' for
+   * one given without), so a condition in English, French and Spanish keeps
+   * its three languages. Absent when none has one.
+   */
+  conditionLanguages?: string[]
   /** Box 5b: security stamp number. */
   securityStamp?: string
   /** Box 6: the issuing Management Authority; its country is the permit's party. */

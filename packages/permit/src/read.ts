@@ -6,8 +6,8 @@
  */
 import { childElement, childElements, elementText, parseXml, pathElement, pathText, type XmlLimits } from './xml.js'
 import { PermitNotFoundError, PermitValueError } from './errors.js'
-import { DOC_CODE_LAST_REEXPORT, DOC_CODE_ORIGIN_PERMIT } from './codes.js'
-import type { Address, DocumentRef, ExportEndorsement, LangText, Permit, PermitLine, TradeParty } from './model.js'
+import { DOC_CODE_LAST_REEXPORT, DOC_CODE_ORIGIN_PERMIT, certificateTypeFromName } from './codes.js'
+import type { Address, DocumentRef, ExportEndorsement, LangText, LineLanguages, Permit, PermitLine, TradeParty } from './model.js'
 
 /** Namespace of the v2 root (FACTS.md). */
 export const NS_CITES_V2 = 'urn:un:unece:uncefact:data:standard:CITESEPermit:2'
@@ -121,6 +121,12 @@ function furtherTexts (el: Element | undefined, name: string): LangText[] | unde
   return out.length > 0 ? out : undefined
 }
 
+/** The `languageID` of an element, or undefined when it has none (or a blank one). */
+function languageOf (el: Element | undefined): string | undefined {
+  const l = el?.getAttribute('languageID')?.trim()
+  return l === undefined || l === '' ? undefined : l
+}
+
 /** Marker that the writer puts in Box 5 for a replacement, and the reader takes out again. */
 const REPLACES_RE = /^Replaces:[ \t]*(\S*)[ \t]*(?:\r?\n[ \t]*Reason:[ \t]*([\s\S]*?))?(?:\r?\n[ \t]*Details:[ \t]*([\s\S]*))?$/
 
@@ -167,6 +173,14 @@ function line (item: Element, index: number): PermitLine {
   set(l, 'moreCommonNames', furtherTexts(product, 'CommonName'))
   set(l, 'moreDescriptions', furtherTexts(product, 'Description'))
   set(l, 'moreMarks', furtherTexts(childElement(item, 'PhysicalLogisticsShippingMarks'), 'Marking'))
+  // The first text's language too (issue 14): all three languages round-trip.
+  const langs: LineLanguages = {}
+  if (l.commonName !== undefined) set(langs, 'commonName', languageOf(childElement(product, 'CommonName')))
+  if (l.description !== undefined) set(langs, 'description', languageOf(childElement(product, 'Description')))
+  if (l.marks !== undefined) set(langs, 'marks', languageOf(pathElement(item, 'PhysicalLogisticsShippingMarks', 'Marking')))
+  if (Object.keys(langs).length > 0) l.languages = langs
+  // Box 12b (EPIX v2 carries the element on every line; empty reads as absent).
+  set(l, 'acquisitionDate', pathText(proc, 'AcquisitionDateTime'))
   return l
 }
 
@@ -185,6 +199,8 @@ export function readPermitElement (root: Element, _version: 1 | 2 = 2): Permit {
     consignor: party(childElement(cons, 'ConsignorTradeParty')),
     lines: []
   }
+  // Box 1 "other": the certificate's kind is its document name (permit-profile.md §2.3).
+  if (p.type === 'O') set(p, 'certificateType', certificateTypeFromName(pathText(head, 'Name')))
   set(p, 'validFrom', pathText(head, 'EffectiveSpecifiedPeriod', 'StartDateTime'))
   set(p, 'validUntil', pathText(head, 'EffectiveSpecifiedPeriod', 'EndDateTime'))
   set(p, 'issueDate', pathText(head, 'IssueDateTime'))
@@ -193,6 +209,7 @@ export function readPermitElement (root: Element, _version: 1 | 2 = 2): Permit {
   set(p, 'purpose', pathText(head, 'PurposeCode'))
 
   const conditions: string[] = []
+  const languages: string[] = []
   for (const info of head === undefined ? [] : childElements(head, 'Information')) {
     const t = elementText(info)
     if (t === undefined) continue
@@ -205,9 +222,11 @@ export function readPermitElement (root: Element, _version: 1 | 2 = 2): Permit {
       if (details !== undefined && details !== '') p.replacement.details = details
     } else {
       conditions.push(t)
+      languages.push(languageOf(info) ?? '')
     }
   }
   if (conditions.length > 0) p.conditions = conditions
+  if (languages.some((l) => l !== '')) p.conditionLanguages = languages
   set(p, 'securityStamp', pathText(first, 'ID'))
 
   if (third !== undefined) {

@@ -4,7 +4,7 @@
  * (Res. Conf. 12.3 Annex 2). Codes are listed in protocol-spec/permit-profile.md
  * and are never renumbered or reused.
  */
-import { APPENDICES, DOCUMENT_TYPES, ISO_COUNTRIES, PURPOSE_CODES, REPLACEMENT_REASONS, SOURCE_CODES, TERM_CODES, UNIT_CODES, isUserAssignedCountry, minimumQuantity, requiresWholeNumber } from './codes.js'
+import { APPENDICES, CERTIFICATE_TYPES, CERTIFICATE_VALIDITY_MONTHS, DOCUMENT_TYPES, ISO_COUNTRIES, isMultiUse, PURPOSE_CODES, REPLACEMENT_REASONS, SOURCE_CODES, TERM_CODES, UNIT_CODES, isUserAssignedCountry, minimumQuantity, requiresWholeNumber } from './codes.js'
 import type { Permit } from './model.js'
 import { canonicalPermitNumber } from './number.js'
 
@@ -22,7 +22,9 @@ export const RuleCode = {
   DATE_INVALID: 'DATE_INVALID',
   /** Box 2 ends before (or when) it starts. */
   VALIDITY_END_BEFORE_START: 'VALIDITY_END_BEFORE_START',
-  /** Box 2 is longer than the Convention allows (6 months E/R, 12 months I/O). */
+  /** Box 1 "other": the certificate's kind is not one of permit-profile.md §2.3, or is given on an E, I or R document. */
+  CERTIFICATE_TYPE_INVALID: 'CERTIFICATE_TYPE_INVALID',
+  /** Box 2 ends later after the date of grant than the document type allows (permit-profile.md §3.2: 6 months E/R and Art. VII certificates, 12 I/origin/sea, 36 musical-instrument, travelling-exhibition, ownership). */
   VALIDITY_TOO_LONG: 'VALIDITY_TOO_LONG',
   /** Box 5a purpose code is missing. */
   PURPOSE_MISSING: 'PURPOSE_MISSING',
@@ -58,8 +60,12 @@ export const RuleCode = {
   QUANTITY_NOT_POSITIVE: 'QUANTITY_NOT_POSITIVE',
   /** Box 14 quantity exported exceeds Box 11. */
   EXPORTED_EXCEEDS_AUTHORISED: 'EXPORTED_EXCEEDS_AUTHORISED',
-  /** An Appendix I export permit does not reference its import permit (Art. III). */
+  /** An Appendix I export permit, or the re-export certificate of a live Appendix I specimen, does not reference its import permit (Art. III(3), III(4)(c)); source D lines (Art. VII(4)) and certificates are exempt. */
   APPENDIX_I_IMPORT_PERMIT_MISSING: 'APPENDIX_I_IMPORT_PERMIT_MISSING',
+  /** An import permit for commercial purposes (T) of a wild (W) or sea-taken (X) Appendix I specimen (Art. III(3)(c), III(5)(c)). */
+  APPENDIX_I_COMMERCIAL_WILD: 'APPENDIX_I_COMMERCIAL_WILD',
+  /** Box 12b: a pre-Convention certificate line has no date of acquisition (Res. Conf. 13.6 (Rev. CoP18)). */
+  ACQUISITION_DATE_MISSING: 'ACQUISITION_DATE_MISSING',
   /** A re-export certificate line gives neither its origin permit nor its last re-export certificate. */
   REEXPORT_ORIGIN_MISSING: 'REEXPORT_ORIGIN_MISSING',
   /** A replacement does not give the number of the permit it replaces. */
@@ -110,9 +116,26 @@ export function parseIsoDate (s: string | undefined): number | undefined {
   return Number.isNaN(t) ? undefined : t
 }
 
-/** Longest validity, in calendar months, by document type (Art. VI(2), Res. Conf. 12.3). */
-export function maxValidityMonths (type: string): number {
-  return type === 'E' || type === 'R' ? 6 : 12
+/**
+ * Longest validity, in calendar months from the date of grant, by document
+ * type and, for `O`, certificate kind (Art. VI(2); Res. Conf. 12.3 (Rev.
+ * CoP19); codes.ts CERTIFICATE_VALIDITY_MONTHS gives each source). An `O`
+ * of no known kind is `other`: 12 months, as before issue 14.
+ */
+export function maxValidityMonths (type: string, certificateType?: string): number {
+  if (type === 'E' || type === 'R') return 6
+  if (type === 'O' && certificateType !== undefined && Object.hasOwn(CERTIFICATE_VALIDITY_MONTHS, certificateType)) {
+    return CERTIFICATE_VALIDITY_MONTHS[certificateType as keyof typeof CERTIFICATE_VALIDITY_MONTHS]
+  }
+  return 12
+}
+
+/** Document type and kind as people read them, e.g. "musical instrument certificate". */
+function documentName (p: Permit): string {
+  if (p.type === 'O' && p.certificateType !== undefined && Object.hasOwn(CERTIFICATE_TYPES, p.certificateType)) {
+    return CERTIFICATE_TYPES[p.certificateType as keyof typeof CERTIFICATE_TYPES].label.toLowerCase()
+  }
+  return DOCUMENT_TYPES[p.type as keyof typeof DOCUMENT_TYPES]
 }
 
 function addMonths (t: number, months: number): number {
@@ -154,6 +177,10 @@ export function checkPermit (p: Permit, opts: RuleOptions = {}): RuleProblem[] {
   else if (canonicalPermitNumber(p.number) === undefined) err(RuleCode.NUMBER_INVALID, '1', 'permit number has no canonical form: use letters A-Z, digits and separators, at most 64 of letters and digits')
   const typeOk = Object.hasOwn(DOCUMENT_TYPES, p.type)
   if (!typeOk) err(RuleCode.TYPE_INVALID, '1', `document type "${p.type}" is not one of E, I, R, O`)
+  if (p.certificateType !== undefined) {
+    if (p.type !== 'O') err(RuleCode.CERTIFICATE_TYPE_INVALID, '1', `a certificate kind is given only with document type O ("other"), not ${p.type}`)
+    else if (!Object.hasOwn(CERTIFICATE_TYPES, p.certificateType)) err(RuleCode.CERTIFICATE_TYPE_INVALID, '1', `"${p.certificateType.slice(0, 40)}" is not one of ${Object.keys(CERTIFICATE_TYPES).join(', ')}`)
+  }
 
   // Box 2
   if (p.validFrom === undefined || p.validUntil === undefined) {
@@ -167,13 +194,19 @@ export function checkPermit (p: Permit, opts: RuleOptions = {}): RuleProblem[] {
     if (until <= from) {
       err(RuleCode.VALIDITY_END_BEFORE_START, '2', 'validity ends before it starts')
     } else if (typeOk) {
-      const months = maxValidityMonths(p.type)
-      if (until > addMonths(from, months)) {
-        err(RuleCode.VALIDITY_TOO_LONG, '2', `a ${DOCUMENT_TYPES[p.type as keyof typeof DOCUMENT_TYPES]} is valid for at most ${months} months`)
+      // Validity counts from the date of grant (Art. VI(2): "valid for a
+      // period of six months from the date on which it was granted"), not
+      // from Box 2's start, which may be later; Box 2's start only when the
+      // document gives no issue date.
+      const granted = parseIsoDate(p.issueDate) ?? from
+      const months = maxValidityMonths(p.type, p.certificateType)
+      if (until > addMonths(granted, months)) {
+        err(RuleCode.VALIDITY_TOO_LONG, '2', `a ${documentName(p)} is valid for at most ${months} months from the date of grant${granted !== from ? ` (${p.issueDate ?? ''})` : ''}`)
       }
     }
   }
   if (p.issueDate !== undefined && parseIsoDate(p.issueDate) === undefined) err(RuleCode.DATE_INVALID, '2', `issue date "${p.issueDate}" is not an ISO 8601 date`)
+  const multiUse = isMultiUse(p.type, p.certificateType)
 
   // Box 5, 5a
   if (p.purpose === undefined) err(RuleCode.PURPOSE_MISSING, '5a', 'purpose code is missing')
@@ -189,7 +222,9 @@ export function checkPermit (p: Permit, opts: RuleOptions = {}): RuleProblem[] {
   country(issuerC, '6', 'issuing Management Authority', true)
   country(consigneeC, '3', 'importer', true)
   country(consignorC, '4', 'exporter', true)
-  if (consigneeC !== undefined && consigneeC !== '' && consigneeC === consignorC) {
+  // A passport-like certificate names its holder in Boxes 3 and 4, often at
+  // home in the issuing country: one country is right there.
+  if (!multiUse && consigneeC !== undefined && consigneeC !== '' && consigneeC === consignorC) {
     err(RuleCode.SAME_COUNTRY, '3', `importer and exporter are both in ${consigneeC}`)
   }
   if (issuerC !== undefined && issuerC !== '') {
@@ -203,14 +238,23 @@ export function checkPermit (p: Permit, opts: RuleOptions = {}): RuleProblem[] {
   // Lines
   if (p.lines.length === 0) err(RuleCode.LINES_MISSING, '7/8', 'a permit needs at least one species line')
   const seen = new Set<string>()
-  let appendixI = false
+  // Lines that need an import permit under Art. III: Appendix I, except
+  // source D (Art. VII(4): treated as Appendix II); on a re-export only live
+  // specimens (Art. III(4)(c)). Certificates (O, e.g. Art. VII(5)) never.
+  let needsImportPermit = false
+  const preConvention = p.type === 'O' && p.certificateType === 'pre-convention'
   for (const [i, l] of p.lines.entries()) {
     const lid = l.id === '' ? `#${i + 1}` : l.id
     if (l.id === '' || seen.has(l.id)) err(RuleCode.LINE_ID_INVALID, '7/8', l.id === '' ? 'line has no letter' : `line letter ${l.id} is used twice`, lid)
     seen.add(l.id)
     if (l.scientificName.trim() === '') err(RuleCode.SPECIES_MISSING, '7/8', 'scientific name is missing', lid)
     if (l.appendix === undefined || !(APPENDICES as readonly string[]).includes(l.appendix)) err(RuleCode.APPENDIX_INVALID, '10', `appendix "${l.appendix ?? ''}" is not I, II or III`, lid)
-    if (l.appendix === 'I') appendixI = true
+    if (l.appendix === 'I' && l.source !== 'D' && (p.type === 'E' || (p.type === 'R' && l.term === 'LIV'))) needsImportPermit = true
+    if (p.type === 'I' && p.purpose === 'T' && l.appendix === 'I' && (l.source === 'W' || l.source === 'X')) {
+      err(RuleCode.APPENDIX_I_COMMERCIAL_WILD, '5a', `an Appendix I specimen from the ${l.source === 'W' ? 'wild' : 'sea'} (source ${l.source}) is not imported for primarily commercial purposes (Art. III(${l.source === 'W' ? '3' : '5'})(c))`, lid)
+    }
+    if (l.acquisitionDate !== undefined && parseIsoDate(l.acquisitionDate) === undefined) err(RuleCode.DATE_INVALID, '12b', `date of acquisition "${l.acquisitionDate.slice(0, 40)}" is not an ISO 8601 date`, lid)
+    else if (preConvention && l.acquisitionDate === undefined) err(RuleCode.ACQUISITION_DATE_MISSING, '12b', 'a pre-Convention certificate gives the date of acquisition of each specimen (Res. Conf. 13.6 (Rev. CoP18))', lid)
     if (l.source === undefined || !Object.hasOwn(SOURCE_CODES, l.source)) err(RuleCode.SOURCE_INVALID, '10', `source "${l.source ?? ''}" is not a CITES source code`, lid)
     if (l.term === undefined || !TERM_CODES.has(l.term)) err(RuleCode.TERM_INVALID, '9', `term "${l.term ?? ''}" is not a CITES term code`, lid)
     if (l.quantity === undefined) err(RuleCode.QUANTITY_MISSING, '11', 'quantity is missing', lid)
@@ -228,8 +272,8 @@ export function checkPermit (p: Permit, opts: RuleOptions = {}): RuleProblem[] {
       err(RuleCode.REEXPORT_ORIGIN_MISSING, '12', 'a re-export certificate must give the origin permit or the last re-export certificate', lid)
     }
   }
-  if (p.type === 'E' && appendixI && !(p.references ?? []).some((r) => r.typeCode === 'I' && (r.id ?? '') !== '')) {
-    err(RuleCode.APPENDIX_I_IMPORT_PERMIT_MISSING, '5', 'an Appendix I export permit must reference the import permit (Art. III)')
+  if (needsImportPermit && !(p.references ?? []).some((r) => r.typeCode === 'I' && (r.id ?? '') !== '')) {
+    err(RuleCode.APPENDIX_I_IMPORT_PERMIT_MISSING, '5', p.type === 'E' ? 'an Appendix I export permit must reference the import permit (Art. III(3))' : 'a re-export certificate of a live Appendix I specimen must reference the import permit (Art. III(4)(c))')
   }
   return out
 }

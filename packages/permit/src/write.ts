@@ -5,7 +5,7 @@
  */
 import { escapeXml } from './xml.js'
 import { NS_CITES_V2, NS_RAM } from './read.js'
-import { DOC_CODE_LAST_REEXPORT, DOC_CODE_ORIGIN_PERMIT } from './codes.js'
+import { CERTIFICATE_TYPES, DOC_CODE_LAST_REEXPORT, DOC_CODE_ORIGIN_PERMIT } from './codes.js'
 import type { Address, DocumentRef, LangText, Permit, PermitLine, TradeParty } from './model.js'
 
 type Node = { n: string, a?: Record<string, string>, t?: string, c?: Node[] }
@@ -75,11 +75,17 @@ function more (name: string, texts: LangText[] | undefined): Array<Node | undefi
   return (texts ?? []).map((t) => opt(name, t.text, t.language === undefined ? undefined : { languageID: t.language }))
 }
 
+/** A `languageID` attribute when a language is given. */
+function lang (language: string | undefined): Record<string, string> | undefined {
+  return language === undefined || language === '' ? undefined : { languageID: language }
+}
+
 function line (l: PermitLine): Node {
+  const ln = l.languages ?? {}
   // The first of a repeated element in its box, then the rest (never dropped: issue 20).
   return e(R('IncludedSupplyChainConsignmentItem'), [
     opt(R('ID'), l.id),
-    group(R('PhysicalLogisticsShippingMarks'), [opt(R('Marking'), l.marks), ...more(R('Marking'), l.moreMarks)]),
+    group(R('PhysicalLogisticsShippingMarks'), [opt(R('Marking'), l.marks, lang(ln.marks)), ...more(R('Marking'), l.moreMarks)]),
     group(R('OriginTradeCountry'), [opt(R('ID'), l.originCountry)]),
     group(R('ExportTradeCountry'), [opt(R('ID'), l.exportCountry)]),
     ref('AssociatedReferencedDocument', l.originPermit, DOC_CODE_ORIGIN_PERMIT),
@@ -91,10 +97,10 @@ function line (l: PermitLine): Node {
       opt(R('TypeCode'), l.appendix),
       opt(R('TypeExtensionCode'), l.source),
       group(R('SpecifiedTradeProduct'), [
-        opt(R('Description'), l.description),
+        opt(R('Description'), l.description, lang(ln.description)),
         ...more(R('Description'), l.moreDescriptions),
         opt(R('TypeCode'), l.term),
-        opt(R('CommonName'), l.commonName),
+        opt(R('CommonName'), l.commonName, lang(ln.commonName)),
         ...more(R('CommonName'), l.moreCommonNames),
         opt(R('ScientificName'), l.scientificName)
       ])
@@ -102,7 +108,8 @@ function line (l: PermitLine): Node {
     group(R('ExaminationTransportEvent'), [opt(R('UnitQuantity'), l.exportedQuantity, unitAttr(l.exportedUnit))]),
     group(R('ApplicableCrossBorderRegulatoryProcedure'), [
       opt(R('UsedToDateQuotaQuantity'), l.quotaUsed),
-      opt(R('AnnualQuotaQuantity'), l.quotaAnnual)
+      opt(R('AnnualQuotaQuantity'), l.quotaAnnual),
+      opt(R('AcquisitionDateTime'), l.acquisitionDate)
     ])
   ])
 }
@@ -123,12 +130,16 @@ export function writePermitXml (p: Permit): string {
     ]),
     e('rsm:HeaderExchangedDocument', [
       opt(R('ID'), p.number),
+      // Box 1 "other": the kind of certificate, by its English name (permit-profile.md §2.3).
+      p.type === 'O' && p.certificateType !== undefined && Object.hasOwn(CERTIFICATE_TYPES, p.certificateType)
+        ? e(R('Name'), CERTIFICATE_TYPES[p.certificateType as keyof typeof CERTIFICATE_TYPES].label, { languageID: 'EN' })
+        : undefined,
       opt(R('TypeCode'), p.type),
       opt(R('IssueDateTime'), p.issueDate),
       p.copy === undefined ? undefined : e(R('CopyIndicator'), String(p.copy)),
       opt(R('PurposeCode'), p.purpose),
       opt(R('Information'), replacementText(p)),
-      ...(p.conditions ?? []).map((c) => opt(R('Information'), c)),
+      ...(p.conditions ?? []).map((c, i) => opt(R('Information'), c, lang(p.conditionLanguages?.[i]))),
       ...(p.references ?? []).map((r) => ref('ReferenceReferencedDocument', r, r.typeCode)),
       group(R('EffectiveSpecifiedPeriod'), [opt(R('StartDateTime'), p.validFrom), opt(R('EndDateTime'), p.validUntil)]),
       group(R('FirstSignatoryDocumentAuthentication'), [

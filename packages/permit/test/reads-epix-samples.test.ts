@@ -67,8 +67,8 @@ describe('EPIX v1 sample (CBFShip)', () => {
     // v1 puts the country under CountryIdentificationTradeCountry
     expect(v1.permit.issuer.address?.country).toBe('XA')
     expect(v1.permit.consignee.address?.country).toBe('XB')
-    // the v1 sample has no shipping marks; everything else matches v2
-    const strip = (p: typeof v2.permit) => ({ ...p, lines: p.lines.map(({ marks: _m, ...l }) => l) })
+    // the v1 sample has no shipping marks and no languageID at all; everything else matches v2
+    const strip = ({ conditionLanguages: _c, ...p }: typeof v2.permit) => ({ ...p, lines: p.lines.map(({ marks: _m, languages: _l, ...l }) => l) })
     expect(strip(v1.permit)).toEqual(strip(v2.permit))
   })
 })

@@ -34,14 +34,14 @@ describe('CITES rule checks', () => {
 
   it('limits an export permit to 6 months and an import permit to 12', () => {
     const e = base()
-    e.validFrom = '2026-01-01T00:00:00Z'; e.validUntil = '2026-07-02T00:00:00Z'
+    e.issueDate = '2026-01-01T00:00:00Z'; e.validFrom = '2026-01-01T00:00:00Z'; e.validUntil = '2026-07-02T00:00:00Z'
     expect(codes(checkPermit(e))).toContain('VALIDITY_TOO_LONG')
     e.validUntil = '2026-07-01T00:00:00Z'
     expect(codes(checkPermit(e))).not.toContain('VALIDITY_TOO_LONG')
 
     const i = base()
     i.type = 'I'; i.issuer.address!.country = 'TH'
-    i.validFrom = '2026-01-01'; i.validUntil = '2026-12-31'
+    i.issueDate = '2026-01-01'; i.validFrom = '2026-01-01'; i.validUntil = '2026-12-31'
     expect(codes(checkPermit(i))).toEqual([])
     i.validUntil = '2027-01-02'
     expect(codes(checkPermit(i))).toContain('VALIDITY_TOO_LONG')
@@ -49,7 +49,7 @@ describe('CITES rule checks', () => {
     const r = base()
     r.type = 'R'
     for (const l of r.lines) l.lastReexport = { id: 'FR-1' }
-    r.validFrom = '2026-01-01'; r.validUntil = '2026-08-01'
+    r.issueDate = '2026-01-01'; r.validFrom = '2026-01-01'; r.validUntil = '2026-08-01'
     expect(codes(checkPermit(r))).toEqual(['VALIDITY_TOO_LONG'])
   })
 

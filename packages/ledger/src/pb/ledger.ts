@@ -884,6 +884,7 @@ export interface IssuedBody {
   purpose: string
   lines: PermitLineSummary[]
   replaces: string
+  certificateType: string
 }
 
 export namespace IssuedBody {
@@ -953,6 +954,11 @@ export namespace IssuedBody {
           w.string(obj.replaces)
         }
 
+        if ((obj.certificateType != null && obj.certificateType !== '')) {
+          w.uint32(98)
+          w.string(obj.certificateType)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -968,7 +974,8 @@ export namespace IssuedBody {
           issueTime: 0n,
           purpose: '',
           lines: [],
-          replaces: ''
+          replaces: '',
+          certificateType: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1025,6 +1032,10 @@ export namespace IssuedBody {
             }
             case 11: {
               obj.replaces = reader.string()
+              break
+            }
+            case 12: {
+              obj.certificateType = reader.string()
               break
             }
             default: {
@@ -1130,6 +1141,13 @@ export namespace IssuedBody {
             case 11: {
               yield {
                 field: `${prefix}.replaces`,
+                value: reader.string()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.certificateType`,
                 value: reader.string()
               }
               break
@@ -1250,6 +1268,11 @@ export namespace IssuedBody {
     value: string
   }
 
+  export interface IssuedBodyCertificateTypeFieldEvent {
+    field: '$.certificateType'
+    value: string
+  }
+
   export function encode (obj: Partial<IssuedBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, IssuedBody.codec())
   }
@@ -1258,7 +1281,7 @@ export namespace IssuedBody {
     return decodeMessage(buf, IssuedBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IssuedBody>): Generator<IssuedBodySignedXmlFieldEvent | IssuedBodyXmlSha256FieldEvent | IssuedBodyDocumentTypeFieldEvent | IssuedBodyDestinationFieldEvent | IssuedBodyExporterCountryFieldEvent | IssuedBodyValidFromFieldEvent | IssuedBodyValidUntilFieldEvent | IssuedBodyIssueTimeFieldEvent | IssuedBodyPurposeFieldEvent | IssuedBodyLinesLineFieldEvent | IssuedBodyLinesScientificNameFieldEvent | IssuedBodyLinesAppendixFieldEvent | IssuedBodyLinesSourceFieldEvent | IssuedBodyLinesTermFieldEvent | IssuedBodyLinesQuantityFieldEvent | IssuedBodyLinesUnitFieldEvent | IssuedBodyLinesOriginFieldEvent | IssuedBodyLinesOriginPermitFieldEvent | IssuedBodyReplacesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IssuedBody>): Generator<IssuedBodySignedXmlFieldEvent | IssuedBodyXmlSha256FieldEvent | IssuedBodyDocumentTypeFieldEvent | IssuedBodyDestinationFieldEvent | IssuedBodyExporterCountryFieldEvent | IssuedBodyValidFromFieldEvent | IssuedBodyValidUntilFieldEvent | IssuedBodyIssueTimeFieldEvent | IssuedBodyPurposeFieldEvent | IssuedBodyLinesLineFieldEvent | IssuedBodyLinesScientificNameFieldEvent | IssuedBodyLinesAppendixFieldEvent | IssuedBodyLinesSourceFieldEvent | IssuedBodyLinesTermFieldEvent | IssuedBodyLinesQuantityFieldEvent | IssuedBodyLinesUnitFieldEvent | IssuedBodyLinesOriginFieldEvent | IssuedBodyLinesOriginPermitFieldEvent | IssuedBodyReplacesFieldEvent | IssuedBodyCertificateTypeFieldEvent> {
     return streamMessage(buf, IssuedBody.codec(), opts)
   }
 }
