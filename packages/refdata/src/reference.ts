@@ -155,6 +155,7 @@ export class ReferenceData {
   private readonly termPurpose: Set<string>
   private readonly taxonMemo = new Map<string, Readonly<TaxonResult>>()
   private readonly listingMemo = new Map<string, Readonly<ListingResult>>()
+  private readonly suspensionMemo = new Map<string, Readonly<SuspensionsResult>>()
 
   constructor (snapshot: Snapshot, path?: string) {
     this.snapshot = snapshot
@@ -325,7 +326,17 @@ export class ReferenceData {
    * dates them by notification number only, so `current` is "in force at the
    * snapshot's date"; `on` after that date sets `afterSnapshot`.
    */
-  suspensions (name: string, opts: { party?: string, on?: string } = {}): SuspensionsResult {
+  suspensions (name: string, opts: { party?: string, on?: string } = {}): Readonly<SuspensionsResult> {
+    // Memoised and frozen as taxon(): the reference rules ask it for every line (it scans every suspension).
+    const key = `${name}\u0000${opts.party ?? ''}\u0000${opts.on ?? ''}`
+    const hit = this.suspensionMemo.get(key)
+    if (hit !== undefined) return hit
+    const r = deepFreeze(this.buildSuspensions(name, opts))
+    remember(this.suspensionMemo, key, r)
+    return r
+  }
+
+  private buildSuspensions (name: string, opts: { party?: string, on?: string }): SuspensionsResult {
     if (opts.on !== undefined) checkDate(opts.on)
     const { index } = this.resolve(name)
     const s = this.snapshot
