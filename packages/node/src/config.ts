@@ -104,6 +104,15 @@ export const NodeConfigSchema = z.object({
   health: z.object({
     maxClockSkewSeconds: z.number().int().min(1).max(3600).default(60)
   }).strict().default({ maxClockSkewSeconds: 60 }),
+  /**
+   * The CITES reference data (issue 14): a snapshot file (absent: the one
+   * shipped with @cites/refdata), and whether a trade suspension in force
+   * warns or refuses at issuance.
+   */
+  refdata: z.object({
+    snapshot: z.string().min(1).optional(),
+    suspensions: z.enum(['warn', 'refuse']).default('warn')
+  }).strict().default({ suspensions: 'warn' }),
   /** All nodes on one host (the pilot): lifts libp2p's per-host connection rate limit. */
   sharedHost: z.boolean().default(false),
   /** Pilot networks only: fault injection over the HTTP API (issuer token). */
@@ -157,6 +166,7 @@ export function loadConfig (path: string): LoadedConfig {
     config: {
       ...c,
       dataDir: abs(c.dataDir),
+      refdata: { ...c.refdata, ...(c.refdata.snapshot !== undefined ? { snapshot: abs(c.refdata.snapshot) } : {}) },
       accounts: { ...c.accounts, file: abs(c.accounts.file) },
       ...(c.oidc !== undefined ? { oidc: { ...c.oidc, ...(c.oidc.clientSecretFile !== undefined ? { clientSecretFile: abs(c.oidc.clientSecretFile) } : {}) } } : {}),
       http: { ...c.http, ...(c.http.tls !== undefined ? { tls: { cert: abs(c.http.tls.cert), key: abs(c.http.tls.key), ...(c.http.tls.clientCa !== undefined ? { clientCa: abs(c.http.tls.clientCa) } : {}) } } : {}) },
@@ -318,6 +328,15 @@ issue:
 # the host on NTP: peers refuse requests dated minutes off.
 health:
   maxClockSkewSeconds: 60
+
+# The CITES reference data (taxonomy, listings, annotations, suspensions,
+# Trade Database codes) permits are checked against at issuance and in
+# verdicts. snapshot: a file from \`cites refdata import\` (absent: the 2013
+# snapshot shipped with the node). suspensions: a trade suspension in force
+# for the exporter and taxon warns, or refuses the issue.
+refdata:
+  # snapshot: ./refdata.json.gz
+  suspensions: warn
 
 # true only when every node runs on one host (a pilot network).
 sharedHost: ${String(i.sharedHost)}

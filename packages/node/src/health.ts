@@ -24,7 +24,8 @@ export const READINESS_CODES = [
   'TRUST_LIST_CURRENT', 'TRUST_LIST_STALE', 'TRUST_LIST_MISSING',
   'CERTIFICATE_GRANTED', 'CERTIFICATE_EXPIRING', 'CERTIFICATE_EXPIRED', 'CERTIFICATE_NOT_YET_VALID', 'CERTIFICATE_WITHDRAWN', 'CERTIFICATE_NOT_LISTED',
   'LEDGER_WRITABLE', 'LEDGER_READ_ONLY', 'LEDGER_WRITE_FAILED',
-  'CLOCK_WITHIN_BOUND', 'CLOCK_SKEW', 'CLOCK_SKEW_NOT_CHECKED'
+  'CLOCK_WITHIN_BOUND', 'CLOCK_SKEW', 'CLOCK_SKEW_NOT_CHECKED',
+  'REFDATA_LOADED'
 ] as const
 export type ReadinessCode = typeof READINESS_CODES[number]
 
@@ -149,6 +150,12 @@ export function clockCheck (node: PermitNode, maxSkewMs = MAX_CLOCK_SKEW_MS): Re
   return check('clock', 'pass', 'CLOCK_WITHIN_BOUND', `this node's clock is ${relation(off)} the median of ${peers} (${err}), within ${maxSkewMs / 1000} s`)
 }
 
+/** The CITES reference data the node checks permits against, and its snapshot's date (it is loaded at start, or the node does not start). */
+export function refdataCheck (node: PermitNode): ReadinessCheck {
+  const rd = node.refdata.data
+  return check('refdata', 'pass', 'REFDATA_LOADED', `CITES reference data of ${rd.snapshotDate} (listings of ${rd.snapshot.parts.listings.date}); trade suspensions ${node.refdata.suspensions === 'refuse' ? 'refuse' : 'warn'} at issuance`)
+}
+
 /** Every check, in a fixed order; ready when none fails. */
 export async function readiness (node: PermitNode, o: ReadinessOptions = {}): Promise<Readiness> {
   const now = node.now()
@@ -157,7 +164,8 @@ export async function readiness (node: PermitNode, o: ReadinessOptions = {}): Pr
     trustListCheck(node, now),
     certificateCheck(node, now, o.certificateWarnMs),
     await ledgerCheck(node, o.ledgerProbeTimeoutMs),
-    clockCheck(node, o.maxClockSkewMs)
+    clockCheck(node, o.maxClockSkewMs),
+    refdataCheck(node)
   ]
   return { ready: checks.every((c) => c.ok), party: node.party, time: new Date(now).toISOString(), checks }
 }

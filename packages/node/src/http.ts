@@ -21,7 +21,7 @@ import helmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import type { Logger } from '@cites/runtime'
 import { importPermit, permitFromJson, type Permit } from '@cites/permit'
-import { judgePresentedDocument, withDestination, withStamp } from '@cites/verdict'
+import { judgePresentedDocument, withDestination, withReference, withStamp } from '@cites/verdict'
 import { sha256, hex } from '@cites/ledger'
 import type { NodeVerdict, PermitNode } from './node.js'
 import { HttpProblem, answerError, sendProblem } from './problems.js'
@@ -441,7 +441,7 @@ export async function verifyByNumber (node: PermitNode, q: { party: string, numb
  */
 export async function verifyDocument (node: PermitNode, xml: string): Promise<VerifyAnswer> {
   // The destination from the document itself when the ledger does not know the permit.
-  return answer(withDestination(await judgePresentedDocument(xml, { trust: node.trust, verify: node.verify }), node.party))
+  return answer(withReference(withDestination(await judgePresentedDocument(xml, { trust: node.trust, verify: node.verify }), node.party), node.refdata.data, { suspensions: node.refdata.suspensions }))
 }
 
 /** What a 202 says, whatever the networking failure was. */

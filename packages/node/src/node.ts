@@ -19,6 +19,8 @@ import {
 } from '@cites/protocol'
 import { medianOffset, type ClockEstimate, type PeerClockOffset } from '@cites/protocol'
 import { PartyNotListedError } from './errors.js'
+import { checkAgainstReference, sharedReferenceData, type ReferenceData, type ReferenceProblem } from '@cites/refdata'
+import { PermitRefusedError } from '@cites/xml-signature'
 
 /** How long the issuer syncs a claimant's log before answering a claim it does not hold yet (CLAIM_UNKNOWN). */
 const CLAIM_SYNC_TIMEOUT_MS = 3000
@@ -79,6 +81,12 @@ export interface PermitNodeConfig {
    * `consume`, `deliver`, `trust-list`). @default silent
    */
   log?: Logger
+  /**
+   * The CITES reference data (issue 14): the snapshot file (default: the
+   * one shipped with @cites/refdata, loaded once per process) and whether a
+   * trade suspension in force warns or refuses at issuance. @default { suspensions: 'warn' }
+   */
+  refdata?: { snapshot?: string, suspensions?: 'warn' | 'refuse' }
 }
 
 /** A verdict with what it was derived from. */
@@ -127,6 +135,8 @@ export interface NodeStatus {
   /** This node's gossip score for each connected authority (network.md §3.1; under -80 it is graylisted). */
   peerScores: Record<string, number>
   trustListSequence: number
+  /** The reference data the node checks permits against: its snapshot's date. */
+  refdata: { snapshotDate: string, suspensions: 'warn' | 'refuse' }
 }
 
 /**
@@ -172,7 +182,9 @@ export interface PermitNode extends RecordOperations {
    * pseudonymous ID is signed into the event, and the free-text `officer` is
    * then not written (ledger.md §2.3). A malformed ID is ACTOR_INVALID (422).
    */
-  issue: (permit: Permit, opts?: ActOptions) => Promise<{ state: PermitState, signedXml: string, warnings: IssueWarning[] }>
+  issue: (permit: Permit, opts?: ActOptions) => Promise<{ state: PermitState, signedXml: string, warnings: Array<IssueWarning | ReferenceProblem> }>
+  /** The CITES reference data this node checks permits against at issuance and in verdicts. */
+  readonly refdata: { data: ReferenceData, suspensions: 'warn' | 'refuse' }
   /** Record a permit signed by this authority's own permit system. */
   recordSigned: (signedXml: string, opts?: ActOptions) => Promise<{ state: PermitState }>
   /** Box 14 on one of this authority's permits (the ledger refuses another party's: NOT_ISSUER). */
@@ -241,6 +253,8 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
   const childLog = { log: config.log }
   const policy: ProvisionalPolicy = { allow: config.provisional?.allow ?? false, issuerTimeoutMs: config.provisional?.issuerTimeoutMs ?? 5000 }
   const { trust, party } = config
+  // Shared per process and path: every node of a pilot or a test loads it once.
+  const refdata = { data: sharedReferenceData(config.refdata?.snapshot), suspensions: config.refdata?.suspensions ?? 'warn' as const }
   const modules: Module[] = []
   const stopModules = async (): Promise<void> => {
     for (const m of [...modules].reverse()) {
@@ -332,7 +346,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
 
     // One bounded lane per issuer and protocol for verify and consume requests (issue 16).
     const lanes = new IssuerLanes()
-    const verify = verifyOperation({ party, libp2p, ledger, trust, issuerTimeoutMs: () => policy.issuerTimeoutMs, peerOf, lanes, now, log: logFor(config.log, 'verify') })
+    const verify = verifyOperation({ refdata, party, libp2p, ledger, trust, issuerTimeoutMs: () => policy.issuerTimeoutMs, peerOf, lanes, now, log: logFor(config.log, 'verify') })
     const consume = consumeOperation({ party, libp2p, ledger, trust, signer: config.signer, policy, peerOf, verify, keepEvent, lanes, now, log: logFor(config.log, 'consume') })
 
     const checkImportPermits = importPermitCheck({ party, ledger, trust, syncAuthor: catchUp.syncAuthor, peerOf, now, log })
@@ -346,6 +360,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       policy,
       internals: { libp2p, ledger, gossip, delivery, claims, permitChecks, connections },
       certificate: config.signer.certificate,
+      refdata,
       now,
       probeLedger: async () => { await ledger.probeWrite() },
       ...recordOperations({ party, ledger, libp2p, trust }),
@@ -353,7 +368,11 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       issue: async (permit, opts = {}) => {
         // Before anything is signed: a refused import permit (or a malformed actor) leaves no trace in the log.
         checkedActor(opts.actor)
-        const warnings = await checkImportPermits(permit)
+        // The reference-data rules (issue 14): an error refuses before anything is signed, warnings go in the answer.
+        const reference = checkAgainstReference(permit, refdata.data, { on: permit.issueDate ?? new Date(now()).toISOString(), suspensions: refdata.suspensions })
+        const refusing = reference.filter((p) => p.severity === 'error')
+        if (refusing.length > 0) throw new PermitRefusedError(`permit ${permit.number.slice(0, 70)} refused: ${refusing.map((p) => p.code).join(', ')}`, reference)
+        const warnings: Array<IssueWarning | ReferenceProblem> = [...reference, ...await checkImportPermits(permit)]
         const r = await ledger.issue(permit, opts)
         return { state: r.state, signedXml: r.signedXml, warnings }
       },
@@ -405,7 +424,8 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
           gossip: { ...gossip.stats },
           permitChecks: { ...permitChecks.stats },
           peerScores: node.peerScores(),
-          trustListSequence: trust.sequence
+          trustListSequence: trust.sequence,
+          refdata: { snapshotDate: refdata.data.snapshotDate, suspensions: refdata.suspensions }
         }
         return structuredClone(lastStatus)
       },

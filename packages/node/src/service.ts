@@ -95,6 +95,7 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
   const node = await createPermitNode({
     party: config.party, dataDir: config.dataDir, signer, peerKey, trust, listen: config.listen, sharedHost: config.sharedHost,
     provisional: config.provisional, permitChecksPerSecond: config.permitChecks.perSecond, log: logger,
+    refdata: { suspensions: config.refdata.suspensions, ...(config.refdata.snapshot !== undefined ? { snapshot: config.refdata.snapshot } : {}) },
     issuePolicy: { validityStartGraceMs: config.issue.validityStartGraceDays * 86_400_000, ...(config.issue.timeZone !== undefined ? { timeZone: config.issue.timeZone } : {}) }, ...(o.now !== undefined ? { now: o.now } : {})
   })
   // Who did what: every API call in the hash-chained access log, its head signed with the peer key.

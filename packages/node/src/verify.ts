@@ -7,11 +7,14 @@
  * "unreachable": it surfaces as the ProtocolError it is (the HTTP layer
  * answers 502), never as a replica verdict. Every verdict with a known
  * permit carries the `destination` check for this node's party: a permit
- * made out to another country is not valid here (a diverted copy).
+ * made out to another country is not valid here (a diverted copy). Every
+ * verdict with a readable permit carries the `reference` check (the CITES
+ * reference data, with its snapshot's date).
  */
 import type { PeerId } from '@libp2p/interface'
 import type { Ledger } from '@cites/ledger'
-import { judgePermitEvents, withDestination, withEquivocation, withValidityAt, type RemoteVerdict } from '@cites/verdict'
+import { judgePermitEvents, withDestination, withEquivocation, withReference, withValidityAt, type RemoteVerdict } from '@cites/verdict'
+import type { ReferenceData } from '@cites/refdata'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
 import { verifyRemote, ProtocolError, type AuthorisedNode } from '@cites/protocol'
@@ -32,6 +35,8 @@ export interface VerifyOperationInit {
   lanes: IssuerLanes
   now: () => number
   log: Logger
+  /** The reference data every verdict with a readable permit is checked against (the `reference` check). */
+  refdata: { data: ReferenceData, suspensions: 'warn' | 'refuse' }
 }
 
 const VERDICT_MEMO = 50_000
@@ -102,7 +107,7 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
   return async (p, number) => {
     const judged = await judge(p, number)
     if (judged.state === undefined) return judged
-    const v = withDestination(judged, init.party, p)
+    const v = withReference(withDestination(judged, init.party, p), init.refdata.data, { suspensions: init.refdata.suspensions })
     const { positions } = await ledger.equivocations(p)
     return positions.length > 0 ? withEquivocation(v, p, positions) : v
   }

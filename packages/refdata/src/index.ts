@@ -10,7 +10,7 @@
  *
  * @packageDocumentation
  */
-export { loadReferenceData, ReferenceData, SHIPPED_SNAPSHOT, nameKey, listingState } from './reference.js'
+export { loadReferenceData, sharedReferenceData, LOOKUP_MEMO_ENTRIES, ReferenceData, SHIPPED_SNAPSHOT, nameKey, listingState } from './reference.js'
 export type {
   Appendix, CodeTable, CodeName, TaxonResult, Annotation, ListingResult, QuotaResult, QuotasResult, SuspensionResult, SuspensionsResult
 } from './reference.js'
@@ -23,3 +23,5 @@ export type { Snapshot, PartProvenance } from './snapshot.js'
 export { rec20ToTradeUnit, tradeUnitToRec20, UNIT_MAPPING, UNMAPPED_REC20, UNMAPPED_TD } from './units.js'
 export { REFDATA_CODES, RefdataError, SnapshotUnreadableError, ImportInvalidError, DateInvalidError } from './errors.js'
 export type { RefdataCode } from './errors.js'
+export { checkAgainstReference, referenceRefuses, annotationTerms, REFERENCE_RULE_CODES } from './rules.js'
+export type { ReferenceProblem, ReferenceCheckOptions, ReferenceRuleCode } from './rules.js'

@@ -35,6 +35,7 @@ import { log } from './checks/log.js'
 import { notConsulted } from './checks/not-consulted.js'
 import { equivocation } from './checks/equivocation.js'
 import { destination } from './checks/destination.js'
+import { reference } from './checks/reference.js'
 import type { CheckInfo } from './compose.js'
 
 export { composeVerdict, replaceCheck } from './compose.js'
@@ -64,6 +65,8 @@ export {
 export { notConsulted, notConsultedFragments, NOT_CONSULTED_CODES } from './checks/not-consulted.js'
 export { equivocation, equivocationFragment, withEquivocation, EQUIVOCATION_CODES } from './checks/equivocation.js'
 export { destination, destinationFragment, withDestination, DESTINATION_CODES } from './checks/destination.js'
+export { reference, referenceFragment, withReference, REFERENCE_CHECK } from './checks/reference.js'
+export type { ReferenceCheck } from './checks/reference.js'
 
 /** Every check of the verdict, in the order they are judged. */
-export const CHECKS: readonly CheckInfo[] = [log, integrity, issuer, rules, registered, validity, lifecycle, equivocation, use, stamp, confirmation, destination, notConsulted]
+export const CHECKS: readonly CheckInfo[] = [log, integrity, issuer, rules, registered, validity, lifecycle, equivocation, use, stamp, confirmation, destination, reference, notConsulted]

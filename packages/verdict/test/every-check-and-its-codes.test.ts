@@ -204,7 +204,7 @@ describe('every check and its codes', () => {
     const v = composeVerdict([confirmationFragment('CH', 'CH'), undefined, useFragment(state.A!, []), lifecycleFragment(state.A!, new Date(NOW)), validityFragment(permit, new Date(NOW))])
     expect(v.checks.map((c) => c.name)).toEqual(['validity', 'status', 'use', 'confirmation'])
     expect(v.valid).toBe(false) // no integrity, no issuer
-    expect(CHECKS.map((c) => c.name)).toEqual(['log', 'integrity', 'issuer', 'rules', 'registered', 'validity', 'lifecycle', 'equivocation', 'use', 'stamp', 'confirmation', 'destination', 'not-consulted'])
+    expect(CHECKS.map((c) => c.name)).toEqual(['log', 'integrity', 'issuer', 'rules', 'registered', 'validity', 'lifecycle', 'equivocation', 'use', 'stamp', 'confirmation', 'destination', 'reference', 'not-consulted'])
     // A code means one thing wherever a check registers it.
     const kinds = new Map<string, string>()
     for (const c of CHECKS) {
