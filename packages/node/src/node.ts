@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { Ledger, checkedActor, type ActOptions, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type IssuePolicy, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
+import { KeyedMutex, Ledger, checkedActor, type ActOptions, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type IssuePolicy, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
 import type { Permit, Verdict } from '@cites/permit'
 import type { CertificateInfo, Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
@@ -30,6 +30,9 @@ import { consumeOperation } from './use.js'
 import { IssuerLanes } from './issuer-lanes.js'
 import { recordOperations, type RecordOperations } from './records.js'
 import { importPermitCheck, type ImportPermitUse, type IssueWarning } from './import-permits.js'
+import { quotaCheck, quotaFileOf, type QuotaFigure } from './quotas.js'
+import { reexportChainCheck, type ReexportWarning } from './reexport-chains.js'
+import type { ReferenceData } from '@cites/refdata'
 
 /** What the destination may do when the issuer's node cannot be reached. */
 export interface ProvisionalPolicy {
@@ -79,6 +82,10 @@ export interface PermitNodeConfig {
    * `consume`, `deliver`, `trust-list`). @default silent
    */
   log?: Logger
+  /** The reference data (quotas.ts seeds the quota register from its published quotas; synonyms compare as accepted names). */
+  refdata?: ReferenceData
+  /** The operator's quota register (quotas.ts). @default DIR/quotas.json in dataDir */
+  quotaFile?: string
 }
 
 /** A verdict with what it was derived from. */
@@ -165,14 +172,17 @@ export interface PermitNode extends RecordOperations {
    * Sign a permit as this authority and record its issuance (gossiped and
    * delivered). An export or re-export citing the destination's import
    * permit is checked against the destination's log first (ledger.md §3.6);
-   * `warnings` says what could not be checked. A permit with `replacement`
+   * `warnings` says what could not be checked. An export is checked against
+   * this party's quotas (QUOTA_EXCEEDED; Box 11a filled in, `quotas` the
+   * figures) and a re-export against the permits its lines cite (ledger.md
+   * §3.7, §3.8). A permit with `replacement`
    * replaces the one it names (REPLACED and ISSUED, one act).
    *
    * Every act takes the acting account (`opts.actor`, or `input.actor`): its
    * pseudonymous ID is signed into the event, and the free-text `officer` is
    * then not written (ledger.md §2.3). A malformed ID is ACTOR_INVALID (422).
    */
-  issue: (permit: Permit, opts?: ActOptions) => Promise<{ state: PermitState, signedXml: string, warnings: IssueWarning[] }>
+  issue: (permit: Permit, opts?: ActOptions) => Promise<{ state: PermitState, signedXml: string, warnings: Array<IssueWarning | ReexportWarning>, quotas: QuotaFigure[] }>
   /** Record a permit signed by this authority's own permit system. */
   recordSigned: (signedXml: string, opts?: ActOptions) => Promise<{ state: PermitState }>
   /** Box 14 on one of this authority's permits (the ledger refuses another party's: NOT_ISSUER). */
@@ -336,6 +346,11 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     const consume = consumeOperation({ party, libp2p, ledger, trust, signer: config.signer, policy, peerOf, verify, keepEvent, lanes, now, log: logFor(config.log, 'consume') })
 
     const checkImportPermits = importPermitCheck({ party, ledger, trust, syncAuthor: catchUp.syncAuthor, peerOf, now, log })
+    // Quotas and re-export balances (issue 14): one lane for the check and the signing, so two permits cannot both take the last of a quota or an import.
+    const refdata = config.refdata !== undefined ? { refdata: config.refdata } : {}
+    const checkQuotas = quotaCheck({ party, ledger, file: config.quotaFile ?? quotaFileOf(config.dataDir), now, ...refdata, ...(config.issuePolicy?.timeZone !== undefined ? { timeZone: config.issuePolicy.timeZone } : {}) })
+    const checkReexportChain = reexportChainCheck({ party, ledger, listed: (p) => authorityOf(trust, p) !== undefined, syncAuthor: catchUp.syncAuthor, peerOf, now, log, ...refdata })
+    const balanceLane = new KeyedMutex()
 
     let stopped = false
     let lastStatus: NodeStatus | undefined
@@ -353,9 +368,17 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       issue: async (permit, opts = {}) => {
         // Before anything is signed: a refused import permit (or a malformed actor) leaves no trace in the log.
         checkedActor(opts.actor)
-        const warnings = await checkImportPermits(permit)
-        const r = await ledger.issue(permit, opts)
-        return { state: r.state, signedXml: r.signedXml, warnings }
+        const warnings: Array<IssueWarning | ReexportWarning> = await checkImportPermits(permit)
+        if (permit.type !== 'E' && permit.type !== 'R') {
+          const r = await ledger.issue(permit, opts)
+          return { state: r.state, signedXml: r.signedXml, warnings, quotas: [] }
+        }
+        return await balanceLane.run('issue', async () => {
+          warnings.push(...await checkReexportChain(permit))
+          const q = await checkQuotas(permit)
+          const r = await ledger.issue(q.permit, opts)
+          return { state: r.state, signedXml: r.signedXml, warnings, quotas: q.quotas }
+        })
       },
       recordSigned: async (xml, opts = {}) => ({ state: (await ledger.recordSigned(xml, opts)).state }),
       endorse: async (p, number, input) => await ledger.endorse(p, number, input),

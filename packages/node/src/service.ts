@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '@cites/runtime'
 import { loadSigner } from '@cites/xml-signature'
 import { TrustStore } from '@cites/trust-list'
 import { createPermitNode, type PermitNode } from './node.js'
+import { loadReferenceData } from '@cites/refdata'
 import { buildHttpApi } from './http.js'
 import { loadConfig, type NodeConfig } from './config.js'
 import { NodeFileError } from './errors.js'
@@ -92,7 +93,10 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
   }
   // Before anything is started: a bad identity-provider config (http issuer, wrong redirect path) refuses the start.
   const oidc = config.oidc !== undefined ? createOidc(config.oidc) : undefined
+  // The shipped reference-data snapshot: published export quotas seed the quota register (quotas.ts).
+  const refdata = loadReferenceData()
   const node = await createPermitNode({
+    refdata,
     party: config.party, dataDir: config.dataDir, signer, peerKey, trust, listen: config.listen, sharedHost: config.sharedHost,
     provisional: config.provisional, permitChecksPerSecond: config.permitChecks.perSecond, log: logger,
     issuePolicy: { validityStartGraceMs: config.issue.validityStartGraceDays * 86_400_000, ...(config.issue.timeZone !== undefined ? { timeZone: config.issue.timeZone } : {}) }, ...(o.now !== undefined ? { now: o.now } : {})
