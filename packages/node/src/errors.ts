@@ -31,6 +31,13 @@ export const NODE_CODES = defineCodes({
   IMPORT_PERMIT_QUANTITY_EXCEEDED: { kind: 'unprocessable', summary: 'this permit asks more than the cited import permit covers' },
   IMPORT_PERMIT_NOT_IN_FORCE: { kind: 'unprocessable', summary: 'the cited import permit is expired, cancelled or replaced' },
   IMPORT_PERMIT_USED: { kind: 'unprocessable', summary: 'the cited import permit was already used' },
+  // Quotas and re-export chains, checked before signing (issue 14; ledger.md §3.8, §3.9; quotas.ts, reexport-chains.ts).
+  QUOTA_EXCEEDED: { kind: 'unprocessable', summary: 'this export would exceed an export quota of this party for the year (the used-to-date figure comes from this authority\'s ledger)' },
+  QUOTA_FILE_INVALID: { kind: 'bad-request', summary: 'the quota register (quotas.json in the data folder) is not valid JSON of the expected shape' },
+  REEXPORT_ORIGIN_NOT_USED: { kind: 'unprocessable', summary: 'the permit a re-export line cites is on the network but was not used at import (nothing was imported under it)' },
+  REEXPORT_ORIGIN_OTHER_PARTY: { kind: 'unprocessable', summary: 'the permit a re-export line cites was issued for, or used into, another party than the re-exporting one' },
+  REEXPORT_ORIGIN_SPECIES_MISMATCH: { kind: 'unprocessable', summary: 'the permit a re-export line cites has no line of that species in that unit' },
+  REEXPORT_EXCEEDS_IMPORTED: { kind: 'unprocessable', summary: 'with the earlier re-exports citing the same permit, this re-export would exceed what was imported under it' },
   // Sign-in with the ministry's identity provider (OIDC, issue 15; oidc.ts).
   OIDC_STATE_UNKNOWN: { kind: 'unauthenticated', summary: 'the sign-in\'s state is unknown, expired, already used, or was started in another browser: start the sign-in again' },
   OIDC_CODE_REFUSED: { kind: 'unauthenticated', summary: 'the identity provider refused the sign-in or its authorization code (denied, already used, or not bound to this sign-in)' },
@@ -83,6 +90,33 @@ export class ImportPermitQuantityExceededError extends NodeError { readonly code
 export class ImportPermitNotInForceError extends NodeError { readonly code = 'IMPORT_PERMIT_NOT_IN_FORCE' }
 /** The cited import permit was already used. */
 export class ImportPermitUsedError extends NodeError { readonly code = 'IMPORT_PERMIT_USED' }
+
+/** The export would exceed a quota; `quota` holds the figures (year, taxon, quota, unit, usedToDate, requested). */
+export class QuotaExceededError extends NodeError {
+  readonly code = 'QUOTA_EXCEEDED'
+  readonly quota: { year: number, taxon: string, quota: number, unit: string, usedToDate: number, requested: number }
+  constructor (message: string, quota: QuotaExceededError['quota']) {
+    super(message)
+    this.quota = quota
+  }
+}
+/** The quota register file is unreadable or malformed. */
+export class QuotaFileError extends NodeError { readonly code = 'QUOTA_FILE_INVALID' }
+/** The cited origin (or last re-export) permit was not used at import. */
+export class ReexportOriginNotUsedError extends NodeError { readonly code = 'REEXPORT_ORIGIN_NOT_USED' }
+/** The cited permit was for, or used into, another party. */
+export class ReexportOriginOtherPartyError extends NodeError { readonly code = 'REEXPORT_ORIGIN_OTHER_PARTY' }
+/** The cited permit has no line of the re-exported species (in that unit). */
+export class ReexportOriginSpeciesMismatchError extends NodeError { readonly code = 'REEXPORT_ORIGIN_SPECIES_MISMATCH' }
+/** The re-export, with the earlier ones citing the same permit, exceeds what was imported; `balance` holds the figures. */
+export class ReexportExceedsImportedError extends NodeError {
+  readonly code = 'REEXPORT_EXCEEDS_IMPORTED'
+  readonly balance: { origin: string, species: string, unit: string, imported: number, reexportedBefore: number, requested: number }
+  constructor (message: string, balance: ReexportExceedsImportedError['balance']) {
+    super(message)
+    this.balance = balance
+  }
+}
 
 /** A file the config names (key, certificate, anchor, trust list) is missing or does not load. */
 export class NodeFileError extends NodeError { readonly code = 'NODE_FILE_INVALID' }

@@ -260,10 +260,10 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     if (typeof req.body === 'string') permit = importPermit(req.body).permit
     else if (typeof req.body === 'object' && req.body !== null) permit = permitFromJson(req.body)
     else throw new HttpProblem('REQUEST_INVALID', 'send unsigned eCITES XML or the JSON form of a permit')
-    const { state, signedXml, warnings } = await node.issue(permit, { actor: callerOf(req).account })
+    const { state, signedXml, warnings, quotas } = await node.issue(permit, { actor: callerOf(req).account })
     metrics.issued.inc()
     return await reply.code(201).header('location', `/v1/permits/${state.party}/${encodeURIComponent(state.number)}`)
-      .send({ party: state.party, number: state.number, status: state.status, sha256: hex(sha256(new TextEncoder().encode(signedXml))), ...(warnings.length > 0 ? { warnings } : {}) })
+      .send({ party: state.party, number: state.number, status: state.status, sha256: hex(sha256(new TextEncoder().encode(signedXml))), ...(warnings.length > 0 ? { warnings } : {}), ...(quotas.length > 0 ? { quotas } : {}) })
   })
 
   app.get('/v1/permits/:party/:number', {

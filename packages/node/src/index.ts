@@ -23,11 +23,16 @@ export type { PermitChecker, PermitCheckerOptions, PermitCheckStats } from './pe
 export {
   NodeError, IssuerUnreachableError, NodeBusyError, PartyNotListedError, ConfigError, NodeFileError, NODE_CODES,
   ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError,
+  QuotaExceededError, QuotaFileError, ReexportOriginNotUsedError, ReexportOriginOtherPartyError, ReexportOriginSpeciesMismatchError, ReexportExceedsImportedError,
   KeyNotEncryptedError, KeyPassphraseMissingError, KeyPassphraseWrongError,
   OidcError, OidcStateUnknownError, OidcCodeRefusedError, OidcTokenInvalidError, OidcNoRoleError, OidcProviderUnreachableError,
   Pkcs11UnavailableError, Pkcs11TokenNotFoundError, Pkcs11LoginError, Pkcs11KeyNotFoundError, Pkcs11KeyExistsError
 } from './errors.js'
 export type { IssueWarning } from './import-permits.js'
+export { QUOTA_FILE, quotaFileOf, quotaRegister, readQuotaFile, setQuota, quotaKey, quotaUnit, quotaCheck, yearOf } from './quotas.js'
+export type { QuotaEntry, RegisterEntry, QuotaFigure } from './quotas.js'
+export { reexportChainCheck, citedPermit } from './reexport-chains.js'
+export type { ReexportWarning, CitedPermit } from './reexport-chains.js'
 export type { NodeCode } from './errors.js'
 export { NodeConfigSchema, CONFIG_FILE, DEFAULT_PORTS, loadConfig, renderConfig } from './config.js'
 export { AccountRegistry, ROLES, ACCOUNT_ID, mayAct, hashToken, newToken, TOKEN_PREFIX, parseDuration, readAccounts, addAccount, revokeAccount, rotateToken, accountForSubject, accountView } from './accounts.js'

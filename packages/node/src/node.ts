@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { Ledger, checkedActor, type ActOptions, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type IssuePolicy, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
+import { KeyedMutex, Ledger, checkedActor, type ActOptions, type ActionInput, type Alert, type ClaimView, type DeliveryState, type EventView, type IssuePolicy, type LedgerInit, type PermitState, type Receipt } from '@cites/ledger'
 import type { Permit, Verdict } from '@cites/permit'
 import type { CertificateInfo, Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
@@ -32,6 +32,8 @@ import { consumeOperation } from './use.js'
 import { IssuerLanes } from './issuer-lanes.js'
 import { recordOperations, type RecordOperations } from './records.js'
 import { importPermitCheck, type ImportPermitUse, type IssueWarning } from './import-permits.js'
+import { quotaCheck, quotaFileOf, type QuotaFigure } from './quotas.js'
+import { reexportChainCheck, type ReexportWarning } from './reexport-chains.js'
 
 /** What the destination may do when the issuer's node cannot be reached. */
 export interface ProvisionalPolicy {
@@ -87,6 +89,8 @@ export interface PermitNodeConfig {
    * trade suspension in force warns or refuses at issuance. @default { suspensions: 'warn' }
    */
   refdata?: { snapshot?: string, suspensions?: 'warn' | 'refuse' }
+  /** The operator's quota register (quotas.ts). @default DIR/quotas.json in dataDir */
+  quotaFile?: string
 }
 
 /** A verdict with what it was derived from. */
@@ -175,14 +179,17 @@ export interface PermitNode extends RecordOperations {
    * Sign a permit as this authority and record its issuance (gossiped and
    * delivered). An export or re-export citing the destination's import
    * permit is checked against the destination's log first (ledger.md §3.6);
-   * `warnings` says what could not be checked. A permit with `replacement`
+   * `warnings` says what could not be checked. An export is checked against
+   * this party's quotas (QUOTA_EXCEEDED; Box 11a filled in, `quotas` the
+   * figures) and a re-export against the permits its lines cite (ledger.md
+   * §3.7, §3.8). A permit with `replacement`
    * replaces the one it names (REPLACED and ISSUED, one act).
    *
    * Every act takes the acting account (`opts.actor`, or `input.actor`): its
    * pseudonymous ID is signed into the event, and the free-text `officer` is
    * then not written (ledger.md §2.3). A malformed ID is ACTOR_INVALID (422).
    */
-  issue: (permit: Permit, opts?: ActOptions) => Promise<{ state: PermitState, signedXml: string, warnings: Array<IssueWarning | ReferenceProblem> }>
+  issue: (permit: Permit, opts?: ActOptions) => Promise<{ state: PermitState, signedXml: string, warnings: Array<IssueWarning | ReferenceProblem | ReexportWarning>, quotas: QuotaFigure[] }>
   /** The CITES reference data this node checks permits against at issuance and in verdicts. */
   readonly refdata: { data: ReferenceData, suspensions: 'warn' | 'refuse' }
   /** Record a permit signed by this authority's own permit system. */
@@ -350,6 +357,10 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     const consume = consumeOperation({ party, libp2p, ledger, trust, signer: config.signer, policy, peerOf, verify, keepEvent, lanes, now, log: logFor(config.log, 'consume') })
 
     const checkImportPermits = importPermitCheck({ party, ledger, trust, syncAuthor: catchUp.syncAuthor, peerOf, now, log })
+    // Quotas and re-export balances (issue 14): one lane for the check and the signing, so two permits cannot both take the last of a quota or an import.
+    const checkQuotas = quotaCheck({ party, ledger, file: config.quotaFile ?? quotaFileOf(config.dataDir), now, refdata: refdata.data, ...(config.issuePolicy?.timeZone !== undefined ? { timeZone: config.issuePolicy.timeZone } : {}) })
+    const checkReexportChain = reexportChainCheck({ party, ledger, listed: (p) => authorityOf(trust, p) !== undefined, syncAuthor: catchUp.syncAuthor, peerOf, now, log, refdata: refdata.data })
+    const balanceLane = new KeyedMutex()
 
     let stopped = false
     let lastStatus: NodeStatus | undefined
@@ -372,9 +383,18 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         const reference = checkAgainstReference(permit, refdata.data, { on: permit.issueDate ?? new Date(now()).toISOString(), suspensions: refdata.suspensions })
         const refusing = reference.filter((p) => p.severity === 'error')
         if (refusing.length > 0) throw new PermitRefusedError(`permit ${permit.number.slice(0, 70)} refused: ${refusing.map((p) => p.code).join(', ')}`, reference)
-        const warnings: Array<IssueWarning | ReferenceProblem> = [...reference, ...await checkImportPermits(permit)]
-        const r = await ledger.issue(permit, opts)
-        return { state: r.state, signedXml: r.signedXml, warnings }
+        const warnings: Array<IssueWarning | ReferenceProblem | ReexportWarning> = [...reference, ...await checkImportPermits(permit)]
+        if (permit.type !== 'E' && permit.type !== 'R') {
+          const r = await ledger.issue(permit, opts)
+          return { state: r.state, signedXml: r.signedXml, warnings, quotas: [] }
+        }
+        // Exports and re-exports one at a time: two cannot both take the last of a quota or of an imported balance.
+        return await balanceLane.run('issue', async () => {
+          warnings.push(...await checkReexportChain(permit))
+          const q = await checkQuotas(permit)
+          const r = await ledger.issue(q.permit, opts)
+          return { state: r.state, signedXml: r.signedXml, warnings, quotas: q.quotas }
+        })
       },
       recordSigned: async (xml, opts = {}) => ({ state: (await ledger.recordSigned(xml, opts)).state }),
       endorse: async (p, number, input) => await ledger.endorse(p, number, input),

@@ -59,7 +59,7 @@ const FASTIFY_CODES: Readonly<Record<string, NodeCode>> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'REQUEST_INVALID'
 }
 /** Fields of a coded error that the caller may see (evidence, problems); never a stack or a cause. */
-const EXTRA_FIELDS = ['problems', 'issues', 'reasons', 'receipt', 'line', 'allowed'] as const
+const EXTRA_FIELDS = ['problems', 'issues', 'reasons', 'receipt', 'line', 'allowed', 'quota', 'balance'] as const
 
 /**
  * Turn anything a route threw into a problem. Returns the code answered, for

@@ -92,6 +92,7 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
   }
   // Before anything is started: a bad identity-provider config (http issuer, wrong redirect path) refuses the start.
   const oidc = config.oidc !== undefined ? createOidc(config.oidc) : undefined
+  // The reference data (one loaded snapshot per process and path): the rules at issuance and in verdicts, and the published quotas that seed the register (quotas.ts).
   const node = await createPermitNode({
     party: config.party, dataDir: config.dataDir, signer, peerKey, trust, listen: config.listen, sharedHost: config.sharedHost,
     provisional: config.provisional, permitChecksPerSecond: config.permitChecks.perSecond, log: logger,
