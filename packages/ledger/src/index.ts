@@ -21,7 +21,7 @@ export type {
   LedgerInit, TrustSource, LogHead, Alert, AlertKind, DeliveryState, DeliveryRecord, AcceptStatus, AcceptResult, ActionInput, ConsumeInput, ProvisionalInput, ClaimRecord, ClaimView, EventView, PermitView,
   ListFilter, Page, ListResult, LogProblem, LogVerification, UseRequest, UseDecision, IssuePolicy
 } from './types.js'
-export { derivedStatus, checkConsume, checkEndorse, checkCancel, checkReplace, checkConsumable, checkReplacementLines, checkVoidExport, recordedLines, useWarnings, isDestination } from './state.js'
+export { derivedStatus, checkConsume, checkEndorse, checkCancel, checkReplace, checkConsumable, checkReplacementLines, checkVoidExport, recordedLines, useWarnings, isDestination, multiUse } from './state.js'
 export type { UseWarning, ReplacementReasonCode, RecordedStatus, PermitStatus, LineQty, LineSummary, Receipt, PermitState, ClaimRef, ClaimRefusal } from './state.js'
 export {
   LEDGER_CODES, LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,

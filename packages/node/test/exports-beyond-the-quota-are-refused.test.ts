@@ -48,7 +48,7 @@ describe('an export that would exceed a quota of the party is refused at issue, 
     writeFileSync(path, encodeSnapshot(s))
     const [a] = await authorities(['TZ'], basePort())
     refdata = loadReferenceData(path)
-    tz = await startPermitNode(a!, await trustListXml([a!]), { refdata })
+    tz = await startPermitNode(a!, await trustListXml([a!]), { refdata: { snapshot: path } })
   })
   afterAll(async () => { await stopAll([tz]); dir.cleanup() })
 

@@ -121,6 +121,10 @@ describe('every check and its codes', () => {
     expectCheck(use, useFragment(state.A!, [{ ...claim, resolution: 'refused' }]), 'use', 'VALID', 'NOT_ENDORSED_AT_EXPORT')
     const refusedInLog: PermitState = { ...state.A!, refusedClaims: [{ claimant: 'TH', seq: 1, hash: claim.hash, code: 'X', message: 'y', refusedSeq: 9, time: NOW }] }
     expectCheck(use, useFragment(refusedInLog, [claim]), 'use', 'VALID', 'NOT_ENDORSED_AT_EXPORT')
+    // A musical-instrument certificate used at three borders is still usable at the next (ledger.md §3.7); a single-use O certificate is not.
+    const crossed: PermitState = { ...state.U!, type: 'O', certificateType: 'musical-instrument', crossings: [] }
+    expectCheck(use, useFragment(crossed, []), 'use', 'VALID', 'MULTI_USE')
+    expectCheck(use, useFragment({ ...state.U!, type: 'O', certificateType: 'pre-convention' }, []), 'use', 'INVALID', 'ALREADY_CONSUMED')
   })
 
   it('stamp: a mismatch replaces integrity; a match, a blank or no permit changes nothing', () => {
@@ -181,6 +185,8 @@ describe('every check and its codes', () => {
     expectCheck(destination, diverted, 'destination', 'INVALID', 'NOT_FOR_THIS_PARTY')
     expect(diverted?.reason.message).toBe('Not for import into US — made out to TH')
     expect(destinationFragment('CH', undefined, 'US')).toBeUndefined()
+    // A certificate that travels with its holder may cross into any country.
+    expectCheck(destination, destinationFragment('CH', 'TH', 'US', true), 'destination', 'VALID', 'ANY_PARTY')
     // On a whole verdict: every other check passes, the verdict does not.
     const ok = await judgeDocument(read('signature/valid/ch-export-th.xml'), { trust, now: new Date(NOW) })
     const base = { ...composeVerdict(ok.checks), permit: ok.permit!, party: 'CH' }

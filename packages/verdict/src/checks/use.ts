@@ -5,7 +5,7 @@
  */
 import { defineCodes } from '@cites/runtime'
 import { check, type Check } from '@cites/permit'
-import { useWarnings, type ClaimView, type PermitState } from '@cites/ledger'
+import { multiUse, useWarnings, type ClaimView, type PermitState } from '@cites/ledger'
 
 const unendorsedExport = (state: PermitState): boolean => useWarnings(state).includes('NOT_ENDORSED_AT_EXPORT')
 import type { CheckInfo } from '../compose.js'
@@ -15,10 +15,18 @@ export const USE_CODES = defineCodes({
   ALREADY_CONSUMED_PROVISIONALLY: { kind: 'conflict', summary: 'a destination recorded a provisional use the issuer has not yet confirmed or refused' }
 })
 
-export const use: CheckInfo = { name: 'use', reportedAs: ['use'], codes: USE_CODES, passCodes: ['OK', 'NOT_ENDORSED_AT_EXPORT'] }
+export const use: CheckInfo = { name: 'use', reportedAs: ['use'], codes: USE_CODES, passCodes: ['OK', 'NOT_ENDORSED_AT_EXPORT', 'MULTI_USE'] }
 
 /** The permit's use, from its state in the issuer's log and the provisional claims known here. */
 export function useFragment (state: PermitState, claims: readonly ClaimView[]): Check {
+  // A musical-instrument, travelling-exhibition or ownership certificate is
+  // used at every border until it expires (ledger.md §3.7): its crossings
+  // are history, not a reason to stop the holder.
+  if (multiUse(state)) {
+    const n = state.crossings?.length ?? 0
+    const last = state.consumption
+    return check('use', 'VALID', 'MULTI_USE', `a certificate used at every border until it expires: ${n} crossing${n === 1 ? '' : 's'} recorded${last !== undefined ? `, the latest on ${last.consumedAt} at ${last.port} (${last.consumingParty})` : ''}`)
+  }
   if (state.consumption !== undefined) {
     const r = state.consumption
     const unendorsed = (r.warnings ?? []).includes('NOT_ENDORSED_AT_EXPORT') ? '; its Box 14 was empty when it was used' : ''
