@@ -38,6 +38,10 @@ describe('a musical-instrument certificate crossing five borders over three year
       clock.now += 200 * DAY
       await ch.node.endorse('CH', '26CHMI0001', { lines: GUITAR, port: exit })
       clock.now += DAY / 2
+      // What the officer at the border sees before recording the crossing: valid, not "already used", not "not for this country".
+      const seen = await into.node.verify('CH', '26CHMI0001')
+      expect(seen.valid, JSON.stringify(seen.checks.filter((c) => c.status !== 'VALID'))).toBe(true)
+      expect(seen.checks.find((c) => c.name === 'use')?.reason.code).toBe('MULTI_USE')
       const r = await into.node.consume('CH', '26CHMI0001', { lines: GUITAR, port: entry })
       expect(r).toMatchObject({ outcome: 'CONSUMED', receipt: { port: entry, consumingParty: into.a.party } })
     }
