@@ -20,6 +20,7 @@ import { usersCommand } from './commands/users.js'
 import { NodeError } from '@cites/node'
 import { auditCommand } from './commands/audit.js'
 import { refdataCommand } from './commands/refdata.js'
+import { reportCommand } from './commands/report.js'
 import { AlreadyConsumedError, LedgerError, LedgerOpenError } from '@cites/ledger'
 
 export { CliError, EXIT_OK, EXIT_INVALID, EXIT_USAGE } from './io.js'
@@ -50,6 +51,7 @@ export function buildProgram (io: Io = processIo): Command {
   usersCommand(program, io)
   auditCommand(program, io)
   refdataCommand(program, io)
+  reportCommand(program, io)
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
     for (const s of c.commands) s.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
