@@ -22,7 +22,8 @@ const storeOf = (dir: string): string => paperPermitsFile(loadConfig(join(resolv
 export function paperProblems (p: NewPaperPermit, rd: ReferenceData): string[] {
   const out: string[] = []
   const known = (table: 'terms' | 'units' | 'purposes' | 'sources' | 'countries', v: string, what: string): void => {
-    if (!rd.codes(table).has(v)) out.push(`${what} "${v}" is not a Trade Database ${table.slice(0, -1)} code`)
+    const name = { terms: 'term', units: 'unit', purposes: 'purpose', sources: 'source', countries: 'country' }[table]
+    if (!rd.codes(table).has(v)) out.push(`${what} "${v}" is not a Trade Database ${name} code`)
   }
   known('countries', p.partner, '--partner')
   if (p.origin !== undefined) known('countries', p.origin, '--origin')
