@@ -107,14 +107,14 @@ describe('the pilot network', () => {
       late = await us.request('POST', '/v1/permits/CH/26CHW00104/consumptions', { role: 'customs', body: use('USMIA', 30) })
     }
     expect([late.status, late.body.code]).toEqual([409, 'PERMIT_CANCELLED'])
-    // The reports: 28 exported and imported under 26CHW00103; nothing under the replaced or the cancelled permit.
+    // The reports (CH's exports file, US's imports file): 28 exported and imported under 26CHW00103; nothing under the replaced or the cancelled permit.
     const year = new Date().getUTCFullYear()
     const rows = (csv: string): string[] => csv.split('\n').filter((l) => l.includes('26CHW001'))
     const chReport = rows(String((await ch.request<string>('GET', `/v1/reports/annual?year=${year}`, { role: 'issuer', accept: 'text/csv' })).body))
     expect(chReport.filter((l) => l.includes('26CHW00103'))).toHaveLength(1)
     expect(chReport.find((l) => l.includes('26CHW00103'))).toContain(',28,')
     expect(chReport.some((l) => l.includes('26CHW00102') || l.includes('26CHW00104'))).toBe(false)
-    const usReport = rows(String((await us.request<string>('GET', `/v1/reports/annual?year=${year}`, { role: 'issuer', accept: 'text/csv' })).body))
+    const usReport = rows(String((await us.request<string>('GET', `/v1/reports/annual?year=${year}&kind=imports`, { role: 'issuer', accept: 'text/csv' })).body))
     expect(usReport.filter((l) => l.includes('26CHW00103'))).toHaveLength(1)
   }, 120_000)
 

@@ -21,6 +21,7 @@ import { NodeError } from '@cites/node'
 import { auditCommand } from './commands/audit.js'
 import { refdataCommand } from './commands/refdata.js'
 import { quotaCommand } from './commands/quota.js'
+import { reportCommand } from './commands/report.js'
 import { AlreadyConsumedError, LedgerError, LedgerOpenError } from '@cites/ledger'
 
 export { CliError, EXIT_OK, EXIT_INVALID, EXIT_USAGE } from './io.js'
@@ -52,6 +53,7 @@ export function buildProgram (io: Io = processIo): Command {
   auditCommand(program, io)
   refdataCommand(program, io)
   quotaCommand(program, io)
+  reportCommand(program, io)
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
     for (const s of c.commands) s.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })

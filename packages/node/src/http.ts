@@ -22,7 +22,7 @@ import fastifyStatic from '@fastify/static'
 import type { Logger } from '@cites/runtime'
 import { importPermit, permitFromJson, type Permit } from '@cites/permit'
 import { judgePresentedDocument, withDestination, withReference, withStamp } from '@cites/verdict'
-import { sha256, hex } from '@cites/ledger'
+import { annualReportFileName, sha256, hex, type ReportKind } from '@cites/ledger'
 import type { NodeVerdict, PermitNode } from './node.js'
 import { HttpProblem, answerError, sendProblem } from './problems.js'
 import { createMetrics, type NodeMetrics } from './metrics.js'
@@ -400,12 +400,13 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
 
   app.get('/v1/reports/annual', {
     config: { role: 'issuer' },
-    schema: { summary: 'The CITES annual trade report (CSV)', querystring: { type: 'object', additionalProperties: false, required: ['year'], properties: { year: { type: 'string', pattern: '^(19[7-9][0-9]|20[0-9][0-9])$', description: 'four digits, 1975..2099' } } } }
+    schema: { summary: 'One file of the CITES annual report (Trade Database upload template, CSV): exports (default) or imports; cites-report-left-out counts the lines it could not write', querystring: { type: 'object', additionalProperties: false, required: ['year'], properties: { year: { type: 'string', pattern: '^(19[7-9][0-9]|20[0-9][0-9])$', description: 'four digits, 1975..2099' }, kind: { type: 'string', enum: ['exports', 'imports'], default: 'exports' } } } }
   }, async (req, reply) => {
     // Query strings stay strings (no type coercion anywhere: a body's "50" is not 50).
-    const year = Number((req.query as { year: string }).year)
-    const csv = await node.annualReport(year)
-    return await reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="cites-annual-report-${node.party}-${year}.csv"`).send(csv)
+    const q = req.query as { year: string, kind?: ReportKind }
+    const [year, kind] = [Number(q.year), q.kind ?? 'exports']
+    const { csv, leftOut } = await node.annualReport(year, kind)
+    return await reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${annualReportFileName(node.party, year, kind)}"`).header('cites-report-left-out', String(leftOut)).send(csv)
   })
 
   if (opts.webRoot !== undefined && existsSync(opts.webRoot)) {

@@ -374,7 +374,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
       refdata,
       now,
       probeLedger: async () => { await ledger.probeWrite() },
-      ...recordOperations({ party, ledger, libp2p, trust }),
+      ...recordOperations({ party, ledger, libp2p, trust, dataDir: config.dataDir }),
       addresses: () => libp2p.getMultiaddrs().map((a) => a.toString()),
       issue: async (permit, opts = {}) => {
         // Before anything is signed: a refused import permit (or a malformed actor) leaves no trace in the log.

@@ -4,7 +4,8 @@
  * permit with its history, the signed document, deliveries, the audit of
  * every log, the annual report, and the connected peers.
  */
-import { annualReport, type DeliveryRecord, type DeliveryState, type Ledger, type PermitState, type PermitView } from '@cites/ledger'
+import { annualReport, annualReportCsv, type DeliveryRecord, type ReportKind, type DeliveryState, type Ledger, type PermitState, type PermitView } from '@cites/ledger'
+import { paperPermitsFile, readPaperPermits } from './paper-permits.js'
 import type { TrustStore } from '@cites/trust-list'
 import type { AuthorisedNode } from '@cites/protocol'
 
@@ -32,8 +33,8 @@ export interface RecordOperations {
   deliveries: (state?: DeliveryState) => Promise<Array<Omit<DeliveryRecord, 'ack'>>>
   /** Every log held, checked end to end; and the permits used twice. */
   audit: () => Promise<AuditReport>
-  /** The CITES annual trade report (CSV) for `year`. */
-  annualReport: (year: number) => Promise<string>
+  /** One file of the CITES annual report for `year` (Trade Database upload template, CSV), with how many lines it had to leave out. */
+  annualReport: (year: number, kind: ReportKind) => Promise<{ csv: string, leftOut: number }>
   /** Connected peers, one entry per peer. */
   peers: () => PeerConnection[]
   /** Events held per authority log. */
@@ -75,7 +76,7 @@ async function arrived (ledger: Ledger, party: string, number: string, waitMs: n
   while (Date.now() < end && await ledger.status(party, number) === undefined) await new Promise((resolve) => setTimeout(resolve, 5))
 }
 
-export function recordOperations (o: { party: string, ledger: Ledger, libp2p: AuthorisedNode, trust: TrustStore }): RecordOperations {
+export function recordOperations (o: { party: string, ledger: Ledger, libp2p: AuthorisedNode, trust: TrustStore, dataDir: string }): RecordOperations {
   const { ledger, libp2p, trust } = o
   return {
     permit: async (party, number, waitMs = 0) => { await arrived(ledger, party, number, waitMs); return await ledger.getPermit(party, number) },
@@ -94,7 +95,11 @@ export function recordOperations (o: { party: string, ledger: Ledger, libp2p: Au
       for await (const st of ledger.permits()) permits[st.party] = (permits[st.party] ?? 0) + 1
       return { party: o.party, logs, permits, consumedTwice }
     },
-    annualReport: async (year) => await annualReport(ledger, year),
+    annualReport: async (year, kind) => {
+      // The paper permits are read at each report: `cites report add-paper` writes them while the node runs.
+      const r = await annualReport(ledger, year, { paper: readPaperPermits(paperPermitsFile(o.dataDir)) })
+      return { csv: annualReportCsv(r, kind), leftOut: r.leftOut.filter((x) => x.kind === kind).length }
+    },
     peers: () => {
       const peers = new Map<string, PeerConnection>()
       for (const c of libp2p.getConnections()) {

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { writePermitXml } from '@cites/permit'
-import { buildHttpApi, hashToken } from '../src/index.js'
+import { EXPORTS_COLUMNS, IMPORTS_COLUMNS } from '@cites/ledger'
+import { addPaperPermit, buildHttpApi, hashToken, paperPermitsFile } from '../src/index.js'
 import { chPermit, USE_A, waitFor } from '@cites/test-kit'
 import { authorities, basePort, meshFormed, startPermitNode, stopAll, trustListXml, type TestNode } from './kit.js'
 
@@ -134,13 +135,35 @@ describe('HTTP API', () => {
     expect(v.checks.find((c: { name: string }) => c.name === 'status').reason.code).toBe('PERMIT_CANCELLED')
   })
 
+  it('a paper permit entered while the node runs is in its next report (issue 14: parties not on the network)', async () => {
+    const before = await ch.inject({ method: 'GET', url: '/v1/reports/annual?year=2026&kind=imports', headers: auth('issuer') })
+    expect(before.body).not.toContain('MG-2026-0191')
+    await addPaperPermit(paperPermitsFile(nodes[0]!.dir), {
+      kind: 'import', partner: 'mg', permit: 'MG-2026-0191', importPermit: '26CH009001', species: 'Furcifer pardalis', term: 'liv', quantity: 40, unit: '',
+      source: 'w', purpose: 't', appendix: 'II', year: 2026
+    })
+    const after = await ch.inject({ method: 'GET', url: '/v1/reports/annual?year=2026&kind=imports', headers: auth('issuer') })
+    expect(after.body.trim().split('\n').slice(1)).toEqual(['II,Furcifer pardalis,LIV,40,,MG,,26CH009001,MG-2026-0191,,,T,W,2026'])
+    // Not in the exports file, nor in another year's.
+    expect((await ch.inject({ method: 'GET', url: '/v1/reports/annual?year=2026', headers: auth('issuer') })).body).not.toContain('MG-2026-0191')
+    expect((await ch.inject({ method: 'GET', url: '/v1/reports/annual?year=2025&kind=imports', headers: auth('issuer') })).body).not.toContain('MG-2026-0191')
+  })
+
   it('serves the trust list, the peers, the annual report and the metrics', async () => {
     expect((await th.inject({ method: 'GET', url: '/v1/trust-list', headers: auth('viewer') })).json()).toMatchObject({ sequence: 1, authorities: [{ party: 'CH' }, { party: 'TH' }] })
     expect((await th.inject({ method: 'GET', url: '/v1/peers', headers: auth('viewer') })).json()).toMatchObject([{ party: 'CH' }])
     const report = await ch.inject({ method: 'GET', url: '/v1/reports/annual?year=2026', headers: auth('issuer') })
     expect(report.headers['content-type']).toMatch(/^text\/csv/)
-    expect(report.body.split('\n')[0]).toMatch(/Year/i)
+    // One file per answer, exports by default, in the Trade Database upload template's order (issue 14).
+    expect(report.headers['content-disposition']).toBe('attachment; filename="cites-annual-report-CH-2026-exports.csv"')
+    expect(report.body.split('\n')[0]).toBe(EXPORTS_COLUMNS.join(','))
+    const imports = await ch.inject({ method: 'GET', url: '/v1/reports/annual?year=2026&kind=imports', headers: auth('issuer') })
+    expect(imports.headers['content-disposition']).toBe('attachment; filename="cites-annual-report-CH-2026-imports.csv"')
+    expect(imports.body.split('\n')[0]).toBe(IMPORTS_COLUMNS.join(','))
+    expect(imports.headers['cites-report-left-out']).toBe('0')
     expect((await ch.inject({ method: 'GET', url: '/v1/reports/annual?year=abc', headers: auth('issuer') })).json()).toMatchObject({ status: 400, code: 'REQUEST_INVALID' })
+    expect((await ch.inject({ method: 'GET', url: '/v1/reports/annual?year=2026&kind=both', headers: auth('issuer') })).json()).toMatchObject({ status: 400, code: 'REQUEST_INVALID' })
+    expect((await ch.inject({ method: 'GET', url: '/v1/reports/annual?year=2026&kind=imports', headers: auth('customs') })).json()).toMatchObject({ status: 403 })
     const m = await th.inject({ method: 'GET', url: '/metrics', headers: auth('viewer') })
     expect(m.body).toMatch(/cites_verifications_total\{[^}]*result="valid"[^}]*\} [1-9]/)
     expect(m.body).toMatch(/cites_consumptions_total\{[^}]*outcome="CONSUMED"/)

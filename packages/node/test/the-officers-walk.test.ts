@@ -106,14 +106,16 @@ describe('the officer\'s walk: issue, replace, endorse less, use once, cancel, r
     const late = await call('US', 'customs', 'POST', '/v1/permits/CH/26CH000104/consumptions', { lines: [{ line: 'A', quantity: 30, unit: 'PCS' }], port: 'USJFK' })
     expect(late).toMatchObject({ status: 409, json: { code: 'PERMIT_CANCELLED' } })
 
-    // Reports: CH reports one export of 28 (consumed), US one import of 28; nothing of the cancelled permit.
+    // Reports (Trade Database upload template, issue 14): CH's exports file has the export of 28 (its Box 14), US's imports file the import of 28, with the export permit's number; nothing of the cancelled permit.
     const year = new Date(Date.parse(String((used.json.receipt as { consumedAt: string }).consumedAt))).getUTCFullYear()
     const ch = rows((await call('CH', 'issuer', 'GET', `/v1/reports/annual?year=${year}`)).text)
-    expect(ch.filter((r) => r['Export.permit'] === '26CH000103')).toEqual([expect.objectContaining({ Taxon: 'Python regius', Quantity: '28', Importer: 'US', Exporter: 'CH', 'Reporter.type': 'E', 'Quantity.basis': 'consumed' })])
-    expect(ch.some((r) => r['Export.permit'] === '26CH000104')).toBe(false)
+    expect(ch.filter((r) => r.export_permit === '26CH000103')).toEqual([expect.objectContaining({ species_name: 'Python regius', quantity: '28', unit_code: '', trading_partner: 'US', year: String(year) })])
+    expect(ch.some((r) => r.export_permit === '26CH000104')).toBe(false)
+    expect(Object.keys(ch[0] ?? {})).not.toContain('import_permit')
     await waitFor(async () => (await nodes[1]!.node.internals.ledger.status('CH', '26CH000103'))?.state.consumption !== undefined, { timeoutMs: 20_000, what: 'CH\'s CONSUMED at US' })
-    const us = rows((await call('US', 'issuer', 'GET', `/v1/reports/annual?year=${year}`)).text)
-    expect(us.filter((r) => r['Export.permit'] === '26CH000103')).toEqual([expect.objectContaining({ Quantity: '28', Importer: 'US', 'Reporter.type': 'I' })])
-    expect(us.some((r) => r['Export.permit'] === '26CH000104')).toBe(false)
+    const us = rows((await call('US', 'issuer', 'GET', `/v1/reports/annual?year=${year}&kind=imports`)).text)
+    expect(us.filter((r) => r.export_permit === '26CH000103')).toEqual([expect.objectContaining({ quantity: '28', trading_partner: 'CH', import_permit: '' })])
+    expect(us.some((r) => r.export_permit === '26CH000104')).toBe(false)
+    expect(rows((await call('US', 'issuer', 'GET', `/v1/reports/annual?year=${year}`)).text)).toEqual([])
   })
 })

@@ -1,8 +1,9 @@
 import type { Command } from 'commander'
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { Ledger, annualReport, type LedgerInit, type LineQty, type PermitStatus, type PermitView } from '@cites/ledger'
+import { dirname, join, resolve } from 'node:path'
+import { Ledger, REPORT_KINDS, annualReport, annualReportCsv, annualReportFileName, type LedgerInit, type ReportKind, type LineQty, type PermitStatus, type PermitView } from '@cites/ledger'
 import { TrustStore } from '@cites/trust-list'
+import { paperPermitsFile, readPaperPermits } from '@cites/node'
 import { CliError, EXIT_INVALID, json, readText, writeAtomic, type Io } from '../io.js'
 import { loadKeyFolder, readAnchorCertificate } from '../keys.js'
 import { collect, dateOption, positiveInt } from './options.js'
@@ -126,31 +127,52 @@ export function ledgerCommand (program: Command, io: Io): void {
     })
 
   ledger.command('report')
-    .description('the CITES annual trade report (CSV, one row per shipment line): from a ledger folder, or from a running node')
-    .option('--db <dir>', 'the ledger folder (of a node that is not running)')
-    .option('--node <url>', 'instead of --db: the running node\'s HTTP address (GET /v1/reports/annual)')
+    .description('the CITES annual report in the Trade Database upload template: two CSV files, exports (no import_permit column) and imports; from a ledger folder, or from a running node')
+    .option('--db <dir>', 'the ledger folder (of a node that is not running); paper permits are read from its data folder (dataDir/paper-permits.json)')
+    .option('--node <url>', 'instead of --db: the running node\'s HTTP address (GET /v1/reports/annual?kind=)')
     .option('--token-file <path>', 'with --node: a file holding an issuer token (or set CITES_TOKEN)')
     .option('--token <token>', 'with --node: an issuer token itself, visible to other users of this machine; prefer CITES_TOKEN or --token-file')
     .requiredOption('--year <yyyy>', 'report year', positiveInt)
     .option('--reporter <code>', 'party reporting (default: the ledger\'s)')
-    .option('--include-unused', 'also list permits never endorsed or used, with the authorised quantity')
-    .option('--out <file>', 'write the CSV here instead of stdout')
-    .action(async (o: Partial<DbOptions> & { node?: string, token?: string, tokenFile?: string, year: number, reporter?: string, includeUnused?: boolean, out?: string }) => {
-      const write = (csv: string): void => {
-        if (o.out !== undefined) { writeAtomic(o.out, csv); io.err(`wrote ${csv.trim().split('\n').length - 1} rows to ${o.out}\n`) } else io.out(csv)
+    .option('--paper <file>', 'with --db: the paper-permit store (default: paper-permits.json beside the ledger folder)')
+    .option('--kind <kind>', 'exports | imports: only this file (required without --out, as stdout holds one CSV)')
+    .option('--out <dir>', 'write cites-annual-report-XX-YYYY-exports.csv and -imports.csv into this folder')
+    .action(async (o: Partial<DbOptions> & { node?: string, token?: string, tokenFile?: string, year: number, reporter?: string, paper?: string, kind?: string, out?: string }) => {
+      if (o.kind !== undefined && !(REPORT_KINDS as readonly string[]).includes(o.kind)) throw new CliError('USAGE', '--kind must be exports or imports')
+      if (o.kind === undefined && o.out === undefined) throw new CliError('USAGE', 'give --out <dir> for both files, or --kind exports|imports to print one')
+      const kinds = o.kind !== undefined ? [o.kind as ReportKind] : REPORT_KINDS
+      const write = (reporter: string, kind: ReportKind, csv: string): void => {
+        if (o.out === undefined) { io.out(csv); return }
+        const file = join(o.out, annualReportFileName(reporter, o.year, kind))
+        writeAtomic(file, csv)
+        io.err(`wrote ${csv.trim().split('\n').length - 1} ${kind} rows to ${file}\n`)
       }
       if (o.node !== undefined) {
         if (o.db !== undefined) throw new CliError('USAGE', 'give --db or --node, not both')
-        if (o.reporter !== undefined || o.includeUnused === true) throw new CliError('USAGE', '--reporter and --include-unused need --db (the node reports as itself)')
-        const r = await callNode(o.node, tokenOf(o), `/v1/reports/annual?year=${o.year}`)
-        if (r.status !== 200) throw refusal(r)
-        write(String(r.body.text ?? ''))
+        if (o.reporter !== undefined || o.paper !== undefined) throw new CliError('USAGE', '--reporter and --paper need --db (the node reports as itself, with its own paper permits)')
+        const token = tokenOf(o)
+        // The node's party names the files (GET /v1/status; an issuer token may read it).
+        let party = ''
+        if (o.out !== undefined) {
+          const st = await callNode(o.node, token, '/v1/status')
+          if (st.status !== 200) throw refusal(st)
+          party = String(st.body.party ?? '')
+        }
+        for (const kind of kinds) {
+          const r = await callNode(o.node, token, `/v1/reports/annual?year=${o.year}&kind=${kind}`)
+          if (r.status !== 200) throw refusal(r)
+          write(party, kind, String(r.body.text ?? ''))
+        }
         return
       }
       if (o.db === undefined) throw new CliError('USAGE', 'give --db <dir> (a stopped node\'s ledger) or --node <url> --token <issuer token>')
       const db: DbOptions = { db: o.db, whileRunning: `ask it instead: cites ledger report --node URL --token <issuer token> --year ${o.year} (GET /v1/reports/annual)` }
+      const paper = readPaperPermits(o.paper ?? paperPermitsFile(dirname(resolve(o.db))))
       await withLedger(db, {}, async (l) => {
-        write(await annualReport(l, o.year, { ...(o.reporter !== undefined ? { reporter: o.reporter } : {}), includeUnused: o.includeUnused === true }))
+        const r = await annualReport(l, o.year, { ...(o.reporter !== undefined ? { reporter: o.reporter } : {}), paper })
+        for (const kind of kinds) write(r.reporter, kind, annualReportCsv(r, kind))
+        // What could not be written, by permit and line only (no trader data), for the officer to follow up.
+        for (const x of r.leftOut.filter((y) => kinds.includes(y.kind))) io.err(`left out of ${x.kind}: ${x.party}/${x.number} line ${x.line}: ${x.code}: ${x.message}\n`)
       })
     })
 
