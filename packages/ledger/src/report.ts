@@ -31,7 +31,7 @@ import { readPermitXml } from '@cites/permit'
 import { rec20ToTradeUnit } from '@cites/refdata'
 import { toCsv, type CsvValue } from './csv.js'
 import type { Ledger } from './ledger.js'
-import type { PermitState } from './state.js'
+import { multiUse, type Endorsement, type PermitState, type Receipt } from './state.js'
 
 /** The upload template's columns, in its order (an importer's file). */
 export const REPORT_TEMPLATE_COLUMNS = [
@@ -126,31 +126,35 @@ export async function annualReport (ledger: Ledger, year: number, opts: AnnualRe
   const reporter = opts.reporter ?? ledger.party
   const out: AnnualReport = { reporter, year, exports: [], imports: [], leftOut: [] }
   for await (const s of ledger.permits()) {
-    if (s.party === reporter && isExportDocument(s)) {
-      const e = s.endorsement
-      if (e === undefined) {
-        // Used at import with Box 14 empty: trade the exporter's own record does not show.
-        if (s.consumption !== undefined && yearOf(Date.parse(s.consumption.consumedAt)) === year) {
-          for (const q of s.consumption.lines) out.leftOut.push({ kind: 'exports', party: s.party, number: s.number, line: q.line, code: 'NOT_ENDORSED_AT_EXPORT', message: 'used at import without a Box 14 endorsement: not reported as an export; check with the importing party' })
-        }
-      } else if (yearOf(e.date) === year) {
-        for (const q of e.lines) {
-          const l = s.lines.find((x) => x.line === q.line)
-          if (l === undefined) continue
-          const row = lineRow(out, 'exports', s, l, q.quantity, { partner: s.destination, exporter: reporter, exportPermit: s.number, importPermit: '' })
-          if (row !== undefined) out.exports.push(row)
+    // A multi-use certificate (ledger.md §3.7) crossed many times: each crossing is one export and one import.
+    for (const j of journeys(s)) {
+      const e = j.endorsement
+      const c = j.use
+      if (s.party === reporter && isExportDocument(s)) {
+        if (e === undefined) {
+          // Used at import with Box 14 empty: trade the exporter's own record does not show.
+          if (c !== undefined && yearOf(Date.parse(c.consumedAt)) === year) {
+            for (const q of c.lines) out.leftOut.push({ kind: 'exports', party: s.party, number: s.number, line: q.line, code: 'NOT_ENDORSED_AT_EXPORT', message: 'used at import without a Box 14 endorsement: not reported as an export; check with the importing party' })
+          }
+        } else if (yearOf(e.date) === year) {
+          const partner = multiUse(s) && c !== undefined ? c.consumingParty : s.destination
+          for (const q of e.lines) {
+            const l = s.lines.find((x) => x.line === q.line)
+            if (l === undefined) continue
+            const row = lineRow(out, 'exports', s, l, q.quantity, { partner, exporter: reporter, exportPermit: s.number, importPermit: '' })
+            if (row !== undefined) out.exports.push(row)
+          }
         }
       }
-    }
-    const c = s.consumption
-    if (c !== undefined && s.destination === reporter && c.consumingParty === reporter && s.party !== reporter && isExportDocument(s) && yearOf(Date.parse(c.consumedAt)) === year) {
-      const importPermit = await citedImportPermit(ledger, s)
-      const exporter = s.exporter !== '' ? s.exporter : s.party
-      for (const q of c.lines) {
-        const l = s.lines.find((x) => x.line === q.line)
-        if (l === undefined) continue
-        const row = lineRow(out, 'imports', s, l, q.quantity, { partner: exporter, exporter, exportPermit: s.number, importPermit })
-        if (row !== undefined) out.imports.push(row)
+      if (c !== undefined && (s.destination === reporter || multiUse(s)) && c.consumingParty === reporter && s.party !== reporter && isExportDocument(s) && yearOf(Date.parse(c.consumedAt)) === year) {
+        const importPermit = await citedImportPermit(ledger, s)
+        const exporter = s.exporter !== '' ? s.exporter : s.party
+        for (const q of c.lines) {
+          const l = s.lines.find((x) => x.line === q.line)
+          if (l === undefined) continue
+          const row = lineRow(out, 'imports', s, l, q.quantity, { partner: exporter, exporter, exportPermit: s.number, importPermit })
+          if (row !== undefined) out.imports.push(row)
+        }
       }
     }
   }
@@ -165,6 +169,13 @@ export async function annualReport (ledger: Ledger, year: number, opts: AnnualRe
     }))
   }
   return out
+}
+
+/** A permit's journeys: one (its Box 14 and its use) for a single-use document; every crossing, then the one under way, for a multi-use certificate. */
+function journeys (s: PermitState): Array<{ endorsement?: Endorsement, use?: Receipt }> {
+  const now = { ...(s.endorsement !== undefined ? { endorsement: s.endorsement } : {}), ...(s.consumption !== undefined && !multiUse(s) ? { use: s.consumption } : {}) }
+  if (!multiUse(s)) return [now]
+  return [...(s.crossings ?? []).map((c) => ({ ...(c.endorsement !== undefined ? { endorsement: c.endorsement } : {}), use: c.use })), ...(s.endorsement !== undefined ? [{ endorsement: s.endorsement }] : [])]
 }
 
 function lineRow (

@@ -11,6 +11,7 @@ import {
   EXPORTS_COLUMNS, IMPORTS_COLUMNS, REPORT_TEMPLATE_COLUMNS, annualReport, annualReportCsv, annualReportFileName, type Ledger, type PaperPermit
 } from '../src/index.js'
 import { NOW, chPermit, openLedger, tempDir, type Clock } from './kit.js'
+import { vectorPermit } from '@cites/test-kit'
 import { acceptedRows, rowProblems } from './trade-database.js'
 
 const JAN_2027 = Date.parse('2027-01-10T10:00:00Z')
@@ -123,5 +124,33 @@ describe('the annual report in the Trade Database upload template', () => {
     expect(rowProblems({ ...row!, unit_code: 'CTM' }, 'exports', 'CH')).toEqual(['term LIV with unit "CTM" is not an allowed pair'])
     expect(rowProblems({ ...row!, country_of_origin: 'CH' }, 'exports', 'CH')).toEqual(['country_of_origin is the exporter'])
     expect(rowProblems({ ...row!, term_code: 'LIVE' }, 'exports', 'CH')).toContain('term "LIVE" is not a Trade Database term')
+  })
+})
+
+describe('a multi-use certificate in the annual report: every crossing is trade', () => {
+  it('a travelling instrument that left CH twice in a year is two export rows at CH, each to the country it entered, and an import row at TH', async () => {
+    const dirs = [tempDir('mi-ch'), tempDir('mi-th')]
+    const clock: Clock = { now: NOW }
+    const ch = await openLedger('CH', dirs[0]!.path, clock)
+    const th = await openLedger('TH', dirs[1]!.path, clock)
+    try {
+      const cert = vectorPermit('ch-musical-instrument')
+      delete cert.issueDate
+      await ch.issue(cert)
+      const one = [{ line: 'A', quantity: 1, unit: '' }]
+      for (const [exit, entry, into] of [['CHGVA', 'THBKK', 'TH'], ['CHZRH', 'FRCDG', 'FR']] as const) {
+        clock.now += 86_400_000
+        await ch.endorse('CH', cert.number, { lines: one, port: exit })
+        clock.now += 3_600_000
+        await ch.consume('CH', cert.number, { lines: one, port: entry, consumingParty: into })
+      }
+      const exports = acceptedRows(annualReportCsv(await annualReport(ch, 2026), 'exports'), 'exports', 'CH')
+      expect(exports.map((x) => [x.export_permit, x.trading_partner, x.quantity])).toEqual([[cert.number, 'TH', '1'], [cert.number, 'FR', '1']])
+      await th.acceptEvents(await ch.eventsFrom('CH', 1))
+      const imports = acceptedRows(annualReportCsv(await annualReport(th, 2026), 'imports'), 'imports', 'TH')
+      expect(imports.map((x) => [x.export_permit, x.trading_partner])).toEqual([[cert.number, 'CH']])
+    } finally {
+      await ch.close(); await th.close(); for (const d of dirs) d.cleanup()
+    }
   })
 })
