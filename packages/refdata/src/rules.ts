@@ -25,7 +25,8 @@ export const REFERENCE_RULE_CODES = defineCodes({
   TRADE_SUSPENDED: { kind: 'unprocessable', summary: 'a CITES trade suspension is in force for the exporting country and this taxon' },
   SOURCE_KINGDOM: { kind: 'unprocessable', summary: 'the source code does not fit the taxon\'s kingdom (Trade Database validation: A not for animals, C and R not for plants)' },
   TERM_UNIT_NOT_ALLOWED: { kind: 'unprocessable', summary: 'the Trade Database does not allow this term with this unit' },
-  TERM_PURPOSE_NOT_ALLOWED: { kind: 'unprocessable', summary: 'the Trade Database does not allow this term with this purpose' }
+  TERM_PURPOSE_NOT_ALLOWED: { kind: 'unprocessable', summary: 'the Trade Database does not allow this term with this purpose' },
+  PRE_CONVENTION_AFTER_LISTING: { kind: 'unprocessable', summary: 'a pre-Convention certificate whose specimen was acquired when the species was already listed (Art. VII(2): only specimens acquired before the Convention applied to them)' }
 })
 export type ReferenceRuleCode = keyof typeof REFERENCE_RULE_CODES
 
@@ -150,6 +151,12 @@ export function checkAgainstReference (permit: Permit, rd: ReferenceData, opts: 
       } else {
         add('APPENDIX_MISMATCH', 'error', '10', `Appendix ${appendix}, but ${taxon.name} was in Appendix ${listing.appendix} for ${population} on ${on} (listed under ${listing.listedUnder ?? taxon.name} from ${listing.effectiveFrom ?? '?'})`)
       }
+    }
+    // Art. VII(2), Res. Conf. 13.6: pre-Convention means acquired before the species was first listed (for this population).
+    const acquired = l.acquisitionDate?.slice(0, 10)
+    if (permit.type === 'O' && permit.certificateType === 'pre-convention' && acquired !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(acquired)) {
+      const then = rd.listing(taxon.name, { on: acquired, ...(origin !== '' ? { party: origin } : {}) })
+      if (then.appendix !== null) add('PRE_CONVENTION_AFTER_LISTING', 'error', '12b', `acquired on ${acquired}, when ${taxon.name} was already in Appendix ${then.appendix} (from ${then.effectiveFrom ?? '?'}): not a pre-Convention specimen`)
     }
     const hash = listing.annotation?.hash
     const term = l.term?.trim().toUpperCase() ?? ''

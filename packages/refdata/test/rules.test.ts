@@ -131,3 +131,24 @@ describe('lookups', () => {
     expect(loadReferenceData()).not.toBe(rd)
   })
 })
+
+describe('pre-Convention certificates (Art. VII(2))', () => {
+  const preConvention = (acquired: string): Permit => {
+    const p = permit({ scientificName: 'Loxodonta africana', term: 'IVC', appendix: 'I', originCountry: 'KE', acquisitionDate: acquired }, 'CH', '2013-03-01T10:00:00Z')
+    p.type = 'O'
+    p.certificateType = 'pre-convention'
+    return p
+  }
+  it('an ivory carving acquired in 1975, before the elephant was first listed (App. III, 1976-02-26), passes', () => {
+    expect(codes(preConvention('1975-06-01')).filter((c) => c.startsWith('PRE_CONVENTION'))).toEqual([])
+  })
+  it('one acquired in 1980, when the elephant was already in Appendix II, is refused: PRE_CONVENTION_AFTER_LISTING', () => {
+    const problems = checkAgainstReference(preConvention('1980-01-01'), rd).filter((x) => x.code === 'PRE_CONVENTION_AFTER_LISTING')
+    expect(problems).toEqual([expect.objectContaining({ severity: 'error', box: '12b', line: 'A' })])
+    expect(problems[0]!.message).toContain('Appendix II (from 1977-02-04)')
+    // The same date on a document that is not a pre-Convention certificate says nothing.
+    const other = preConvention('1980-01-01')
+    other.certificateType = 'captive-bred'
+    expect(codes(other).filter((c) => c.startsWith('PRE_CONVENTION'))).toEqual([])
+  })
+})
