@@ -22,7 +22,8 @@ export const qty = (n: number | undefined, unit: string | undefined): string => 
 export function quantities (v: Verdict, l: Line): { authorised?: number, endorsed?: number, remaining?: number, unit: string } {
   const unit = l.unit ?? ''
   const endorsed = v.state?.endorsement?.lines.find((x) => x.line === l.line)?.quantity ?? l.exportedQuantity
-  const used = v.state?.consumption !== undefined || v.receipt !== undefined
+  // A certificate used at every border (its use check MULTI_USE) has its whole quantity at each crossing.
+  const used = !multiUse(v) && (v.state?.consumption !== undefined || v.receipt !== undefined)
   const cap = endorsed ?? l.quantity
   const out: { authorised?: number, endorsed?: number, remaining?: number, unit: string } = { unit }
   if (l.quantity !== undefined) out.authorised = l.quantity
@@ -32,3 +33,5 @@ export function quantities (v: Verdict, l: Line): { authorised?: number, endorse
   return out
 }
 
+/** A musical-instrument, travelling-exhibition or ownership certificate: used at every border until it expires. */
+export const multiUse = (v: Verdict): boolean => v.checks.some((c) => c.name === 'use' && c.reason.code === 'MULTI_USE')

@@ -13,7 +13,7 @@
 import QRCode from 'qrcode'
 import { DOCUMENT_TYPES, TIMEOUT_S, purposeWords, sentence, sourceWords, termWords, unitWords, type Ctx } from './words.js'
 import type { Check, Line, LineQty, Problem, Receipt, Verdict, Whoami } from './types.js'
-import { day, qty, quantities, when } from './format.js'
+import { day, multiUse, qty, quantities, when } from './format.js'
 import { glance, type Glance } from './glance.js'
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -24,14 +24,14 @@ const $ = <T extends HTMLElement>(id: string): T => {
 function el (tag: string, s = '', cls = ''): HTMLElement { const e = document.createElement(tag); e.textContent = s; if (cls !== '') e.className = cls; return e }
 
 const LABELS: Record<string, string> = {
-  integrity: 'Signature and content', issuer: 'Issuing authority', rules: 'CITES rules', validity: 'Validity dates',
+  integrity: 'Signature and content', issuer: 'Issuing authority', rules: 'CITES rules', reference: 'Species and listings', validity: 'Validity dates',
   status: 'Status', use: 'Use', confirmation: 'Confirmation by the issuer', destination: 'For this country'
 }
 const STATUS_WORDS: Record<Check['status'], { word: string, icon: string }> = {
   VALID: { word: 'passed', icon: '✓' }, INVALID: { word: 'failed', icon: '✗' }, ERROR: { word: 'could not be checked', icon: '!' }, SKIPPED: { word: 'not checked', icon: '–' }
 }
 /** The order the officer reads the checks in: "is it for us?" right after the signature. */
-const CHECK_ORDER = ['destination', 'integrity', 'issuer', 'status', 'use', 'validity', 'rules', 'confirmation']
+const CHECK_ORDER = ['destination', 'integrity', 'issuer', 'status', 'use', 'validity', 'rules', 'reference', 'confirmation']
 
 // ---- who is signed in, and the node --------------------------------------
 
@@ -221,7 +221,7 @@ function renderConsume (v: Verdict): void {
   const lines = v.permit?.lines ?? []
   const mayRecord = me !== undefined && (me.role === 'customs' || me.role === 'issuer')
   const atExport = exportHere(v)
-  const possible = v.valid && lines.length > 0 && v.state?.consumption === undefined && (!atExport || v.state?.endorsement === undefined)
+  const possible = v.valid && lines.length > 0 && (multiUse(v) || v.state?.consumption === undefined) && (!atExport || v.state?.endorsement === undefined)
   $('consume').hidden = !(mayRecord && possible)
   if ($('consume').hidden) return
   $('consume').dataset.mode = atExport ? 'export' : 'import'

@@ -5,7 +5,7 @@
  */
 
 /** Names of the checks, in the order they are reported. */
-export const CHECK_NAMES = ['integrity', 'issuer', 'rules', 'validity', 'status', 'use', 'confirmation', 'destination'] as const
+export const CHECK_NAMES = ['integrity', 'issuer', 'rules', 'reference', 'validity', 'status', 'use', 'confirmation', 'destination'] as const
 export type CheckName = typeof CHECK_NAMES[number]
 
 /** VALID passed; INVALID failed; ERROR could not be run (never counts as valid); SKIPPED not applicable here. */

@@ -16,7 +16,7 @@ import { replaceCheck, type CheckInfo, type Fragment } from '../compose.js'
  * change owns: until it is added there, it sorts after the checks users
  * already know and counts like any other check (INVALID fails the verdict).
  */
-export const REFERENCE_CHECK = 'reference' as CheckName
+export const REFERENCE_CHECK: CheckName = 'reference'
 
 export const reference: CheckInfo = { name: 'reference', reportedAs: [REFERENCE_CHECK], codes: REFERENCE_RULE_CODES, passCodes: ['OK'] }
 
