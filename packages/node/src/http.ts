@@ -239,7 +239,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   // Legacy liveness (kept for existing monitors and the pilot's start-up wait): says nothing of peers, trust or keys; see /readyz.
   app.get('/health', { logLevel: 'warn', schema: { summary: 'Legacy liveness (use /livez and /readyz)', security: [] } }, async () => {
     // Cheap on purpose (polled often): no ledger reads.
-    return { status: 'ok', party: node.party, peerId: node.peerId.toString(), peers: node.peerParties().length, trustListSequence: node.trust.sequence }
+    return { status: 'ok', party: node.party, peerId: node.peerId.toString(), peers: node.peerParties().length, trustListSequence: node.trust.sequence, refdataSnapshotDate: node.refdata.data.snapshotDate }
   })
 
   // Public: which sign-ins this node offers (the customs page shows the ministry sign-in only when there is one).

@@ -83,7 +83,8 @@ describe('reference data at issuance and in verdicts', () => {
     expect(ref).toMatchObject({ status: 'VALID', snapshotDate: '2099-12-31', details: [expect.objectContaining({ code: 'SPECIES_SYNONYM' })] })
   })
 
-  it('/readyz and /v1/status give the snapshot\'s date', async () => {
+  it('/health, /readyz and /v1/status give the snapshot\'s date', async () => {
+    expect((await api.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ status: 'ok', refdataSnapshotDate: '2099-12-31' })
     const ready = await api.inject({ method: 'GET', url: '/readyz' })
     expect((ready.json().checks as Array<{ name: string }>).find((c) => c.name === 'refdata')).toMatchObject({ status: 'pass', code: 'REFDATA_LOADED' })
     expect(JSON.stringify(ready.json())).toContain('2099-12-31')

@@ -11,11 +11,7 @@ import type { Check, CheckName, Permit, Verdict } from '@cites/permit'
 import { checkAgainstReference, REFERENCE_RULE_CODES, type ReferenceCheckOptions, type ReferenceData } from '@cites/refdata'
 import { replaceCheck, type CheckInfo, type Fragment } from '../compose.js'
 
-/**
- * The check's name. Not (yet) in @cites/permit's CHECK_NAMES, which another
- * change owns: until it is added there, it sorts after the checks users
- * already know and counts like any other check (INVALID fails the verdict).
- */
+/** The check's name (in @cites/permit's CHECK_NAMES, after `rules`). */
 export const REFERENCE_CHECK: CheckName = 'reference'
 
 export const reference: CheckInfo = { name: 'reference', reportedAs: [REFERENCE_CHECK], codes: REFERENCE_RULE_CODES, passCodes: ['OK'] }
@@ -40,9 +36,29 @@ export function referenceFragment (permit: Permit, rd: ReferenceData, opts: Refe
   return c
 }
 
+/**
+ * The check of a permit read from a document is the same every time it is
+ * judged (it depends on the permit, the snapshot and the policy only, the
+ * date being the permit's own date of grant): kept per permit object, so a
+ * verdict from the node's document cache costs no second check.
+ */
+const memo = new WeakMap<ReferenceData, WeakMap<Permit, Map<string, Fragment>>>()
+function memoFragment (permit: Permit, rd: ReferenceData, opts: ReferenceCheckOptions): Fragment {
+  if (opts.on !== undefined) return referenceFragment(permit, rd, opts)
+  let byPermit = memo.get(rd)
+  if (byPermit === undefined) memo.set(rd, byPermit = new WeakMap())
+  let byPolicy = byPermit.get(permit)
+  if (byPolicy === undefined) byPermit.set(permit, byPolicy = new Map())
+  const key = opts.suspensions ?? 'warn'
+  if (!byPolicy.has(key)) byPolicy.set(key, referenceFragment(permit, rd, opts))
+  const f = byPolicy.get(key)
+  // A copy: a later step (the stamp, the destination) must not change the kept one.
+  return f === undefined ? undefined : { ...f }
+}
+
 /** `v` with its reference check (added, or replaced); `v` itself when it has no readable permit. */
 export function withReference<V extends Verdict & { permit?: Permit }> (v: V, rd: ReferenceData, opts: ReferenceCheckOptions = {}): V {
   if (v.permit === undefined) return v
-  const f = referenceFragment(v.permit, rd, opts)
+  const f = memoFragment(v.permit, rd, opts)
   return f === undefined ? v : replaceCheck(v, f, true)
 }
