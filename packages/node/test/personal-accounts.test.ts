@@ -101,7 +101,9 @@ describe('personal accounts: each person a role, a token that expires and can be
     const revokedAt = Date.now()
     await waitFor(async () => (await call('GET', '/v1/status', t)).status === 401, { timeoutMs: 5000 })
     // The store is polled every 250 ms; a second is the bound the issue sets (slack for a loaded CI machine).
-    expect(Date.now() - revokedAt).toBeLessThan(1000 + 1000)
+    const took = Date.now() - revokedAt
+    console.log(`a revoked token was refused ${took} ms after the store changed (polled every 250 ms)`)
+    expect(took).toBeLessThan(1000 + 1000)
     expect(await call('GET', '/v1/status', t)).toMatchObject({ status: 401, body: { code: 'TOKEN_REVOKED' } })
   })
 
