@@ -90,8 +90,10 @@ describe.runIf(haveChromium)('the customs page in Chromium', () => {
     expect(await verifyNumber('26CHW0001')).toBe('valid')
     expect(await page.locator('#banner-word').textContent()).toBe('Valid')
     expect(await page.locator('#banner-what').textContent()).toContain('CH/26CHW0001')
-    expect(await page.locator('#checks li').count()).toBe(8)
+    expect(await page.locator('#checks li').count()).toBe(9)
     expect(await page.locator('#checks').textContent()).toContain('Signature and content: passed.')
+    // The species against the CITES reference data, with the snapshot's date.
+    expect(await page.locator('#checks').textContent()).toMatch(/Species and listings: passed\. Checked against the CITES reference data of \d{4}-\d{2}-\d{2}/)
     expect(await page.locator('#goods .good').count()).toBe(2)
     expect(await page.locator('#fields').textContent()).toContain('Export permit 26CHW0001')
     expect(await page.locator('#history li').count()).toBe(1)

@@ -47,7 +47,7 @@ describe('five authorities and a stranger', () => {
     const v = await by('TH').node.verify('CH', '26CH70001')
     expect(v.valid).toBe(true)
     expect(v.source).toBe('issuer')
-    expect(v.checks.map((c) => `${c.name}:${c.status}`)).toEqual(['integrity:VALID', 'issuer:VALID', 'rules:VALID', 'validity:VALID', 'status:VALID', 'use:VALID', 'confirmation:VALID', 'destination:VALID'])
+    expect(v.checks.map((c) => `${c.name}:${c.status}`)).toEqual(['integrity:VALID', 'issuer:VALID', 'rules:VALID', 'reference:VALID', 'validity:VALID', 'status:VALID', 'use:VALID', 'confirmation:VALID', 'destination:VALID'])
   })
 
   it('TH consumes it; a diverted use at FR and a second use at TH are refused with the first receipt as evidence', async () => {
