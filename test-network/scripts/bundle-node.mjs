@@ -11,7 +11,7 @@
 // built from; the pilot (src/pilot.ts, pilotEntryPoint) compares them before
 // each use and rebuilds a stale bundle by running this script again.
 import { createRequire } from 'node:module'
-import { renameSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { rolldown } from 'rolldown'
@@ -39,6 +39,13 @@ if (chunk === undefined || output.length !== 1) throw new Error(`expected one ch
 // Written whole, then renamed: a pilot starting meanwhile never reads half a file.
 writeFileSync(`${out}.tmp`, chunk.code)
 renameSync(`${out}.tmp`, out)
+// The reference-data snapshot is read at run time from ../data beside the
+// code that reads it (@cites/refdata's SHIPPED_SNAPSHOT); inside the bundle
+// that is test-network/data, so a copy goes there (a build product too).
+const refdata = join(root, 'packages', 'refdata', 'data')
+const snapshots = readdirSync(refdata).filter((f) => f.endsWith('.json.gz'))
+mkdirSync(join(here, '..', 'data'), { recursive: true })
+for (const f of snapshots) copyFileSync(join(refdata, f), join(here, '..', 'data', f))
 // Rolldown's own helpers have virtual ids; every real module is a file.
 const inputs = chunk.moduleIds.filter((id) => isAbsolute(id))
-writeBundleManifest(out, [...inputs, fileURLToPath(import.meta.url)])
+writeBundleManifest(out, [...inputs, ...snapshots.map((f) => join(refdata, f)), fileURLToPath(import.meta.url)])

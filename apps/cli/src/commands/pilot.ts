@@ -31,8 +31,8 @@ export function pilotCommand (program: Command, io: Io): void {
       const nodes = r.layout.nodes.map((n) => ({ party: n.party, peerId: n.peerId, url: n.url, accounts: n.accounts, tokens: n.tokens }))
       if (o.json === true) { json(io, { dir: r.layout.dir, formedMs: r.formedMs, nodes }); return }
       io.out(`\npilot network of ${nodes.length} authorities ready in ${(r.formedMs / 1000).toFixed(1)} s (${r.layout.dir})\n\n`)
-      io.out(`${'party'.padEnd(6)}${'customs page'.padEnd(26)}${'issuer token'.padEnd(34)}${'customs token'.padEnd(34)}viewer token\n`)
-      for (const n of nodes) io.out(`${n.party.padEnd(6)}${(n.url + '/').padEnd(26)}${n.tokens.issuer.padEnd(34)}${n.tokens.customs.padEnd(34)}${n.tokens.viewer}\n`)
+      io.out(`${'party'.padEnd(6)}${'customs page'.padEnd(26)}${'issuer token'.padEnd(40)}${'customs token'.padEnd(40)}viewer token\n`)
+      for (const n of nodes) io.out(`${n.party.padEnd(6)}${(n.url + '/').padEnd(26)}${n.tokens.issuer.padEnd(40)}${n.tokens.customs.padEnd(40)}${n.tokens.viewer}\n`)
       io.out('\nstop it with: cites pilot down' + (o.dir !== '.pilot' ? ` --dir ${o.dir}` : '') + '\n')
     })
 
