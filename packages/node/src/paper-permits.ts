@@ -12,12 +12,10 @@
  * before a record is written; here only the shape is checked.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import lockfile from 'proper-lockfile'
 import { z } from 'zod'
 import type { PaperPermit } from '@cites/ledger'
-import { writeAtomic } from './keys.js'
+import { readJsonStore, updateJsonStore, type JsonStore } from './json-store.js'
 import { PaperPermitsFileError } from './errors.js'
 
 export const PAPER_PERMITS_FILE = 'paper-permits.json'
@@ -48,18 +46,14 @@ const FileSchema = z.object({ version: z.literal(1), permits: z.array(PaperSchem
 /** A paper permit as entered: everything but its ID and the time it was recorded. */
 export type NewPaperPermit = Omit<PaperPermit, 'id' | 'recorded'>
 
+const STORE: JsonStore<z.infer<typeof FileSchema>> = {
+  what: 'the paper-permit store', schema: FileSchema, empty: () => ({ version: 1, permits: [] }),
+  invalid: (message) => new PaperPermitsFileError(message)
+}
+
 /** Every paper permit in the store; a missing file is an empty store. */
 export function readPaperPermits (path: string): PaperPermit[] {
-  if (!existsSync(path)) return []
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (err) {
-    throw new PaperPermitsFileError(`the paper-permit store ${path} is not valid JSON: ${(err as Error).message}`)
-  }
-  const r = FileSchema.safeParse(raw)
-  if (!r.success) throw new PaperPermitsFileError(`the paper-permit store ${path} is invalid: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
-  return r.data.permits
+  return readJsonStore(path, STORE).permits as PaperPermit[]
 }
 
 const newId = (): string => `pp_${[...randomBytes(10)].map((b) => 'abcdefghijklmnopqrstuvwxyz234567'[b & 31]).join('')}`
@@ -75,15 +69,10 @@ export async function addPaperPermit (path: string, p: NewPaperPermit, now = Dat
   // Checked before writing, so the store never holds a record its reader would refuse.
   const r = PaperSchema.safeParse(candidate)
   if (!r.success) throw new PaperPermitsFileError(`not a paper permit: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
-  if (!existsSync(path)) writeAtomic(path, JSON.stringify({ version: 1, permits: [] }, null, 2) + '\n', 0o600)
-  const release = await lockfile.lock(path, { stale: 10_000, realpath: false, retries: { retries: 50, minTimeout: 10, maxTimeout: 100 } })
-  try {
-    const permits = readPaperPermits(path)
-    while (permits.some((x) => x.id === candidate.id)) candidate.id = newId()
-    permits.push(candidate)
-    writeAtomic(path, JSON.stringify({ version: 1, permits }, null, 2) + '\n', 0o600)
-    return candidate
-  } finally {
-    await release()
-  }
+  const entry = r.data
+  return await updateJsonStore(path, STORE, (f) => {
+    while (f.permits.some((x) => x.id === entry.id)) entry.id = newId()
+    f.permits.push(entry)
+    return entry as PaperPermit
+  })
 }

@@ -25,14 +25,12 @@
  * first one is endorsed). A cancelled or replaced permit, and one that expired
  * unendorsed (nothing left), gives its quantity back.
  */
-import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import lockfile from 'proper-lockfile'
 import { z } from 'zod'
 import { derivedStatus, type Ledger, type LineSummary, type PermitState } from '@cites/ledger'
 import { canonicalPermitNumber, canonicalUnit, permitParty, type Permit, type PermitLine } from '@cites/permit'
 import { nameKey, tradeUnitToRec20, type ReferenceData } from '@cites/refdata'
-import { writeAtomic } from './keys.js'
+import { readJsonStore, updateJsonStore, type JsonStore } from './json-store.js'
 import { QuotaExceededError, QuotaFileError } from './errors.js'
 
 /** The register's file name in the node's data folder. */
@@ -75,19 +73,13 @@ export const quotaUnit = (unit: string | undefined): string => canonicalUnit(uni
 export const quotaKey = (e: Pick<QuotaEntry, 'taxon' | 'year' | 'unit' | 'terms' | 'sources'>): string =>
   [nameKey(e.taxon), e.year, quotaUnit(e.unit), normCodes(e.terms).join(','), normCodes(e.sources).join(',')].join('|')
 
-/** Read the operator's entries; a missing file is an empty register. */
-export function readQuotaFile (path: string): QuotaFile {
-  if (!existsSync(path)) return { version: 1, quotas: [] }
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (err) {
-    throw new QuotaFileError(`the quota register ${path} is not valid JSON: ${(err as Error).message}`)
-  }
-  const r = FileSchema.safeParse(raw)
-  if (!r.success) throw new QuotaFileError(`the quota register ${path} is invalid: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
-  return r.data
+const STORE: JsonStore<QuotaFile> = {
+  what: 'the quota register', schema: FileSchema, empty: () => ({ version: 1, quotas: [] }),
+  invalid: (message) => new QuotaFileError(message)
 }
+
+/** Read the operator's entries; a missing file is an empty register. */
+export const readQuotaFile = (path: string): QuotaFile => readJsonStore(path, STORE)
 
 /**
  * Set (add or replace) an operator quota, under the file's lock (read,
@@ -96,17 +88,11 @@ export function readQuotaFile (path: string): QuotaFile {
  */
 export async function setQuota (path: string, entry: Omit<QuotaEntry, 'set'>, now = Date.now()): Promise<QuotaEntry> {
   const e = EntrySchema.parse({ ...entry, unit: quotaUnit(entry.unit), terms: normCodes(entry.terms), sources: normCodes(entry.sources), set: new Date(now).toISOString() })
-  if (!existsSync(path)) writeAtomic(path, JSON.stringify({ version: 1, quotas: [] }, null, 2) + '\n', 0o600)
-  const release = await lockfile.lock(path, { stale: 10_000, realpath: false, retries: { retries: 50, minTimeout: 10, maxTimeout: 100 } })
-  try {
-    const f = readQuotaFile(path)
-    const key = quotaKey(e)
+  const key = quotaKey(e)
+  return await updateJsonStore(path, STORE, (f) => {
     f.quotas = [...f.quotas.filter((q) => quotaKey(q) !== key), e]
-    writeAtomic(path, JSON.stringify(f, null, 2) + '\n', 0o600)
     return e
-  } finally {
-    await release()
-  }
+  })
 }
 
 /**
