@@ -150,7 +150,10 @@ describe('a listed peer floods gossip and exhausts streams', () => {
     // those over a limit: wait until TH holds exactly its limit on each.
     await waitFor(() => Object.entries(STREAM_LIMITS).every(([p, l]) => (heldOnTh()[p] ?? 0) === l.inbound), { timeoutMs: 8_000, what: 'TH to hold exactly each protocol\'s limit (well before its 10 s idle timeout)' })
     const atPeak = heldOnTh()
-    const refusedBy = Object.fromEntries(Object.entries(heldBy).map(([p, ss]) => [p, ss.filter((s) => s.status !== 'open').length + (STREAM_LIMITS[p]?.inbound ?? 0) + 10 - ss.length]))
+    const refusedOf = (): Record<string, number> => Object.fromEntries(Object.entries(heldBy).map(([p, ss]) => [p, ss.filter((s) => s.status !== 'open').length + (STREAM_LIMITS[p]?.inbound ?? 0) + 10 - ss.length]))
+    // TH's resets reach FR a moment after TH counts its streams: wait for FR's side to see them (it cannot see more than TH refused).
+    await waitFor(() => Object.keys(STREAM_LIMITS).every((p) => refusedOf()[p] === 10), { timeoutMs: 5_000, what: 'FR to see the streams over each limit refused' }).catch(() => {})
+    const refusedBy = refusedOf()
     console.log(`stream exhaustion by FR (each limit + 10, held silent): open on TH per protocol ${JSON.stringify(atPeak)}; refused or reset ${JSON.stringify(refusedBy)}`)
     for (const [protocol, limit] of Object.entries(STREAM_LIMITS)) expect(atPeak[protocol] ?? 0, protocol).toBe(limit.inbound)
 
