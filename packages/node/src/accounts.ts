@@ -13,7 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { statSync, unwatchFile, watchFile, type Stats } from 'node:fs'
 import { z } from 'zod'
-import { readJsonStore, updateJsonStore, type JsonStore } from './json-store.js'
+import { newRecordId, readJsonStore, updateJsonStore, type JsonStore } from './json-store.js'
 import { AccountRevokedError, AccountsFileError, AccountUnknownError } from './errors.js'
 
 export const ROLES = ['admin', 'issuer', 'customs', 'viewer'] as const
@@ -45,7 +45,7 @@ export const newToken = (): string => `${TOKEN_PREFIX}${randomBytes(24).toString
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex')
 
 /** A pseudonymous account ID: `u_` and 10 random base32 characters; it says nothing of the person. */
-export const newAccountId = (): string => `u_${[...randomBytes(10)].map((b) => 'abcdefghijklmnopqrstuvwxyz234567'[b & 31]).join('')}`
+export const newAccountId = (): string => newRecordId('u_')
 export const ACCOUNT_ID = /^u_[a-z2-7]{10}$/
 
 const iso = z.string().datetime()

@@ -7,6 +7,7 @@
  * change and no reader sees half a file. Mode 0600: these files hold
  * operators' decisions and, for accounts, people's names.
  */
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import lockfile from 'proper-lockfile'
@@ -54,3 +55,6 @@ export async function updateJsonStore<T, R> (path: string, s: JsonStore<T>, chan
     await release()
   }
 }
+
+/** A record's ID in such a store: `prefix` and 10 random base32 characters (50 bits; it says nothing of what it names). */
+export const newRecordId = (prefix: string): string => `${prefix}${[...randomBytes(10)].map((b) => 'abcdefghijklmnopqrstuvwxyz234567'[b & 31]).join('')}`

@@ -11,11 +11,10 @@
  * Trade Database codes are checked against the reference data by the CLI
  * before a record is written; here only the shape is checked.
  */
-import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { PaperPermit } from '@cites/ledger'
-import { readJsonStore, updateJsonStore, type JsonStore } from './json-store.js'
+import { newRecordId, readJsonStore, updateJsonStore, type JsonStore } from './json-store.js'
 import { PaperPermitsFileError } from './errors.js'
 
 export const PAPER_PERMITS_FILE = 'paper-permits.json'
@@ -56,7 +55,7 @@ export function readPaperPermits (path: string): PaperPermit[] {
   return readJsonStore(path, STORE).permits as PaperPermit[]
 }
 
-const newId = (): string => `pp_${[...randomBytes(10)].map((b) => 'abcdefghijklmnopqrstuvwxyz234567'[b & 31]).join('')}`
+const newId = (): string => newRecordId('pp_')
 
 /** Add one paper permit (shape-checked; codes upper-cased); returns it with its ID. */
 export async function addPaperPermit (path: string, p: NewPaperPermit, now = Date.now()): Promise<PaperPermit> {
