@@ -11,7 +11,7 @@
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { IssuedBody, InvalidEventError, decodeCheckpoint, decodeEvent, hex, signRecord, verifyRecordSignature, type DeliveryRecord, type Ledger } from '@cites/ledger'
+import { IssuedBody, InvalidEventError, decodeCheckpoint, decodeEvent, hex, sha256, signRecord, verifyRecordSignature, type DeliveryRecord, type Ledger } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import { acceptanceCodes, judgeDocument } from '@cites/verdict'
 import type { TrustStore } from '@cites/trust-list'
@@ -38,8 +38,11 @@ export type DeliverAnswer = { kind: 'ack', ack: Uint8Array } | { kind: 'malforme
 
 /** What /cites/deliver answers from. */
 export interface DeliverPort {
-  /** `checkpoint`: the sender's signed checkpoint covering the event (empty if none came). */
-  receive: (event: Uint8Array, checkpoint?: Uint8Array) => Promise<DeliverAnswer>
+  /**
+   * `checkpoint`: the sender's signed checkpoint covering the event (empty if
+   * none came); `document`: the signed permit (r11), whose SHA-256 the event records.
+   */
+  receive: (event: Uint8Array, checkpoint?: Uint8Array, document?: Uint8Array) => Promise<DeliverAnswer>
 }
 
 /** The deliver port of a destination's node: its ledger takes the event, the permit is verified, the answer signed. */
@@ -47,7 +50,7 @@ export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions)
   const now = opts.now ?? Date.now
   const log = logFor(opts.log, 'deliver')
   return {
-    receive: async (bytes, checkpoint = EMPTY) => {
+    receive: async (bytes, checkpoint = EMPTY, document = EMPTY) => {
       let le
       try { le = decodeEvent(bytes) } catch (err) {
         log.debug({ code: 'EVENT_MALFORMED' }, `a delivered event does not decode: ${errorMessage(err)}`)
@@ -86,8 +89,13 @@ export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions)
       // Too far ahead of the log here to be kept (ledger.md §4.2): not
       // received. BUSY: the sender retries later, when sync has closed the gap.
       if (kept?.status === 'ahead') return { kind: 'busy', message: `${e.author} #${String(e.seq)} is too far ahead of the log held here; retry later` }
-      const codes = acceptanceCodes(await judgeDocument(body.signedXml, { trust: opts.trust, now: new Date(now()) }), { party: e.permitParty, number: e.permitNumber })
+      // r11: the document travels beside the event, never inside it; it must be the one the issuer recorded.
+      if (document.length === 0) return await sign(AckOutcome.REFUSED, ['DOCUMENT_NOT_PRESENTED'])
+      if (hex(sha256(document)) !== hex(body.xmlSha256)) return await sign(AckOutcome.REFUSED, ['DOCUMENT_HASH_MISMATCH'])
+      const codes = acceptanceCodes(await judgeDocument(document, { trust: opts.trust, now: new Date(now()) }), { party: e.permitParty, number: e.permitNumber })
       if (codes.length > 0) return await sign(AckOutcome.REFUSED, codes)
+      // Kept (encrypted, under its own key) only now: this node is the destination and the document is the issuer's.
+      await ledger.putDocument(le, document)
       return await sign(AckOutcome.DELIVERED, [])
     }
   }
@@ -109,7 +117,7 @@ export function deliverService (init: DeliverServiceInit): (components: Protocol
     log,
     unreadable: (failure) => ({ status: failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED, ack: EMPTY, message: 'request unreadable' }),
     answer: async (req) => {
-      const a = await init.port.receive(req.event, req.checkpoint)
+      const a = await init.port.receive(req.event, req.checkpoint, req.document)
       if (a.kind === 'ack') return { status: Status.OK, ack: a.ack as Uint8Array<ArrayBuffer>, message: '' }
       return { status: a.kind === 'busy' ? Status.BUSY : Status.MALFORMED, ack: EMPTY, message: a.message }
     }
@@ -125,9 +133,9 @@ export async function handleDeliver (libp2p: Libp2p, ledger: Ledger, opts: Deliv
  * Push one ISSUED event, with the sender's signed checkpoint that covers it;
  * verify the signed answer. Throws on network trouble (retried).
  */
-export async function deliverOnce (libp2p: Libp2p, peer: PeerId, event: Uint8Array, d: DeliveryRecord, trust: TrustStore, options: { signal?: AbortSignal, checkpoint?: Uint8Array } = {}): Promise<{ delivered: boolean, codes: string[], ack: Uint8Array }> {
-  const { checkpoint, ...askOptions } = options
-  const res = await ask(libp2p, peer, DELIVER_PROTOCOL, MAX_DELIVER_RESPONSE_BYTES, DeliverRequest, DeliverResponse, { event: event as Uint8Array<ArrayBuffer>, checkpoint: (checkpoint ?? EMPTY) as Uint8Array<ArrayBuffer> }, askOptions)
+export async function deliverOnce (libp2p: Libp2p, peer: PeerId, event: Uint8Array, d: DeliveryRecord, trust: TrustStore, options: { signal?: AbortSignal, checkpoint?: Uint8Array, document?: Uint8Array } = {}): Promise<{ delivered: boolean, codes: string[], ack: Uint8Array }> {
+  const { checkpoint, document, ...askOptions } = options
+  const res = await ask(libp2p, peer, DELIVER_PROTOCOL, MAX_DELIVER_RESPONSE_BYTES, DeliverRequest, DeliverResponse, { event: event as Uint8Array<ArrayBuffer>, checkpoint: (checkpoint ?? EMPTY) as Uint8Array<ArrayBuffer>, document: (document ?? EMPTY) as Uint8Array<ArrayBuffer> }, askOptions)
   if (res.status !== Status.OK) throw new RemoteRefusedError(res.status, `delivery answered ${res.status}: ${res.message}`)
   let signed: SignedAck
   let body: AckBody
@@ -187,7 +195,10 @@ export function startDelivery (libp2p: Libp2p, ledger: Ledger, trust: TrustStore
       const next: DeliveryRecord = { ...d, attempts: d.attempts + 1 }
       try {
         if (dest === undefined || event === undefined) throw new Error(`no authorised node for ${d.destination}`)
-        const r = await deliverOnce(libp2p, peerIdFromString(dest.peerId), event, d, trust, { signal, checkpoint: await coveringCheckpoint(ledger, d.seq) })
+        const document = await ledger.document(d.party, d.number)
+        // An erased document is not delivered late: the destination is told nothing it could still act on.
+        if (document === undefined) throw new Error(`the document of ${d.party}/${d.number} is not held here (${await ledger.documentStatus(d.party, d.number)})`)
+        const r = await deliverOnce(libp2p, peerIdFromString(dest.peerId), event, d, trust, { signal, checkpoint: await coveringCheckpoint(ledger, d.seq), document })
         next.state = r.delivered ? 'delivered' : 'failed'
         next.ack = hex(r.ack)
         next.codes = r.codes

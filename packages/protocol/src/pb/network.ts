@@ -2319,6 +2319,7 @@ export namespace ConsumeResponse {
 export interface DeliverRequest {
   event: Uint8Array<ArrayBuffer>
   checkpoint: Uint8Array<ArrayBuffer>
+  document: Uint8Array<ArrayBuffer>
 }
 
 export namespace DeliverRequest {
@@ -2341,13 +2342,19 @@ export namespace DeliverRequest {
           w.bytes(obj.checkpoint)
         }
 
+        if ((obj.document != null && obj.document.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.document)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           event: uint8ArrayAlloc(0),
-          checkpoint: uint8ArrayAlloc(0)
+          checkpoint: uint8ArrayAlloc(0),
+          document: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2362,6 +2369,10 @@ export namespace DeliverRequest {
             }
             case 2: {
               obj.checkpoint = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.document = reader.bytes()
               break
             }
             default: {
@@ -2393,6 +2404,13 @@ export namespace DeliverRequest {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.document`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2415,6 +2433,11 @@ export namespace DeliverRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DeliverRequestDocumentFieldEvent {
+    field: '$.document'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<DeliverRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DeliverRequest.codec())
   }
@@ -2423,7 +2446,7 @@ export namespace DeliverRequest {
     return decodeMessage(buf, DeliverRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeliverRequest>): Generator<DeliverRequestEventFieldEvent | DeliverRequestCheckpointFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeliverRequest>): Generator<DeliverRequestEventFieldEvent | DeliverRequestCheckpointFieldEvent | DeliverRequestDocumentFieldEvent> {
     return streamMessage(buf, DeliverRequest.codec(), opts)
   }
 }
