@@ -81,6 +81,13 @@ export interface VerifyRemoteOptions {
   now?: Date
   /** Provisional uses known to the asker (from destinations' logs): an unresolved one makes `use` INVALID. */
   claims?: readonly ClaimView[]
+  /**
+   * r17: the permit's signed document, when the asker holds it (it is the
+   * destination) or it was presented; else the verdict is the issuer's summary's.
+   */
+  document?: Uint8Array
+  /** Without a document: it was erased here under the retention rule. */
+  documentErased?: boolean
   /** Abort the ask (e.g. the node is stopping). */
   signal?: AbortSignal
 }
