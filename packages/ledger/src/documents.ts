@@ -15,7 +15,7 @@ import { EventType, IssuedBody } from './pb/ledger.js'
 import { hex, sha256, type LoggedEvent } from './events.js'
 import { documentKey, logKey } from './keys.js'
 import { decodeEvent } from './events.js'
-import { del, put, type WriteOp } from './store.js'
+import { del, put, type LedgerStore, type WriteOp } from './store.js'
 import { DocumentErasedError, DocumentHashMismatchError, LedgerOpenError, NotAPartyError } from './errors.js'
 import type { LedgerCore } from './context.js'
 import type { PermitState } from './state.js'
@@ -50,24 +50,43 @@ function open (key: Uint8Array, iv: Uint8Array, sealed: Uint8Array, aad: string)
  * else the file `DOCUMENT-KEY` in the ledger's folder, made at first open
  * (mode 0600).
  */
-export async function documentMasterKey (location: string, given?: Uint8Array): Promise<{ key: Uint8Array, created: boolean }> {
+export async function documentMasterKey (location: string, given?: Uint8Array): Promise<{ key: Uint8Array, created: boolean, persist: () => Promise<void> }> {
+  const none = async (): Promise<void> => {}
   if (given !== undefined) {
     if (given.length !== KEY_BYTES) throw new RangeError(`the document master key must be ${KEY_BYTES} bytes`)
-    return { key: given, created: false }
+    return { key: given, created: false, persist: none }
   }
   const file = `${location}/DOCUMENT-KEY`
   try {
     const k = new Uint8Array(await readFile(file))
     if (k.length !== KEY_BYTES) throw new RangeError(`${file} is not a ${KEY_BYTES}-byte key`)
-    return { key: k, created: false }
+    return { key: k, created: false, persist: none }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
-  const k = randomBytes(KEY_BYTES)
-  await mkdir(dirname(file), { recursive: true })
-  await writeFile(file, k, { mode: 0o600, flag: 'wx' })
-  await chmod(file, 0o600)
-  return { key: new Uint8Array(k), created: true }
+  // Written only once the ledger is known to hold no document under another key (assertKeyOpensStore).
+  const k = new Uint8Array(randomBytes(KEY_BYTES))
+  return {
+    key: k,
+    created: true,
+    persist: async () => {
+      await mkdir(dirname(file), { recursive: true })
+      await writeFile(file, k, { mode: 0o600, flag: 'wx' })
+      await chmod(file, 0o600)
+    }
+  }
+}
+
+/**
+ * A key made just now cannot open documents stored before: a ledger
+ * restored without its DOCUMENT-KEY is refused at open rather than
+ * silently unable to read what it holds.
+ */
+export async function assertKeyOpensStore (store: LedgerStore, created: boolean): Promise<void> {
+  if (!created) return
+  for await (const r of store.values('DOC', { limit: 1000 })) {
+    if (r.ciphertext !== undefined) throw new LedgerOpenError('this ledger holds encrypted documents but its document key (DOCUMENT-KEY) is missing: restore the key file with the data')
+  }
 }
 
 export class Documents {
@@ -77,18 +96,6 @@ export class Documents {
   constructor (core: LedgerCore, masterKey: Uint8Array) {
     this.#core = core
     this.#master = masterKey
-  }
-
-  /**
-   * A key made just now cannot open documents stored before: a ledger
-   * restored without its DOCUMENT-KEY is refused at open rather than
-   * silently unable to read what it holds.
-   */
-  async assertKeyOpensStore (created: boolean): Promise<void> {
-    if (!created) return
-    for await (const r of this.#core.store.values('DOC', { limit: 1000 })) {
-      if (r.ciphertext !== undefined) throw new LedgerOpenError('this ledger holds encrypted documents but its document key (DOCUMENT-KEY) is missing: restore the key file with the data')
-    }
   }
 
   /** The writes that store `bytes` as the document of `party/number` (to land in the batch of its ISSUED event, or alone). */

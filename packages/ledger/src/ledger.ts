@@ -42,7 +42,7 @@ import { Queries } from './queries.js'
 import { Integrity } from './integrity.js'
 import { CrossCheck, type CrossCheckOutcome, type Equivocations } from './cross-check.js'
 import { WorkQueues } from './queues.js'
-import { Documents, documentMasterKey } from './documents.js'
+import { Documents, assertKeyOpensStore, documentMasterKey } from './documents.js'
 import type { ClaimRef, PermitState, PermitStatus, Receipt } from './state.js'
 import type {
   AcceptResult, ActionInput, Alert, ClaimView, IssuePolicy, ConsumeInput, DeliveryRecord, DeliveryState, LedgerInit, ListFilter, ListResult, LogHead, LogVerification,
@@ -101,8 +101,14 @@ export class Ledger {
     const { store, party, upgradeFrom } = await LedgerStore.open(init.location, init.party, init.stateCacheSize)
     const core = new LedgerCore({ party, store, signer: init.signer, trust: init.trust, now: init.now ?? Date.now, log: init.log ?? silentLogger, locks: new Locks() })
     const master = await documentMasterKey(init.location, init.documentKey)
+    try {
+      await assertKeyOpensStore(store, master.created)
+      await master.persist()
+    } catch (err) {
+      await store.close()
+      throw err
+    }
     const l = new Ledger(core, init.checkpointInterval ?? 1000, master.key, init.issuePolicy)
-    await l.#documents.assertKeyOpensStore(master.created)
     for await (const [author, head] of store.entries('HEAD')) core.heads.set(author, head)
     for await (const [k, v] of store.entries('META', indexedRange())) {
       const n = metaNumber(v)
