@@ -269,7 +269,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   app.get('/v1/permits/:party/:number', {
     config: { role: 'viewer' },
     schema: {
-      summary: 'Read a permit with its status and history; Accept: application/xml gives the signed eCITES XML. With ?wait=ms, wait up to that long for the permit to arrive (replication measurements).',
+      summary: 'Read a permit with its status and history; Accept: application/xml gives the signed eCITES XML where this node holds it (the issuer and the destination; else 404 DOCUMENT_NOT_HELD, or 410 DOCUMENT_ERASED after retention). With ?wait=ms, wait up to that long for the permit to arrive (replication measurements).',
       params: PERMIT_PARAMS,
       querystring: { type: 'object', additionalProperties: false, properties: { wait: { type: 'string', pattern: '^[0-9]{1,5}$' } } }
     }
@@ -278,8 +278,11 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
     const wait = Number((req.query as { wait?: string }).wait ?? 0)
     if ((req.headers.accept ?? '').includes('application/xml')) {
       const xml = await node.signedXml(party, number, wait)
-      if (xml === undefined) throw new HttpProblem('PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
-      return await reply.type('application/xml').send(xml)
+      if (xml !== undefined) return await reply.type('application/xml').send(xml)
+      // r17: the document is held only by the parties of the trade, and only until its retention ends.
+      if (await node.permit(party, number) === undefined) throw new HttpProblem('PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
+      if (await node.internals.ledger.documentStatus(party, number) === 'erased') throw new HttpProblem('DOCUMENT_ERASED', `the document of ${party}/${number} was erased under the retention rule; its summary remains (GET without Accept: application/xml)`)
+      throw new HttpProblem('DOCUMENT_NOT_HELD', `this node holds ${party}/${number}'s signed summary, not its document: only the issuer and the destination hold it`)
     }
     const v = await node.permit(party, number, wait)
     if (v === undefined) throw new HttpProblem('PERMIT_NOT_FOUND', `${party}/${number} is not in this node's ledger`)
