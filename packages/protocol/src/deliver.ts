@@ -1,5 +1,5 @@
 /**
- * Direct delivery (/cites/deliver/1.0.0): each ISSUED event is pushed to the
+ * Direct delivery (/cites/deliver/2.0.0): each ISSUED event is pushed to the
  * destination party's node, which verifies it in full (event signature and
  * chain through its ledger, the permit's XML-DSig, rules, validity) and
  * answers with a signed acknowledgement, or a signed refusal with the codes.
@@ -18,7 +18,7 @@ import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
 import { AckBody, AckOutcome, DeliverRequest, DeliverResponse, SignedAck, Status } from './pb/network.js'
 import { DELIVER_PROTOCOL, MAX_DELIVER_REQUEST_BYTES, MAX_DELIVER_RESPONSE_BYTES } from './constants.js'
-import { MalformedResponseError, RemoteRefusedError } from './errors.js'
+import { MalformedResponseError, PeerEventVersionMismatchError, RemoteRefusedError } from './errors.js'
 import { logFor, loggedElsewhere } from './log.js'
 import { ask, rpcService, startOn, type ProtocolService, type ProtocolServiceComponents } from './rpc.js'
 
@@ -98,7 +98,7 @@ export interface DeliverServiceInit {
   log?: Logger
 }
 
-/** /cites/deliver/1.0.0 as a libp2p service: decode, ask the port, encode. */
+/** /cites/deliver/2.0.0 as a libp2p service: decode, ask the port, encode. */
 export function deliverService (init: DeliverServiceInit): (components: ProtocolServiceComponents) => ProtocolService {
   const log = logFor(init.log, 'deliver')
   return (components) => rpcService(components, {
@@ -198,8 +198,10 @@ export function startDelivery (libp2p: Libp2p, ledger: Ledger, trust: TrustStore
         if (signal.aborted) return // stopping: the attempt is not counted
         next.lastError = (err as Error).message
         next.nextAttempt = Date.now() + Math.min(300_000, min * 2 ** Math.min(next.attempts - 1, 16))
-        // An unreachable destination is churn (retried with backoff); a bad answer is the destination's fault.
-        const level = err instanceof MalformedResponseError || err instanceof RemoteRefusedError ? 'warn' : 'debug'
+        // An unreachable destination is churn (retried with backoff); a bad
+        // answer is the destination's fault, and one still on ledger events
+        // v1 needs its operator (retried too, until it is upgraded).
+        const level = err instanceof MalformedResponseError || err instanceof RemoteRefusedError || err instanceof PeerEventVersionMismatchError ? 'warn' : 'debug'
         log[level]({ code: errorCode(err, 'DELIVERY_UNREACHABLE'), party: d.party, number: d.number, destination: d.destination, attempts: next.attempts }, `delivery not settled: ${errorMessage(err)}`)
       }
       await ledger.updateDelivery(next)
