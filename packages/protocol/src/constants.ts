@@ -101,7 +101,15 @@ export const MISBEHAVIOUR_MAX_POINTS = 100
  */
 export const AHEAD_EVENT_PENALTY = 0.1
 
-export const MAX_DELIVER_REQUEST_BYTES = 310 * 1024
+/**
+ * A delivery: the ISSUED event (a summary since v2, at most 300 KiB by the
+ * ledger's cap), the sender's checkpoint and (r11) the signed document (at
+ * most MAX_DOCUMENT_BYTES).
+ */
+export const MAX_DELIVER_REQUEST_BYTES = 310 * 1024 + 320 * 1024
+/** A signed permit document (its XML is at most 256 KiB, permit-profile.md) with the rest of its answer. */
+export const MAX_DOCUMENT_BYTES = 320 * 1024
+export const MAX_DOCUMENT_REQUEST_BYTES = 256
 export const MAX_DELIVER_RESPONSE_BYTES = 16 * 1024
 
 /**
@@ -117,6 +125,8 @@ export const STREAM_LIMITS: Readonly<Record<string, { inbound: number, outbound:
   [DELIVER_PROTOCOL]: { inbound: 16, outbound: 16 },
   [SYNC_PROTOCOL]: { inbound: 4, outbound: 4 },
   [TRUST_LIST_PROTOCOL]: { inbound: 2, outbound: 2 },
+  // A destination fetches the documents of its permits one by one (catch-up after a lost delivery).
+  [DOCUMENT_PROTOCOL]: { inbound: 8, outbound: 8 },
   // Refusals only (V1_EVENT_PROTOCOLS): never asked by this node.
   ...Object.fromEntries(Object.values(V1_EVENT_PROTOCOLS).map((id) => [id, { inbound: V1_STREAM_LIMIT, outbound: 1 }]))
 }
