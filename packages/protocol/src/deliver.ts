@@ -1,7 +1,10 @@
 /**
  * Direct delivery (/cites/deliver/2.0.0): each ISSUED event is pushed to the
- * destination party's node, which verifies it in full (event signature and
- * chain through its ledger, the permit's XML-DSig, rules, validity) and
+ * destination party's node with the signed document (r11: events carry only
+ * its SHA-256; the delivery is the one way the document leaves its issuer
+ * unasked), which verifies it in full (the document's hash against the
+ * summary, event signature and chain through its ledger, the permit's
+ * XML-DSig, rules, validity), stores the document once DELIVERED, and
  * answers with a signed acknowledgement, or a signed refusal with the codes.
  * The sender keeps the delivery state in its ledger (pending → delivered |
  * failed), written with the ISSUED event, and retries with backoff across
@@ -11,7 +14,7 @@
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { IssuedBody, InvalidEventError, decodeCheckpoint, decodeEvent, hex, signRecord, verifyRecordSignature, type DeliveryRecord, type Ledger } from '@cites/ledger'
+import { IssuedBody, InvalidEventError, LedgerError, decodeCheckpoint, decodeEvent, hex, sha256, signRecord, verifyRecordSignature, type DeliveryRecord, type Ledger } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import { acceptanceCodes, judgeDocument } from '@cites/verdict'
 import type { TrustStore } from '@cites/trust-list'
@@ -38,8 +41,11 @@ export type DeliverAnswer = { kind: 'ack', ack: Uint8Array } | { kind: 'malforme
 
 /** What /cites/deliver answers from. */
 export interface DeliverPort {
-  /** `checkpoint`: the sender's signed checkpoint covering the event (empty if none came). */
-  receive: (event: Uint8Array, checkpoint?: Uint8Array) => Promise<DeliverAnswer>
+  /**
+   * `checkpoint`: the sender's signed checkpoint covering the event (empty if
+   * none came); `document`: the signed XML (r11; empty if none came).
+   */
+  receive: (event: Uint8Array, checkpoint?: Uint8Array, document?: Uint8Array) => Promise<DeliverAnswer>
 }
 
 /** The deliver port of a destination's node: its ledger takes the event, the permit is verified, the answer signed. */
@@ -47,7 +53,7 @@ export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions)
   const now = opts.now ?? Date.now
   const log = logFor(opts.log, 'deliver')
   return {
-    receive: async (bytes, checkpoint = EMPTY) => {
+    receive: async (bytes, checkpoint = EMPTY, document = EMPTY) => {
       let le
       try { le = decodeEvent(bytes) } catch (err) {
         log.debug({ code: 'EVENT_MALFORMED' }, `a delivered event does not decode: ${errorMessage(err)}`)
@@ -67,6 +73,8 @@ export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions)
       let body
       try { body = IssuedBody.decode(e.body) } catch { return await sign(AckOutcome.REFUSED, ['EVENT_MALFORMED']) }
       if (body.destination !== ledger.party) return await sign(AckOutcome.REFUSED, ['NOT_DESTINATION'])
+      // r11: the document must be the one the summary registers (an absent one is not).
+      if (hex(sha256(document)) !== hex(body.xmlSha256)) return await sign(AckOutcome.REFUSED, ['DOCUMENT_HASH_MISMATCH'])
       // The sender's checkpoint must be its own and cover the event.
       if (checkpoint.length > 0) {
         let cp
@@ -86,8 +94,19 @@ export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions)
       // Too far ahead of the log here to be kept (ledger.md §4.2): not
       // received. BUSY: the sender retries later, when sync has closed the gap.
       if (kept?.status === 'ahead') return { kind: 'busy', message: `${e.author} #${String(e.seq)} is too far ahead of the log held here; retry later` }
-      const codes = acceptanceCodes(await judgeDocument(body.signedXml, { trust: opts.trust, now: new Date(now()) }), { party: e.permitParty, number: e.permitNumber })
+      // Held after a gap: the permit is not in the replica yet, so its
+      // document cannot be stored against it. DELIVERED means stored: retry
+      // later, when sync has closed the gap.
+      if (kept?.status === 'held') return { kind: 'busy', message: `${e.author} #${String(e.seq)} is held after a gap here; retry later` }
+      const codes = acceptanceCodes(await judgeDocument(document, { trust: opts.trust, now: new Date(now()) }), { party: e.permitParty, number: e.permitNumber })
       if (codes.length > 0) return await sign(AckOutcome.REFUSED, codes)
+      try {
+        await ledger.putDocument(e.permitParty, e.permitNumber, document)
+      } catch (err) {
+        // The ledger's own refusal (its hash or party check) is the answer; anything else is our trouble.
+        if (err instanceof LedgerError) return await sign(AckOutcome.REFUSED, [err.code])
+        throw err
+      }
       return await sign(AckOutcome.DELIVERED, [])
     }
   }
@@ -109,7 +128,7 @@ export function deliverService (init: DeliverServiceInit): (components: Protocol
     log,
     unreadable: (failure) => ({ status: failure === 'TOO_LARGE' ? Status.TOO_LARGE : Status.MALFORMED, ack: EMPTY, message: 'request unreadable' }),
     answer: async (req) => {
-      const a = await init.port.receive(req.event, req.checkpoint)
+      const a = await init.port.receive(req.event, req.checkpoint, req.document)
       if (a.kind === 'ack') return { status: Status.OK, ack: a.ack as Uint8Array<ArrayBuffer>, message: '' }
       return { status: a.kind === 'busy' ? Status.BUSY : Status.MALFORMED, ack: EMPTY, message: a.message }
     }
@@ -122,12 +141,15 @@ export async function handleDeliver (libp2p: Libp2p, ledger: Ledger, opts: Deliv
 }
 
 /**
- * Push one ISSUED event, with the sender's signed checkpoint that covers it;
- * verify the signed answer. Throws on network trouble (retried).
+ * Push one ISSUED event, with the sender's signed checkpoint that covers it
+ * and the signed document; verify the signed answer. Throws on network
+ * trouble (retried).
  */
-export async function deliverOnce (libp2p: Libp2p, peer: PeerId, event: Uint8Array, d: DeliveryRecord, trust: TrustStore, options: { signal?: AbortSignal, checkpoint?: Uint8Array } = {}): Promise<{ delivered: boolean, codes: string[], ack: Uint8Array }> {
-  const { checkpoint, ...askOptions } = options
-  const res = await ask(libp2p, peer, DELIVER_PROTOCOL, MAX_DELIVER_RESPONSE_BYTES, DeliverRequest, DeliverResponse, { event: event as Uint8Array<ArrayBuffer>, checkpoint: (checkpoint ?? EMPTY) as Uint8Array<ArrayBuffer> }, askOptions)
+export async function deliverOnce (libp2p: Libp2p, peer: PeerId, event: Uint8Array, d: DeliveryRecord, trust: TrustStore, options: { signal?: AbortSignal, checkpoint?: Uint8Array, document?: Uint8Array } = {}): Promise<{ delivered: boolean, codes: string[], ack: Uint8Array }> {
+  const { checkpoint, document, ...askOptions } = options
+  const res = await ask(libp2p, peer, DELIVER_PROTOCOL, MAX_DELIVER_RESPONSE_BYTES, DeliverRequest, DeliverResponse, {
+    event: event as Uint8Array<ArrayBuffer>, checkpoint: (checkpoint ?? EMPTY) as Uint8Array<ArrayBuffer>, document: (document ?? EMPTY) as Uint8Array<ArrayBuffer>
+  }, askOptions)
   if (res.status !== Status.OK) throw new RemoteRefusedError(res.status, `delivery answered ${res.status}: ${res.message}`)
   let signed: SignedAck
   let body: AckBody
@@ -187,7 +209,10 @@ export function startDelivery (libp2p: Libp2p, ledger: Ledger, trust: TrustStore
       const next: DeliveryRecord = { ...d, attempts: d.attempts + 1 }
       try {
         if (dest === undefined || event === undefined) throw new Error(`no authorised node for ${d.destination}`)
-        const r = await deliverOnce(libp2p, peerIdFromString(dest.peerId), event, d, trust, { signal, checkpoint: await coveringCheckpoint(ledger, d.seq) })
+        // The document from the issuer's store (written with the ISSUED event).
+        const document = await ledger.document(d.party, d.number)
+        if (document === undefined) log.warn({ code: 'DOCUMENT_NOT_HELD', party: d.party, number: d.number }, 'delivering a permit whose document is not held here: the destination will refuse it')
+        const r = await deliverOnce(libp2p, peerIdFromString(dest.peerId), event, d, trust, { signal, checkpoint: await coveringCheckpoint(ledger, d.seq), ...(document !== undefined ? { document } : {}) })
         next.state = r.delivered ? 'delivered' : 'failed'
         next.ack = hex(r.ack)
         next.codes = r.codes
