@@ -46,7 +46,7 @@ function bodyView (type: EventType, body: Uint8Array): Json {
   switch (type) {
     case EventType.ISSUED: {
       const b = IssuedBody.decode(body)
-      return { documentType: b.documentType, ...(b.certificateType === '' ? {} : { certificateType: b.certificateType }), destination: b.destination, exporterCountry: b.exporterCountry, validFrom: new Date(Number(b.validFrom)).toISOString(), validUntil: new Date(Number(b.validUntil)).toISOString(), xmlSha256: hex(b.xmlSha256), lines: b.lines.map((l) => ({ line: l.line, scientificName: l.scientificName, quantity: l.quantity, unit: l.unit })), ...(b.replaces === '' ? {} : { replaces: b.replaces }) }
+      return { documentType: b.documentType, ...(b.certificateType === '' ? {} : { certificateType: b.certificateType }), destination: b.destination, exporterCountry: b.exporterCountry, validFrom: new Date(Number(b.validFrom)).toISOString(), validUntil: new Date(Number(b.validUntil)).toISOString(), xmlSha256: hex(b.xmlSha256), lines: b.lines.map((l) => ({ line: l.line, scientificName: l.scientificName, appendix: l.appendix, source: l.source, term: l.term, quantity: l.quantity, unit: l.unit, ...(l.origin === '' ? {} : { origin: l.origin }) })), ...(b.replaces === '' ? {} : { replaces: b.replaces }) }
     }
     case EventType.EXPORT_ENDORSED: {
       const b = EndorsedBody.decode(body)
@@ -148,6 +148,7 @@ export function applyEvent (prev: PermitState | undefined, le: LoggedEvent): Per
       ...(e.actor === undefined ? {} : { issuedBy: e.actor }),
       ...(b.replaces === '' ? {} : { replaces: b.replaces }),
       ...(b.certificateType === '' ? {} : { certificateType: b.certificateType }),
+      ...(b.stampSha256.length === 0 ? {} : { stampSha256: hex(b.stampSha256) }),
       events: [seq]
     }
   }

@@ -8,7 +8,7 @@
  */
 import type { Level } from 'level'
 import { Sublevel, type SublevelName } from './keys.js'
-import type { Alert, ClaimRecord, DeliveryRecord, LogHead } from './types.js'
+import type { Alert, ClaimRecord, DeliveryRecord, DocumentRecord, LogHead } from './types.js'
 import type { PermitState } from './state.js'
 
 /** The value type of each store. */
@@ -26,6 +26,9 @@ export interface StoreValues {
   CLAIM: ClaimRecord
   /** Numbers (schema, cursors) and the party; read through {@link metaNumber} / {@link metaString}. */
   META: MetaValue
+  DOC: DocumentRecord
+  /** A document's key, wrapped: IV (12 bytes) || ciphertext || GCM tag. */
+  DOCKEY: Uint8Array
 }
 export type MetaValue = number | string
 
@@ -40,7 +43,9 @@ const ENCODING: Record<SublevelName, 'view' | 'json' | 'utf8'> = {
   ALERT: 'json',
   DELIVERY: 'json',
   CLAIM: 'json',
-  META: 'json'
+  META: 'json',
+  DOC: 'json',
+  DOCKEY: 'view'
 }
 
 /** What the store layer needs of a sublevel, typed by its value. */

@@ -20,6 +20,7 @@ import { checkCancel, checkConsume, checkEndorse, checkReplace, checkReplacement
 import type { LedgerCore } from './context.js'
 import type { Indexer } from './indexer.js'
 import type { OwnLog } from './own-log.js'
+import type { Documents } from './documents.js'
 import { checkedActor, officerBeside, type ActOptions } from './actor.js'
 import type { ActionInput, ClaimRecord, ClaimView, IssuePolicy, ProvisionalInput } from './types.js'
 
@@ -41,9 +42,11 @@ export class Commands {
   readonly #indexer: Indexer
   readonly #claims: (party: string, number: string) => Promise<ClaimView[]>
   readonly #policy: IssuePolicy
+  readonly #documents: Documents
 
-  constructor (core: LedgerCore, own: OwnLog, indexer: Indexer, claims: (party: string, number: string) => Promise<ClaimView[]>, policy: IssuePolicy = {}) {
+  constructor (core: LedgerCore, own: OwnLog, indexer: Indexer, documents: Documents, claims: (party: string, number: string) => Promise<ClaimView[]>, policy: IssuePolicy = {}) {
     this.#core = core
+    this.#documents = documents
     this.#own = own
     this.#indexer = indexer
     this.#claims = claims
@@ -148,8 +151,10 @@ export class Commands {
     // only Box 2 signed elsewhere counts at UTC+14, as every verifier reads it.
     const validity = validityInstants(permit)
     const xmlBytes = new TextEncoder().encode(signedXml)
+    const stamp = permit.securityStamp?.trim() ?? ''
+    // r17: the event carries the public summary and the document's hash; the
+    // document itself is stored apart, encrypted, in the same batch (ledger.md §2.4).
     const body = IssuedBody.encode({
-      signedXml: xmlBytes,
       xmlSha256: sha256(xmlBytes) as Uint8Array<ArrayBuffer>,
       documentType: permit.type,
       destination: permitDestination(permit) ?? '',
@@ -164,13 +169,16 @@ export class Commands {
       })),
       replaces: replaces?.original.number ?? '',
       // r14: the kind of an O certificate, which decides single or multi-use (ledger.md §3.7).
-      certificateType: permit.type === 'O' ? permit.certificateType ?? '' : ''
+      certificateType: permit.type === 'O' ? permit.certificateType ?? '' : '',
+      stampSha256: (stamp === '' ? new Uint8Array(0) : sha256(new TextEncoder().encode(stamp))) as Uint8Array<ArrayBuffer>
     })
+    const document = this.#documents.storeOps(party, number, xmlBytes)
+    const extra = (): typeof document => document
     if (replaces === undefined) {
       return await this.#core.locks.run('permit', permitKey(party, number), async () => {
         const held = await this.#indexer.state(party, number)
         if (held !== undefined) throw duplicate(party, number, permit.number, held)
-        return await this.#own.appendPermitEvent(EventType.ISSUED, number, body, undefined, { actor })
+        return await this.#own.appendPermitEvent(EventType.ISSUED, number, body, undefined, { actor, extra })
       })
     }
     // One act: REPLACED on the original, then the replacement's ISSUED, in
@@ -185,7 +193,7 @@ export class Commands {
       const replaced = ReplacedBody.encode({ replacementNumber: number, reason: replaces.details.slice(0, 500), reasonCode: replacementReasonValue(replaces.reason) })
       const [, issued] = await this.#own.appendPermitEvents([
         { type: EventType.REPLACED, number: was, body: replaced, prev: original, actor },
-        { type: EventType.ISSUED, number, body, prev: undefined, actor }
+        { type: EventType.ISSUED, number, body, prev: undefined, actor, extra }
       ])
       if (issued === undefined) throw new Error('unreachable: the replacement was appended without its ISSUED event')
       return issued

@@ -2,18 +2,27 @@
  * Another authority's bytes, decoded or refused: what does not decode is
  * the sender's fault (InvalidEventError, bad-gateway), never this node's.
  */
-import { decodeCheckpoint, decodeEvent, verifyCheckpointSignature, type LoggedCheckpoint, type LoggedEvent } from './events.js'
+import { EVENT_VERSION, decodeCheckpoint, decodeEvent, verifyCheckpointSignature, type LoggedCheckpoint, type LoggedEvent } from './events.js'
 import { InvalidEventError } from './errors.js'
 import type { TrustSource } from './types.js'
 
 const why = (err: unknown): string => err instanceof Error ? err.message : String(err)
 
+/**
+ * Another node's event, decoded, or refused: EVENT_MALFORMED, or
+ * EVENT_VERSION_UNSUPPORTED for an event of another format than this
+ * node's (a version 1 event carries a whole permit document, ledger.md
+ * §2.4): never stored beside version 2 events.
+ */
 export function decodeEventOrRefuse (bytes: Uint8Array): LoggedEvent {
+  let le: LoggedEvent
   try {
-    return decodeEvent(bytes)
+    le = decodeEvent(bytes)
   } catch (err) {
     throw new InvalidEventError('EVENT_MALFORMED', `event does not decode: ${why(err)}`)
   }
+  if (le.event.version !== EVENT_VERSION) throw new InvalidEventError('EVENT_VERSION_UNSUPPORTED', `event ${le.event.author} #${String(le.event.seq)} is of version ${le.event.version === 0 ? 1 : le.event.version}; this node reads version ${EVENT_VERSION} (ledger.md r17)`)
+  return le
 }
 
 export function decodeCheckpointOrRefuse (bytes: Uint8Array): LoggedCheckpoint {

@@ -53,6 +53,12 @@ export const LEDGER_CODES = defineCodes({
   EVENT_TRANSITION_INVALID: { kind: 'bad-gateway', summary: 'an event whose transition the state machine refuses' },
   EVENT_WRONG_LOG: { kind: 'bad-gateway', summary: 'an event in a log it cannot belong to' },
   CHECKPOINT_INVALID: { kind: 'bad-gateway', summary: 'a checkpoint that does not decode or is not validly signed' },
+  EVENT_VERSION_UNSUPPORTED: { kind: 'bad-gateway', summary: 'an event of another format than version 2 (a version 1 event carries a whole permit document; ledger.md §2.4)' },
+  // Documents (ledger.md §2.4, §7): held only by the parties of the trade.
+  DOCUMENT_HASH_MISMATCH: { kind: 'unprocessable', summary: 'a document whose SHA-256 is not the one its issuer recorded in the ISSUED event' },
+  NOT_A_PARTY: { kind: 'forbidden', summary: 'a permit document asked for, or offered to, an authority that is neither its issuer nor its destination' },
+  DOCUMENT_NOT_HELD: { kind: 'not-found', summary: 'this node does not hold the permit\'s document (it is not a party, or it has not received it)' },
+  DOCUMENT_ERASED: { kind: 'gone', summary: 'the permit\'s document was erased under the retention rule; its summary and hash remain' },
   // Found by verifyLog (with the EVENT_* codes above) or by a checkpoint received.
   EVENT_MISSING: { kind: 'unprocessable', summary: 'a hole in a stored log' },
   CHECKPOINT_MISMATCH: { kind: 'unprocessable', summary: 'a signed checkpoint whose root does not match the events held' },
@@ -157,7 +163,7 @@ export class PermitNotSignedError extends LedgerError {
 /** Why an event or checkpoint is refused (protocol-spec/ledger.md). */
 export type EventRejection =
   | 'EVENT_MALFORMED' | 'EVENT_UNKNOWN_AUTHOR' | 'EVENT_SIGNATURE_INVALID' | 'EVENT_CERT_NOT_GRANTED'
-  | 'EVENT_PREV_HASH_MISMATCH' | 'EVENT_TRANSITION_INVALID' | 'EVENT_WRONG_LOG' | 'CHECKPOINT_INVALID'
+  | 'EVENT_PREV_HASH_MISMATCH' | 'EVENT_TRANSITION_INVALID' | 'EVENT_WRONG_LOG' | 'CHECKPOINT_INVALID' | 'EVENT_VERSION_UNSUPPORTED'
 
 /** An event from another authority that cannot be accepted. `reason` is the stable event code. */
 export class InvalidEventError extends LedgerError {
@@ -170,6 +176,15 @@ export class InvalidEventError extends LedgerError {
     if (seq !== undefined) this.seq = seq
   }
 }
+
+/** A document whose SHA-256 is not the one in its ISSUED event. */
+export class DocumentHashMismatchError extends LedgerError { readonly code = 'DOCUMENT_HASH_MISMATCH' }
+
+/** A document for a permit this node is neither the issuer nor the destination of. */
+export class NotAPartyError extends LedgerError { readonly code = 'NOT_A_PARTY' }
+
+/** A document erased under the retention rule: it is not taken again. */
+export class DocumentErasedError extends LedgerError { readonly code = 'DOCUMENT_ERASED' }
 
 /** The ledger cannot be opened as asked (another party's, newer schema, not created). */
 export class LedgerOpenError extends LedgerError { readonly code = 'LEDGER_OPEN' }

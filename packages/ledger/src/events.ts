@@ -62,9 +62,24 @@ export function leafOf (le: LoggedEvent): Uint8Array {
   return le.hash
 }
 
+/**
+ * The event format this node writes and accepts (ledger.md §2.4, r17): an
+ * ISSUED event carries the document's summary and hash, never the document.
+ */
+export const EVENT_VERSION = 2
+
+/** What a caller gives to sign an event: the version is always {@link EVENT_VERSION}; `carried*` only for the v1 upgrade. */
+export type EventFields = Omit<Event, 'certSha256' | 'version' | 'carriedFrom' | 'carriedAt'> & Partial<Pick<Event, 'carriedFrom' | 'carriedAt'>>
+
 /** Sign an event (fields as given) and return it in stored form. */
-export async function signEvent (fields: Omit<Event, 'certSha256'>, signer: Signer): Promise<LoggedEvent> {
-  const event: Event = { ...fields, certSha256: Buffer.from(signer.certificate.sha256, 'hex') as unknown as Uint8Array<ArrayBuffer> }
+export async function signEvent (fields: EventFields, signer: Signer): Promise<LoggedEvent> {
+  const event: Event = {
+    ...fields,
+    version: EVENT_VERSION,
+    carriedFrom: fields.carriedFrom ?? new Uint8Array(0),
+    carriedAt: fields.carriedAt ?? 0n,
+    certSha256: Buffer.from(signer.certificate.sha256, 'hex') as unknown as Uint8Array<ArrayBuffer>
+  }
   const eventBytes = Event.encode(event)
   const { crypto } = cryptoEngine()
   const signature = new Uint8Array(await crypto.subtle.sign(algorithmFor(signer.certificate), signer.key, withContext(EVENT_CONTEXT, eventBytes)))
@@ -132,9 +147,18 @@ export async function verifyRecordSignature (trusted: readonly TrustedCertificat
   }
 }
 
-/** Check an event's signature against the author's certificates at the event's time. */
+/**
+ * When the event was signed, for the certificate's grant: its time, or for
+ * an event carried over from a version 1 log, when it was carried over
+ * (ledger.md §7.1: the act keeps its time; the signature is the upgrade's).
+ */
+export function signedAt (e: Event): number {
+  return e.carriedFrom.length > 0 ? Number(e.carriedAt) : Number(e.time)
+}
+
+/** Check an event's signature against the author's certificates at the time it was signed ({@link signedAt}). */
 export function verifyEventSignature (e: LoggedEvent, trusted: readonly TrustedCertificate[] | undefined): Promise<SignatureCheck> {
-  return verifyRecordSignature(trusted, e.event.certSha256, Number(e.event.time), EVENT_CONTEXT, e.eventBytes, e.signature)
+  return verifyRecordSignature(trusted, e.event.certSha256, signedAt(e.event), EVENT_CONTEXT, e.eventBytes, e.signature)
 }
 
 /** A decoded signed checkpoint. */

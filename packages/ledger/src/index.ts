@@ -19,7 +19,7 @@ export type { CrossCheckOutcome, Equivocations } from './cross-check.js'
 export { applyEvent, viewEvent } from './apply.js'
 export type {
   LedgerInit, TrustSource, LogHead, Alert, AlertKind, DeliveryState, DeliveryRecord, AcceptStatus, AcceptResult, ActionInput, ConsumeInput, ProvisionalInput, ClaimRecord, ClaimView, EventView, PermitView,
-  ListFilter, Page, ListResult, LogProblem, LogVerification, UseRequest, UseDecision, IssuePolicy
+  ListFilter, Page, ListResult, LogProblem, LogVerification, UseRequest, UseDecision, IssuePolicy, DocumentRecord, DocumentStatus
 } from './types.js'
 export { derivedStatus, checkConsume, checkEndorse, checkCancel, checkReplace, checkConsumable, checkReplacementLines, checkVoidExport, recordedLines, useWarnings, isDestination, multiUse } from './state.js'
 export type { UseWarning, ReplacementReasonCode, RecordedStatus, PermitStatus, LineQty, LineSummary, Receipt, PermitState, ClaimRef, ClaimRefusal } from './state.js'
@@ -38,9 +38,11 @@ export {
 export type { Hash } from './merkle.js'
 export {
   signEvent, decodeEvent, verifyEventSignature, verifyRecordSignature, signRecord, findCertificate, grantedAt, signCheckpoint, decodeCheckpoint, verifyCheckpointSignature, sha256, hex,
-  EVENT_CONTEXT, CHECKPOINT_CONTEXT, MAX_EVENT_BYTES
+  EVENT_CONTEXT, CHECKPOINT_CONTEXT, MAX_EVENT_BYTES, EVENT_VERSION, signedAt
 } from './events.js'
-export type { LoggedEvent, LoggedCheckpoint } from './events.js'
+export type { LoggedEvent, LoggedCheckpoint, EventFields } from './events.js'
+export { isPartyTo } from './documents.js'
+export { decodeEventOrRefuse } from './decode.js'
 export { Sublevel, SCHEMA_VERSION, logKey, permitKey, claimKey } from './keys.js'
 export type { SublevelName } from './keys.js'
 export { PENDING_WINDOW, MAX_PENDING_EVENTS, MAX_PENDING_BYTES } from './pending.js'
@@ -54,6 +56,6 @@ export type { AnnualReport, AnnualReportOptions, ReportRow, ReportColumn, Report
 export { csvCell, toCsv } from './csv.js'
 export type { CsvValue } from './csv.js'
 export {
-  EventType, Event, SignedEvent, IssuedBody, EndorsedBody, ConsumedBody, CancelledBody, ReplacedBody, ReplacementReason, ExportVoidedBody, ProvisionalBody, ClaimRefusedBody, UseRefusedBody, LineQuantity, PermitLineSummary,
+  EventType, Event, SignedEvent, IssuedBody, EndorsedBody, ConsumedBody, CancelledBody, ReplacedBody, ReplacementReason, ExportVoidedBody, ProvisionalBody, ClaimRefusedBody, UseRefusedBody, LineQuantity, PermitLineSummary, IssuedBodyV1,
   Checkpoint, SignedCheckpoint
 } from './pb/ledger.js'

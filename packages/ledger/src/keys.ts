@@ -34,20 +34,29 @@ export const Sublevel = {
   /** `party!number!claimant!seq12` -> ClaimRecord: a destination's PROVISIONAL_CONSUMED event of another party's permit. Derived from the claimant's log. */
   CLAIM: 'claim',
   /** See {@link MetaKey}. */
-  META: 'meta'
+  META: 'meta',
+  /**
+   * `party!number` -> DocumentRecord (r17): a permit's signed document, held
+   * only by its parties, encrypted under a key of its own; after erasure only
+   * its hash and when it was erased. Truth, but not part of any log.
+   */
+  DOC: 'doc',
+  /** `party!number` -> that document's key, wrapped under the node's document master key (r17). */
+  DOCKEY: 'dockey'
   // retired: (none yet)
 } as const
 
 export type SublevelName = keyof typeof Sublevel
 
 /**
- * 2 (ledger.md r8): PERMIT, INDEX, CLAIM and DELIVERY keys hold the canonical
- * permit number (permit-profile.md §2.1). A version 1 ledger is upgraded at open
- * by rebuilding the derived indexes from the logs, which are unchanged.
+ * 3 (ledger.md r17): events of version 2, documents apart (DOC, DOCKEY).
+ * Schemas 1 and 2 hold version 1 events (the whole document inside each
+ * ISSUED event) and are upgraded at open (ledger.md §7.1). (2, r8: PERMIT,
+ * INDEX, CLAIM and DELIVERY keys hold the canonical permit number.)
  */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 /** Stored versions {@link SCHEMA_VERSION} upgrades from at open. */
-export const UPGRADABLE_SCHEMAS: readonly number[] = [1]
+export const UPGRADABLE_SCHEMAS: readonly number[] = [1, 2]
 
 /** Keys of the META sublevel. */
 export const MetaKey = {
@@ -116,6 +125,7 @@ export const permitKey = (party: string, number: string): string => `${party}!${
 /** Every PERMIT key of one party. */
 export const partyPrefix = (party: string): string => `${party}!`
 export const deliveryKey = permitKey
+export const documentKey = permitKey
 export const claimKey = (party: string, number: string, claimant: string, seq: number): string => `${party}!${number}!${claimant}!${pad(seq, 12)}`
 /** Every CLAIM key of one permit. */
 export const claimRange = (party: string, number: string): { gt: string, lt: string } => prefixRange(`${party}!${number}!`)

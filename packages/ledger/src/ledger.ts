@@ -42,10 +42,11 @@ import { Queries } from './queries.js'
 import { Integrity } from './integrity.js'
 import { CrossCheck, type CrossCheckOutcome, type Equivocations } from './cross-check.js'
 import { WorkQueues } from './queues.js'
+import { Documents, documentMasterKey } from './documents.js'
 import type { ClaimRef, PermitState, PermitStatus, Receipt } from './state.js'
 import type {
   AcceptResult, ActionInput, Alert, ClaimView, IssuePolicy, ConsumeInput, DeliveryRecord, DeliveryState, LedgerInit, ListFilter, ListResult, LogHead, LogVerification,
-  Page, PermitView, ProvisionalInput, UseDecision, UseRequest
+  Page, PermitView, ProvisionalInput, UseDecision, UseRequest, DocumentStatus
 } from './types.js'
 
 export { applyEvent, viewEvent } from './apply.js'
@@ -78,14 +79,16 @@ export class Ledger {
   readonly #integrity: Integrity
   readonly #queues: WorkQueues
   readonly #crossCheck: CrossCheck
+  readonly #documents: Documents
 
-  private constructor (core: LedgerCore, checkpointInterval: number, policy: IssuePolicy = {}) {
+  private constructor (core: LedgerCore, checkpointInterval: number, documentKey: Uint8Array, policy: IssuePolicy = {}) {
     this.party = core.party
     this.#core = core
     this.#indexer = new Indexer(core)
     this.#queries = new Queries(core, this.#indexer)
     this.#own = new OwnLog(core, checkpointInterval)
-    this.#commands = new Commands(core, this.#own, this.#indexer, async (p, n) => await this.#queries.claims(p, n), policy)
+    this.#documents = new Documents(core, documentKey)
+    this.#commands = new Commands(core, this.#own, this.#indexer, this.#documents, async (p, n) => await this.#queries.claims(p, n), policy)
     this.#use = new UseDecider(core, this.#own, this.#indexer, this.#commands)
     this.#replica = new Replica(core, this.#indexer, async (a, size) => await this.#queries.leaves(a, size))
     this.#integrity = new Integrity(core, this.#queries)
@@ -97,7 +100,9 @@ export class Ledger {
   static async open (init: LedgerInit): Promise<Ledger> {
     const { store, party, upgradeFrom } = await LedgerStore.open(init.location, init.party, init.stateCacheSize)
     const core = new LedgerCore({ party, store, signer: init.signer, trust: init.trust, now: init.now ?? Date.now, log: init.log ?? silentLogger, locks: new Locks() })
-    const l = new Ledger(core, init.checkpointInterval ?? 1000, init.issuePolicy)
+    const master = await documentMasterKey(init.location, init.documentKey)
+    const l = new Ledger(core, init.checkpointInterval ?? 1000, master.key, init.issuePolicy)
+    await l.#documents.assertKeyOpensStore(master.created)
     for await (const [author, head] of store.entries('HEAD')) core.heads.set(author, head)
     for await (const [k, v] of store.entries('META', indexedRange())) {
       const n = metaNumber(v)
@@ -351,10 +356,42 @@ export class Ledger {
     return n === undefined ? undefined : await this.#queries.getPermit(party, n)
   }
 
-  /** The signed eCITES XML of a permit, from its ISSUED event. */
+  /**
+   * The signed eCITES XML of a permit, when this node holds its document (it
+   * is a party to the trade and the document is not erased; ledger.md §2.4).
+   */
   async signedXml (party: string, number: string): Promise<string | undefined> {
+    const d = await this.document(party, number)
+    return d === undefined ? undefined : new TextDecoder().decode(d)
+  }
+
+  /** The signed document of a permit, bytes exactly as signed, when held here. */
+  async document (party: string, number: string): Promise<Uint8Array | undefined> {
     const n = keyOf(number)
-    return n === undefined ? undefined : await this.#queries.signedXml(party, n)
+    return n === undefined ? undefined : await this.#documents.get(party, n)
+  }
+
+  /** Whether this node holds a permit's document: held, erased (retention), or absent (not a party, or not received). */
+  async documentStatus (party: string, number: string): Promise<DocumentStatus> {
+    const n = keyOf(number)
+    return n === undefined ? 'absent' : await this.#documents.status(party, n)
+  }
+
+  /**
+   * Take the document of a permit whose ISSUED event (`issued`) this node
+   * accepted: NOT_A_PARTY, DOCUMENT_HASH_MISMATCH, DOCUMENT_ERASED.
+   */
+  async putDocument (issued: LoggedEvent, document: Uint8Array): Promise<'stored' | 'held'> {
+    return await this.#documents.put(issued, mustKey(issued.event.permitParty, issued.event.permitNumber), document)
+  }
+
+  /**
+   * Erase the documents whose retention clock (the later of Box 2's end and
+   * the permit's last event) is before `before` (ledger.md §7.2). Events,
+   * summaries, hashes and checkpoints stay, and verify.
+   */
+  async purgeDocuments (before: Date): Promise<{ erased: number, held: number }> {
+    return await this.#documents.purge(before.getTime(), async (p, n) => (await this.#queries.status(p, n))?.state)
   }
 
   /** Provisional claims on a permit (from every destination log held here), with their resolution in the issuer's log. */

@@ -4,8 +4,8 @@
  * listeners told of each event once it is durable.
  */
 import { errorCode } from '@cites/runtime'
-import { EventType, type Event } from './pb/ledger.js'
-import { hex, signCheckpoint, signEvent, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent } from './events.js'
+import { EventType } from './pb/ledger.js'
+import { hex, signCheckpoint, signEvent, verifyEventSignature, type EventFields, type LoggedCheckpoint, type LoggedEvent } from './events.js'
 import { SignerNotTrustedError } from './errors.js'
 import { MetaKey, checkpointKey, deliveryKey, headKey, logKey } from './keys.js'
 import { frontierAppend, frontierRoot } from './merkle.js'
@@ -93,7 +93,7 @@ export class OwnLog {
   }
 
   /** Sign and append events, chained in order, in one synced batch with their derived writes. */
-  async appendAll (items: ReadonlyArray<{ type: EventType, permitParty: string, number: string, body: Uint8Array, derive: (event: LoggedEvent) => WriteOp[], actor?: string | undefined }>): Promise<LoggedEvent[]> {
+  async appendAll (items: ReadonlyArray<{ type: EventType, permitParty: string, number: string, body: Uint8Array, derive: (event: LoggedEvent) => WriteOp[], actor?: string | undefined, carried?: { from: Uint8Array, time: number } | undefined }>): Promise<LoggedEvent[]> {
     const c = this.#core
     return await c.locks.run('log', c.party, async () => {
       let head = c.head(c.party)
@@ -101,7 +101,7 @@ export class OwnLog {
       const events: LoggedEvent[] = []
       for (const it of items) {
         const seq = head.size + 1
-        const fields: Omit<Event, 'certSha256'> = {
+        const fields: EventFields = {
           author: c.party,
           seq: BigInt(seq),
           prevHash: (head.hash === '' ? ZERO : unhex(head.hash)) as Uint8Array<ArrayBuffer>,
@@ -109,9 +109,11 @@ export class OwnLog {
           permitParty: it.permitParty,
           permitNumber: it.number,
           body: it.body as Uint8Array<ArrayBuffer>,
-          time: BigInt(c.now()),
+          // An event carried over from a version 1 log keeps its act's time (ledger.md §7.1).
+          time: BigInt(it.carried?.time ?? c.now()),
           // Absent, not empty, without one: the event's bytes are then those of before r13.
-          ...(it.actor === undefined ? {} : { actor: it.actor })
+          ...(it.actor === undefined ? {} : { actor: it.actor }),
+          ...(it.carried === undefined ? {} : { carriedFrom: it.carried.from as Uint8Array<ArrayBuffer>, carriedAt: BigInt(c.now()) })
         }
         const event = await signEvent(fields, c.requireSigner())
         // The same check a replica makes: our own key must be on the trust

@@ -42,14 +42,6 @@ export class Queries {
     return { state: s, status: derivedStatus(s, this.#core.now()), history, claims: await this.claims(party, number) }
   }
 
-  async signedXml (party: string, number: string): Promise<string | undefined> {
-    const s = await this.#indexer.state(party, number)
-    const first = s?.events[0]
-    if (s === undefined || first === undefined) return undefined
-    const le = await this.logEvent(party, first)
-    return le === undefined ? undefined : new TextDecoder().decode(IssuedBody.decode(le.event.body).signedXml)
-  }
-
   async claims (party: string, number: string): Promise<ClaimView[]> {
     // Claims come from any destination's log: never read them stale.
     await this.#indexer.waitForAll()

@@ -90,7 +90,10 @@ export interface PermitState {
   validUntil: number
   issueTime: number
   purpose: string
+  /** SHA-256 (hex) of the signed document (r17: the document itself is held only by the parties). */
   xmlSha256: string
+  /** r17: SHA-256 (hex) of the security stamp (Box 5b), when the permit has one: a stamp can be checked, not read. */
+  stampSha256?: string
   lines: LineSummary[]
   status: RecordedStatus
   /**

@@ -161,6 +161,17 @@ export class LedgerStore {
     }
   }
 
+  /**
+   * Compact the files of whole stores, so that deleted values (an erased
+   * document and its key) leave the LevelDB files, not only its index.
+   * Sublevel keys are `!name!key` in the database (abstract-level).
+   */
+  async compact (stores: readonly SublevelName[]): Promise<void> {
+    const db = this.#db as unknown as { compactRange?: (start: string, end: string) => Promise<void> }
+    if (db.compactRange === undefined) return
+    for (const s of stores) await db.compactRange(`!${Sublevel[s]}!`, `!${Sublevel[s]}!\xff`)
+  }
+
   /** Empty whole stores (a rebuild of derived state), keeping the cache coherent. */
   async clear (stores: readonly SublevelName[]): Promise<void> {
     try {

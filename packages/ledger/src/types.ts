@@ -47,6 +47,12 @@ export interface LedgerInit {
    * @default 10000
    */
   stateCacheSize?: number
+  /**
+   * The node's document master key (32 bytes), which wraps each document's
+   * own key (ledger.md §7). @default the file DOCUMENT-KEY in `location`,
+   * made at first open
+   */
+  documentKey?: Uint8Array
 }
 
 /** What a node records about a log it holds. */
@@ -60,6 +66,26 @@ export interface LogHead {
 
 /** Delivery states, as the ePhyto hub tracks them. */
 export type DeliveryState = 'pending' | 'delivered' | 'failed'
+
+/**
+ * A permit's signed document as held by one of its parties (ledger.md §7,
+ * r17): AES-256-GCM under a key of its own (DOCKEY), or, once erased, only
+ * its hash and when it was erased.
+ */
+export interface DocumentRecord {
+  /** SHA-256 (hex) of the document, as in the ISSUED event. */
+  sha256: string
+  /** base64: the 12-byte IV and the ciphertext with its tag; absent once erased. */
+  iv?: string
+  ciphertext?: string
+  /** When this node took it (ms). */
+  storedAt: number
+  /** When it was erased (ms); then no ciphertext and no key remain. */
+  erasedAt?: number
+}
+
+/** Whether this node holds a permit's document. */
+export type DocumentStatus = 'held' | 'erased' | 'absent'
 
 /** The push of an own ISSUED event to the destination authority. */
 export interface DeliveryRecord {

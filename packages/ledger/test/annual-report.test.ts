@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  EXPORTS_COLUMNS, IMPORTS_COLUMNS, REPORT_TEMPLATE_COLUMNS, annualReport, annualReportCsv, annualReportFileName, type Ledger, type PaperPermit
+  EventType, decodeEvent, EXPORTS_COLUMNS, IMPORTS_COLUMNS, REPORT_TEMPLATE_COLUMNS, annualReport, annualReportCsv, annualReportFileName, type Ledger, type PaperPermit
 } from '../src/index.js'
 import { NOW, chPermit, openLedger, tempDir, type Clock } from './kit.js'
 import { vectorPermit } from '@cites/test-kit'
@@ -56,7 +56,12 @@ describe('the annual report in the Trade Database upload template', () => {
     clock.now = JAN_2027
     await ch.endorse('CH', '26CHR00007', { lines: [{ line: 'A', quantity: 20, unit: 'PCS' }], port: 'CHZRH' })
     clock.now = NOW
-    await th.acceptEvents(await ch.eventsFrom('CH', 1))
+    const events = await ch.eventsFrom('CH', 1)
+    await th.acceptEvents(events)
+    // TH is the destination: it holds the documents delivered to it (r17), whose import permit references its import rows cite.
+    for (const le of events.map((b) => decodeEvent(b)).filter((e) => e.event.type === EventType.ISSUED)) {
+      await th.putDocument(le, (await ch.document('CH', le.event.permitNumber))!)
+    }
   })
   afterAll(async () => { await ch.close(); await th.close(); for (const d of dirs) d.cleanup() })
 

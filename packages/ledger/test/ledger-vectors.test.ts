@@ -29,7 +29,8 @@ const PARTITION_FILE = `${VECTORS}ledger/partition-claim-refused.json`
 const ROGUE_FILE = `${VECTORS}ledger/rogue-issued-document.json`
 interface RogueVectors {
   description: string
-  events: Array<{ type: string, permitNumber: string, signedEvent: string }>
+  /** r17: each ISSUED event with the document it registers by hash (hex of the UTF-8 XML), as delivered to the destination. */
+  events: Array<{ type: string, permitNumber: string, signedEvent: string, document: string }>
   /** What the background permit check finds, by seq. */
   expected: Array<{ seq: number, alert: string | null, failing: string[] }>
 }
@@ -92,18 +93,20 @@ describe('ledger vectors', () => {
       const dir = tempDir()
       const ch = await openLedger('CH', dir.path)
       try {
-        await ch.issue(chPermit('26CHV00003'))
+        const { signedXml } = await ch.issue(chPermit('26CHV00003'))
         const [first] = (await ch.eventsFrom('CH', 1)).map((b) => decodeEvent(b))
         const body = IssuedBody.decode(first!.event.body)
-        // The signed permit, its number changed after signing; the event over it is CH's own signature.
-        const doc = new TextEncoder().encode(new TextDecoder().decode(body.signedXml).replaceAll('26CHV00003', '26CHV00666'))
+        // The signed permit, its number changed after signing; the event over its hash is CH's own signature.
+        const original = new TextEncoder().encode(signedXml)
+        const doc = new TextEncoder().encode(signedXml.replaceAll('26CHV00003', '26CHV00666'))
+        const { version: _v, carriedFrom: _f, carriedAt: _a, ...fields } = first!.event
         const rogue = await signEvent({
-          ...first!.event, seq: 2n, prevHash: new Uint8Array(first!.hash), permitNumber: '26CHV00666', time: BigInt(NOW),
-          body: IssuedBody.encode({ ...body, signedXml: doc, xmlSha256: new Uint8Array(sha256(doc)) })
+          ...fields, seq: 2n, prevHash: new Uint8Array(first!.hash), permitNumber: '26CHV00666', time: BigInt(NOW),
+          body: IssuedBody.encode({ ...body, xmlSha256: new Uint8Array(sha256(doc)) })
         }, await signer('CH'))
         const v: RogueVectors = {
-          description: 'CH log of two ISSUED events, both validly signed as events; the second one\'s document (26CHV00003 renumbered 26CHV00666 after signing) fails XML-DSig. A replica accepts both events; its background permit check (ledger.md §4.1) raises PERMIT_SIGNATURE_INVALID for seq 2.',
-          events: [first!, decodeEvent(rogue.bytes)].map((e) => ({ type: e.event.type, permitNumber: e.event.permitNumber, signedEvent: hex(e.bytes) })),
+          description: 'CH log of two ISSUED events (version 2: summary and document hash), both validly signed as events; the second one\'s document (26CHV00003 renumbered 26CHV00666 after signing; its hash is the one the event registers) fails XML-DSig. The destination accepts both events and takes both documents; its background permit check (ledger.md §4.1) raises PERMIT_SIGNATURE_INVALID for seq 2.',
+          events: [[first!, original] as const, [decodeEvent(rogue.bytes), doc] as const].map(([e, d]) => ({ type: e.event.type, permitNumber: e.event.permitNumber, signedEvent: hex(e.bytes), document: hex(d) })),
           expected: [{ seq: 1, alert: null, failing: [] }, { seq: 2, alert: 'PERMIT_SIGNATURE_INVALID', failing: ['SIG_DIGEST_MISMATCH'] }]
         }
         writeFileSync(ROGUE_FILE, JSON.stringify(v, null, 2) + '\n')
@@ -284,7 +287,9 @@ describe('ledger vectors', () => {
       for (const [i, ex] of v.expected.entries()) {
         const le = decodeEvent(events[i]!)
         expect(le.event.type).toBe(EventType.ISSUED)
-        const doc = new TextDecoder().decode(IssuedBody.decode(le.event.body).signedXml)
+        // The destination takes the document only as the one registered by hash (r17).
+        expect(await th.putDocument(le, new Uint8Array(Buffer.from(v.events[i]!.document, 'hex')))).toBe('stored')
+        const doc = (await th.signedXml('CH', le.event.permitNumber))!
         const r = await verifySignedPermit(doc, { certificatesFor: (p) => TRUST.certificatesFor(p) })
         const failing = r.checks.filter((c) => (c.name === 'integrity' || c.name === 'issuer') && c.status !== 'VALID').map((c) => c.reason.code)
         expect(failing).toEqual(ex.failing)

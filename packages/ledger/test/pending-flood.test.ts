@@ -32,8 +32,9 @@ async function chChain (template: LoggedEvent): Promise<Uint8Array[]> {
   let prev: Uint8Array = new Uint8Array(0)
   for (let seq = 1; seq <= 2 + LARGE + SMALL; seq++) {
     const large = seq >= 3 && seq < 3 + LARGE
-    const b = large ? IssuedBody.encode({ ...body, signedXml: new Uint8Array(LARGE_BYTES - 2048).fill(0x20) }) : template.event.body
-    const { certSha256: _, ...fields } = template.event
+    // r17: no document in an event; a large one is still signable (a long text field).
+    const b = large ? IssuedBody.encode({ ...body, purpose: ' '.repeat(LARGE_BYTES - 2048) }) : template.event.body
+    const { certSha256: _, version: _v, carriedFrom: _f, carriedAt: _a, ...fields } = template.event
     const le = await signEvent({ ...fields, seq: BigInt(seq), prevHash: prev as Uint8Array<ArrayBuffer>, permitNumber: `26CHF${String(seq).padStart(5, '0')}`, body: b as Uint8Array<ArrayBuffer> }, key)
     out.push(le.bytes)
     prev = le.hash

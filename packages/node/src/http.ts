@@ -21,7 +21,7 @@ import helmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import type { Logger } from '@cites/runtime'
 import { importPermit, permitFromJson, type Permit } from '@cites/permit'
-import { judgePresentedDocument, withDestination, withReference, withStamp } from '@cites/verdict'
+import { documentRegisteredFragment, judgePresentedDocument, replaceCheck, withDestination, withReference, withStamp } from '@cites/verdict'
 import { annualReportFileName, sha256, hex, type ReportKind } from '@cites/ledger'
 import type { NodeVerdict, PermitNode } from './node.js'
 import { HttpProblem, answerError, sendProblem } from './problems.js'
@@ -289,11 +289,11 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
   app.post('/v1/verify', {
     config: { role: 'viewer' },
     schema: {
-      summary: 'Verify a permit: a signed eCITES XML document, or {party, number, securityStamp?}',
-      body: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'object', additionalProperties: false, required: ['party', 'number'], properties: { party: PARTY, number: NUMBER, securityStamp: { type: 'string', maxLength: 64 } } }] }
+      summary: 'Verify a permit: a signed eCITES XML document (the full verdict, anywhere), or {party, number, securityStamp?, sha256?} (sha256: the document hash a QR code carries, which must be the recorded one). By number, a node that is not a party to the trade answers from the issuer\'s signed summary (integrity SKIPPED, DOCUMENT_NOT_PRESENTED): present the document to check its content.',
+      body: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'object', additionalProperties: false, required: ['party', 'number'], properties: { party: PARTY, number: NUMBER, securityStamp: { type: 'string', maxLength: 64 }, sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' } } }] }
     }
   }, async (req) => {
-    const out = typeof req.body === 'string' ? await verifyDocument(node, req.body) : await verifyByNumber(node, req.body as { party: string, number: string, securityStamp?: string })
+    const out = typeof req.body === 'string' ? await verifyDocument(node, req.body) : await verifyByNumber(node, req.body as { party: string, number: string, securityStamp?: string, sha256?: string })
     metrics.verifications.inc({ result: out.valid ? 'valid' : 'invalid', source: out.source })
     return out
   })
@@ -430,9 +430,15 @@ function answer (v: NodeVerdict): VerifyAnswer {
   return out
 }
 
-/** Verify by party and number (with the security stamp, when the officer has it). */
-export async function verifyByNumber (node: PermitNode, q: { party: string, number: string, securityStamp?: string }): Promise<VerifyAnswer> {
-  return answer(withStamp(await node.verify(q.party, q.number), q.securityStamp))
+/**
+ * Verify by party and number (with the security stamp, when the officer has
+ * it), or by a QR code's number and document hash (r17): the hash must be
+ * the one the issuer recorded, else DOCUMENT_NOT_REGISTERED.
+ */
+export async function verifyByNumber (node: PermitNode, q: { party: string, number: string, securityStamp?: string, sha256?: string }): Promise<VerifyAnswer> {
+  const v = withStamp(await node.verify(q.party, q.number), q.securityStamp)
+  const unregistered = q.sha256 === undefined ? undefined : documentRegisteredFragment(v.state, q.sha256.toLowerCase())
+  return answer(unregistered === undefined ? v : replaceCheck(v, unregistered, true))
 }
 
 /**

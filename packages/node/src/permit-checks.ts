@@ -2,9 +2,11 @@
  * Background XML-DSig checks of replicated permits (ledger.md §4.1).
  *
  * Catch-up accepts other authorities' events on their signatures or a signed
- * checkpoint, never on the permit documents inside, so that a new node
- * catches up at close to disk speed. This worker then gives every replicated
- * ISSUED document its full XML-DSig check in the background, at a bounded
+ * checkpoint, never on permit documents, so that a new node catches up at
+ * close to disk speed. This worker then gives every replicated ISSUED
+ * event's document that this node holds (r17: it is the destination; a
+ * node that is not a party holds a summary only) its full XML-DSig check
+ * in the background, at a bounded
  * rate so customs requests keep the CPU. It warms the verdict cache (the
  * first customs verify of a permit then finds its document's XML-DSig
  * verdict there, as a repeated one does) and
@@ -12,7 +14,7 @@
  * issuer that signed a bad document into its log is on record early. A
  * verdict never relies on this: it always checks the document itself.
  */
-import { decodeEvent, EventType, IssuedBody, type Ledger } from '@cites/ledger'
+import { decodeEvent, EventType, IssuedBody, type Event, type Ledger } from '@cites/ledger'
 import { logFor } from '@cites/protocol'
 import { documentFailures, judgeDocument } from '@cites/verdict'
 import type { TrustStore } from '@cites/trust-list'
@@ -43,6 +45,8 @@ export interface PermitCheckerOptions {
   trust: TrustStore
   /** This node's party: its own log is checked when written. */
   party: string
+  /** @default Date.now */
+  now?: () => number
   /** Documents per second at most, while the node is not busy; 0 turns the worker off. @default 50 */
   perSecond?: number
   log?: Logger
@@ -50,6 +54,13 @@ export interface PermitCheckerOptions {
 
 /** Events read from a log per step. */
 const PAGE = 100
+/**
+ * How long the check waits at a permit made out to this node whose document
+ * has not arrived yet (its delivery follows the event): past it, the
+ * permit is passed over (the document, if it comes later, was judged at
+ * delivery before it was kept).
+ */
+const DELIVERY_GRACE_MS = 60_000
 
 export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
   const perSecond = o.perSecond ?? 50
@@ -57,6 +68,8 @@ export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
   const stats: PermitCheckStats = { checked: 0, invalid: 0, behind: 0 }
   let stopped = false
 
+  const now = o.now ?? Date.now
+  const awaitingDelivery = (e: Event): boolean => IssuedBody.decode(e.body).destination === o.party && now() - Number(e.time) < DELIVERY_GRACE_MS
   const others = (): Array<[string, number]> => [...o.ledger.heads()].filter(([a]) => a !== o.party).map(([a, h]) => [a, h.size])
 
   // The durable cursors, read once per log and then kept here (this worker is their only writer).
@@ -79,9 +92,12 @@ export function startPermitChecker (o: PermitCheckerOptions): PermitChecker {
       for (const bytes of page) {
         if (stopped || done >= budget) break
         const { event } = decodeEvent(bytes)
-        if (event.type === EventType.ISSUED) {
+        // r17: only where the document is held (this node is the destination); elsewhere there is only a summary.
+        const document = event.type === EventType.ISSUED ? await o.ledger.document(author, event.permitNumber) : undefined
+        if (event.type === EventType.ISSUED && document === undefined && awaitingDelivery(event)) break
+        if (document !== undefined) {
           // Who signed it is what an issuer answers for; the rules are judged again at every use.
-          const v = await judgeDocument(IssuedBody.decode(event.body).signedXml, { trust: o.trust })
+          const v = await judgeDocument(document, { trust: o.trust })
           const failing = documentFailures(v.checks, { only: ['integrity', 'issuer'] }).map((c) => c.reason.code)
           if (failing.length > 0) invalid.push({ seq: Number(event.seq), number: event.permitNumber, codes: failing })
           done++

@@ -48,6 +48,10 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
 
   const judge = async (p: string, number: string): Promise<NodeVerdict> => {
     const claimsHeld = await ledger.claims(p, number)
+    // r17: the document, when this node is a party to the trade and holds it;
+    // else the verdict is the issuer's summary's (DOCUMENT_NOT_PRESENTED).
+    const [document, documentStatus] = await Promise.all([ledger.document(p, number), ledger.documentStatus(p, number)])
+    const withDocument = { ...(document !== undefined ? { document } : {}), documentErased: documentStatus === 'erased' }
     const finish = (v: RemoteVerdict, source: NodeVerdict['source']): NodeVerdict => {
       const out: NodeVerdict = { valid: v.valid, checks: v.checks, party: p, number, source, claims: claimsHeld }
       if (v.state !== undefined) out.state = v.state
@@ -65,12 +69,12 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
       const s = await ledger.status(p, number)
       if (s === undefined) return notFound()
       const memoKey = `${p}/${number}`
-      const stamp = `${s.state.events.join(',')}|${trust.sequence}|${claimsHeld.map((c) => `${c.claimant}#${c.seq}:${c.resolution}`).join(',')}|${answeredBy ?? ''}`
+      const stamp = `${s.state.events.join(',')}|${documentStatus}|${trust.sequence}|${claimsHeld.map((c) => `${c.claimant}#${c.seq}:${c.resolution}`).join(',')}|${answeredBy ?? ''}`
       const hit = verdictMemo.get(memoKey)
       if (hit !== undefined && hit.stamp === stamp) return withValidityAt(hit.verdict, at)
       const events = await ledger.permitEvents(p, number)
       if (events === undefined) return notFound()
-      const v = finish(await judgePermitEvents(events, { party: p, number, trust, now: at, claims: claimsHeld, eventsFromOwnLedger: true, ...(answeredBy !== undefined ? { answeredBy } : {}) }), answeredBy === p ? 'issuer' : 'replica')
+      const v = finish(await judgePermitEvents(events, { party: p, number, trust, now: at, claims: claimsHeld, eventsFromOwnLedger: true, ...withDocument, ...(answeredBy !== undefined ? { answeredBy } : {}) }), answeredBy === p ? 'issuer' : 'replica')
       if (verdictMemo.size >= VERDICT_MEMO) verdictMemo.delete(verdictMemo.keys().next().value as string)
       verdictMemo.set(memoKey, { stamp, verdict: v })
       return v
@@ -86,7 +90,7 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
     try {
       // Under load the request waits its turn in the issuer's lane (issue 16):
       // the issuer's timeout runs only once it is in flight.
-      return finish(await init.lanes.run(p, 'verify', async () => await within(init.issuerTimeoutMs(), verifyRemote(libp2p, issuer, { party: p, number, trust, now: new Date(init.now()), claims: claimsHeld }))), 'issuer')
+      return finish(await init.lanes.run(p, 'verify', async () => await within(init.issuerTimeoutMs(), verifyRemote(libp2p, issuer, { party: p, number, trust, now: new Date(init.now()), claims: claimsHeld, ...withDocument }))), 'issuer')
     } catch (err) {
       // The issuer's node answered, but wrongly: its fault, reported as such.
       if (err instanceof ProtocolError) {

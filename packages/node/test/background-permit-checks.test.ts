@@ -46,16 +46,19 @@ describe('background XML-DSig checks of replicated permits', () => {
     const last = decodeEvent((await th.internals.ledger.eventsFrom('CH', size, 1))[0] as Uint8Array)
     const issued = decodeEvent((await th.internals.ledger.eventsFrom('CH', 1, 1))[0] as Uint8Array)
     const body = IssuedBody.decode(issued.event.body)
-    // The signed permit 26CHG0001, with its number changed after signing.
-    tampered = new TextDecoder().decode(body.signedXml).replaceAll('26CHG0001', '26CHG0666')
+    // The signed permit 26CHG0001 (TH holds it: it is the destination), with its number changed after signing.
+    tampered = (await th.internals.ledger.signedXml('CH', '26CHG0001'))!.replaceAll('26CHG0001', '26CHG0666')
     const bytes = new TextEncoder().encode(tampered)
+    const { version: _v, carriedFrom: _f, carriedAt: _a, ...fields } = issued.event
     const rogue = await signEvent({
-      ...issued.event, seq: BigInt(size + 1), prevHash: new Uint8Array(last.hash), type: EventType.ISSUED, permitNumber: '26CHG0666', time: BigInt(NOW),
-      body: IssuedBody.encode({ ...body, signedXml: bytes, xmlSha256: new Uint8Array(sha256(bytes)) })
+      ...fields, seq: BigInt(size + 1), prevHash: new Uint8Array(last.hash), type: EventType.ISSUED, permitNumber: '26CHG0666', time: BigInt(NOW),
+      body: IssuedBody.encode({ ...body, xmlSha256: new Uint8Array(sha256(bytes)) })
     }, all[0]!.signer)
-    // As a sync page would bring it: the event's own signature is CH's, so it is accepted.
+    // As a sync page would bring it: the event's own signature is CH's, so it is accepted;
+    // and the document it registers by hash is held here (r17: taken on its hash alone).
     const [r] = await th.internals.ledger.acceptEvents([rogue.bytes])
     expect(r?.status).toBe('accepted')
+    expect(await th.internals.ledger.putDocument(rogue, bytes)).toBe('stored')
     await waitFor(() => th.internals.permitChecks.stats.invalid === 1, { timeoutMs: 20_000, what: 'the background check to fail the document' })
     const alerts = (await th.alerts()).filter((a) => a.kind === 'PERMIT_SIGNATURE_INVALID')
     expect(alerts).toHaveLength(1)

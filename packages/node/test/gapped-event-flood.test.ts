@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { multiaddr } from '@multiformats/multiaddr'
-import { IssuedBody, MAX_PENDING_BYTES, MAX_PENDING_EVENTS, PENDING_WINDOW, decodeEvent, signEvent, type Event, type PendingView } from '@cites/ledger'
+import { IssuedBody, MAX_PENDING_BYTES, MAX_PENDING_EVENTS, PENDING_WINDOW, decodeEvent, signEvent, type EventFields, type PendingView } from '@cites/ledger'
 import { Gossip, createAuthorisedNode, gossipScore, EVENTS_TOPIC, GAP_SYNC_INTERVAL_MS, GOSSIP_SCORE_THRESHOLDS, type AuthorisedNode } from '@cites/protocol'
 import { chPermit, waitFor } from '@cites/test-kit'
 import { authorities, basePort, meshFormed, startPermitNode, stopAll, trustListXml, type Authority, type TestNode } from './kit.js'
@@ -55,14 +55,14 @@ describe('a listed peer floods gossip with events of its own log far ahead of wh
     // FR's log, signed by FR: a genuine ISSUED event's body under FR's name, chained.
     await ch.node.issue(chPermit('26CH7GAP1'))
     const template = decodeEvent((await ch.node.internals.ledger.eventsFrom('CH', 1, 1))[0] as Uint8Array).event
-    const { certSha256: _, ...fields } = template
+    const { certSha256: _, version: _v, carriedFrom: _f, carriedAt: _a, ...fields } = template
     const body = IssuedBody.decode(template.body)
     const chain: Uint8Array[] = []
     let prev: Uint8Array = new Uint8Array(0)
     for (let seq = 1; seq <= 2 + LARGE + SMALL; seq++) {
       const large = seq >= 3 && seq < 3 + LARGE
-      const b = large ? IssuedBody.encode({ ...body, signedXml: new Uint8Array(LARGE_BYTES - 2048).fill(0x20) }) : template.body
-      const e: Omit<Event, 'certSha256'> = { ...fields, author: 'FR', permitParty: 'FR', permitNumber: `26FR${String(seq).padStart(5, '0')}`, seq: BigInt(seq), prevHash: prev as Uint8Array<ArrayBuffer>, body: b as Uint8Array<ArrayBuffer> }
+      const b = large ? IssuedBody.encode({ ...body, purpose: ' '.repeat(LARGE_BYTES - 2048) }) : template.body
+      const e: EventFields = { ...fields, author: 'FR', permitParty: 'FR', permitNumber: `26FR${String(seq).padStart(5, '0')}`, seq: BigInt(seq), prevHash: prev as Uint8Array<ArrayBuffer>, body: b as Uint8Array<ArrayBuffer> }
       const le = await signEvent(e, fr().signer)
       chain.push(le.bytes)
       prev = le.hash

@@ -43,7 +43,7 @@ export type DeliverAnswer = { kind: 'ack', ack: Uint8Array } | { kind: 'malforme
 export interface DeliverPort {
   /**
    * `checkpoint`: the sender's signed checkpoint covering the event (empty if
-   * none came); `document`: the signed XML (r11; empty if none came).
+   * none came); `document`: the signed permit (r11), whose SHA-256 the event records.
    */
   receive: (event: Uint8Array, checkpoint?: Uint8Array, document?: Uint8Array) => Promise<DeliverAnswer>
 }
@@ -73,8 +73,6 @@ export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions)
       let body
       try { body = IssuedBody.decode(e.body) } catch { return await sign(AckOutcome.REFUSED, ['EVENT_MALFORMED']) }
       if (body.destination !== ledger.party) return await sign(AckOutcome.REFUSED, ['NOT_DESTINATION'])
-      // r11: the document must be the one the summary registers (an absent one is not).
-      if (hex(sha256(document)) !== hex(body.xmlSha256)) return await sign(AckOutcome.REFUSED, ['DOCUMENT_HASH_MISMATCH'])
       // The sender's checkpoint must be its own and cover the event.
       if (checkpoint.length > 0) {
         let cp
@@ -94,16 +92,16 @@ export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions)
       // Too far ahead of the log here to be kept (ledger.md §4.2): not
       // received. BUSY: the sender retries later, when sync has closed the gap.
       if (kept?.status === 'ahead') return { kind: 'busy', message: `${e.author} #${String(e.seq)} is too far ahead of the log held here; retry later` }
-      // Held after a gap: the permit is not in the replica yet, so its
-      // document cannot be stored against it. DELIVERED means stored: retry
-      // later, when sync has closed the gap.
-      if (kept?.status === 'held') return { kind: 'busy', message: `${e.author} #${String(e.seq)} is held after a gap here; retry later` }
+      // r11: the document travels beside the event, never inside it; it must be the one the issuer recorded.
+      if (document.length === 0) return await sign(AckOutcome.REFUSED, ['DOCUMENT_NOT_PRESENTED'])
+      if (hex(sha256(document)) !== hex(body.xmlSha256)) return await sign(AckOutcome.REFUSED, ['DOCUMENT_HASH_MISMATCH'])
       const codes = acceptanceCodes(await judgeDocument(document, { trust: opts.trust, now: new Date(now()) }), { party: e.permitParty, number: e.permitNumber })
       if (codes.length > 0) return await sign(AckOutcome.REFUSED, codes)
+      // Kept (encrypted, under its own key) only now: this node is the destination and the document is the issuer's.
       try {
-        await ledger.putDocument(e.permitParty, e.permitNumber, document)
+        await ledger.putDocument(le, document)
       } catch (err) {
-        // The ledger's own refusal (its hash or party check) is the answer; anything else is our trouble.
+        // The ledger's own refusal (e.g. DOCUMENT_ERASED: not taken again) is the answer; anything else is our trouble.
         if (err instanceof LedgerError) return await sign(AckOutcome.REFUSED, [err.code])
         throw err
       }
@@ -147,9 +145,7 @@ export async function handleDeliver (libp2p: Libp2p, ledger: Ledger, opts: Deliv
  */
 export async function deliverOnce (libp2p: Libp2p, peer: PeerId, event: Uint8Array, d: DeliveryRecord, trust: TrustStore, options: { signal?: AbortSignal, checkpoint?: Uint8Array, document?: Uint8Array } = {}): Promise<{ delivered: boolean, codes: string[], ack: Uint8Array }> {
   const { checkpoint, document, ...askOptions } = options
-  const res = await ask(libp2p, peer, DELIVER_PROTOCOL, MAX_DELIVER_RESPONSE_BYTES, DeliverRequest, DeliverResponse, {
-    event: event as Uint8Array<ArrayBuffer>, checkpoint: (checkpoint ?? EMPTY) as Uint8Array<ArrayBuffer>, document: (document ?? EMPTY) as Uint8Array<ArrayBuffer>
-  }, askOptions)
+  const res = await ask(libp2p, peer, DELIVER_PROTOCOL, MAX_DELIVER_RESPONSE_BYTES, DeliverRequest, DeliverResponse, { event: event as Uint8Array<ArrayBuffer>, checkpoint: (checkpoint ?? EMPTY) as Uint8Array<ArrayBuffer>, document: (document ?? EMPTY) as Uint8Array<ArrayBuffer> }, askOptions)
   if (res.status !== Status.OK) throw new RemoteRefusedError(res.status, `delivery answered ${res.status}: ${res.message}`)
   let signed: SignedAck
   let body: AckBody
@@ -209,10 +205,10 @@ export function startDelivery (libp2p: Libp2p, ledger: Ledger, trust: TrustStore
       const next: DeliveryRecord = { ...d, attempts: d.attempts + 1 }
       try {
         if (dest === undefined || event === undefined) throw new Error(`no authorised node for ${d.destination}`)
-        // The document from the issuer's store (written with the ISSUED event).
         const document = await ledger.document(d.party, d.number)
-        if (document === undefined) log.warn({ code: 'DOCUMENT_NOT_HELD', party: d.party, number: d.number }, 'delivering a permit whose document is not held here: the destination will refuse it')
-        const r = await deliverOnce(libp2p, peerIdFromString(dest.peerId), event, d, trust, { signal, checkpoint: await coveringCheckpoint(ledger, d.seq), ...(document !== undefined ? { document } : {}) })
+        // An erased document is not delivered late: the destination is told nothing it could still act on.
+        if (document === undefined) throw new Error(`the document of ${d.party}/${d.number} is not held here (${await ledger.documentStatus(d.party, d.number)})`)
+        const r = await deliverOnce(libp2p, peerIdFromString(dest.peerId), event, d, trust, { signal, checkpoint: await coveringCheckpoint(ledger, d.seq), document })
         next.state = r.delivered ? 'delivered' : 'failed'
         next.ack = hex(r.ack)
         next.codes = r.codes

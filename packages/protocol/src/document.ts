@@ -16,7 +16,7 @@ import type { TrustStore } from '@cites/trust-list'
 import { type Logger } from '@cites/runtime'
 import { DocumentRequest, DocumentResponse, Status } from './pb/network.js'
 import { DOCUMENT_PROTOCOL, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_REQUEST_BYTES } from './constants.js'
-import { DocumentHashMismatchError, MalformedResponseError, RemoteRefusedError } from './errors.js'
+import { PeerDocumentHashMismatchError, MalformedResponseError, RemoteRefusedError } from './errors.js'
 import { Misbehaviour } from './misbehaviour.js'
 import { logFor } from './log.js'
 import { ask, rpcService, startOn, type ProtocolService, type ProtocolServiceComponents } from './rpc.js'
@@ -131,7 +131,7 @@ export type DocumentFetch =
 
 /**
  * Ask `peer` for a permit's document. An OK answer is believed only when its
- * bytes hash to the SHA-256 asked for (DocumentHashMismatchError otherwise);
+ * bytes hash to the SHA-256 asked for (PeerDocumentHashMismatchError otherwise);
  * NOT_FOUND and REFUSED come back with the peer's code; anything else throws
  * (RemoteRefusedError, MalformedResponseError; PeerEventVersionMismatchError
  * for a peer without the protocol).
@@ -144,6 +144,6 @@ export async function fetchDocument (libp2p: Libp2p, peer: PeerId, req: { party:
   if (res.status === Status.REFUSED) return { status: 'REFUSED', code: res.code, message: res.message }
   if (res.status !== Status.OK) throw new RemoteRefusedError(res.status, `document request answered ${res.status}: ${res.code} ${res.message}`)
   if (res.document.length === 0) throw new MalformedResponseError('an OK document answer carries no document')
-  if (hex(sha256(res.document)) !== hex(want)) throw new DocumentHashMismatchError(`the document ${req.party}/${number} received does not hash to the SHA-256 asked for`)
+  if (hex(sha256(res.document)) !== hex(want)) throw new PeerDocumentHashMismatchError(`the document ${req.party}/${number} received does not hash to the SHA-256 asked for`)
   return { status: 'OK', document: res.document }
 }

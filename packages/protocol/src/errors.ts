@@ -22,7 +22,8 @@ export const PROTOCOL_CODES = defineCodes({
   REQUEST_STALE: { kind: 'unprocessable', summary: 'the consumption request is more than 10 minutes from the issuer\'s clock' },
   REQUEST_REPLAYED: { kind: 'unprocessable', summary: 'the consumption request\'s nonce was used before, within the freshness window' },
   PEER_RATE_LIMITED: { kind: 'unavailable', summary: 'the issuer\'s node has refused too many of this node\'s requests lately; it answers again once the budget refills' },
-  DOCUMENT_HASH_MISMATCH: { kind: 'bad-gateway', summary: 'the document another node sent does not hash to the SHA-256 its ISSUED summary registers' },
+  // Also a ledger code (the same kind: one code, one HTTP status).
+  DOCUMENT_HASH_MISMATCH: { kind: 'unprocessable', summary: 'a document whose SHA-256 is not the one its issuer recorded in the ISSUED event' },
   PEER_EVENT_VERSION_MISMATCH: { kind: 'bad-gateway', summary: 'the other node does not speak ledger events v2 (it does not support this protocol\'s v2 id): it must be upgraded before the two exchange events' }
 })
 export type ProtocolCode = keyof typeof PROTOCOL_CODES
@@ -63,6 +64,6 @@ export class PeerEventVersionMismatchError extends ProtocolError {
 }
 
 /** A document another node sent (fetched, or pushed with a delivery) does not hash to the registered SHA-256. */
-export class DocumentHashMismatchError extends ProtocolError {
+export class PeerDocumentHashMismatchError extends ProtocolError {
   readonly code = 'DOCUMENT_HASH_MISMATCH'
 }

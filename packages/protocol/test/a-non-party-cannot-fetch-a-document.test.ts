@@ -16,7 +16,7 @@ import { lpStream } from '@libp2p/utils'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { hex } from '@cites/ledger'
 import {
-  DOCUMENT_PROTOCOL, DocumentHashMismatchError, DocumentResponse, Misbehaviour, ProtocolError, RefusalCounts, Status, deliverOnce, fetchDocument,
+  DOCUMENT_PROTOCOL, PeerDocumentHashMismatchError, DocumentResponse, Misbehaviour, ProtocolError, RefusalCounts, Status, deliverOnce, fetchDocument,
   handleDeliver, handleDocument, startDelivery, type DeliveryWorker
 } from '../src/index.js'
 import { NOW, chPermit, parties, startNode, stopNode, type RunningNode } from './kit.js'
@@ -88,7 +88,7 @@ describe('a non-party cannot fetch a document', () => {
     }
     // The parties themselves were never charged.
     expect(misbehaviour.CH.score(P.TH.peerId)).toBe(0)
-    expect(fr.ledger.documentStatus('CH', N1)).resolves.toBe('absent')
+    expect(await fr.ledger.documentStatus('CH', N1)).toBe('absent')
   })
 
   it('a permit not known: NOT_FOUND DOCUMENT_NOT_HELD, not charged', async () => {
@@ -128,7 +128,7 @@ describe('a non-party cannot fetch a document', () => {
     })
     const sha256 = (await th.ledger.status('CH', N1))!.state.xmlSha256
     const err = await fetchDocument(th.node, peerIdFromString(P.FR.peerId), { party: 'CH', number: N1, sha256 }).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(DocumentHashMismatchError)
+    expect(err).toBeInstanceOf(PeerDocumentHashMismatchError)
     expect(err).toBeInstanceOf(ProtocolError)
     expect((err as ProtocolError).code).toBe('DOCUMENT_HASH_MISMATCH')
   })

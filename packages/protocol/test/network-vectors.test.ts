@@ -48,7 +48,7 @@ function crossCheckVectors (): NonNullable<Vectors['crossChecks']> {
     { status: Status.OK, events: [], checkpoint: b(''), headSize: 3n, message: '', conflict: b('0a0455532333'), headCheckpoint: b('0a02555310031a20' + 'ff'.repeat(32)), heads: [] },
     { status: Status.OK, events: [], checkpoint: b(''), headSize: 0n, message: '', conflict: b(''), headCheckpoint: b(''), heads: [{ author: 'US', size: 3n, hash: b('ef'.repeat(32)) }] }
   ]
-  const delivers: DeliverRequest[] = [{ event: b('0a0455532333'), checkpoint: b('0a02555310031a20' + 'ee'.repeat(32)) }]
+  const delivers: DeliverRequest[] = [{ event: b('0a0455532333'), checkpoint: b('0a02555310031a20' + 'ee'.repeat(32)), document: b('') }]
   return {
     requests: requests.map((r) => ({ hex: h(SyncRequest.encode(r)), author: r.author, fromSeq: String(r.fromSeq), knownHash: h(r.knownHash), checkpoint: h(r.checkpoint), heads: headsOf(r.heads) })),
     responses: responses.map((r) => ({ hex: h(SyncResponse.encode(r)), status: r.status, headSize: String(r.headSize), conflict: h(r.conflict), headCheckpoint: h(r.headCheckpoint), heads: headsOf(r.heads) })),

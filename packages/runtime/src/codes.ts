@@ -10,6 +10,7 @@
 export type CodeKind =
   | 'bad-request' // the request itself is malformed
   | 'not-found'
+  | 'gone' // it existed and was erased on purpose (a document past its retention)
   | 'conflict' // the permit's state forbids it (already used, cancelled, ...)
   | 'unprocessable' // well-formed, but refused by a rule
   | 'forbidden' // the caller may not do this
@@ -31,6 +32,7 @@ export function defineCodes<const R extends CodeRegistry> (registry: R): R {
 const STATUS_OF_KIND: Readonly<Record<CodeKind, number>> = {
   'bad-request': 400,
   'not-found': 404,
+  gone: 410,
   conflict: 409,
   unprocessable: 422,
   forbidden: 403,

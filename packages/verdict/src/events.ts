@@ -15,6 +15,7 @@ import { validityFragment } from './checks/validity.js'
 import { lifecycleFragment, permitNotFoundFragment } from './checks/lifecycle.js'
 import { useFragment } from './checks/use.js'
 import { confirmationFragment } from './checks/confirmation.js'
+import { summaryFragments, summaryValidityFragment } from './checks/summary.js'
 
 /** A customs verdict judged from a permit's events, with what it was derived from. */
 export interface RemoteVerdict extends Verdict {
@@ -45,6 +46,15 @@ export interface JudgeOptions {
    * their signatures. Never for events from an answer.
    */
   eventsFromOwnLedger?: boolean
+  /**
+   * r17: the permit's signed document, when the asker holds it (it is a
+   * party to the trade) or it was presented: checked against the hash in
+   * the ISSUED event, then under the XML-DSig profile. Without it the
+   * verdict is judged from the issuer's signed summary (checks/summary.ts).
+   */
+  document?: Uint8Array
+  /** Without a document: it was erased under the retention rule (DOCUMENT_ERASED rather than DOCUMENT_NOT_PRESENTED). */
+  documentErased?: boolean
 }
 
 /** A verdict of `fragments`, naming who answered. */
@@ -90,12 +100,18 @@ export async function judgePermitEvents (events: readonly Uint8Array[], opts: Ju
     if ('failure' in next) return fail([next.failure])
     state = next.state
     if (state.events.length === 1) {
-      // The ISSUED event: the permit itself, verified under the XML-DSig profile.
-      const body = IssuedBody.decode(le.event.body)
-      const xmlSha256 = hex(sha256(body.signedXml))
-      const badHash = xmlHashFragment(xmlSha256, hex(body.xmlSha256))
+      // The ISSUED event: its summary registers the document by hash (r17).
+      // With the document at hand, the permit itself is verified under the
+      // XML-DSig profile; without it, the summary is all there is.
+      const recorded = hex(IssuedBody.decode(le.event.body).xmlSha256)
+      if (opts.document === undefined) {
+        documentFragments = [...summaryFragments(party, opts.documentErased === true), summaryValidityFragment(state, now)].filter((c): c is Check => c !== undefined)
+        continue
+      }
+      const xmlSha256 = hex(sha256(opts.document))
+      const badHash = xmlHashFragment(xmlSha256, recorded)
       if (badHash !== undefined) return fail([badHash])
-      const doc = await documentChecks(body.signedXml, xmlSha256, opts.trust)
+      const doc = await documentChecks(opts.document, xmlSha256, opts.trust)
       const fragments = [...doc.checks, validityFragment(doc.permit, now)].filter((c): c is Check => c !== undefined)
       const mismatch = permitMismatchFragment(doc, party, number)
       if (mismatch !== undefined) return fail([...fragments, mismatch])

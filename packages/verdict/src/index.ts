@@ -36,6 +36,7 @@ import { notConsulted } from './checks/not-consulted.js'
 import { equivocation } from './checks/equivocation.js'
 import { destination } from './checks/destination.js'
 import { reference } from './checks/reference.js'
+import { summary } from './checks/summary.js'
 import type { CheckInfo } from './compose.js'
 
 export { composeVerdict, replaceCheck } from './compose.js'
@@ -63,10 +64,11 @@ export {
   log, decodeFragment, wrongLogFragment, eventSignatureFragment, applyFragment, noEventsFragment, remoteErrorFragment, LOG_CODES
 } from './checks/log.js'
 export { notConsulted, notConsultedFragments, NOT_CONSULTED_CODES } from './checks/not-consulted.js'
+export { summary, summaryFragments, summaryValidityFragment, SUMMARY_CODES } from './checks/summary.js'
 export { equivocation, equivocationFragment, withEquivocation, EQUIVOCATION_CODES } from './checks/equivocation.js'
 export { destination, destinationFragment, withDestination, DESTINATION_CODES } from './checks/destination.js'
 export { reference, referenceFragment, withReference, REFERENCE_CHECK } from './checks/reference.js'
 export type { ReferenceCheck } from './checks/reference.js'
 
 /** Every check of the verdict, in the order they are judged. */
-export const CHECKS: readonly CheckInfo[] = [log, integrity, issuer, rules, registered, validity, lifecycle, equivocation, use, stamp, confirmation, destination, reference, notConsulted]
+export const CHECKS: readonly CheckInfo[] = [log, integrity, issuer, rules, registered, validity, lifecycle, equivocation, use, stamp, confirmation, destination, reference, notConsulted, summary]

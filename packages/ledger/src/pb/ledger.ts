@@ -68,6 +68,9 @@ export interface Event {
   time: bigint
   certSha256: Uint8Array<ArrayBuffer>
   actor?: string
+  version: number
+  carriedFrom: Uint8Array<ArrayBuffer>
+  carriedAt: bigint
 }
 
 export namespace Event {
@@ -130,6 +133,21 @@ export namespace Event {
           w.string(obj.actor)
         }
 
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(88)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.carriedFrom != null && obj.carriedFrom.byteLength > 0)) {
+          w.uint32(98)
+          w.bytes(obj.carriedFrom)
+        }
+
+        if ((obj.carriedAt != null && obj.carriedAt !== 0n)) {
+          w.uint32(104)
+          w.uint64(obj.carriedAt)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -143,7 +161,10 @@ export namespace Event {
           permitNumber: '',
           body: uint8ArrayAlloc(0),
           time: 0n,
-          certSha256: uint8ArrayAlloc(0)
+          certSha256: uint8ArrayAlloc(0),
+          version: 0,
+          carriedFrom: uint8ArrayAlloc(0),
+          carriedAt: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -190,6 +211,18 @@ export namespace Event {
             }
             case 10: {
               obj.actor = reader.string()
+              break
+            }
+            case 11: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 12: {
+              obj.carriedFrom = reader.bytes()
+              break
+            }
+            case 13: {
+              obj.carriedAt = reader.uint64()
               break
             }
             default: {
@@ -277,6 +310,27 @@ export namespace Event {
               }
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.carriedFrom`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.carriedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -339,6 +393,21 @@ export namespace Event {
     value: string
   }
 
+  export interface EventVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface EventCarriedFromFieldEvent {
+    field: '$.carriedFrom'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EventCarriedAtFieldEvent {
+    field: '$.carriedAt'
+    value: bigint
+  }
+
   export function encode (obj: Partial<Event>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Event.codec())
   }
@@ -347,7 +416,7 @@ export namespace Event {
     return decodeMessage(buf, Event.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Event>): Generator<EventAuthorFieldEvent | EventSeqFieldEvent | EventPrevHashFieldEvent | EventTypeFieldEvent | EventPermitPartyFieldEvent | EventPermitNumberFieldEvent | EventBodyFieldEvent | EventTimeFieldEvent | EventCertSha256FieldEvent | EventActorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Event>): Generator<EventAuthorFieldEvent | EventSeqFieldEvent | EventPrevHashFieldEvent | EventTypeFieldEvent | EventPermitPartyFieldEvent | EventPermitNumberFieldEvent | EventBodyFieldEvent | EventTimeFieldEvent | EventCertSha256FieldEvent | EventActorFieldEvent | EventVersionFieldEvent | EventCarriedFromFieldEvent | EventCarriedAtFieldEvent> {
     return streamMessage(buf, Event.codec(), opts)
   }
 }
@@ -873,6 +942,420 @@ export namespace PermitLineSummary {
 }
 
 export interface IssuedBody {
+  xmlSha256: Uint8Array<ArrayBuffer>
+  documentType: string
+  destination: string
+  exporterCountry: string
+  validFrom: bigint
+  validUntil: bigint
+  issueTime: bigint
+  purpose: string
+  lines: PermitLineSummary[]
+  replaces: string
+  certificateType: string
+  stampSha256: Uint8Array<ArrayBuffer>
+}
+
+export namespace IssuedBody {
+  let _codec: Codec<IssuedBody>
+
+  export const codec = (): Codec<IssuedBody> => {
+    if (_codec == null) {
+      _codec = message<IssuedBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.xmlSha256 != null && obj.xmlSha256.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.xmlSha256)
+        }
+
+        if ((obj.documentType != null && obj.documentType !== '')) {
+          w.uint32(26)
+          w.string(obj.documentType)
+        }
+
+        if ((obj.destination != null && obj.destination !== '')) {
+          w.uint32(34)
+          w.string(obj.destination)
+        }
+
+        if ((obj.exporterCountry != null && obj.exporterCountry !== '')) {
+          w.uint32(42)
+          w.string(obj.exporterCountry)
+        }
+
+        if ((obj.validFrom != null && obj.validFrom !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.validFrom)
+        }
+
+        if ((obj.validUntil != null && obj.validUntil !== 0n)) {
+          w.uint32(56)
+          w.uint64(obj.validUntil)
+        }
+
+        if ((obj.issueTime != null && obj.issueTime !== 0n)) {
+          w.uint32(64)
+          w.uint64(obj.issueTime)
+        }
+
+        if ((obj.purpose != null && obj.purpose !== '')) {
+          w.uint32(74)
+          w.string(obj.purpose)
+        }
+
+        if (obj.lines != null && obj.lines.length > 0) {
+          for (const value of obj.lines) {
+            w.uint32(82)
+            PermitLineSummary.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.replaces != null && obj.replaces !== '')) {
+          w.uint32(90)
+          w.string(obj.replaces)
+        }
+
+        if ((obj.certificateType != null && obj.certificateType !== '')) {
+          w.uint32(98)
+          w.string(obj.certificateType)
+        }
+
+        if ((obj.stampSha256 != null && obj.stampSha256.byteLength > 0)) {
+          w.uint32(106)
+          w.bytes(obj.stampSha256)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          xmlSha256: uint8ArrayAlloc(0),
+          documentType: '',
+          destination: '',
+          exporterCountry: '',
+          validFrom: 0n,
+          validUntil: 0n,
+          issueTime: 0n,
+          purpose: '',
+          lines: [],
+          replaces: '',
+          certificateType: '',
+          stampSha256: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 2: {
+              obj.xmlSha256 = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.documentType = reader.string()
+              break
+            }
+            case 4: {
+              obj.destination = reader.string()
+              break
+            }
+            case 5: {
+              obj.exporterCountry = reader.string()
+              break
+            }
+            case 6: {
+              obj.validFrom = reader.uint64()
+              break
+            }
+            case 7: {
+              obj.validUntil = reader.uint64()
+              break
+            }
+            case 8: {
+              obj.issueTime = reader.uint64()
+              break
+            }
+            case 9: {
+              obj.purpose = reader.string()
+              break
+            }
+            case 10: {
+              if (opts.limits?.lines != null && obj.lines.length === opts.limits.lines) {
+                throw new MaxLengthError('Decode error - repeated field "lines" had too many elements')
+              }
+
+              obj.lines.push(PermitLineSummary.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.lines$
+              }))
+              break
+            }
+            case 11: {
+              obj.replaces = reader.string()
+              break
+            }
+            case 12: {
+              obj.certificateType = reader.string()
+              break
+            }
+            case 13: {
+              obj.stampSha256 = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          lines: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 2: {
+              yield {
+                field: `${prefix}.xmlSha256`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.documentType`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.destination`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.exporterCountry`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.validFrom`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.validUntil`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.issueTime`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.purpose`,
+                value: reader.string()
+              }
+              break
+            }
+            case 10: {
+              if (opts.limits?.lines != null && obj.lines === opts.limits.lines) {
+                throw new MaxLengthError('Streaming decode error - repeated field "lines" had too many elements')
+              }
+
+              for (const evt of PermitLineSummary.codec().stream(reader, reader.uint32(), `${prefix}.lines[]`, {
+                limits: opts.limits?.lines$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.lines
+                }
+              }
+
+              obj.lines++
+
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.replaces`,
+                value: reader.string()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.certificateType`,
+                value: reader.string()
+              }
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.stampSha256`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface IssuedBodyXmlSha256FieldEvent {
+    field: '$.xmlSha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface IssuedBodyDocumentTypeFieldEvent {
+    field: '$.documentType'
+    value: string
+  }
+
+  export interface IssuedBodyDestinationFieldEvent {
+    field: '$.destination'
+    value: string
+  }
+
+  export interface IssuedBodyExporterCountryFieldEvent {
+    field: '$.exporterCountry'
+    value: string
+  }
+
+  export interface IssuedBodyValidFromFieldEvent {
+    field: '$.validFrom'
+    value: bigint
+  }
+
+  export interface IssuedBodyValidUntilFieldEvent {
+    field: '$.validUntil'
+    value: bigint
+  }
+
+  export interface IssuedBodyIssueTimeFieldEvent {
+    field: '$.issueTime'
+    value: bigint
+  }
+
+  export interface IssuedBodyPurposeFieldEvent {
+    field: '$.purpose'
+    value: string
+  }
+
+  export interface IssuedBodyLinesLineFieldEvent {
+    field: '$.lines[].line'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesScientificNameFieldEvent {
+    field: '$.lines[].scientificName'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesAppendixFieldEvent {
+    field: '$.lines[].appendix'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesSourceFieldEvent {
+    field: '$.lines[].source'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesTermFieldEvent {
+    field: '$.lines[].term'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesQuantityFieldEvent {
+    field: '$.lines[].quantity'
+    value: number
+    index: number
+  }
+
+  export interface IssuedBodyLinesUnitFieldEvent {
+    field: '$.lines[].unit'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesOriginFieldEvent {
+    field: '$.lines[].origin'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyLinesOriginPermitFieldEvent {
+    field: '$.lines[].originPermit'
+    value: string
+    index: number
+  }
+
+  export interface IssuedBodyReplacesFieldEvent {
+    field: '$.replaces'
+    value: string
+  }
+
+  export interface IssuedBodyCertificateTypeFieldEvent {
+    field: '$.certificateType'
+    value: string
+  }
+
+  export interface IssuedBodyStampSha256FieldEvent {
+    field: '$.stampSha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<IssuedBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, IssuedBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IssuedBody>): IssuedBody {
+    return decodeMessage(buf, IssuedBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IssuedBody>): Generator<IssuedBodyXmlSha256FieldEvent | IssuedBodyDocumentTypeFieldEvent | IssuedBodyDestinationFieldEvent | IssuedBodyExporterCountryFieldEvent | IssuedBodyValidFromFieldEvent | IssuedBodyValidUntilFieldEvent | IssuedBodyIssueTimeFieldEvent | IssuedBodyPurposeFieldEvent | IssuedBodyLinesLineFieldEvent | IssuedBodyLinesScientificNameFieldEvent | IssuedBodyLinesAppendixFieldEvent | IssuedBodyLinesSourceFieldEvent | IssuedBodyLinesTermFieldEvent | IssuedBodyLinesQuantityFieldEvent | IssuedBodyLinesUnitFieldEvent | IssuedBodyLinesOriginFieldEvent | IssuedBodyLinesOriginPermitFieldEvent | IssuedBodyReplacesFieldEvent | IssuedBodyCertificateTypeFieldEvent | IssuedBodyStampSha256FieldEvent> {
+    return streamMessage(buf, IssuedBody.codec(), opts)
+  }
+}
+
+export interface IssuedBodyV1 {
   signedXml: Uint8Array<ArrayBuffer>
   xmlSha256: Uint8Array<ArrayBuffer>
   documentType: string
@@ -887,12 +1370,12 @@ export interface IssuedBody {
   certificateType: string
 }
 
-export namespace IssuedBody {
-  let _codec: Codec<IssuedBody>
+export namespace IssuedBodyV1 {
+  let _codec: Codec<IssuedBodyV1>
 
-  export const codec = (): Codec<IssuedBody> => {
+  export const codec = (): Codec<IssuedBodyV1> => {
     if (_codec == null) {
-      _codec = message<IssuedBody>((obj, w, opts = {}) => {
+      _codec = message<IssuedBodyV1>((obj, w, opts = {}) => {
         if (opts.lengthDelimited !== false) {
           w.fork()
         }
@@ -1164,125 +1647,125 @@ export namespace IssuedBody {
     return _codec
   }
 
-  export interface IssuedBodySignedXmlFieldEvent {
+  export interface IssuedBodyV1SignedXmlFieldEvent {
     field: '$.signedXml'
     value: Uint8Array<ArrayBuffer>
   }
 
-  export interface IssuedBodyXmlSha256FieldEvent {
+  export interface IssuedBodyV1XmlSha256FieldEvent {
     field: '$.xmlSha256'
     value: Uint8Array<ArrayBuffer>
   }
 
-  export interface IssuedBodyDocumentTypeFieldEvent {
+  export interface IssuedBodyV1DocumentTypeFieldEvent {
     field: '$.documentType'
     value: string
   }
 
-  export interface IssuedBodyDestinationFieldEvent {
+  export interface IssuedBodyV1DestinationFieldEvent {
     field: '$.destination'
     value: string
   }
 
-  export interface IssuedBodyExporterCountryFieldEvent {
+  export interface IssuedBodyV1ExporterCountryFieldEvent {
     field: '$.exporterCountry'
     value: string
   }
 
-  export interface IssuedBodyValidFromFieldEvent {
+  export interface IssuedBodyV1ValidFromFieldEvent {
     field: '$.validFrom'
     value: bigint
   }
 
-  export interface IssuedBodyValidUntilFieldEvent {
+  export interface IssuedBodyV1ValidUntilFieldEvent {
     field: '$.validUntil'
     value: bigint
   }
 
-  export interface IssuedBodyIssueTimeFieldEvent {
+  export interface IssuedBodyV1IssueTimeFieldEvent {
     field: '$.issueTime'
     value: bigint
   }
 
-  export interface IssuedBodyPurposeFieldEvent {
+  export interface IssuedBodyV1PurposeFieldEvent {
     field: '$.purpose'
     value: string
   }
 
-  export interface IssuedBodyLinesLineFieldEvent {
+  export interface IssuedBodyV1LinesLineFieldEvent {
     field: '$.lines[].line'
     value: string
     index: number
   }
 
-  export interface IssuedBodyLinesScientificNameFieldEvent {
+  export interface IssuedBodyV1LinesScientificNameFieldEvent {
     field: '$.lines[].scientificName'
     value: string
     index: number
   }
 
-  export interface IssuedBodyLinesAppendixFieldEvent {
+  export interface IssuedBodyV1LinesAppendixFieldEvent {
     field: '$.lines[].appendix'
     value: string
     index: number
   }
 
-  export interface IssuedBodyLinesSourceFieldEvent {
+  export interface IssuedBodyV1LinesSourceFieldEvent {
     field: '$.lines[].source'
     value: string
     index: number
   }
 
-  export interface IssuedBodyLinesTermFieldEvent {
+  export interface IssuedBodyV1LinesTermFieldEvent {
     field: '$.lines[].term'
     value: string
     index: number
   }
 
-  export interface IssuedBodyLinesQuantityFieldEvent {
+  export interface IssuedBodyV1LinesQuantityFieldEvent {
     field: '$.lines[].quantity'
     value: number
     index: number
   }
 
-  export interface IssuedBodyLinesUnitFieldEvent {
+  export interface IssuedBodyV1LinesUnitFieldEvent {
     field: '$.lines[].unit'
     value: string
     index: number
   }
 
-  export interface IssuedBodyLinesOriginFieldEvent {
+  export interface IssuedBodyV1LinesOriginFieldEvent {
     field: '$.lines[].origin'
     value: string
     index: number
   }
 
-  export interface IssuedBodyLinesOriginPermitFieldEvent {
+  export interface IssuedBodyV1LinesOriginPermitFieldEvent {
     field: '$.lines[].originPermit'
     value: string
     index: number
   }
 
-  export interface IssuedBodyReplacesFieldEvent {
+  export interface IssuedBodyV1ReplacesFieldEvent {
     field: '$.replaces'
     value: string
   }
 
-  export interface IssuedBodyCertificateTypeFieldEvent {
+  export interface IssuedBodyV1CertificateTypeFieldEvent {
     field: '$.certificateType'
     value: string
   }
 
-  export function encode (obj: Partial<IssuedBody>): Uint8Array<ArrayBuffer> {
-    return encodeMessage(obj, IssuedBody.codec())
+  export function encode (obj: Partial<IssuedBodyV1>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, IssuedBodyV1.codec())
   }
 
-  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IssuedBody>): IssuedBody {
-    return decodeMessage(buf, IssuedBody.codec(), opts)
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IssuedBodyV1>): IssuedBodyV1 {
+    return decodeMessage(buf, IssuedBodyV1.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IssuedBody>): Generator<IssuedBodySignedXmlFieldEvent | IssuedBodyXmlSha256FieldEvent | IssuedBodyDocumentTypeFieldEvent | IssuedBodyDestinationFieldEvent | IssuedBodyExporterCountryFieldEvent | IssuedBodyValidFromFieldEvent | IssuedBodyValidUntilFieldEvent | IssuedBodyIssueTimeFieldEvent | IssuedBodyPurposeFieldEvent | IssuedBodyLinesLineFieldEvent | IssuedBodyLinesScientificNameFieldEvent | IssuedBodyLinesAppendixFieldEvent | IssuedBodyLinesSourceFieldEvent | IssuedBodyLinesTermFieldEvent | IssuedBodyLinesQuantityFieldEvent | IssuedBodyLinesUnitFieldEvent | IssuedBodyLinesOriginFieldEvent | IssuedBodyLinesOriginPermitFieldEvent | IssuedBodyReplacesFieldEvent | IssuedBodyCertificateTypeFieldEvent> {
-    return streamMessage(buf, IssuedBody.codec(), opts)
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IssuedBodyV1>): Generator<IssuedBodyV1SignedXmlFieldEvent | IssuedBodyV1XmlSha256FieldEvent | IssuedBodyV1DocumentTypeFieldEvent | IssuedBodyV1DestinationFieldEvent | IssuedBodyV1ExporterCountryFieldEvent | IssuedBodyV1ValidFromFieldEvent | IssuedBodyV1ValidUntilFieldEvent | IssuedBodyV1IssueTimeFieldEvent | IssuedBodyV1PurposeFieldEvent | IssuedBodyV1LinesLineFieldEvent | IssuedBodyV1LinesScientificNameFieldEvent | IssuedBodyV1LinesAppendixFieldEvent | IssuedBodyV1LinesSourceFieldEvent | IssuedBodyV1LinesTermFieldEvent | IssuedBodyV1LinesQuantityFieldEvent | IssuedBodyV1LinesUnitFieldEvent | IssuedBodyV1LinesOriginFieldEvent | IssuedBodyV1LinesOriginPermitFieldEvent | IssuedBodyV1ReplacesFieldEvent | IssuedBodyV1CertificateTypeFieldEvent> {
+    return streamMessage(buf, IssuedBodyV1.codec(), opts)
   }
 }
 

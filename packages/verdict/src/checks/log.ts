@@ -10,13 +10,14 @@
  */
 import { defineCodes } from '@cites/runtime'
 import { check, samePermitNumber, type Check } from '@cites/permit'
-import { applyEvent, decodeEvent, verifyEventSignature, LedgerError, type PermitState } from '@cites/ledger'
+import { EVENT_VERSION, applyEvent, decodeEvent, verifyEventSignature, LedgerError, type PermitState } from '@cites/ledger'
 import type { TrustedCertificate } from '@cites/xml-signature'
 import type { CheckInfo, Fragment } from '../compose.js'
 
 export const LOG_CODES = defineCodes({
   EVENT_MALFORMED: { kind: 'bad-gateway', summary: 'an event of the answer does not decode' },
   EVENT_WRONG_LOG: { kind: 'bad-gateway', summary: 'the answer holds an event of another log or permit' },
+  EVENT_VERSION_UNSUPPORTED: { kind: 'bad-gateway', summary: 'an event of the answer is of another format than version 2 (ledger.md r17)' },
   REMOTE_ERROR: { kind: 'bad-gateway', summary: 'ERROR: the node asked refused, or gave no events' }
 })
 
@@ -26,11 +27,14 @@ type Decoded = ReturnType<typeof decodeEvent>
 
 /** The decoded event, or the failure. */
 export function decodeFragment (bytes: Uint8Array): { event: Decoded } | { failure: Check } {
+  let event: Decoded
   try {
-    return { event: decodeEvent(bytes) }
+    event = decodeEvent(bytes)
   } catch {
     return { failure: check('integrity', 'INVALID', 'EVENT_MALFORMED', 'an event in the answer does not decode') }
   }
+  if (event.event.version !== EVENT_VERSION) return { failure: check('integrity', 'INVALID', 'EVENT_VERSION_UNSUPPORTED', 'an event in the answer is not of version 2 (ledger.md r17)') }
+  return { event }
 }
 
 /** The event must be the issuer's, about `party`/`number`. */

@@ -6,6 +6,7 @@
  */
 import { defineCodes } from '@cites/runtime'
 import { check, type Permit, type Verdict } from '@cites/permit'
+import { hex, sha256, type PermitState } from '@cites/ledger'
 import type { CheckInfo, Fragment } from '../compose.js'
 import { replaceCheck } from '../compose.js'
 
@@ -15,14 +16,23 @@ export const STAMP_CODES = defineCodes({
 
 export const stamp: CheckInfo = { name: 'stamp', reportedAs: ['integrity'], codes: STAMP_CODES, passCodes: [] }
 
-/** Nothing when no stamp was given, no permit was read, or the stamps match (surrounding spaces of the given one ignored). */
-export function stampFragment (permit: Permit | undefined, given: string | undefined): Fragment {
-  if (given === undefined || given === '' || permit === undefined || permit.securityStamp === given.trim()) return undefined
-  return check('integrity', 'INVALID', 'SECURITY_STAMP_MISMATCH', 'the security stamp on the paper does not match the signed permit')
+const MISMATCH = (): Fragment => check('integrity', 'INVALID', 'SECURITY_STAMP_MISMATCH', 'the security stamp on the paper does not match the signed permit')
+
+/**
+ * Nothing when no stamp was given, or the stamps match (surrounding spaces
+ * of the given one ignored). Compared with the signed permit's stamp when
+ * it was read; else (r17, a verdict from the summary) with the stamp's
+ * SHA-256 in the issuer's summary; nothing to compare without either.
+ */
+export function stampFragment (permit: Permit | undefined, given: string | undefined, state?: Pick<PermitState, 'stampSha256'>): Fragment {
+  if (given === undefined || given === '') return undefined
+  if (permit !== undefined) return permit.securityStamp === given.trim() ? undefined : MISMATCH()
+  if (state === undefined) return undefined
+  return state.stampSha256 === hex(sha256(new TextEncoder().encode(given.trim()))) ? undefined : MISMATCH()
 }
 
 /** `v` with the stamp check applied: a mismatch replaces its integrity check. `v` itself when there is nothing to apply. */
-export function withStamp<V extends Verdict & { permit?: Permit }> (v: V, given: string | undefined): V {
-  const f = stampFragment(v.permit, given)
+export function withStamp<V extends Verdict & { permit?: Permit, state?: PermitState }> (v: V, given: string | undefined): V {
+  const f = stampFragment(v.permit, given, v.state)
   return f === undefined ? v : replaceCheck(v, f, false)
 }

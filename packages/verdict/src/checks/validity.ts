@@ -7,7 +7,9 @@
 import { defineCodes } from '@cites/runtime'
 import type { Permit, Verdict } from '@cites/permit'
 import { validityCheck } from '@cites/xml-signature'
+import type { PermitState } from '@cites/ledger'
 import type { CheckInfo, Fragment } from '../compose.js'
+import { summaryValidityFragment } from './summary.js'
 import { replaceCheck } from '../compose.js'
 
 export const VALIDITY_CODES = defineCodes({
@@ -29,8 +31,9 @@ export function validityFragment (permit: Permit | undefined, at: Date): Fragmen
  * check that depends on the time). Always a copy: callers may adjust their
  * verdict afterwards (e.g. the security stamp).
  */
-export function withValidityAt<V extends Verdict & { permit?: Permit }> (v: V, at: Date): V {
-  const fresh = validityFragment(v.permit, at)
+export function withValidityAt<V extends Verdict & { permit?: Permit, state?: PermitState }> (v: V, at: Date): V {
+  // A verdict from the issuer's summary (r17) has no permit read: its window is the summary's.
+  const fresh = v.permit === undefined && v.state !== undefined ? summaryValidityFragment(v.state, at) : validityFragment(v.permit, at)
   if (fresh === undefined) return { ...v, checks: [...v.checks] }
   return replaceCheck(v, fresh, false)
 }
