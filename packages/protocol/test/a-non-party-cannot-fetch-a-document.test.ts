@@ -105,7 +105,8 @@ describe('a non-party cannot fetch a document', () => {
     const genuine = (await ch.ledger.document('CH', N2))!
     const tampered = new Uint8Array(genuine)
     // One byte of the signed XML changed (a quantity, a name): another hash.
-    tampered[Math.floor(tampered.length / 2)] ^= 0x01
+    const at = Math.floor(tampered.length / 2)
+    tampered[at] = tampered[at]! ^ 0x01
     const r = await deliverOnce(ch.node, peerIdFromString(P.TH.peerId), event!, d, ch.trust, { document: tampered })
     expect(r).toMatchObject({ delivered: false, codes: ['DOCUMENT_HASH_MISMATCH'] })
     expect(await th.ledger.documentStatus('CH', N2)).toBe('absent')
@@ -119,7 +120,7 @@ describe('a non-party cannot fetch a document', () => {
     // FR answers every document request with a tampered copy.
     const genuine = (await ch.ledger.document('CH', N1))!
     const tampered = new Uint8Array(genuine)
-    tampered[10] ^= 0x01
+    tampered[10] = tampered[10]! ^ 0x01
     await fr.node.handle(DOCUMENT_PROTOCOL, async (stream) => {
       const lp = lpStream(stream)
       await lp.read()

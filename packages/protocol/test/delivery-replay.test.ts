@@ -43,10 +43,11 @@ describe('deliveries replayed or far ahead of the log, at the destination', () =
   it(`${REPLAYS} replays of a genuine delivered event cost one permit signature check, not ${REPLAYS + 1}`, async () => {
     await ch.issue(chPermit('26CHR00001'))
     const [event] = await ch.eventsFrom('CH', 1, 1)
+    const document = await ch.document('CH', '26CHR00001')
     const before = documentVerifications(trust)
-    expect(outcome(await port.receive(event!))).toBe('DELIVERED')
+    expect(outcome(await port.receive(event!, undefined, document))).toBe('DELIVERED')
     expect(documentVerifications(trust) - before).toBe(1)
-    for (let i = 0; i < REPLAYS; i++) expect(outcome(await port.receive(event!))).toBe('DELIVERED')
+    for (let i = 0; i < REPLAYS; i++) expect(outcome(await port.receive(event!, undefined, document))).toBe('DELIVERED')
     console.log(`delivery replays: ${REPLAYS + 1} deliveries of one event, ${documentVerifications(trust) - before} permit XML-DSig check(s)`)
     expect(documentVerifications(trust) - before).toBe(1)
     expect(th.heads().get('CH')?.size).toBe(1)
@@ -54,16 +55,17 @@ describe('deliveries replayed or far ahead of the log, at the destination', () =
 
   it('an event delivered beyond the window is answered BUSY and kept nowhere; one within it is held and acknowledged', async () => {
     const [first] = await ch.eventsFrom('CH', 1, 1)
+    const document = await ch.document('CH', '26CHR00001')
     const template = decodeEvent(first!).event
     const at = async (seq: number): Promise<Uint8Array> => (await signEvent({ ...template, seq: BigInt(seq) }, P.CH.signer)).bytes
     const far = 1 + PENDING_WINDOW + 1
-    expect(await port.receive(await at(far))).toMatchObject({ kind: 'busy' })
+    expect(await port.receive(await at(far), undefined, document)).toMatchObject({ kind: 'busy' })
     expect(th.pending()).toEqual([])
     // Within the window: held (the document is the same genuine permit).
-    expect(outcome(await port.receive(await at(3)))).toBe('DELIVERED')
+    expect(outcome(await port.receive(await at(3), undefined, document))).toBe('DELIVERED')
     expect(th.pending()).toMatchObject([{ author: 'CH', events: 1, lowest: 3 }])
     // A delivered flood of gapped events fills no more than the caps.
-    for (let seq = 4; seq <= far; seq++) await port.receive(await at(seq))
+    for (let seq = 4; seq <= far; seq++) await port.receive(await at(seq), undefined, document)
     expect(th.pending()[0]?.events).toBeLessThanOrEqual(MAX_PENDING_EVENTS)
   })
 })
