@@ -147,11 +147,7 @@ let current: Verdict | undefined
 let asked = 0
 
 /** Show a verdict; `keepBanner`: the details only (the banner holds a recording's result). */
-async function show (v: Verdict, qrHash?: string, keepBanner = false): Promise<void> {
-  // A QR code's fingerprint must be the recorded permit's: another document under this number is not it.
-  if (qrHash !== undefined && v.state?.xmlSha256 !== undefined && v.state.xmlSha256.toLowerCase() !== qrHash.toLowerCase()) {
-    v = { ...v, valid: false, checks: [...v.checks, { name: 'integrity', status: 'INVALID', reason: { code: 'QR_FINGERPRINT_MISMATCH', message: 'the QR code\'s fingerprint is not the recorded permit\'s' } }] }
-  }
+async function show (v: Verdict, keepBanner = false): Promise<void> {
   current = v
   const c = ctx(v)
   const g = glance(v, here)
@@ -273,18 +269,19 @@ function noAnswer (what: string, p: Problem, party: string, retry: () => void): 
   setBanner({ cls: 'noanswer', icon: '⚠', word: 'No answer — do not release on this screen', todo: sentence(p.code, c) }, what, [p.code], retry)
 }
 
-async function ask (what: string, party: string, body: string, type: string, retry: () => void, qrHash?: string): Promise<void> {
+async function ask (what: string, party: string, body: string, type: string, retry: () => void): Promise<void> {
   const id = ++asked
   clearVerdict()
   setBanner({ cls: 'pending', icon: '…', word: 'Checking — wait for the answer', todo: 'Do not release until a verdict is shown here.' }, what, [])
   const r = await api<Verdict>('/v1/verify', { method: 'POST', headers: { 'content-type': type }, body })
   if (id !== asked) return // another check was started since: this answer is about another permit
-  if (r.ok && typeof (r.body as Verdict).valid === 'boolean') await show(r.body as Verdict, qrHash)
+  if (r.ok && typeof (r.body as Verdict).valid === 'boolean') await show(r.body as Verdict)
   else noAnswer(what, r.body as Problem, party, retry)
 }
 
 async function verifyNumber (party: string, number: string, stamp = '', qrHash?: string): Promise<void> {
-  await ask(`${party}/${number}`, party, JSON.stringify({ party, number, ...(stamp !== '' ? { securityStamp: stamp } : {}) }), 'application/json', () => { void verifyNumber(party, number, stamp, qrHash) }, qrHash)
+  // A QR code's fingerprint goes to the node, which checks it against the recorded hash (DOCUMENT_NOT_REGISTERED).
+  await ask(`${party}/${number}`, party, JSON.stringify({ party, number, ...(stamp !== '' ? { securityStamp: stamp } : {}), ...(qrHash !== undefined ? { sha256: qrHash } : {}) }), 'application/json', () => { void verifyNumber(party, number, stamp, qrHash) })
 }
 async function verifyXml (xml: string): Promise<void> {
   await ask('the signed document', '', xml, 'application/xml', () => { void verifyXml(xml) })
@@ -430,7 +427,7 @@ $<HTMLFormElement>('consume-form').addEventListener('submit', (e) => {
     // The details below follow the new state; the banner keeps the recording's result.
     const again = await api<Verdict>('/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ party: v.party, number: v.number }) })
     if (id !== asked || !again.ok) return
-    await show(again.body as Verdict, undefined, true)
+    await show(again.body as Verdict, true)
     $('consume').hidden = true
   })()
 })
@@ -455,7 +452,7 @@ async function recordExport (v: Verdict, id: number, what: string, lines: Array<
   }
   const again = await api<Verdict>('/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ party: v.party, number: v.number }) })
   if (id !== asked || !again.ok) return
-  await show(again.body as Verdict, undefined, true)
+  await show(again.body as Verdict, true)
   $('consume').hidden = true
 }
 

@@ -113,6 +113,13 @@ export const NodeConfigSchema = z.object({
     snapshot: z.string().min(1).optional(),
     suspensions: z.enum(['warn', 'refuse']).default('warn')
   }).strict().default({ suspensions: 'warn' }),
+  /**
+   * Personal data (issue 13, SECURITY.md §28): a permit document is erased
+   * `documentYears` after the later of its Box 2 end and its last event.
+   */
+  retention: z.object({
+    documentYears: z.number().positive().max(100).default(5)
+  }).strict().default({ documentYears: 5 }),
   /** All nodes on one host (the pilot): lifts libp2p's per-host connection rate limit. */
   sharedHost: z.boolean().default(false),
   /** Pilot networks only: fault injection over the HTTP API (issuer token). */
@@ -337,6 +344,12 @@ health:
 refdata:
   # snapshot: ./refdata.json.gz
   suspensions: warn
+
+# Personal data: a permit document (traders' names and addresses) is kept
+# this many years after the later of its expiry and its last event, then
+# erased with its key (SECURITY.md §28). Events and summaries stay.
+retention:
+  documentYears: 5
 
 # true only when every node runs on one host (a pilot network).
 sharedHost: ${String(i.sharedHost)}

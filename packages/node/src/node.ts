@@ -26,6 +26,7 @@ import { PermitRefusedError } from '@cites/xml-signature'
 const CLAIM_SYNC_TIMEOUT_MS = 3000
 import { startClaimSubmitter, type ClaimSubmitter } from './claims.js'
 import { startPermitChecker, type PermitChecker, type PermitCheckStats } from './permit-checks.js'
+import { DEFAULT_DOCUMENT_YEARS, startRetention } from './retention.js'
 import { startCatchUp, type CatchUp } from './catch-up.js'
 import { verifyOperation } from './verify.js'
 import { consumeOperation } from './use.js'
@@ -68,6 +69,11 @@ export interface PermitNodeConfig {
    * (ledger.md §4.1); 0 turns them off. @default 50
    */
   permitChecksPerSecond?: number
+  /**
+   * Years a permit document is kept after the later of its Box 2 end and its
+   * last event, then erased with its key (retention.ts). @default 5
+   */
+  documentYears?: number
   /** How often every log is caught up from the network (anti-entropy, ms). @default 30000 */
   syncIntervalMs?: number
   keepConnected?: KeepConnectedOptions
@@ -348,6 +354,8 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
 
     const permitChecks = startPermitChecker({ ledger, trust, party, perSecond: config.permitChecksPerSecond ?? 50, ...childLog })
     modules.push({ name: 'permit-checks', stop: permitChecks.stop })
+    const retention = startRetention({ ledger, documentYears: config.documentYears ?? DEFAULT_DOCUMENT_YEARS, now, log: log.child({ component: 'retention' }) })
+    modules.push({ name: 'retention', stop: retention.stop })
     claims = startClaimSubmitter({ libp2p, ledger, trust, signer: config.signer, party, intervalMs: config.claimIntervalMs ?? 2000, timeoutMs: policy.issuerTimeoutMs, keepEvent, peerOf, now, ...childLog })
     modules.push({ name: 'claims', stop: claims.stop })
 
@@ -454,7 +462,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         return { ...medianOffset(samples), samples }
       },
       counters: () => ({ gossip: { ...gossip.stats }, permitChecks: { ...permitChecks.stats }, consume: { refusals: Object.fromEntries(misbehaviour.refusals), rateLimited: misbehaviour.limited } }),
-      workers: () => ({ delivery: delivery.stats, claims: claims.stats, sync: catchUp.stats, 'permit-checks': permitChecks.workerStats, 'keep-connected': connections.stats }),
+      workers: () => ({ delivery: delivery.stats, claims: claims.stats, sync: catchUp.stats, 'permit-checks': permitChecks.workerStats, 'keep-connected': connections.stats, retention: retention.stats }),
       alerts: async () => await ledger.alerts(),
       stop: async () => {
         if (stopped) return

@@ -95,7 +95,7 @@ export async function startNodeService (o: StartServiceOptions): Promise<NodeSer
   // The reference data (one loaded snapshot per process and path): the rules at issuance and in verdicts, and the published quotas that seed the register (quotas.ts).
   const node = await createPermitNode({
     party: config.party, dataDir: config.dataDir, signer, peerKey, trust, listen: config.listen, sharedHost: config.sharedHost,
-    provisional: config.provisional, permitChecksPerSecond: config.permitChecks.perSecond, log: logger,
+    provisional: config.provisional, permitChecksPerSecond: config.permitChecks.perSecond, documentYears: config.retention.documentYears, log: logger,
     refdata: { suspensions: config.refdata.suspensions, ...(config.refdata.snapshot !== undefined ? { snapshot: config.refdata.snapshot } : {}) },
     issuePolicy: { validityStartGraceMs: config.issue.validityStartGraceDays * 86_400_000, ...(config.issue.timeZone !== undefined ? { timeZone: config.issue.timeZone } : {}) }, ...(o.now !== undefined ? { now: o.now } : {})
   })

@@ -289,7 +289,7 @@ describe.runIf(haveChromium)('what the officer sees is right and in view (Chromi
         await page.getByRole('button', { name: 'Verify', exact: true }).click()
         await page.waitForFunction(() => !['', 'pending', 'valid'].includes(document.getElementById('banner')?.dataset.verdict ?? ''))
         expect(await page.locator('#banner').getAttribute('data-verdict')).toBe('refused')
-        expect(await page.locator('#banner-codes').textContent()).toContain('QR_FINGERPRINT_MISMATCH')
+        expect(await page.locator('#banner-codes').textContent()).toContain('DOCUMENT_NOT_REGISTERED')
       })
 
       it('the header names the unreachable authority; a viewer sees no Record-use form and is told its role', async () => {

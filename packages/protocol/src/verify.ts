@@ -1,7 +1,8 @@
 /**
  * /cites/verify/2.0.0: ask a peer about one permit. The answer is the
- * permit's signed events from the issuer's log (never its document, r17), so the asker checks every
- * signature and derives the state itself rather than trusting the answerer;
+ * permit's signed events from the issuer's log (never its document, r17),
+ * so the asker checks every signature and derives the state itself rather
+ * than trusting the answerer;
  * plus the answerer's latest checkpoint of that log. `verifyRemote` turns it
  * into the full customs verdict (XML-DSig of the permit, rules, validity,
  * status, use, and whether the issuer itself answered).
@@ -82,12 +83,11 @@ export interface VerifyRemoteOptions {
   /** Provisional uses known to the asker (from destinations' logs): an unresolved one makes `use` INVALID. */
   claims?: readonly ClaimView[]
   /**
-   * r17: the permit's signed document, when the asker holds it (a party to
-   * the trade) or it was presented. The answer carries events only: without
-   * it the verdict is the issuer's signed summary (DOCUMENT_NOT_PRESENTED).
+   * r17: the permit's signed document, when the asker holds it (it is the
+   * destination) or it was presented; else the verdict is the issuer's summary's.
    */
   document?: Uint8Array
-  /** Without a document: the asker's copy was erased under the retention rule (DOCUMENT_ERASED). */
+  /** Without a document: it was erased here under the retention rule. */
   documentErased?: boolean
   /** Abort the ask (e.g. the node is stopping). */
   signal?: AbortSignal

@@ -43,17 +43,18 @@ describe('customs verify and consume over the wire', () => {
   const consumeAs = (who: 'TH' | 'FR', number: string, lines = LINES, now = NOW) =>
     requestConsumption(by[who]!.node, chPeer(), { party: 'CH', number, lines, port: who === 'TH' ? 'THBKK' : 'FRCDG' }, { requester: who, signer: by[who]!.p.signer, trust: by[who]!.trust, now })
 
+  // TH is the destination: it holds the document, delivered beside the ISSUED event (network.md §8, r11).
+  const document = async (number: string): Promise<Uint8Array> => (await by.CH!.ledger.document('CH', number))!
+
   it('TH verifies a permit with its issuer: genuine, in force, unused, confirmed by the issuer', async () => {
-    // r17: the answer carries events only; the document is the one presented (or held by TH as the destination).
-    const document = await by.CH!.ledger.document('CH', '26CHC00001')
-    const v = await verifyRemote(by.TH!.node, chPeer(), { party: 'CH', number: '26CHC00001', trust: by.TH!.trust, now: new Date(NOW), document: document! })
+    // Without the document, only the issuer's signed summary: never a valid verdict (r17).
+    const summary = await verifyRemote(by.TH!.node, chPeer(), { party: 'CH', number: '26CHC00001', trust: by.TH!.trust, now: new Date(NOW) })
+    expect([summary.valid, codes(summary).integrity, codes(summary).issuer, codes(summary).status]).toEqual([false, 'DOCUMENT_NOT_PRESENTED', 'REGISTERED_BY_ISSUER', 'OK'])
+    const v = await verifyRemote(by.TH!.node, chPeer(), { party: 'CH', number: '26CHC00001', trust: by.TH!.trust, now: new Date(NOW), document: await document('26CHC00001') })
     expect(v.valid).toBe(true)
     // An export permit with Box 14 empty: valid, flagged for the officer (issue 20).
     expect(codes(v)).toEqual({ integrity: 'OK', issuer: 'OK', rules: 'OK', validity: 'OK', status: 'OK', use: 'NOT_ENDORSED_AT_EXPORT', confirmation: 'ISSUER_CONFIRMED' })
     expect(v.answeredBy).toBe('CH')
-    // Without the document: the issuer's signed summary only, not valid (fail closed).
-    const summary = await verifyRemote(by.TH!.node, chPeer(), { party: 'CH', number: '26CHC00001', trust: by.TH!.trust, now: new Date(NOW) })
-    expect([summary.valid, codes(summary).integrity, codes(summary).status]).toEqual([false, 'DOCUMENT_NOT_PRESENTED', 'OK'])
     const missing = await verifyRemote(by.TH!.node, chPeer(), { party: 'CH', number: 'NOPE', trust: by.TH!.trust, now: new Date(NOW) })
     expect([missing.valid, codes(missing).status]).toEqual([false, 'PERMIT_NOT_FOUND'])
   })

@@ -27,6 +27,7 @@ describe('deliveries replayed or far ahead of the log, at the destination', () =
   let th: Ledger
   let port: DeliverPort
 
+  let document: Uint8Array
   beforeAll(async () => {
     P = await parties()
     trust = await trustFor([P.CH, P.TH])
@@ -43,7 +44,8 @@ describe('deliveries replayed or far ahead of the log, at the destination', () =
   it(`${REPLAYS} replays of a genuine delivered event cost one permit signature check, not ${REPLAYS + 1}`, async () => {
     await ch.issue(chPermit('26CHR00001'))
     const [event] = await ch.eventsFrom('CH', 1, 1)
-    const document = await ch.document('CH', '26CHR00001')
+    // r11: the document travels beside the event.
+    document = (await ch.document('CH', '26CHR00001'))!
     const before = documentVerifications(trust)
     expect(outcome(await port.receive(event!, undefined, document))).toBe('DELIVERED')
     expect(documentVerifications(trust) - before).toBe(1)
@@ -55,7 +57,6 @@ describe('deliveries replayed or far ahead of the log, at the destination', () =
 
   it('an event delivered beyond the window is answered BUSY and kept nowhere; one within it is held and acknowledged', async () => {
     const [first] = await ch.eventsFrom('CH', 1, 1)
-    const document = await ch.document('CH', '26CHR00001')
     const template = decodeEvent(first!).event
     const at = async (seq: number): Promise<Uint8Array> => (await signEvent({ ...template, seq: BigInt(seq) }, P.CH.signer)).bytes
     const far = 1 + PENDING_WINDOW + 1

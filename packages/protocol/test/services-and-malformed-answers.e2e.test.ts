@@ -72,8 +72,9 @@ describe('protocol services and malformed answers (real libp2p on loopback)', ()
   it('the services start with libp2p and answer: verify and consume through CH\'s services', async () => {
     expect(service('verify').isStarted()).toBe(true)
     const chPeer = peerIdFromString(P.CH.peerId)
-    const document = await ch.ledger.document('CH', '26CHS00001')
-    const v = await verifyRemote(th.node, chPeer, { party: 'CH', number: '26CHS00001', trust: th.trust, now: new Date(NOW), document: document! })
+    // TH holds the document as the destination (delivered beside the event, r11).
+    const document = (await ch.ledger.document('CH', '26CHS00001'))!
+    const v = await verifyRemote(th.node, chPeer, { party: 'CH', number: '26CHS00001', trust: th.trust, now: new Date(NOW), document })
     expect([v.valid, v.answeredBy]).toEqual([true, 'CH'])
     const used = await requestConsumption(th.node, chPeer, { party: 'CH', number: '26CHS00001', lines: LINES, port: 'THBKK' }, { requester: 'TH', signer: P.TH.signer, trust: th.trust, now: NOW })
     expect(used.code).toBe('OK')

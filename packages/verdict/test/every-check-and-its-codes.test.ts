@@ -12,7 +12,7 @@ import type { TrustStore } from '@cites/trust-list'
 import {
   CHECKS, applyFragment, composeVerdict, confirmation, confirmationFragment, decodeFragment, documentRegisteredFragment, eventSignatureFragment,
   integrity, integrityFragment, issuer, issuerFragment, judgeDocument, lifecycle, lifecycleFragment, log, noEventsFragment, notConsulted,
-  notConsultedFragments, permitMismatchFragment, permitNotFoundFragment, registered, remoteErrorFragment, rules, rulesFragment, stamp,
+  notConsultedFragments, summary, summaryFragments, summaryValidityFragment, permitMismatchFragment, permitNotFoundFragment, registered, remoteErrorFragment, rules, rulesFragment, stamp,
   stampFragment, use, useFragment, validity, validityFragment, withStamp, withValidityAt, wrongLogFragment, xmlHashFragment, equivocation,
   equivocationFragment, withEquivocation, destination, destinationFragment, withDestination, type CheckInfo
 } from '../src/index.js'
@@ -205,12 +205,26 @@ describe('every check and its codes', () => {
     expect(notConsultedFragments().map((c) => c.name)).toEqual(['status', 'use', 'confirmation'])
   })
 
+  it('summary: without the document a node judges the issuer\'s signed summary, and the verdict is never valid', () => {
+    const [i, by] = summaryFragments('CH', false)
+    expectCheck(summary, i, 'integrity', 'SKIPPED', 'DOCUMENT_NOT_PRESENTED')
+    expectCheck(summary, by, 'issuer', 'VALID', 'REGISTERED_BY_ISSUER')
+    expectCheck(summary, summaryFragments('CH', true)[0], 'integrity', 'SKIPPED', 'DOCUMENT_ERASED')
+    const window = { validFrom: NOW - 1000, validUntil: NOW + 1000 }
+    expectCheck(validity, summaryValidityFragment(window, new Date(NOW)), 'validity', 'VALID', 'OK')
+    expectCheck(validity, summaryValidityFragment(window, new Date(NOW + 2000)), 'validity', 'INVALID', 'PERMIT_EXPIRED')
+    expectCheck(validity, summaryValidityFragment(window, new Date(NOW - 2000)), 'validity', 'INVALID', 'PERMIT_NOT_YET_VALID')
+    // Fail closed: a genuine registration, in force and unused, is still not a valid verdict on the content.
+    const v = composeVerdict([...summaryFragments('CH', false), summaryValidityFragment(window, new Date(NOW)), lifecycleFragment(state.A!, new Date(NOW)), useFragment(state.A!, [])])
+    expect(v.valid).toBe(false)
+  })
+
   it('the composer is fail-closed and orders the checks users see', () => {
     expect(composeVerdict([]).valid).toBe(false)
     const v = composeVerdict([confirmationFragment('CH', 'CH'), undefined, useFragment(state.A!, []), lifecycleFragment(state.A!, new Date(NOW)), validityFragment(permit, new Date(NOW))])
     expect(v.checks.map((c) => c.name)).toEqual(['validity', 'status', 'use', 'confirmation'])
     expect(v.valid).toBe(false) // no integrity, no issuer
-    expect(CHECKS.map((c) => c.name)).toEqual(['log', 'integrity', 'issuer', 'rules', 'registered', 'validity', 'lifecycle', 'equivocation', 'use', 'stamp', 'confirmation', 'destination', 'reference', 'not-consulted'])
+    expect(CHECKS.map((c) => c.name)).toEqual(['log', 'integrity', 'issuer', 'rules', 'registered', 'validity', 'lifecycle', 'equivocation', 'use', 'stamp', 'confirmation', 'destination', 'reference', 'not-consulted', 'summary'])
     // A code means one thing wherever a check registers it.
     const kinds = new Map<string, string>()
     for (const c of CHECKS) {

@@ -196,6 +196,18 @@ export function ledgerCommand (program: Command, io: Io): void {
       })
     })
 
+  dbOpt(ledger.command('purge'))
+    .description('erase the permit documents (traders\' names and addresses) whose retention clock, the later of Box 2\'s end and the permit\'s last event, is before --before: ciphertext and key deleted, events, summaries and hashes kept (ledger.md §7.2); the node erases on its own after retention.documentYears')
+    .requiredOption('--before <date>', 'erase documents whose retention clock is before this date (YYYY-MM-DD or ISO 8601)', dateOption)
+    .option('--json', 'machine-readable output')
+    .action(async (o: DbOptions & { before: Date, json?: boolean }) => {
+      await withLedger({ ...o, whileRunning: 'stop the node first (it erases on its own after retention.documentYears), or run this again after it stops' }, {}, async (l) => {
+        const r = await l.purgeDocuments(o.before)
+        if (o.json === true) json(io, { before: o.before.toISOString(), ...r })
+        else io.out(`erased ${r.erased} document(s) whose retention clock is before ${o.before.toISOString()}; ${r.held} still held\n`)
+      })
+    })
+
   dbOpt(ledger.command('rebuild'))
     .description('recreate every index from the logs alone')
     .action(async (o: DbOptions) => {

@@ -16,10 +16,9 @@ import type { CheckInfo, Fragment } from '../compose.js'
 export const SUMMARY_CODES = defineCodes({
   DOCUMENT_NOT_PRESENTED: { kind: 'unprocessable', summary: 'SKIPPED: judged from the issuer\'s signed summary; the document must be presented (XML or QR) to check its content' },
   DOCUMENT_ERASED: { kind: 'gone', summary: 'SKIPPED: the document was erased under the retention rule; its summary and hash remain' },
-  REGISTERED_BY_ISSUER: { kind: 'unprocessable', summary: 'the registration (summary and document hash) is signed by the issuer\'s listed key' }
 })
 
-export const summary: CheckInfo = { name: 'summary', reportedAs: ['integrity', 'issuer', 'validity'], codes: SUMMARY_CODES, passCodes: ['REGISTERED_BY_ISSUER', 'OK'] }
+export const summary: CheckInfo = { name: 'summary', reportedAs: ['integrity', 'issuer'], codes: SUMMARY_CODES, passCodes: ['REGISTERED_BY_ISSUER'] }
 
 /** integrity and issuer of a verdict judged from the summary: the content unchecked, the registration the issuer's. */
 export function summaryFragments (party: string, erased: boolean): Check[] {
@@ -31,7 +30,7 @@ export function summaryFragments (party: string, erased: boolean): Check[] {
   ]
 }
 
-/** The validity window from the summary's Box 2 instants at `at`. */
+/** The validity window from the summary's Box 2 instants at `at` (the validity check's codes, checks/validity.ts). */
 export function summaryValidityFragment (s: Pick<PermitState, 'validFrom' | 'validUntil'>, at: Date): Fragment {
   const t = at.getTime()
   const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
