@@ -80,7 +80,7 @@ export async function stopAll (nodes: ReadonlyArray<TestNode | undefined>, remov
 /** Until every node is connected to every other and sees it on the gossip topic. */
 export async function meshFormed (nodes: readonly TestNode[], timeoutMs = 30_000): Promise<void> {
   await waitFor(() => nodes.every((n) => {
-    const subs = new Set(n.node.internals.libp2p.services.pubsub.getSubscribers('cites/events/1').map((p) => p.toString()))
+    const subs = new Set(n.node.internals.libp2p.services.pubsub.getSubscribers('cites/events/2').map((p) => p.toString()))
     return nodes.every((m) => m === n || subs.has(m.a.peerId))
   }), { timeoutMs, what: 'the gossip mesh' })
 }

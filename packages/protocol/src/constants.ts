@@ -1,10 +1,37 @@
-/** Protocol ids: prefix, name, version (a new version gets a new id). */
+/**
+ * Protocol ids: prefix, name, version (a new version gets a new id). The
+ * protocols that carry ledger events are at 2.0.0 since ledger events v2
+ * (ledger.md r17, network.md r11): a v1 node cannot read a v2 event (nor a
+ * v2 node a v1 one), so the two must not negotiate the same id.
+ */
 export const PROTOCOL_PREFIX = '/cites'
-export const SYNC_PROTOCOL = `${PROTOCOL_PREFIX}/sync/1.0.0`
+export const SYNC_PROTOCOL = `${PROTOCOL_PREFIX}/sync/2.0.0`
 export const TRUST_LIST_PROTOCOL = `${PROTOCOL_PREFIX}/trust-list/1.0.0`
-export const VERIFY_PROTOCOL = `${PROTOCOL_PREFIX}/verify/1.0.0`
-export const CONSUME_PROTOCOL = `${PROTOCOL_PREFIX}/consume/1.0.0`
-export const DELIVER_PROTOCOL = `${PROTOCOL_PREFIX}/deliver/1.0.0`
+export const VERIFY_PROTOCOL = `${PROTOCOL_PREFIX}/verify/2.0.0`
+export const CONSUME_PROTOCOL = `${PROTOCOL_PREFIX}/consume/2.0.0`
+export const DELIVER_PROTOCOL = `${PROTOCOL_PREFIX}/deliver/2.0.0`
+/** A permit's signed document, served only to the parties to the trade (network.md §8.1, new with v2). */
+export const DOCUMENT_PROTOCOL = `${PROTOCOL_PREFIX}/document/1.0.0`
+
+/**
+ * The v1 ids of the event-carrying protocols (network.md r10 and before).
+ * They stay registered only to refuse: a v1 peer's request is answered with
+ * its protocol's v1 response, REFUSED with EVENT_VERSION_MISMATCH, so its
+ * operator learns why instead of seeing "protocol not supported".
+ */
+export const V1_EVENT_PROTOCOLS = {
+  sync: `${PROTOCOL_PREFIX}/sync/1.0.0`,
+  verify: `${PROTOCOL_PREFIX}/verify/1.0.0`,
+  consume: `${PROTOCOL_PREFIX}/consume/1.0.0`,
+  deliver: `${PROTOCOL_PREFIX}/deliver/1.0.0`
+} as const
+/** The code and text of that refusal (the text is what a v1 node shows: it has no field for a code except on consume). */
+export const EVENT_VERSION_MISMATCH = 'EVENT_VERSION_MISMATCH'
+export const EVENT_VERSION_MISMATCH_MESSAGE = `${EVENT_VERSION_MISMATCH}: this node speaks ledger events v2 (ledger.md r17)`
+/** A v1 request is read (framing only, never decoded) up to this size before the refusal is sent. */
+export const MAX_V1_REQUEST_BYTES = 310 * 1024
+/** What one peer may hold open at once on a v1 id: each is answered at once. */
+export const V1_STREAM_LIMIT = 4
 
 /** Caps per message (protocol-spec/network.md). A heads exchange names up to 1000 logs (about 47 bytes each). */
 export const MAX_SYNC_REQUEST_BYTES = 64 * 1024
@@ -22,8 +49,8 @@ export const MAX_TRUST_LIST_REQUEST_BYTES = 64
 /** A trust list may be 4 MiB (trust-list.md). */
 export const MAX_TRUST_LIST_RESPONSE_BYTES = 4 * 1024 * 1024 + 1024
 
-/** Gossip topic of signed log events and checkpoints. */
-export const EVENTS_TOPIC = 'cites/events/1'
+/** Gossip topic of signed log events (v2, ledger.md r17) and checkpoints. A v1 node's topic is cites/events/1: never joined. */
+export const EVENTS_TOPIC = 'cites/events/2'
 /** Largest gossip message: one signed event (300 KiB) plus framing. */
 export const MAX_GOSSIP_BYTES = 310 * 1024
 /**
@@ -74,7 +101,15 @@ export const MISBEHAVIOUR_MAX_POINTS = 100
  */
 export const AHEAD_EVENT_PENALTY = 0.1
 
-export const MAX_DELIVER_REQUEST_BYTES = 310 * 1024
+/**
+ * A delivery: the ISSUED event (a summary since v2, at most 300 KiB by the
+ * ledger's cap), the sender's checkpoint and (r11) the signed document (at
+ * most MAX_DOCUMENT_BYTES).
+ */
+export const MAX_DELIVER_REQUEST_BYTES = 310 * 1024 + 320 * 1024
+/** A signed permit document (its XML is at most 256 KiB, permit-profile.md) with the rest of its answer. */
+export const MAX_DOCUMENT_BYTES = 320 * 1024
+export const MAX_DOCUMENT_REQUEST_BYTES = 256
 export const MAX_DELIVER_RESPONSE_BYTES = 16 * 1024
 
 /**
@@ -89,7 +124,11 @@ export const STREAM_LIMITS: Readonly<Record<string, { inbound: number, outbound:
   [CONSUME_PROTOCOL]: { inbound: 16, outbound: 16 },
   [DELIVER_PROTOCOL]: { inbound: 16, outbound: 16 },
   [SYNC_PROTOCOL]: { inbound: 4, outbound: 4 },
-  [TRUST_LIST_PROTOCOL]: { inbound: 2, outbound: 2 }
+  [TRUST_LIST_PROTOCOL]: { inbound: 2, outbound: 2 },
+  // A destination fetches the documents of its permits one by one (catch-up after a lost delivery).
+  [DOCUMENT_PROTOCOL]: { inbound: 8, outbound: 8 },
+  // Refusals only (V1_EVENT_PROTOCOLS): never asked by this node.
+  ...Object.fromEntries(Object.values(V1_EVENT_PROTOCOLS).map((id) => [id, { inbound: V1_STREAM_LIMIT, outbound: 1 }]))
 }
 /** Yamux streams per connection, all protocols together (gossipsub and identify included). */
 export const MAX_STREAMS_PER_CONNECTION = 256
@@ -119,7 +158,7 @@ export const INBOUND_UPGRADE_TIMEOUT_MS = 5_000
 export const MAX_CONNECTIONS_PER_PEER = 4
 
 /**
- * Gossip scoring of `cites/events/1` (network.md §3.1). Only invalid messages
+ * Gossip scoring of the events topic (`cites/events/2`) (network.md §3.1). Only invalid messages
  * count against a peer: a listed peer whose messages the validator rejects
  * falls below the graylist threshold after about ten of them (positive
  * topic credit is capped at 10), and gossipsub

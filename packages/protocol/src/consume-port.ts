@@ -131,7 +131,7 @@ export function ledgerConsumePort (init: LedgerConsumePortInit): ConsumePort {
   }
 }
 
-/** Serve /cites/consume/1.0.0 for this node's own permits on a running node (tests and tools). */
+/** Serve /cites/consume/2.0.0 for this node's own permits on a running node (tests and tools). */
 export async function handleConsume (libp2p: Libp2p, ledger: Ledger, opts: { trust: TrustStore, now?: () => number }): Promise<ProtocolService> {
   return await startOn(libp2p, consumeService({ port: ledgerConsumePort({ ledger, ...opts }) }))
 }

@@ -1,5 +1,5 @@
 /**
- * /cites/consume/1.0.0: the destination authority asks the issuer to record
+ * /cites/consume/2.0.0: the destination authority asks the issuer to record
  * the use of a permit at import. The request is signed with the destination's
  * permit-signing key; the issuer runs the ledger's compare-and-set (single
  * writer, synced) and answers with its signed CONSUMED event (the receipt) or
@@ -74,7 +74,7 @@ export interface ConsumeServiceInit {
   log?: Logger
 }
 
-/** /cites/consume/1.0.0 as a libp2p service: decode, ask the port, encode. */
+/** /cites/consume/2.0.0 as a libp2p service: decode, ask the port, encode. */
 export function consumeService (init: ConsumeServiceInit): (components: ProtocolServiceComponents) => ProtocolService {
   const log = logFor(init.log, 'consume')
   const refuse = (code: string, message: string, status: Status, event: Uint8Array = EMPTY): ConsumeResponse =>

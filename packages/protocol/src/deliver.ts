@@ -1,7 +1,10 @@
 /**
- * Direct delivery (/cites/deliver/1.0.0): each ISSUED event is pushed to the
- * destination party's node, which verifies it in full (event signature and
- * chain through its ledger, the permit's XML-DSig, rules, validity) and
+ * Direct delivery (/cites/deliver/2.0.0): each ISSUED event is pushed to the
+ * destination party's node with the signed document (r11: events carry only
+ * its SHA-256; the delivery is the one way the document leaves its issuer
+ * unasked), which verifies it in full (the document's hash against the
+ * summary, event signature and chain through its ledger, the permit's
+ * XML-DSig, rules, validity), stores the document once DELIVERED, and
  * answers with a signed acknowledgement, or a signed refusal with the codes.
  * The sender keeps the delivery state in its ledger (pending → delivered |
  * failed), written with the ISSUED event, and retries with backoff across
@@ -11,14 +14,14 @@
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { IssuedBody, InvalidEventError, decodeCheckpoint, decodeEvent, hex, sha256, signRecord, verifyRecordSignature, type DeliveryRecord, type Ledger } from '@cites/ledger'
+import { IssuedBody, InvalidEventError, LedgerError, decodeCheckpoint, decodeEvent, hex, sha256, signRecord, verifyRecordSignature, type DeliveryRecord, type Ledger } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import { acceptanceCodes, judgeDocument } from '@cites/verdict'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
 import { AckBody, AckOutcome, DeliverRequest, DeliverResponse, SignedAck, Status } from './pb/network.js'
 import { DELIVER_PROTOCOL, MAX_DELIVER_REQUEST_BYTES, MAX_DELIVER_RESPONSE_BYTES } from './constants.js'
-import { MalformedResponseError, RemoteRefusedError } from './errors.js'
+import { MalformedResponseError, PeerEventVersionMismatchError, RemoteRefusedError } from './errors.js'
 import { logFor, loggedElsewhere } from './log.js'
 import { ask, rpcService, startOn, type ProtocolService, type ProtocolServiceComponents } from './rpc.js'
 
@@ -95,7 +98,13 @@ export function ledgerDeliverPort (ledger: Ledger, opts: DeliveryServiceOptions)
       const codes = acceptanceCodes(await judgeDocument(document, { trust: opts.trust, now: new Date(now()) }), { party: e.permitParty, number: e.permitNumber })
       if (codes.length > 0) return await sign(AckOutcome.REFUSED, codes)
       // Kept (encrypted, under its own key) only now: this node is the destination and the document is the issuer's.
-      await ledger.putDocument(le, document)
+      try {
+        await ledger.putDocument(le, document)
+      } catch (err) {
+        // The ledger's own refusal (e.g. DOCUMENT_ERASED: not taken again) is the answer; anything else is our trouble.
+        if (err instanceof LedgerError) return await sign(AckOutcome.REFUSED, [err.code])
+        throw err
+      }
       return await sign(AckOutcome.DELIVERED, [])
     }
   }
@@ -106,7 +115,7 @@ export interface DeliverServiceInit {
   log?: Logger
 }
 
-/** /cites/deliver/1.0.0 as a libp2p service: decode, ask the port, encode. */
+/** /cites/deliver/2.0.0 as a libp2p service: decode, ask the port, encode. */
 export function deliverService (init: DeliverServiceInit): (components: ProtocolServiceComponents) => ProtocolService {
   const log = logFor(init.log, 'deliver')
   return (components) => rpcService(components, {
@@ -130,8 +139,9 @@ export async function handleDeliver (libp2p: Libp2p, ledger: Ledger, opts: Deliv
 }
 
 /**
- * Push one ISSUED event, with the sender's signed checkpoint that covers it;
- * verify the signed answer. Throws on network trouble (retried).
+ * Push one ISSUED event, with the sender's signed checkpoint that covers it
+ * and the signed document; verify the signed answer. Throws on network
+ * trouble (retried).
  */
 export async function deliverOnce (libp2p: Libp2p, peer: PeerId, event: Uint8Array, d: DeliveryRecord, trust: TrustStore, options: { signal?: AbortSignal, checkpoint?: Uint8Array, document?: Uint8Array } = {}): Promise<{ delivered: boolean, codes: string[], ack: Uint8Array }> {
   const { checkpoint, document, ...askOptions } = options
@@ -209,8 +219,10 @@ export function startDelivery (libp2p: Libp2p, ledger: Ledger, trust: TrustStore
         if (signal.aborted) return // stopping: the attempt is not counted
         next.lastError = (err as Error).message
         next.nextAttempt = Date.now() + Math.min(300_000, min * 2 ** Math.min(next.attempts - 1, 16))
-        // An unreachable destination is churn (retried with backoff); a bad answer is the destination's fault.
-        const level = err instanceof MalformedResponseError || err instanceof RemoteRefusedError ? 'warn' : 'debug'
+        // An unreachable destination is churn (retried with backoff); a bad
+        // answer is the destination's fault, and one still on ledger events
+        // v1 needs its operator (retried too, until it is upgraded).
+        const level = err instanceof MalformedResponseError || err instanceof RemoteRefusedError || err instanceof PeerEventVersionMismatchError ? 'warn' : 'debug'
         log[level]({ code: errorCode(err, 'DELIVERY_UNREACHABLE'), party: d.party, number: d.number, destination: d.destination, attempts: next.attempts }, `delivery not settled: ${errorMessage(err)}`)
       }
       await ledger.updateDelivery(next)

@@ -21,7 +21,10 @@ export const PROTOCOL_CODES = defineCodes({
   REQUESTER_NOT_PEER: { kind: 'unprocessable', summary: 'the consumption request did not come from the requesting authority\'s own node' },
   REQUEST_STALE: { kind: 'unprocessable', summary: 'the consumption request is more than 10 minutes from the issuer\'s clock' },
   REQUEST_REPLAYED: { kind: 'unprocessable', summary: 'the consumption request\'s nonce was used before, within the freshness window' },
-  PEER_RATE_LIMITED: { kind: 'unavailable', summary: 'the issuer\'s node has refused too many of this node\'s requests lately; it answers again once the budget refills' }
+  PEER_RATE_LIMITED: { kind: 'unavailable', summary: 'the issuer\'s node has refused too many of this node\'s requests lately; it answers again once the budget refills' },
+  // Also a ledger code (the same kind: one code, one HTTP status).
+  DOCUMENT_HASH_MISMATCH: { kind: 'unprocessable', summary: 'a document whose SHA-256 is not the one its issuer recorded in the ISSUED event' },
+  PEER_EVENT_VERSION_MISMATCH: { kind: 'bad-gateway', summary: 'the other node does not speak ledger events v2 (it does not support this protocol\'s v2 id): it must be upgraded before the two exchange events' }
 })
 export type ProtocolCode = keyof typeof PROTOCOL_CODES
 
@@ -44,4 +47,23 @@ export class RemoteRefusedError extends ProtocolError {
 /** The remote's answer did not decode, broke the protocol, or was not validly signed. */
 export class MalformedResponseError extends ProtocolError {
   readonly code = 'MALFORMED_RESPONSE'
+}
+
+/**
+ * The peer does not support the protocol's current id (protocol negotiation
+ * failed): a node still on ledger events v1, or one without the protocol at
+ * all. Nothing was sent.
+ */
+export class PeerEventVersionMismatchError extends ProtocolError {
+  readonly code = 'PEER_EVENT_VERSION_MISMATCH'
+  readonly protocol: string
+  constructor (protocol: string, message: string) {
+    super(message)
+    this.protocol = protocol
+  }
+}
+
+/** A document another node sent (fetched, or pushed with a delivery) does not hash to the registered SHA-256. */
+export class PeerDocumentHashMismatchError extends ProtocolError {
+  readonly code = 'DOCUMENT_HASH_MISMATCH'
 }

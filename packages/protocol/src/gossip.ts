@@ -1,5 +1,5 @@
 /**
- * Gossip of signed log events and checkpoints on `cites/events/1`
+ * Gossip of signed log events and checkpoints on `cites/events/2`
  * (protocol-spec/network.md). The topic validator hands every message to the
  * ledger's checks before gossipsub forwards it: anything that fails is
  * `Reject`ed (and counts against the sender's score); only an event that

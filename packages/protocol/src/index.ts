@@ -3,7 +3,8 @@
  * (trust-list connection gater, stream and connection limits), gossip of
  * signed events and trust-list announcements, and the request/response
  * protocols /cites/sync, /cites/trust-list, /cites/verify, /cites/consume
- * (with provisional claims) and /cites/deliver, each a js-libp2p service
+ * (with provisional claims), /cites/deliver and /cites/document (at their v2 ids; the v1 ids
+ * only refuse, version-refusal.ts), each a js-libp2p service
  * (`syncService({ port })` ...) that decodes, asks its port and encodes.
  * `@cites/node` wires them into one permit node.
  *
@@ -31,14 +32,18 @@ export { Misbehaviour } from './misbehaviour.js'
 export type { MisbehaviourInit } from './misbehaviour.js'
 export { handleDeliver, deliverService, ledgerDeliverPort, deliverOnce, startDelivery, DELIVERY_ACK_CONTEXT } from './deliver.js'
 export type { DeliveryServiceOptions, DeliveryWorker, DeliveryWorkerOptions, DeliverAnswer, DeliverPort, DeliverServiceInit } from './deliver.js'
+export { documentService, fetchDocument, handleDocument, ledgerDocumentPort } from './document.js'
+export type { DocumentAnswer, DocumentFetch, DocumentPort, DocumentServiceInit, LedgerDocumentPortInit } from './document.js'
+export { versionRefusalServices, RefusalCounts } from './version-refusal.js'
+export type { VersionRefusalInit } from './version-refusal.js'
 export { keepConnected } from './keep-connected.js'
 export type { KeepConnected, KeepConnectedOptions } from './keep-connected.js'
 export { applyTrustList, disconnectUnauthorised, fetchTrustList, handleTrustList, trustListService, trustStorePort } from './trust.js'
 export type { TrustListPort, TrustListServiceInit } from './trust.js'
-export { EVENTS_TOPIC, MAX_GOSSIP_BYTES, GAP_SYNC_INTERVAL_MS, SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, VERIFY_PROTOCOL, CONSUME_PROTOCOL, DELIVER_PROTOCOL, CONSUME_REQUEST_MAX_AGE_MS, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_HEADS, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS, STREAM_LINGER_MS, STREAM_LIMITS, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, MAX_STREAMS_PER_CONNECTION, MAX_CONNECTIONS, MAX_PENDING_INBOUND_CONNECTIONS, LISTED_PENDING_RESERVE, MAX_PENDING_UPGRADES_PER_IP, INBOUND_UPGRADE_TIMEOUT_MS, MAX_CONNECTIONS_PER_PEER } from './constants.js'
-export { PROTOCOL_CODES, ProtocolError, RemoteRefusedError, MalformedResponseError } from './errors.js'
+export { EVENTS_TOPIC, MAX_GOSSIP_BYTES, GAP_SYNC_INTERVAL_MS, SYNC_PROTOCOL, TRUST_LIST_PROTOCOL, VERIFY_PROTOCOL, CONSUME_PROTOCOL, DELIVER_PROTOCOL, DOCUMENT_PROTOCOL, MAX_DOCUMENT_BYTES, CONSUME_REQUEST_MAX_AGE_MS, MAX_TRUST_LIST_REQUEST_BYTES, MAX_TRUST_LIST_RESPONSE_BYTES, PROTOCOL_PREFIX, V1_EVENT_PROTOCOLS, EVENT_VERSION_MISMATCH, EVENT_VERSION_MISMATCH_MESSAGE, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_SYNC_HEADS, MAX_SYNC_PAGE_EVENTS, STREAM_TIMEOUT_MS, STREAM_LINGER_MS, STREAM_LIMITS, EVENTS_TOPIC_SCORE, GOSSIP_SCORE_THRESHOLDS, MAX_STREAMS_PER_CONNECTION, MAX_CONNECTIONS, MAX_PENDING_INBOUND_CONNECTIONS, LISTED_PENDING_RESERVE, MAX_PENDING_UPGRADES_PER_IP, INBOUND_UPGRADE_TIMEOUT_MS, MAX_CONNECTIONS_PER_PEER } from './constants.js'
+export { PROTOCOL_CODES, ProtocolError, RemoteRefusedError, MalformedResponseError, PeerEventVersionMismatchError, PeerDocumentHashMismatchError } from './errors.js'
 export type { ProtocolCode } from './errors.js'
 export {
   Gossip, Status, SyncRequest, SyncResponse, HeldLog, TrustListRequest, TrustListResponse, VerifyRequest, VerifyResponse, ConsumeRequest,
-  ConsumeRequestBody, ConsumeResponse, ConsumeLine, SignedConsumeRequest, DeliverRequest, DeliverResponse, AckBody, AckOutcome, SignedAck
+  ConsumeRequestBody, ConsumeResponse, ConsumeLine, SignedConsumeRequest, DeliverRequest, DeliverResponse, AckBody, AckOutcome, SignedAck, DocumentRequest, DocumentResponse
 } from './pb/network.js'

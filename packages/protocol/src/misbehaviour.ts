@@ -16,7 +16,9 @@ import {
 
 /** Codes an honest node's request never earns: they cost `REFUSAL_COST.misbehaviour`. */
 const MISBEHAVIOUR_CODES: ReadonlySet<string> = new Set([
-  'MALFORMED', 'REQUEST_SIGNATURE_INVALID', 'REQUESTER_NOT_PEER', 'REQUEST_REPLAYED', 'CLAIM_INVALID', 'CLAIM_UNKNOWN'
+  'MALFORMED', 'REQUEST_SIGNATURE_INVALID', 'REQUESTER_NOT_PEER', 'REQUEST_REPLAYED', 'CLAIM_INVALID', 'CLAIM_UNKNOWN',
+  // r11: a document asked for by a node that is not a party to the trade (its own replica tells it so).
+  'NOT_A_PARTY'
 ])
 
 interface Account {
@@ -65,9 +67,18 @@ export class Misbehaviour {
     return false
   }
 
-  /** Charge a refusal with its code to the peer. */
+  /** Charge a consume refusal with its code to the peer, and count it under `refusals`. */
   refused (peer: string, code: string): void {
     this.refusals.set(code, (this.refusals.get(code) ?? 0) + 1)
+    this.charge(peer, code)
+  }
+
+  /**
+   * Charge a refusal with its code to the peer's budget (and score), without
+   * counting it under `refusals` (which are consume's): other protocols
+   * (document) count their own.
+   */
+  charge (peer: string, code: string): void {
     const bad = MISBEHAVIOUR_CODES.has(code)
     const a = this.#account(peer)
     a.tokens -= bad ? REFUSAL_COST.misbehaviour : REFUSAL_COST.refusal

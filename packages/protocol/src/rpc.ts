@@ -7,8 +7,8 @@
 import { lpStream } from '@libp2p/utils'
 import type { Connection, Libp2p, PeerId, Startable, Stream, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
 import { errorCode, errorMessage, type Logger } from '@cites/runtime'
-import { STREAM_LIMITS, STREAM_LINGER_MS, STREAM_TIMEOUT_MS } from './constants.js'
-import { MalformedResponseError } from './errors.js'
+import { CONSUME_PROTOCOL, DELIVER_PROTOCOL, DOCUMENT_PROTOCOL, STREAM_LIMITS, STREAM_LINGER_MS, STREAM_TIMEOUT_MS, SYNC_PROTOCOL, VERIFY_PROTOCOL } from './constants.js'
+import { MalformedResponseError, PeerEventVersionMismatchError } from './errors.js'
 
 export interface Codec<T> {
   encode: (v: T) => Uint8Array
@@ -47,8 +47,8 @@ export interface RpcServiceInit<Req, Res> {
   response: Codec<Res>
   /** The answer to a decoded request (refusals are answers, not throws). */
   answer: (request: Req, remote: PeerId) => Promise<Res>
-  /** The answer to a request that could not be read. */
-  unreadable: (failure: RequestFailure) => Res
+  /** The answer to a request that could not be read (from `remote`). */
+  unreadable: (failure: RequestFailure, remote: PeerId) => Res
   log: Logger
 }
 
@@ -75,21 +75,21 @@ export function rpcService<Req, Res> (components: ProtocolServiceComponents, ini
     } catch (err) {
       const failure: RequestFailure = LENGTH_ERRORS.has((err as Error).name) ? 'TOO_LARGE' : 'MALFORMED'
       log.debug({ protocol, code: failure }, `request unreadable: ${errorMessage(err)}`)
-      return init.unreadable(failure)
+      return init.unreadable(failure, remote)
     }
     let decoded: Req
     try {
       decoded = init.request.decode(data)
     } catch (err) {
       log.debug({ protocol, code: 'MALFORMED' }, `request does not decode: ${errorMessage(err)}`)
-      return init.unreadable('MALFORMED')
+      return init.unreadable('MALFORMED', remote)
     }
     try {
       return await init.answer(decoded, remote)
     } catch (err) {
       // Our own trouble (e.g. the ledger closing): answered as before, as unreadable, and logged.
       log.warn({ protocol, code: errorCode(err, 'ANSWER_FAILED') }, `could not answer: ${errorMessage(err)}`)
-      return init.unreadable('MALFORMED')
+      return init.unreadable('MALFORMED', remote)
     }
   }
 
@@ -174,6 +174,29 @@ async function release (stream: Stream): Promise<void> {
 }
 
 /**
+ * Protocols a peer lacks only when it is not on ledger events v2 (network.md
+ * r11): the event-carrying ones at their v2 ids, and those added with v2.
+ */
+const V2_PROTOCOLS: ReadonlySet<string> = new Set([SYNC_PROTOCOL, VERIFY_PROTOCOL, CONSUME_PROTOCOL, DELIVER_PROTOCOL, DOCUMENT_PROTOCOL])
+
+/**
+ * Open a stream for `protocol`. A peer that does not support one of the v2
+ * protocols (multistream-select finds no common id: UnsupportedProtocolError)
+ * is a node on ledger events v1: PeerEventVersionMismatchError, not a
+ * network failure, so the caller can say why.
+ */
+async function open (libp2p: Libp2p, peer: PeerId, protocol: string, signal: AbortSignal): Promise<Stream> {
+  try {
+    return await libp2p.dialProtocol(peer, protocol, { signal })
+  } catch (err) {
+    if ((err as Error).name === 'UnsupportedProtocolError' && V2_PROTOCOLS.has(protocol)) {
+      throw new PeerEventVersionMismatchError(protocol, `${protocol}: the peer does not support it (a node on ledger events v1?)`)
+    }
+    throw err
+  }
+}
+
+/**
  * Ask a peer once, within the stream timeout (or sooner, when `options.signal`
  * aborts: a node stopping). A closing failure after the answer is read is
  * churn, not the answer's fault.
@@ -181,7 +204,7 @@ async function release (stream: Stream): Promise<void> {
 export async function ask<Req, Res> (libp2p: Libp2p, peer: PeerId, protocol: string, maxResponse: number, req: Codec<Req>, res: Codec<Res>, request: Req, options: { signal?: AbortSignal } = {}): Promise<Res> {
   const timeout = AbortSignal.timeout(STREAM_TIMEOUT_MS)
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal])
-  const stream = await libp2p.dialProtocol(peer, protocol, { signal })
+  const stream = await open(libp2p, peer, protocol, signal)
   try {
     const lp = lpStream(stream, { maxDataLength: maxResponse })
     await lp.write(req.encode(request), { signal })

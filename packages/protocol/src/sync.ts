@@ -1,5 +1,5 @@
 /**
- * /cites/sync/1.0.0 — paged catch-up of any authority's log from a sequence
+ * /cites/sync/2.0.0 — paged catch-up of any authority's log from a sequence
  * number (protocol-spec/network.md). Pages end at a point where the answerer
  * can give the author's signed checkpoint, so the asker verifies a page with
  * one signature plus the Merkle root; otherwise each event's signature is
@@ -145,7 +145,7 @@ const requestCodec = {
   decode: (b: Parameters<typeof SyncRequest.decode>[0]) => SyncRequest.decode(b, { limits: { heads: MAX_SYNC_HEADS } })
 }
 
-/** /cites/sync/1.0.0 as a libp2p service: decode, ask the port, encode. */
+/** /cites/sync/2.0.0 as a libp2p service: decode, ask the port, encode. */
 export function syncService (init: SyncServiceInit): (components: ProtocolServiceComponents) => ProtocolService {
   const log = logFor(init.log, 'sync')
   return (components) => rpcService(components, {
@@ -159,7 +159,7 @@ export function syncService (init: SyncServiceInit): (components: ProtocolServic
   })
 }
 
-/** Serve /cites/sync/1.0.0 from this ledger on a running node (tests and tools). */
+/** Serve /cites/sync/2.0.0 from this ledger on a running node (tests and tools). */
 export async function handleSync (libp2p: Libp2p, ledger: Ledger): Promise<ProtocolService> {
   return await startOn(libp2p, syncService({ port: ledgerSyncPort(ledger) }))
 }

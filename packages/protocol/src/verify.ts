@@ -1,7 +1,8 @@
 /**
- * /cites/verify/1.0.0: ask a peer about one permit. The answer is the
- * permit's signed events from the issuer's log, so the asker checks every
- * signature and derives the state itself rather than trusting the answerer;
+ * /cites/verify/2.0.0: ask a peer about one permit. The answer is the
+ * permit's signed events from the issuer's log (never its document, r17),
+ * so the asker checks every signature and derives the state itself rather
+ * than trusting the answerer;
  * plus the answerer's latest checkpoint of that log. `verifyRemote` turns it
  * into the full customs verdict (XML-DSig of the permit, rules, validity,
  * status, use, and whether the issuer itself answered).
@@ -42,7 +43,7 @@ export interface VerifyServiceInit {
   log?: Logger
 }
 
-/** /cites/verify/1.0.0 as a libp2p service: decode, ask the port, encode. */
+/** /cites/verify/2.0.0 as a libp2p service: decode, ask the port, encode. */
 export function verifyService (init: VerifyServiceInit): (components: ProtocolServiceComponents) => ProtocolService {
   const log = logFor(init.log, 'verify')
   const refuse = (status: Status, message: string): VerifyResponse => ({ status, events: [], checkpoint: EMPTY, headSize: 0n, message })
@@ -68,7 +69,7 @@ export function verifyService (init: VerifyServiceInit): (components: ProtocolSe
   })
 }
 
-/** Serve /cites/verify/1.0.0 from this ledger on a running node (tests and tools). */
+/** Serve /cites/verify/2.0.0 from this ledger on a running node (tests and tools). */
 export async function handleVerify (libp2p: Libp2p, ledger: Ledger): Promise<ProtocolService> {
   return await startOn(libp2p, verifyService({ port: ledgerVerifyPort(ledger) }))
 }

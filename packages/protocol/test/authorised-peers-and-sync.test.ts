@@ -6,7 +6,7 @@ import { Status, SyncResponse, SYNC_PROTOCOL, createAuthorisedNode, handleSync, 
 import { certPem, signedTrustList, tempDir, trustStoreFor, waitFor, type KeyName, type WatchedTrustStore } from '@cites/test-kit'
 import { chPermit, ledgerFor, parties, stopNode, trustFor, type Party, type RunningNode } from './kit.js'
 
-describe('authorised peers and /cites/sync/1.0.0 (real libp2p on loopback)', () => {
+describe('authorised peers and /cites/sync/2.0.0 (real libp2p on loopback)', () => {
   let P: Awaited<ReturnType<typeof parties>>
   const running: RunningNode[] = []
   let ch: WatchedNode

@@ -18,7 +18,7 @@ const waitFor = async (cond: () => Promise<boolean>, ms = 10_000): Promise<boole
   return await cond()
 }
 
-describe('direct delivery (/cites/deliver/1.0.0)', () => {
+describe('direct delivery (/cites/deliver/2.0.0)', () => {
   let P: Awaited<ReturnType<typeof parties>>
   let trust: TrustStore
   const dirs = { CH: tempDir(), TH: tempDir() }

@@ -1,5 +1,5 @@
 /**
- * Gossip on cites/events/1 between real nodes on loopback: CH's events reach
+ * Gossip on cites/events/2 between real nodes on loopback: CH's events reach
  * every replica through the ledger's checks; a forged event is rejected by the
  * topic validator and never enters a ledger; a node that missed events closes
  * the gap by sync.
@@ -18,7 +18,7 @@ const waitFor = async (cond: () => boolean | Promise<boolean>, ms = 15_000): Pro
   return await cond()
 }
 
-describe('event gossip (cites/events/1)', () => {
+describe('event gossip (cites/events/2)', () => {
   let P: Awaited<ReturnType<typeof parties>>
   type Gossiping = RunningNode & { gossip?: EventGossip }
   const running: Gossiping[] = []

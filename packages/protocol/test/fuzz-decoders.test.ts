@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import { ClaimRefusedBody, ConsumedBody, decodeCheckpoint, decodeEvent, IssuedBody, InvalidEventError, ProvisionalBody, UseRefusedBody, type Ledger } from '@cites/ledger'
 import {
   AckBody, ConsumeRequest, ConsumeRequestBody, ConsumeResponse, DeliverRequest, DeliverResponse, Gossip, SignedAck, SignedConsumeRequest,
-  SyncRequest, SyncResponse, TrustListRequest, TrustListResponse, VerifyRequest, VerifyResponse
+  SyncRequest, SyncResponse, TrustListRequest, TrustListResponse, VerifyRequest, VerifyResponse, DocumentRequest, DocumentResponse
 } from '../src/index.js'
 import { chPermit, ledgerFor, parties, tempDir, trustFor } from './kit.js'
 
@@ -19,6 +19,7 @@ const decoders: Array<[string, (b: Uint8Array) => unknown]> = [
   ['VerifyResponse', (b) => VerifyResponse.decode(b)], ['ConsumeRequest', (b) => ConsumeRequest.decode(b)], ['SignedConsumeRequest', (b) => SignedConsumeRequest.decode(b)],
   ['ConsumeRequestBody', (b) => ConsumeRequestBody.decode(b, { limits: { lines: 100 } })], ['ConsumeResponse', (b) => ConsumeResponse.decode(b)],
   ['DeliverRequest', (b) => DeliverRequest.decode(b)], ['DeliverResponse', (b) => DeliverResponse.decode(b)], ['SignedAck', (b) => SignedAck.decode(b)], ['AckBody', (b) => AckBody.decode(b)],
+  ['DocumentRequest', (b) => DocumentRequest.decode(b)], ['DocumentResponse', (b) => DocumentResponse.decode(b)],
   ['SignedEvent', (b) => decodeEvent(b)], ['SignedCheckpoint', (b) => decodeCheckpoint(b)], ['IssuedBody', (b) => IssuedBody.decode(b)], ['ConsumedBody', (b) => ConsumedBody.decode(b)],
   ['ProvisionalBody', (b) => ProvisionalBody.decode(b)], ['ClaimRefusedBody', (b) => ClaimRefusedBody.decode(b)], ['UseRefusedBody', (b) => UseRefusedBody.decode(b)]
 ]

@@ -101,7 +101,7 @@ describe('protocol services and malformed answers (real libp2p on loopback)', ()
     expect((err as Error).message).toMatch(/receipt does not decode/)
   })
 
-  it('a stopped service is unregistered: a dial of /cites/verify/1.0.0 is refused as unsupported, and it answers again once restarted', async () => {
+  it('a stopped service is unregistered: a dial of /cites/verify/2.0.0 is refused as unsupported, and it answers again once restarted', async () => {
     const chPeer = peerIdFromString(P.CH.peerId)
     await service('verify').stop()
     expect(service('verify').isStarted()).toBe(false)

@@ -2984,3 +2984,296 @@ export namespace SignedAck {
     return streamMessage(buf, SignedAck.codec(), opts)
   }
 }
+
+export interface DocumentRequest {
+  party: string
+  number: string
+  sha256: Uint8Array<ArrayBuffer>
+}
+
+export namespace DocumentRequest {
+  let _codec: Codec<DocumentRequest>
+
+  export const codec = (): Codec<DocumentRequest> => {
+    if (_codec == null) {
+      _codec = message<DocumentRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.party != null && obj.party !== '')) {
+          w.uint32(10)
+          w.string(obj.party)
+        }
+
+        if ((obj.number != null && obj.number !== '')) {
+          w.uint32(18)
+          w.string(obj.number)
+        }
+
+        if ((obj.sha256 != null && obj.sha256.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.sha256)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          party: '',
+          number: '',
+          sha256: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.party = reader.string()
+              break
+            }
+            case 2: {
+              obj.number = reader.string()
+              break
+            }
+            case 3: {
+              obj.sha256 = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.party`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.number`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.sha256`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DocumentRequestPartyFieldEvent {
+    field: '$.party'
+    value: string
+  }
+
+  export interface DocumentRequestNumberFieldEvent {
+    field: '$.number'
+    value: string
+  }
+
+  export interface DocumentRequestSha256FieldEvent {
+    field: '$.sha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<DocumentRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DocumentRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DocumentRequest>): DocumentRequest {
+    return decodeMessage(buf, DocumentRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DocumentRequest>): Generator<DocumentRequestPartyFieldEvent | DocumentRequestNumberFieldEvent | DocumentRequestSha256FieldEvent> {
+    return streamMessage(buf, DocumentRequest.codec(), opts)
+  }
+}
+
+export interface DocumentResponse {
+  status: Status
+  document: Uint8Array<ArrayBuffer>
+  code: string
+  message: string
+}
+
+export namespace DocumentResponse {
+  let _codec: Codec<DocumentResponse>
+
+  export const codec = (): Codec<DocumentResponse> => {
+    if (_codec == null) {
+      _codec = message<DocumentResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(8)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if ((obj.document != null && obj.document.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.document)
+        }
+
+        if ((obj.code != null && obj.code !== '')) {
+          w.uint32(26)
+          w.string(obj.code)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(34)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          status: Status.STATUS_UNSPECIFIED,
+          document: uint8ArrayAlloc(0),
+          code: '',
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.document = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.code = reader.string()
+              break
+            }
+            case 4: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.document`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.code`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DocumentResponseStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface DocumentResponseDocumentFieldEvent {
+    field: '$.document'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DocumentResponseCodeFieldEvent {
+    field: '$.code'
+    value: string
+  }
+
+  export interface DocumentResponseMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<DocumentResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DocumentResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DocumentResponse>): DocumentResponse {
+    return decodeMessage(buf, DocumentResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DocumentResponse>): Generator<DocumentResponseStatusFieldEvent | DocumentResponseDocumentFieldEvent | DocumentResponseCodeFieldEvent | DocumentResponseMessageFieldEvent> {
+    return streamMessage(buf, DocumentResponse.codec(), opts)
+  }
+}
