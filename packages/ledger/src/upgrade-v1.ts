@@ -41,8 +41,10 @@ import type { LedgerCore } from './context.js'
 import type { Documents } from './documents.js'
 import type { LogHead } from './types.js'
 
-/** Writes per batch while staging and finishing (a chunk of events with their documents). */
+/** Writes per batch while staging and finishing. */
 export const UPGRADE_CHUNK = 500
+/** Bytes of documents per batch while staging (a document may be 256 KiB). */
+export const UPGRADE_CHUNK_BYTES = 8 * 1024 * 1024
 /** Schemas whose events are version 1. */
 export const V1_SCHEMAS: readonly number[] = [1, 2]
 /** The `upgrade` marker's value: committed, not yet finished. */
@@ -71,12 +73,15 @@ export async function upgradeV1Pending (core: LedgerCore): Promise<boolean> {
 export async function upgradeV1 (deps: UpgradeV1Deps, from: number | undefined): Promise<void> {
   const { core } = deps
   if (from !== undefined && V1_SCHEMAS.includes(from)) {
-    if (core.signer === undefined) throw new LedgerOpenError(`this ledger holds version 1 events (schema ${from}): open it once with the signing key, which upgrades it (ledger.md §7)`)
+    if (core.signer === undefined) throw new LedgerOpenError(`this ledger holds version 1 events (schema ${from}): open it once with the signing key, which upgrades it (ledger.md §7.1)`)
     await stage(deps)
     // The commit point: from here on this is the v2 ledger.
     await core.store.write([put('META', MetaKey.SCHEMA, 3), put('META', MetaKey.UPGRADE, COMMITTED)], { sync: true })
   }
-  if (await upgradeV1Pending(core)) await finish(deps)
+  if (await upgradeV1Pending(core)) {
+    if (core.signer === undefined) throw new LedgerOpenError('this ledger\'s upgrade from version 1 events was interrupted: open it once with the signing key, which finishes it (ledger.md §7.1)')
+    await finish(deps)
+  }
 }
 
 // ---- phase 1: stage ----------------------------------------------------------
@@ -89,16 +94,21 @@ async function stage (deps: UpgradeV1Deps): Promise<void> {
   const carriedAt = BigInt(core.now())
   await store.clear(['STAGE'])
   let ops: WriteOp[] = []
-  const flush = async (): Promise<void> => { if (ops.length > 0) await store.write(ops.splice(0), { sync: false }) }
+  let bytes = 0
+  const full = (): boolean => ops.length >= UPGRADE_CHUNK || bytes >= UPGRADE_CHUNK_BYTES
+  const flush = async (): Promise<void> => {
+    bytes = 0
+    if (ops.length > 0) await store.write(ops.splice(0), { sync: false })
+  }
   let prev: Uint8Array = EMPTY
   let v1Prev = ''
   let seq = 0
-  for await (const [key, bytes] of store.entries('LOG', authorRange(me))) {
+  for await (const [key, value] of store.entries('LOG', authorRange(me))) {
     // Each v1 event is checked as verifyLog checks it before it is signed
     // again: the upgrade must not launder an event edited on disk.
     seq++
     let v1: LoggedEvent
-    try { v1 = decodeEvent(bytes) } catch { throw new LedgerOpenError(`cannot upgrade: the own log's event ${seq} does not decode (EVENT_MALFORMED); the v1 ledger is left as it was`) }
+    try { v1 = decodeEvent(value) } catch { throw new LedgerOpenError(`cannot upgrade: the own log's event ${seq} does not decode (EVENT_MALFORMED); the v1 ledger is left as it was`) }
     const bad = seqOfKey(me, key) !== seq || Number(v1.event.seq) !== seq || v1.event.author !== me
       ? 'EVENT_MISSING'
       : hex(v1.event.prevHash) !== v1Prev ? 'EVENT_PREV_HASH_MISMATCH' : await verifyEventSignature(v1, core.trust.certificatesFor(me))
@@ -113,15 +123,16 @@ async function stage (deps: UpgradeV1Deps): Promise<void> {
     }
     ops.push(put('STAGE', stageKey(seq), event.bytes))
     if (document !== undefined) ops.push(...documents.storeOps(me, fields.permitNumber, document))
+    bytes += event.bytes.length + (document?.length ?? 0)
     prev = event.hash
-    if (ops.length >= UPGRADE_CHUNK) await flush()
+    if (full()) await flush()
   }
   // Documents of other parties' permits whose destination is this node.
   const taken = new Set<string>()
-  for await (const [key, bytes] of store.entries('LOG')) {
+  for await (const [key, value] of store.entries('LOG')) {
     if (authorOfKey(key) === me) continue
     let le: LoggedEvent
-    try { le = decodeEvent(bytes) } catch { continue }
+    try { le = decodeEvent(value) } catch { continue }
     const e = le.event
     if (e.type !== EventType.ISSUED) continue
     const b = IssuedBodyV1.decode(e.body)
@@ -132,7 +143,8 @@ async function stage (deps: UpgradeV1Deps): Promise<void> {
     // Only the document its issuer signed for (as putDocument takes one).
     if (hex(sha256(b.signedXml)) !== hex(b.xmlSha256) || await verifyEventSignature(le, core.trust.certificatesFor(e.author)) !== 'OK') continue
     ops.push(...documents.storeOps(e.permitParty, number, b.signedXml))
-    if (ops.length >= UPGRADE_CHUNK) await flush()
+    bytes += b.signedXml.length
+    if (full()) await flush()
   }
   await store.write(ops.splice(0), { sync: true })
 }
