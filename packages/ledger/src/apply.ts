@@ -105,13 +105,15 @@ export function claimRecordOf (le: LoggedEvent): ClaimRecord {
   const b = ProvisionalBody.decode(e.body)
   return {
     party: e.permitParty, number: eventNumber(e), claimant: e.author, seq: Number(e.seq), hash: hex(le.hash), time: Number(e.time),
-    lines: b.lines.map(lineQty), port: b.port, officer: b.officer, ...by(e.actor), reason: b.reason
+    lines: b.lines.map(lineQty), port: b.port, officer: b.officer, ...by(e.actor), reason: b.reason,
+    ...(e.carriedFrom.length === 0 ? {} : { carriedFrom: hex(e.carriedFrom) })
   }
 }
 
 /** A claim's resolution, from the issuer's log as held here. */
 export function resolveClaim (r: ClaimRecord, issuer: PermitState | undefined): ClaimView {
-  const same = (c: ClaimRef | undefined): boolean => c !== undefined && c.claimant === r.claimant && c.seq === r.seq && c.hash === r.hash
+  // A claim names the claimant's event by its hash, or by its carried_from (ledger.md §7.1).
+  const same = (c: ClaimRef | undefined): boolean => c !== undefined && c.claimant === r.claimant && c.seq === r.seq && (c.hash === r.hash || c.hash === r.carriedFrom)
   if (issuer !== undefined && usesOf(issuer).some((u) => same(u.claim))) return { ...r, resolution: 'confirmed' }
   const refused = issuer?.refusedClaims?.find(same)
   if (refused !== undefined) return { ...r, resolution: 'refused', code: refused.code, message: refused.message }

@@ -29,6 +29,8 @@ export interface StoreValues {
   DOC: DocumentRecord
   /** A document's key, wrapped: IV (12 bytes) || ciphertext || GCM tag. */
   DOCKEY: Uint8Array
+  /** A carried own event (a v1 upgrade under way). */
+  STAGE: Uint8Array
 }
 export type MetaValue = number | string
 
@@ -45,7 +47,8 @@ const ENCODING: Record<SublevelName, 'view' | 'json' | 'utf8'> = {
   CLAIM: 'json',
   META: 'json',
   DOC: 'json',
-  DOCKEY: 'view'
+  DOCKEY: 'view',
+  STAGE: 'view'
 }
 
 /** What the store layer needs of a sublevel, typed by its value. */

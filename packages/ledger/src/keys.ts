@@ -42,7 +42,13 @@ export const Sublevel = {
    */
   DOC: 'doc',
   /** `party!number` -> that document's key, wrapped under the node's document master key (r17). */
-  DOCKEY: 'dockey'
+  DOCKEY: 'dockey',
+  /**
+   * `seq12` -> SignedEvent bytes: the own log carried over to version 2 while
+   * a v1 ledger is upgraded (ledger.md §7.1), moved over LOG once committed.
+   * Empty except during an upgrade.
+   */
+  STAGE: 'v1up'
   // retired: (none yet)
 } as const
 
@@ -69,13 +75,18 @@ export const MetaKey = {
   /** `checked!author` -> number: the background permit-check cursor (ledger.md §4.1). */
   checked: (author: string): string => `checked!${author}`,
   /** -> string: when the last write probe of readiness (`/readyz`) was written (ISO 8601); nothing reads it. */
-  PROBE: 'probe'
+  PROBE: 'probe',
+  /** -> 'v1-committed': a v1 upgrade is committed (schema 3) but not finished (ledger.md §7.1); absent otherwise. */
+  UPGRADE: 'upgrade'
   // retired: (none yet)
 } as const
 
 const INDEXED = 'indexed!'
 /** The range of every `indexed!author` key. */
 export const indexedRange = (): { gt: string, lt: string } => ({ gt: INDEXED, lt: prefixEnd(INDEXED) })
+const CHECKED = 'checked!'
+/** The range of every `checked!author` key. */
+export const checkedRange = (): { gt: string, lt: string } => ({ gt: CHECKED, lt: prefixEnd(CHECKED) })
 /** The author named by an `indexed!author` key. */
 export const authorOfIndexedKey = (key: string): string => key.slice(INDEXED.length)
 
@@ -111,6 +122,11 @@ export const seqOfKey = (author: string, key: string): number => Number(key.slic
 export const authorOfKey = (key: string): string => key.slice(0, key.indexOf('!'))
 export const checkpointKey = (author: string, size: number): string => `${author}!${pad(size, 12)}`
 export const headKey = (author: string): string => author
+
+// ---- STAGE (a v1 upgrade) -----------------------------------------------------------
+
+export const stageKey = (seq: number): string => pad(seq, 12)
+export const seqOfStageKey = (key: string): number => Number(key)
 
 // ---- EVIDENCE -------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ import { Replica } from './replica.js'
 import type { PendingView } from './pending.js'
 import type { ActOptions } from './actor.js'
 import { Queries } from './queries.js'
+import { upgradeV1, upgradeV1Pending } from './upgrade-v1.js'
 import { Integrity } from './integrity.js'
 import { CrossCheck, type CrossCheckOutcome, type Equivocations } from './cross-check.js'
 import { WorkQueues } from './queues.js'
@@ -109,6 +110,17 @@ export class Ledger {
       throw err
     }
     const l = new Ledger(core, init.checkpointInterval ?? 1000, master.key, init.issuePolicy)
+    // A v1 ledger (or one whose upgrade a crash interrupted) becomes v2 before anything reads its logs.
+    const v1 = upgradeFrom !== undefined || await upgradeV1Pending(core)
+    if (v1) {
+      try {
+        await upgradeV1({ core, documents: l.#documents }, upgradeFrom)
+      } catch (err) {
+        // Refused (or failed): the database is let go, as by any refused open.
+        await store.close()
+        throw err
+      }
+    }
     for await (const [author, head] of store.entries('HEAD')) core.heads.set(author, head)
     for await (const [k, v] of store.entries('META', indexedRange())) {
       const n = metaNumber(v)
@@ -118,7 +130,7 @@ export class Ledger {
     for await (const r of store.values('CLAIM')) core.claimed.add(permitKey(r.party, r.number))
     // Resume indexing interrupted by a stop or crash.
     l.#indexer.resume()
-    if (upgradeFrom !== undefined) await l.#upgrade()
+    if (v1) await l.#upgrade()
     return l
   }
 
@@ -136,7 +148,8 @@ export class Ledger {
       if (n === undefined || n === d.number) continue
       ops.push(del('DELIVERY', key), put('DELIVERY', deliveryKey(d.party, n), { ...d, number: n }))
     }
-    ops.push(put('META', MetaKey.SCHEMA, SCHEMA_VERSION))
+    // The end of a v1 upgrade (ledger.md §7.1): its marker goes with the rebuilt state.
+    ops.push(put('META', MetaKey.SCHEMA, SCHEMA_VERSION), del('META', MetaKey.UPGRADE))
     await store.write(ops, { sync: true })
   }
 

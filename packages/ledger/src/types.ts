@@ -178,6 +178,8 @@ export interface ClaimRecord extends ClaimRef {
   /** The account at the claimant that recorded it (ledger.md §2.3), if the event names one. */
   actor?: string
   reason: string
+  /** Hex hash of the v1 event this one was carried over from (ledger.md §7.1): a claim may be named by it too. */
+  carriedFrom?: string
 }
 
 /** A claim with what the issuer's log says of it. */

@@ -197,7 +197,8 @@ export class UseDecider {
     if (bytes === undefined) throw new ClaimUnknownError(`${where} is not held here yet: no provisional use is confirmed before its event is`)
     const le = decodeEvent(bytes)
     const e = le.event
-    if (hex(le.hash) !== claim.hash) throw new ClaimInvalidError(`${where} is another event than the one claimed (its hash differs)`)
+    // By its hash, or by the v1 hash it was carried over from (ledger.md §7.1).
+    if (hex(le.hash) !== claim.hash && (e.carriedFrom.length === 0 || hex(e.carriedFrom) !== claim.hash)) throw new ClaimInvalidError(`${where} is another event than the one claimed (its hash differs)`)
     if (e.type !== EventType.PROVISIONAL_CONSUMED || e.permitParty !== c.party || !samePermitNumber(e.permitNumber, prev.number)) throw new ClaimInvalidError(`${where} is not a provisional use of ${c.party}/${prev.number}`)
     const body = ProvisionalBody.decode(e.body)
     if (!sameLines(body.lines, lines)) throw new ClaimInvalidError(`the claim's quantities are not those of ${where}`)

@@ -125,13 +125,13 @@ describe('look-alike permit numbers (property, real LevelDB)', () => {
     } finally { await th.close(); thDir.cleanup() }
   })
 
-  it('a ledger written before canonical numbers (schema 1) is re-keyed at open; its logs are unchanged', async () => {
+  it('a ledger written before canonical numbers (schema 1) is upgraded at open; the replica, fetched again, is keyed canonically', async () => {
     const thDir = tempDir('lookalike-old')
     let th = await openLedger('TH', thDir.path)
     await th.acceptEvents(await chLogSpelt(['26CH-777']))
     await th.waitForIndex()
     await th.close()
-    // What the previous release stored: the raw number as key, schema 1.
+    // What the release before r8 stored: the raw number as key, schema 1.
     const db = new Level<string, unknown>(thDir.path, { keyEncoding: 'utf8', valueEncoding: 'json' })
     const permits = db.sublevel<string, PermitState>('permit', { valueEncoding: 'json' })
     const state = await permits.get('CH!26CH777')
@@ -140,6 +140,11 @@ describe('look-alike permit numbers (property, real LevelDB)', () => {
     await db.close()
     th = await openLedger('TH', thDir.path)
     try {
+      // Schema 1 holds version 1 events: the v1 upgrade (ledger.md §7.1) drops
+      // other authors' replicas, with their derived keys; sync fetches them again.
+      expect(th.authors()).toEqual([])
+      expect(await th.status('CH', '26CH-777')).toBeUndefined()
+      await th.acceptEvents(await chLogSpelt(['26CH-777']))
       expect((await th.status('CH', '26CH-777'))?.state.number).toBe('26CH777')
       expect((await th.list({ party: 'CH' })).items.map((i) => i.state.number)).toEqual(['26CH777'])
       expect((await th.verifyLog('CH')).ok).toBe(true)
