@@ -14,7 +14,8 @@ import type { Authority, TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, within, type Logger, type WorkerStats } from '@cites/runtime'
 import {
   Misbehaviour, applyTrustList, consumeService, createAuthorisedNode, deliverService, keepConnected, ledgerConsumePort, ledgerDeliverPort, ledgerSyncPort, ledgerVerifyPort, logFor, loggedElsewhere,
-  startDelivery, startEventGossip, gossipScore, syncService, trustListService, trustStorePort, verifyService, type AuthorisedNode, type DeliveryWorker, type EventGossip,
+  startDelivery, startEventGossip, gossipScore, syncService, trustListService, trustStorePort, verifyService, documentService, ledgerDocumentPort, versionRefusalServices, RefusalCounts,
+  type AuthorisedNode, type DeliveryWorker, type EventGossip,
   type GossipStats, type KeepConnected, type KeepConnectedOptions
 } from '@cites/protocol'
 import { medianOffset, type ClockEstimate, type PeerClockOffset } from '@cites/protocol'
@@ -241,7 +242,7 @@ export interface PermitNode extends RecordOperations {
   workers: () => Record<string, WorkerStats>
   /** Gossip validation outcomes and background permit-check counts, now (for metrics). */
   /** Gossip and permit-check counts; consume refusals by code and requests answered PEER_RATE_LIMITED (network.md §7.2). */
-  counters: () => { gossip: GossipStats, permitChecks: PermitCheckStats, consume: { refusals: Record<string, number>, rateLimited: number } }
+  counters: () => { gossip: GossipStats, permitChecks: PermitCheckStats, consume: { refusals: Record<string, number>, rateLimited: number }, versionRefusals: Record<string, number>, documentRefusals: Record<string, number>, documentsErased: number }
   alerts: () => Promise<Alert[]>
   stop: () => Promise<void>
 }
@@ -291,6 +292,9 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     const isolated = new Set<string>()
     // Refused consume requests cost the requesting peer budget and gossip score (network.md §7.2).
     const misbehaviour = new Misbehaviour({ now })
+    // Refused v1 requests (network.md §2.1) and refused document requests (§8.1), counted for /metrics.
+    const versionRefusals = new RefusalCounts()
+    const documentRefusals = new RefusalCounts()
     // The consume port syncs a claimant's log before answering CLAIM_UNKNOWN; catch-up starts after libp2p.
     let claimantSync: CatchUp | undefined
     // The protocol services are libp2p services: libp2p gives each its
@@ -306,7 +310,11 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
           port: ledgerConsumePort({ ledger, trust, now, misbehaviour, catchUp: async (author, peer) => { await within(CLAIM_SYNC_TIMEOUT_MS, claimantSync?.syncAuthor(author, peer) ?? Promise.resolve()) }, ...childLog }),
           ...childLog
         }),
-        deliver: deliverService({ port: ledgerDeliverPort(ledger, { trust, signer: config.signer, now, ...childLog }), ...childLog })
+        deliver: deliverService({ port: ledgerDeliverPort(ledger, { trust, signer: config.signer, now, ...childLog }), ...childLog }),
+        // r17: a permit's document, only to the issuer's and the destination's nodes (NOT_A_PARTY, counted and charged).
+        document: documentService({ port: ledgerDocumentPort({ ledger, trust, misbehaviour, onRefused: documentRefusals.count, ...childLog }), ...childLog }),
+        // The v1 ids answer only EVENT_VERSION_MISMATCH: a v1 node and this one never exchange events.
+        ...versionRefusalServices({ onRefused: versionRefusals.count, ...childLog })
       }
     })
     modules.push({ name: 'libp2p', stop: async () => { await libp2p.stop() } })
@@ -461,7 +469,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         const samples = catchUp.clocks.current(now(), connectedParties().keys())
         return { ...medianOffset(samples), samples }
       },
-      counters: () => ({ gossip: { ...gossip.stats }, permitChecks: { ...permitChecks.stats }, consume: { refusals: Object.fromEntries(misbehaviour.refusals), rateLimited: misbehaviour.limited } }),
+      counters: () => ({ gossip: { ...gossip.stats }, permitChecks: { ...permitChecks.stats }, consume: { refusals: Object.fromEntries(misbehaviour.refusals), rateLimited: misbehaviour.limited }, versionRefusals: versionRefusals.toJSON(), documentRefusals: documentRefusals.toJSON(), documentsErased: retention.erased() }),
       workers: () => ({ delivery: delivery.stats, claims: claims.stats, sync: catchUp.stats, 'permit-checks': permitChecks.workerStats, 'keep-connected': connections.stats, retention: retention.stats }),
       alerts: async () => await ledger.alerts(),
       stop: async () => {
