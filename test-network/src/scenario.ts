@@ -4,7 +4,7 @@
  * what happened; a scenario ends by checking the network's invariants.
  */
 import { NodeClient } from './client.js'
-import { checkInvariants, type InvariantReport } from './invariants.js'
+import { checkInvariants, type InvariantReport, type TradersOf } from './invariants.js'
 import { killNode, partitionNode, healAll, restartNode } from './faults.js'
 import { PilotError } from './errors.js'
 import { waitForMesh, type PilotLayout } from './pilot.js'
@@ -13,14 +13,15 @@ export interface StepResult { step: number, title: string, ok: boolean, detail: 
 export interface ScenarioResult { name: string, steps: StepResult[], invariants: InvariantReport, ok: boolean }
 
 /** An export permit (JSON form) from `issuer` to `destination`, issued now. */
-export function pilotPermit (issuer: string, destination: string, number: string, o: { appendix?: string, withImportPermit?: boolean } = {}): Record<string, unknown> {
+export function pilotPermit (issuer: string, destination: string, number: string, o: { appendix?: string, withImportPermit?: boolean, traders?: PilotTraders } = {}): Record<string, unknown> {
+  const t = o.traders ?? { importer: 'Pilot Importer Ltd', importerCity: 'Port City', exporter: 'Pilot Exporter AG', exporterCity: 'Export Town' }
   const now = Date.now()
   const permit: Record<string, unknown> = {
     number, type: 'E', validFrom: new Date(now - 86_400_000).toISOString(), validUntil: new Date(now + 180 * 86_400_000).toISOString(), purpose: 'T',
     securityStamp: `${issuer}-SS-${number.slice(-4)}`,
     issuer: { name: `Management Authority of ${issuer}`, address: { city: 'Capital', country: issuer } },
-    consignee: { name: 'Pilot Importer Ltd', address: { city: 'Port City', country: destination } },
-    consignor: { name: 'Pilot Exporter AG', address: { city: 'Export Town', country: issuer } },
+    consignee: { name: t.importer, address: { ...(t.importerStreet !== undefined ? { street: t.importerStreet } : {}), city: t.importerCity, country: destination } },
+    consignor: { name: t.exporter, address: { ...(t.exporterStreet !== undefined ? { street: t.exporterStreet } : {}), city: t.exporterCity, country: issuer } },
     lines: [
       o.appendix === 'I'
         ? { id: 'A', scientificName: 'Panthera tigris', commonName: 'Tiger', term: 'LIV', appendix: 'I', source: 'C', quantity: 2, unit: 'PCS', originCountry: issuer }
@@ -30,8 +31,12 @@ export function pilotPermit (issuer: string, destination: string, number: string
   return permit
 }
 
+/** Boxes 3 and 4: the importer's and the exporter's names and addresses. */
+export interface PilotTraders { importer: string, importerStreet?: string, importerCity: string, exporter: string, exporterStreet?: string, exporterCity: string }
+
 type Step = (ctx: Ctx) => Promise<string>
-interface Ctx { layout: PilotLayout, c: (party: string) => NodeClient, vars: Record<string, string>, faults: string[] }
+/** `tradersOf`: permits whose traders only their parties may hold (invariant 5). */
+interface Ctx { layout: PilotLayout, c: (party: string) => NodeClient, vars: Record<string, string>, faults: string[], tradersOf: TradersOf[] }
 
 async function runSteps (name: string, layout: PilotLayout, steps: Array<[string, Step]>, say: (line: string) => void): Promise<ScenarioResult> {
   const byParty = new Map(layout.nodes.map((n) => [n.party, new NodeClient(n)]))
@@ -39,7 +44,8 @@ async function runSteps (name: string, layout: PilotLayout, steps: Array<[string
     layout,
     c: (p) => { const x = byParty.get(p); if (x === undefined) throw new PilotError('PARTY_NOT_IN_PILOT', `${p} is not in this pilot`); return x },
     vars: {},
-    faults: []
+    faults: [],
+    tradersOf: []
   }
   const results: StepResult[] = []
   for (const [i, [title, run]] of steps.entries()) {
@@ -57,7 +63,7 @@ async function runSteps (name: string, layout: PilotLayout, steps: Array<[string
     say(`${ok ? '✔' : '✘'} ${String(r.step).padStart(2)}. ${title}\n     ${detail}`)
     if (!ok) break
   }
-  const invariants = await checkInvariants(layout, { expectedAlerts: ctx.faults })
+  const invariants = await checkInvariants(layout, { expectedAlerts: ctx.faults, tradersOf: ctx.tradersOf })
   say(`${invariants.ok ? '✔' : '✘'} invariants: ${invariants.lines.join('; ')}`)
   return { name, steps: results, invariants, ok: results.every((r) => r.ok) && results.length === steps.length && invariants.ok }
 }
@@ -140,6 +146,30 @@ export async function defaultScenario (layout: PilotLayout, say: (line: string) 
       const r = await x.c('TH').request<{ valid: boolean, checks: Array<{ name: string, status: string, reason: { code: string } }> }>('POST', '/v1/verify', { role: 'viewer', xml: tampered })
       expect(r.status === 200 && !r.body.valid, `expected an invalid verdict, got ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`)
       return `invalid: integrity ${checkCode(r.body, 'integrity')}`
+    }],
+    ['TH issues an export permit to CH: its traders\' names and addresses reach CH and TH, and no other authority', async (x) => {
+      const thNumber = `26TH${number.slice(4)}`
+      // Distinctive (and not only ASCII), so that finding one anywhere else means it leaked.
+      const traders: PilotTraders = {
+        importer: `Zürcher Terrarien Import ${thNumber}`, importerStreet: `Bahnhofstrasse ${thNumber}`, importerCity: 'Zürich',
+        exporter: `Chanthaburi Serpent Farm ${thNumber}`, exporterStreet: `Soi Ngu Lueam ${thNumber}`, exporterCity: 'จันทบุรี'
+      }
+      const r = await x.c('TH').request('POST', '/v1/permits', { role: 'issuer', body: pilotPermit('TH', 'CH', thNumber, { traders }) })
+      expect(r.status === 201, `expected 201, got ${r.status} ${JSON.stringify(r.body)}`)
+      // ?wait waits for the event (its summary); the document comes apart, with the delivery: poll for it.
+      let delivered = await x.c('CH').request<string>('GET', `/v1/permits/TH/${thNumber}?wait=20000`, { role: 'viewer', accept: 'application/xml' })
+      for (let i = 0; i < 200 && delivered.status !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        delivered = await x.c('CH').request<string>('GET', `/v1/permits/TH/${thNumber}`, { role: 'viewer', accept: 'application/xml' })
+      }
+      expect(delivered.status === 200 && delivered.body.includes(traders.importer), `CH, the destination, does not hold the document (${delivered.status})`)
+      const others = x.layout.nodes.map((n) => n.party).filter((p) => p !== 'TH' && p !== 'CH')
+      for (const p of others) {
+        const v = await x.c(p).request('GET', `/v1/permits/TH/${thNumber}?wait=20000`, { role: 'viewer' })
+        expect(v.status === 200, `${p} does not hold the summary (${v.status})`)
+      }
+      x.tradersOf.push({ party: 'TH', number: thNumber, destination: 'CH', traders: Object.values(traders).filter((s) => s.includes(thNumber)) })
+      return `201 TH/${thNumber}; the document delivered to CH; ${others.join(', ')} hold its summary (checked with the invariants: no trader there)`
     }],
     ['FR\'s node is killed, permits are issued meanwhile, and FR catches up after a restart', async (x) => {
       await killNode(x.layout, 'FR')

@@ -1,6 +1,6 @@
 /**
  * The pilot network headless: `cites pilot up --json` brings up the default
- * five authorities as separate processes; the default scenario's ten steps
+ * five authorities as separate processes; the default scenario's eleven steps
  * and the partition scenario (uses on both sides, then heal) each pass and
  * end with the invariants holding; `pilot fault` kills and restarts a node;
  * `pilot status` and `pilot down` report and stop everything.
@@ -49,11 +49,13 @@ describe('the pilot network', () => {
     expect(await page.text()).toContain('CITES permit check')
   })
 
-  it('runs the default scenario: each of the ten steps as expected, then the invariants hold', async () => {
+  it('runs the default scenario: each of the eleven steps as expected, then the invariants hold', async () => {
     const r = await defaultScenario(layout)
-    expect(r.steps.map((s) => `${s.step}:${s.ok ? 'ok' : s.detail}`)).toEqual(Array.from({ length: 10 }, (_, i) => `${i + 1}:ok`))
+    expect(r.steps.map((s) => `${s.step}:${s.ok ? 'ok' : s.detail}`)).toEqual(Array.from({ length: 11 }, (_, i) => `${i + 1}:ok`))
     expect(r.steps[6]!.detail).toContain('DIVERTED_USE alert at CH')
-    expect(r.invariants).toMatchObject({ ok: true, missing: [], consumedTwice: [], badLogs: [], missingAlerts: [], unexpectedAlerts: [] })
+    // Step 10's TH→CH permit: its traders at CH and TH only (invariant 5, read through each node's API).
+    expect(r.invariants).toMatchObject({ ok: true, missing: [], consumedTwice: [], badLogs: [], missingAlerts: [], unexpectedAlerts: [], traderLeaks: [] })
+    expect(r.invariants.lines.some((l) => l.startsWith('trader data of 1 permit(s) only at the parties'))).toBe(true)
     // Step 2 waits for its permit's acknowledgement; the three issued while FR
     // was down may still be on their way to TH when the invariants run.
     expect(r.invariants.acknowledged).toBeGreaterThanOrEqual(1)
