@@ -77,7 +77,7 @@ export async function checkInvariants (layout: PilotLayout, o: { expectedAlerts?
         if (asXml.status !== 200 || absent.length > 0) traderLeaks.push(`${t.party}/${t.number}: ${holder}, a party, lacks the document (${asXml.status}, ${absent.length} of ${t.traders.length} names missing)`)
         continue
       }
-      if (asXml.status !== 404 || (asXml.body as { code?: string }).code !== 'PERMIT_NOT_FOUND') traderLeaks.push(`${t.party}/${t.number}: ${holder} answers GET as XML with ${asXml.status}, not 404 PERMIT_NOT_FOUND`)
+      if (asXml.status !== 404 || (asXml.body as { code?: string }).code !== 'DOCUMENT_NOT_HELD') traderLeaks.push(`${t.party}/${t.number}: ${holder} answers GET as XML with ${asXml.status}, not 404 DOCUMENT_NOT_HELD`)
       const asJson = await c.request('GET', path, { role: 'viewer' })
       const json = JSON.stringify(asJson.body)
       if (asJson.status !== 200) traderLeaks.push(`${t.party}/${t.number}: ${holder} does not hold the summary (${asJson.status})`)

@@ -76,11 +76,23 @@ async function arrived (ledger: Ledger, party: string, number: string, waitMs: n
   while (Date.now() < end && await ledger.status(party, number) === undefined) await new Promise((resolve) => setTimeout(resolve, 5))
 }
 
+async function documentArrived (ledger: Ledger, party: string, number: string, waitMs: number): Promise<void> {
+  const end = Date.now() + Math.min(Math.max(waitMs, 0), 30_000)
+  while (Date.now() < end && await ledger.documentStatus(party, number) === 'absent') await new Promise((resolve) => setTimeout(resolve, 5))
+}
+
 export function recordOperations (o: { party: string, ledger: Ledger, libp2p: AuthorisedNode, trust: TrustStore, dataDir: string }): RecordOperations {
   const { ledger, libp2p, trust } = o
   return {
     permit: async (party, number, waitMs = 0) => { await arrived(ledger, party, number, waitMs); return await ledger.getPermit(party, number) },
-    signedXml: async (party, number, waitMs = 0) => { await arrived(ledger, party, number, waitMs); return await ledger.signedXml(party, number) },
+    signedXml: async (party, number, waitMs = 0) => {
+      const start = Date.now()
+      await arrived(ledger, party, number, waitMs)
+      // The destination's document follows the event (its delivery): wait for it too, within the same bound.
+      const s = (await ledger.status(party, number))?.state
+      if (s !== undefined && s.destination === o.party && s.party !== o.party) await documentArrived(ledger, party, number, waitMs - (Date.now() - start))
+      return await ledger.signedXml(party, number)
+    },
     deliveries: async (state) => (await ledger.deliveries(state)).map(({ ack: _ack, ...d }) => d),
     audit: async () => {
       const logs: AuditReport['logs'] = []

@@ -12,12 +12,12 @@
  * reference data, with its snapshot's date).
  */
 import type { PeerId } from '@libp2p/interface'
-import type { Ledger } from '@cites/ledger'
+import { decodeEvent, type Ledger } from '@cites/ledger'
 import { judgePermitEvents, withDestination, withEquivocation, withReference, withValidityAt, type RemoteVerdict } from '@cites/verdict'
 import type { ReferenceData } from '@cites/refdata'
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
-import { verifyRemote, ProtocolError, type AuthorisedNode } from '@cites/protocol'
+import { fetchDocument, verifyRemote, ProtocolError, type AuthorisedNode } from '@cites/protocol'
 import type { NodeVerdict } from './node.js'
 import { NodeBusyError } from './errors.js'
 import { issuerUnreachable, RETRY_AFTER_S, type IssuerLanes } from './issuer-lanes.js'
@@ -46,7 +46,29 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
   const { ledger, trust, libp2p, log } = init
   const verdictMemo = new Map<string, { stamp: string, verdict: NodeVerdict }>()
 
+  /**
+   * The destination's document, when its delivery has not come (yet): asked
+   * of the issuer's node with /cites/document/1.0.0 (network.md §8.1) and
+   * kept only as the document the issuer registered. Best effort, within
+   * the issuer's timeout: without it the verdict is the summary's.
+   */
+  const fetchOwnDocument = async (p: string, number: string): Promise<void> => {
+    if (p === init.party || await ledger.documentStatus(p, number) !== 'absent') return
+    const s = await ledger.status(p, number)
+    if (s === undefined || s.state.destination !== init.party) return
+    try {
+      const issuer = init.peerOf(p)
+      const got = await within(init.issuerTimeoutMs(), fetchDocument(libp2p, issuer, { party: p, number: s.state.number, sha256: s.state.xmlSha256 }))
+      const [first] = await ledger.permitEvents(p, number) ?? []
+      if (got.status === 'OK' && first !== undefined) await ledger.putDocument(decodeEvent(first), got.document)
+      else log.debug({ code: got.status === 'OK' ? 'PERMIT_NOT_FOUND' : got.code, party: p, number }, 'the issuer did not give the document')
+    } catch (err) {
+      log.debug({ code: errorCode(err, 'DOCUMENT_FETCH_FAILED'), party: p, number }, `the document could not be fetched from its issuer: ${errorMessage(err)}`)
+    }
+  }
+
   const judge = async (p: string, number: string): Promise<NodeVerdict> => {
+    await fetchOwnDocument(p, number)
     const claimsHeld = await ledger.claims(p, number)
     // r17: the document, when this node is a party to the trade and holds it;
     // else the verdict is the issuer's summary's (DOCUMENT_NOT_PRESENTED).

@@ -125,7 +125,7 @@ describe('a diverted copy at a third party is never valid, and a third party lea
   it('a third party\'s read path gives no document and no trader: GET as XML is 404 at FR and CN; the JSON view names no trader', async () => {
     for (const p of ['FR', 'CN']) {
       const asXml = await http(p).inject({ method: 'GET', url: `/v1/permits/TH/${toCh}`, headers: { ...auth('viewer'), accept: 'application/xml' } })
-      expect([asXml.statusCode, asXml.json<{ code: string }>().code], p).toEqual([404, 'PERMIT_NOT_FOUND'])
+      expect([asXml.statusCode, asXml.json<{ code: string }>().code], p).toEqual([404, 'DOCUMENT_NOT_HELD'])
       const asJson = await http(p).inject({ method: 'GET', url: `/v1/permits/TH/${toCh}`, headers: auth('viewer') })
       expect(asJson.statusCode, p).toBe(200)
       for (const s of Object.values(TRADERS)) expect(asJson.body, p).not.toContain(s)

@@ -81,6 +81,8 @@ describe('HTTP API', () => {
     expect(refused.json().code).toBe('PERMIT_REFUSED')
     expect(JSON.stringify(refused.json().problems)).toMatch(/IMPORT_PERMIT|APPENDIX_I/)
     await waitFor(async () => (await nodes[1]!.node.internals.ledger.status('CH', '26CHH0002')) !== undefined, { timeoutMs: 20_000, what: 'gossip' })
+    // r17: TH, the destination, holds the documents once their deliveries arrive (they follow the events).
+    await waitFor(async () => (await nodes[1]!.node.internals.ledger.documentStatus('CH', '26CHH0001')) === 'held' && (await nodes[1]!.node.internals.ledger.documentStatus('CH', '26CHH0002')) === 'held', { timeoutMs: 20_000, what: 'the deliveries' })
   })
 
   it('reads a permit as JSON with its history, and as the signed XML', async () => {
