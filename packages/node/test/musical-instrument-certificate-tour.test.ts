@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NOW, chPermit, vectorPermit, waitFor, type Clock } from '@cites/test-kit'
 import { authorities, basePort, meshFormed, startPermitNode, stopAll, trustListXml, type TestNode } from './kit.js'
+import { verifyDocument } from '../src/index.js'
 
 const DAY = 86_400_000
 const GUITAR = [{ line: 'A', quantity: 1, unit: '' }]
@@ -30,16 +31,20 @@ describe('a musical-instrument certificate crossing five borders over three year
   it('is endorsed and used at each crossing, over the network and at home, until it expires', async () => {
     const cert = vectorPermit('ch-musical-instrument')
     delete cert.issueDate
-    const { state } = await ch.node.issue(cert)
+    const { state, signedXml } = await ch.node.issue(cert)
     expect(state).toMatchObject({ type: 'O', certificateType: 'musical-instrument' })
+    // The certificate travels with its holder (r17: it names the musician; no other authority is sent it):
+    // by number, a border that does not hold it sees the issuer's summary only.
+    await waitFor(async () => (await th.node.internals.ledger.status('CH', '26CHMI0001')) !== undefined, { what: 'TH to hold the summary' })
+    expect((await th.node.verify('CH', '26CHMI0001')).checks.find((c) => c.name === 'integrity')?.reason.code).toBe('DOCUMENT_NOT_PRESENTED')
     // CH → TH, TH → CH, CH → TH, TH → CH, CH → TH: about every seven months.
     const tour = [['CHGVA', 'THBKK', th], ['THBKK', 'CHZRH', ch], ['CHZRH', 'THHKT', th], ['THHKT', 'CHGVA', ch], ['CHGVA', 'THBKK', th]] as const
     for (const [exit, entry, into] of tour) {
       clock.now += 200 * DAY
       await ch.node.endorse('CH', '26CHMI0001', { lines: GUITAR, port: exit })
       clock.now += DAY / 2
-      // What the officer at the border sees before recording the crossing: valid, not "already used", not "not for this country".
-      const seen = await into.node.verify('CH', '26CHMI0001')
+      // What the officer at the border sees from the certificate the holder presents before recording the crossing: valid, not "already used", not "not for this country".
+      const seen = await verifyDocument(into.node, signedXml)
       expect(seen.valid, JSON.stringify(seen.checks.filter((c) => c.status !== 'VALID'))).toBe(true)
       expect(seen.checks.find((c) => c.name === 'use')?.reason.code).toBe('MULTI_USE')
       const r = await into.node.consume('CH', '26CHMI0001', { lines: GUITAR, port: entry })
