@@ -1,4 +1,5 @@
 /** The exact flow the README and later tools rely on (issue: Foundation, CLI). */
+import { createHash } from 'node:crypto'
 import { describe, expect, it, beforeAll } from 'vitest'
 import { mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -121,6 +122,14 @@ describe('cites: keys -> trust list -> permit -> sign -> verify', () => {
     expect(cites(dir, 'ledger', 'verify-log', ...L).code).toBe(2) // needs the trust list
     expect(ok('ledger', 'rebuild', ...L).out).toContain('1 permits from 3 events')
     expect(ok('ledger', 'list', ...L, '--status', 'CONSUMED', '--count').out.trim()).toBe('1')
+    // Issue 13: erasure by hand. Not before the retention clock (Box 2's end, the last event); then the document and its key go.
+    expect(JSON.parse(ok('ledger', 'purge', ...L, '--before', '2000-01-01', '--json').out)).toMatchObject({ erased: 0, held: 1 })
+    expect(JSON.parse(ok('ledger', 'purge', ...L, '--before', '2100-01-01', '--json').out)).toMatchObject({ erased: 1, held: 0 })
+    const erased = cites(dir, 'ledger', 'show', 'CH', '26CH000300', ...L, '--xml')
+    expect([erased.code, erased.err]).toEqual([1, expect.stringContaining('DOCUMENT_ERASED')])
+    expect(ok('ledger', 'verify-log', ...L, ...T).out).toContain('CH: 3 events')
+    expect(JSON.parse(ok('ledger', 'show', 'CH', '26CH000300', ...L, '--json').out)).toMatchObject({ status: 'CONSUMED', state: { xmlSha256: createHash('sha256').update(readFileSync(join(dir, 'p300.xml'))).digest('hex') } })
+    expect(cites(dir, 'ledger', 'purge', ...L, '--before', 'someday').code).toBe(2)
   })
 
   it('ledger report: a species name that is a spreadsheet formula is written as text, to stdout and to --out (issue 16)', () => {

@@ -87,9 +87,11 @@ export function ledgerCommand (program: Command, io: Io): void {
       await withLedger(o, {}, async (l) => {
         if (o.xml === true) {
           const xml = await l.signedXml(party, number)
-          if (xml === undefined) throw new CliError('PERMIT_NOT_FOUND', `${party}/${number} is not in the ledger`, EXIT_INVALID)
-          io.out(xml)
-          return
+          if (xml !== undefined) { io.out(xml); return }
+          if (await l.getPermit(party, number) === undefined) throw new CliError('PERMIT_NOT_FOUND', `${party}/${number} is not in the ledger`, EXIT_INVALID)
+          // r17: a summary without its document: not a party to the trade, or erased after retention.
+          if (await l.documentStatus(party, number) === 'erased') throw new CliError('DOCUMENT_ERASED', `the document of ${party}/${number} was erased under the retention rule; its summary remains (without --xml)`, EXIT_INVALID)
+          throw new CliError('DOCUMENT_NOT_HELD', `this ledger holds ${party}/${number}'s summary, not its document (only the issuer and the destination hold it)`, EXIT_INVALID)
         }
         const v = await l.getPermit(party, number)
         if (v === undefined) throw new CliError('PERMIT_NOT_FOUND', `${party}/${number} is not in the ledger`, EXIT_INVALID)
