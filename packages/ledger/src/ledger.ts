@@ -14,6 +14,8 @@
  * - cross-check.ts: a peer's copy of a log position compared with ours
  *   (split views), and the bounded read a sync answer needs;
  * - queues.ts: the delivery outbox, permit-check cursors, recorded alerts;
+ * - documents.ts: permit documents, held apart by the parties only (r17);
+ * - open.ts, upgrade-v1.ts: opening, and carrying a v1 ledger over;
  * - store.ts: the one write path (keeps the state cache coherent),
  *   codec.ts the typed stores, keys.ts every key, locks.ts the lock order.
  *
@@ -21,16 +23,12 @@
  * that permit and lands in one atomic batch; the node's own events are
  * written with `sync: true` before anyone is answered.
  */
-import { silentLogger } from '@cites/runtime'
 import { canonicalPermitNumber, type Permit, type ReplacementReason } from '@cites/permit'
 import type { LoggedCheckpoint, LoggedEvent } from './events.js'
 import { InvalidEventError, PermitNotFoundError } from './errors.js'
-import { MetaKey, SCHEMA_VERSION, authorOfIndexedKey, deliveryKey, indexedRange, permitKey, type SublevelName } from './keys.js'
-import { del, put, type WriteOp } from './store.js'
-import { metaNumber } from './codec.js'
-import { LedgerStore } from './store.js'
-import { Locks } from './locks.js'
-import { LedgerCore, type NewAlert } from './context.js'
+import { MetaKey, type SublevelName } from './keys.js'
+import { put } from './store.js'
+import type { LedgerCore, NewAlert } from './context.js'
 import { Indexer } from './indexer.js'
 import { OwnLog } from './own-log.js'
 import { Commands } from './commands.js'
@@ -43,7 +41,8 @@ import { upgradeV1, upgradeV1Pending } from './upgrade-v1.js'
 import { Integrity } from './integrity.js'
 import { CrossCheck, type CrossCheckOutcome, type Equivocations } from './cross-check.js'
 import { WorkQueues } from './queues.js'
-import { Documents, assertKeyOpensStore, documentMasterKey } from './documents.js'
+import { Documents } from './documents.js'
+import { finishUpgrade, loadViews, openCore } from './open.js'
 import type { ClaimRef, PermitState, PermitStatus, Receipt } from './state.js'
 import type {
   AcceptResult, ActionInput, Alert, ClaimView, IssuePolicy, ConsumeInput, DeliveryRecord, DeliveryState, LedgerInit, ListFilter, ListResult, LogHead, LogVerification,
@@ -99,17 +98,8 @@ export class Ledger {
 
   /** Open (or create) a ledger. */
   static async open (init: LedgerInit): Promise<Ledger> {
-    const { store, party, upgradeFrom } = await LedgerStore.open(init.location, init.party, init.stateCacheSize)
-    const core = new LedgerCore({ party, store, signer: init.signer, trust: init.trust, now: init.now ?? Date.now, log: init.log ?? silentLogger, locks: new Locks() })
-    const master = await documentMasterKey(init.location, init.documentKey)
-    try {
-      await assertKeyOpensStore(store, master.created)
-      await master.persist()
-    } catch (err) {
-      await store.close()
-      throw err
-    }
-    const l = new Ledger(core, init.checkpointInterval ?? 1000, master.key, init.issuePolicy)
+    const { core, documentKey, upgradeFrom } = await openCore(init)
+    const l = new Ledger(core, init.checkpointInterval ?? 1000, documentKey, init.issuePolicy)
     // A v1 ledger (or one whose upgrade a crash interrupted) becomes v2 before anything reads its logs.
     const v1 = upgradeFrom !== undefined || await upgradeV1Pending(core)
     if (v1) {
@@ -117,40 +107,20 @@ export class Ledger {
         await upgradeV1({ core, documents: l.#documents }, upgradeFrom)
       } catch (err) {
         // Refused (or failed): the database is let go, as by any refused open.
-        await store.close()
+        await core.store.close()
         throw err
       }
     }
-    for await (const [author, head] of store.entries('HEAD')) core.heads.set(author, head)
-    for await (const [k, v] of store.entries('META', indexedRange())) {
-      const n = metaNumber(v)
-      if (n !== undefined) core.indexed.set(authorOfIndexedKey(k), n)
-    }
+    await loadViews(core)
     await l.#replica.loadPending()
-    for await (const r of store.values('CLAIM')) core.claimed.add(permitKey(r.party, r.number))
     // Resume indexing interrupted by a stop or crash.
     l.#indexer.resume()
-    if (v1) await l.#upgrade()
-    return l
-  }
-
-  /**
-   * Schema 1 to 2 (ledger.md r8): derived keys move to canonical permit
-   * numbers. The logs are the truth and stay as they are: the indexes are
-   * rebuilt from them, and delivery records re-keyed.
-   */
-  async #upgrade (): Promise<void> {
-    await this.#indexer.rebuild()
-    const store = this.#core.store
-    const ops: WriteOp[] = []
-    for await (const [key, d] of store.entries('DELIVERY')) {
-      const n = keyOf(d.number)
-      if (n === undefined || n === d.number) continue
-      ops.push(del('DELIVERY', key), put('DELIVERY', deliveryKey(d.party, n), { ...d, number: n }))
+    if (v1) {
+      // Derived state from the carried logs, then the schema and the end of the upgrade in one batch.
+      await l.#indexer.rebuild()
+      await finishUpgrade(core)
     }
-    // The end of a v1 upgrade (ledger.md §7.1): its marker goes with the rebuilt state.
-    ops.push(put('META', MetaKey.SCHEMA, SCHEMA_VERSION), del('META', MetaKey.UPGRADE))
-    await store.write(ops, { sync: true })
+    return l
   }
 
   async close (): Promise<void> {
@@ -375,10 +345,7 @@ export class Ledger {
     return n === undefined ? undefined : await this.#queries.getPermit(party, n)
   }
 
-  /**
-   * The signed eCITES XML of a permit, when this node holds its document (it
-   * is a party to the trade and the document is not erased; ledger.md §2.4).
-   */
+  /** The signed eCITES XML of a permit, when this node holds its document (a party to the trade, not erased; ledger.md §2.4). */
   async signedXml (party: string, number: string): Promise<string | undefined> {
     const d = await this.document(party, number)
     return d === undefined ? undefined : new TextDecoder().decode(d)
@@ -396,19 +363,12 @@ export class Ledger {
     return n === undefined ? 'absent' : await this.#documents.status(party, n)
   }
 
-  /**
-   * Take the document of a permit whose ISSUED event (`issued`) this node
-   * accepted: NOT_A_PARTY, DOCUMENT_HASH_MISMATCH, DOCUMENT_ERASED.
-   */
+  /** Take the document of a permit whose ISSUED event (`issued`) this node accepted: NOT_A_PARTY, DOCUMENT_HASH_MISMATCH, DOCUMENT_ERASED. */
   async putDocument (issued: LoggedEvent, document: Uint8Array): Promise<'stored' | 'held'> {
     return await this.#documents.put(issued, mustKey(issued.event.permitParty, issued.event.permitNumber), document)
   }
 
-  /**
-   * Erase the documents whose retention clock (the later of Box 2's end and
-   * the permit's last event) is before `before` (ledger.md §7.2). Events,
-   * summaries, hashes and checkpoints stay, and verify.
-   */
+  /** Erase the documents whose retention clock (the later of Box 2's end and the last event) is before `before` (ledger.md §7.2); events and summaries stay. */
   async purgeDocuments (before: Date): Promise<{ erased: number, held: number }> {
     return await this.#documents.purge(before.getTime(), async (p, n) => (await this.#queries.status(p, n))?.state)
   }
