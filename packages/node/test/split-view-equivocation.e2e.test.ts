@@ -80,7 +80,8 @@ describe('a listed authority that shows TH one event #3 and CH another (a split 
       const dest = by(party)
       await attacker.dial(multiaddr(`${dest.a.address}/p2p/${dest.a.peerId}`))
       const record = (await s.ledger.delivery('US', s.number))!
-      const r = await deliverOnce(attacker, peerIdFromString(dest.a.peerId), s.event, record, dest.trust, { checkpoint: s.checkpoint })
+      // r11: the document travels beside the event (the attacker holds it: it signed it).
+      const r = await deliverOnce(attacker, peerIdFromString(dest.a.peerId), s.event, record, dest.trust, { checkpoint: s.checkpoint, document: (await s.ledger.document('US', s.number))! })
       expect(r.delivered).toBe(true)
     }
     await attacker.stop()
