@@ -24,7 +24,7 @@
 //    of per-round p50 and p99.
 //
 //   npm run bench:privacy
-//   BENCH_ROUNDS=3 BENCH_N=200 BENCH_LIFE=500 npm run bench:privacy
+//   BENCH_ROUNDS=3 BENCH_N=100 BENCH_LIFE=500 npm run bench:privacy   (the defaults)
 import '@cites/node20-polyfill'
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -45,7 +45,7 @@ const VECTORS = fileURLToPath(new URL('../../../protocol-spec/vectors/', import.
 const read = (p) => readFileSync(VECTORS + p, 'utf8')
 const NOW = Date.parse('2026-11-15T00:00:00Z')
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const N = Number(process.env.BENCH_N ?? 200)
+const N = Number(process.env.BENCH_N ?? 100)
 const LIFE = Number(process.env.BENCH_LIFE ?? 500)
 const PAGE = 500
 
