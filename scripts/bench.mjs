@@ -40,6 +40,7 @@ const BENCHES = [
   { name: 'ledger', file: 'packages/ledger/bench/ledger.mjs', runs: RUNS, what: 'LevelDB ledger: issue, consume, replica catch-up, lookups at 10k/100k/1M permits, RSS' },
   { name: 'network', file: 'packages/node/bench/network.mjs', runs: RUNS, what: 'two permit nodes on loopback: customs verify and consume over libp2p' },
   { name: 'refdata', file: 'packages/refdata/bench/refdata.mjs', runs: RUNS, what: 'reference data: loading the shipped snapshot (time, RSS), taxon-name lookup p50/p99 against a plain Map' },
+  { name: 'privacy', file: 'packages/node/bench/privacy.mjs', runs: RUNS, what: 'ledger events v2 (summary + document hash) against v1 (document inside): gossip, sync and delivery bytes per permit per peer from real encodings; HTTP verify by presented XML against by number at the destination and at a non-party node (three nodes on loopback)' },
   { name: 'http', file: 'packages/node/bench/http.mjs', runs: RUNS, what: 'the HTTP API under load (autocannon), ledger of 100k permits' },
   { name: 'pilot', file: 'test-network/bench/pilot.mjs', runs: PILOT_RUNS, what: `the pilot network at ${args['pilot-sizes']} nodes (each node its own process)`, env: { BENCH_PILOT_SIZES: args['pilot-sizes'] } }
 ]

@@ -10,9 +10,11 @@
 //   npm run bench:ledger                       (10k, 100k, 1M; several minutes)
 //   BENCH_LEDGER_SIZES=10000,100000 npm run bench:ledger
 //
-// Replica events for the lookup stages carry a 1 KiB stand-in XML instead of
-// a 4-5 KiB signed permit, to keep a 1M-permit ledger to a few GB of disk;
-// the lookup path reads only the permit state, never the event.
+// Replica events are version 2 (ledger.md §2.4, r17): the ISSUED body is the
+// permit's summary and the SHA-256 of its document, never the document. Up
+// to r16 they carried a 1 KiB stand-in XML (a 4-5 KiB signed permit would
+// have made a 1M-permit ledger several GB); the table prints an event's size
+// now and in that v1 shape.
 import '@cites/node20-polyfill'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
@@ -24,7 +26,7 @@ import { permitFromJsonText } from '@cites/permit'
 import { loadSigner } from '@cites/xml-signature'
 import { spawnSync } from 'node:child_process'
 import { record } from '../../../scripts/bench-record.mjs'
-import { Ledger, Event, SignedEvent, IssuedBody, EventType, EVENT_CONTEXT, frontierAppend, frontierRoot, leafHash, signCheckpoint } from '../dist/index.js'
+import { Ledger, Event, SignedEvent, IssuedBody, IssuedBodyV1, EventType, EVENT_CONTEXT, EVENT_VERSION, frontierAppend, frontierRoot, leafHash, signCheckpoint } from '../dist/index.js'
 
 const V = fileURLToPath(new URL('../../../protocol-spec/vectors/', import.meta.url))
 const read = (p) => readFileSync(V + p, 'utf8')
@@ -78,6 +80,18 @@ const standIn = `<stand-in>${'x'.repeat(1000)}</stand-in>`
 const standInBytes = new TextEncoder().encode(standIn)
 const xmlSha = new Uint8Array(createHash('sha256').update(standInBytes).digest())
 const certSha = new Uint8Array(Buffer.from(signer.certificate.sha256, 'hex'))
+/** The v2 ISSUED body: the permit's summary and its document's hash. */
+const summaryOf = (seq) => ({
+  xmlSha256: xmlSha, documentType: 'E', destination: 'TH', exporterCountry: 'CH',
+  validFrom: BigInt(Date.parse('2026-11-01')), validUntil: BigInt(Date.parse('2027-04-30')), issueTime: BigInt(NOW - 86400000), purpose: 'T',
+  lines: [{ line: 'A', scientificName: seq % 7 === 0 ? 'Panthera tigris' : 'Python regius', appendix: 'II', source: 'C', term: 'LIV', quantity: 50, unit: 'PCS', origin: 'CH', originPermit: '' }]
+})
+// One replica event's size (signature of 64 B included), now and in the v1
+// shape this bench wrote up to r16 (the 1 KiB stand-in inside, no version).
+const eventSize = (body, version) => SignedEvent.encode({ event: Event.encode({ author: 'CH', seq: 50_000n, prevHash: new Uint8Array(32), type: EventType.ISSUED, permitParty: 'CH', permitNumber: '26CHB50000', body, time: BigInt(NOW - 1000), certSha256: certSha, version }), signature: new Uint8Array(64) }).length
+const sizeV2 = eventSize(IssuedBody.encode(summaryOf(1)), EVENT_VERSION)
+const sizeV1 = eventSize(IssuedBodyV1.encode({ ...summaryOf(1), signedXml: standInBytes }), 0)
+console.error(`replica ISSUED event: ${sizeV2} B (v2 summary); ${sizeV1} B in the v1 shape with the 1 KiB stand-in document`)
 let prev = new Uint8Array(0)
 let seq = 0
 let frontier = []
@@ -86,12 +100,8 @@ async function makeEvents (n) {
   const evs = []
   for (let i = 0; i < n; i++) {
     seq++
-    const body = IssuedBody.encode({
-      signedXml: standInBytes, xmlSha256: xmlSha, documentType: 'E', destination: 'TH', exporterCountry: 'CH',
-      validFrom: BigInt(Date.parse('2026-11-01')), validUntil: BigInt(Date.parse('2027-04-30')), issueTime: BigInt(NOW - 86400000), purpose: 'T',
-      lines: [{ line: 'A', scientificName: seq % 7 === 0 ? 'Panthera tigris' : 'Python regius', appendix: 'II', source: 'C', term: 'LIV', quantity: 50, unit: 'PCS', origin: 'CH', originPermit: '' }]
-    })
-    const bytes = Event.encode({ author: 'CH', seq: BigInt(seq), prevHash: prev, type: EventType.ISSUED, permitParty: 'CH', permitNumber: `26CHB${seq}`, body, time: BigInt(NOW - 1000), certSha256: certSha })
+    const body = IssuedBody.encode(summaryOf(seq))
+    const bytes = Event.encode({ author: 'CH', seq: BigInt(seq), prevHash: prev, type: EventType.ISSUED, permitParty: 'CH', permitNumber: `26CHB${seq}`, body, time: BigInt(NOW - 1000), certSha256: certSha, version: EVENT_VERSION })
     prev = leafHash(bytes)
     evs.push(bytes)
   }
@@ -157,6 +167,8 @@ for (const size of SIZES) {
     let k = held
     for (const p of pages) await rawGetDb.batch(p.events.map((v) => ({ type: 'put', key: `e${String(k++).padStart(10, '0')}`, value: v })))
     const baseMs = performance.now() - t1
+    // Every event must have been taken (a refused page would time nothing).
+    if (rep.heads().get('CH')?.size !== held + n) throw new Error(`the replica holds ${rep.heads().get('CH')?.size ?? 0} events of CH, not ${held + n}`)
     if (perEvent) {
       row('ingest of replica events, per-event signature checks, events/s', pages[0].events.length / (perEventMs / 1000), n / (baseMs / 1000), 'raw batched puts/s of the same bytes')
       perEventMeasured = true
@@ -169,7 +181,7 @@ for (const size of SIZES) {
       catchUp.baseMs += baseMs
       if (held + n >= CATCH_UP) {
         const base = catchUp.baseEvents / (catchUp.baseMs / 1000)
-        row(`catch-up of ${CATCH_UP.toLocaleString('en')} replicated permits, checkpoint-verified pages of 500 (log durable, verified), events/s`, catchUp.events / (catchUp.ms / 1000), base, 'raw batched puts/s of the same bytes', '≥ 25% of raw', 'catch-up', { ratioMin: 0.25 })
+        row(`catch-up of ${CATCH_UP.toLocaleString('en')} replicated permits (v2 summary events, ${sizeV2} B), checkpoint-verified pages of 500 (log durable, verified), events/s`, catchUp.events / (catchUp.ms / 1000), base, 'raw batched puts/s of the same bytes', '≥ 25% of raw', 'catch-up', { ratioMin: 0.25 })
         row('  ... and until permit states and indexes are derived, events/s', catchUp.events / (catchUp.withIndexMs / 1000), base, 'raw batched puts/s of the same bytes')
       }
     }
@@ -215,6 +227,7 @@ const rawRss = Number(rawChild.stdout.trim()) / 1048576
 rmSync(work, { recursive: true, force: true })
 
 console.log(`\nLedger benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}; baselines are raw \`level\` 10 in the same run\n`)
+console.log(`Replica ISSUED events are v2 summaries of ${sizeV2} B each (in the v1 shape, with the 1 KiB stand-in document this bench used up to r16: ${sizeV1} B).\n`)
 console.log('| measure | ours | raw level | ratio | target |')
 console.log('|---|---|---|---|---|')
 for (const r of rows) {

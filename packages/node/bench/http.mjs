@@ -4,8 +4,8 @@
 //   - verify an uploaded signed XML document;
 //   - the baseline: Fastify answering a constant on the same machine.
 // The 100k are 100k ISSUED events of a listed filler authority (XF) accepted
-// as checkpoint-verified sync pages (stand-in XML: they fill the LevelDB, as
-// real replicas would); the permits verified are 200 real, signed CH permits.
+// as checkpoint-verified sync pages (v2 summaries with the hash of a stand-in
+// document: they fill the LevelDB, as real replicas would); the permits verified are 200 real, signed CH permits.
 // BENCH_HTTP_JSON=1 prints one JSON line instead of the table (the load test uses it).
 import '@cites/node20-polyfill'
 import { execFile } from 'node:child_process'
@@ -21,7 +21,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { generateSigningIdentity, loadSigner } from '@cites/xml-signature'
 import { TrustStore, addAuthority, createTrustList, signTrustList } from '@cites/trust-list'
 import { permitFromJsonText } from '@cites/permit'
-import { Event, SignedEvent, IssuedBody, EventType, EVENT_CONTEXT, frontierAppend, frontierRoot, leafHash, signCheckpoint } from '@cites/ledger'
+import { Event, SignedEvent, IssuedBody, EventType, EVENT_CONTEXT, EVENT_VERSION, frontierAppend, frontierRoot, leafHash, signCheckpoint } from '@cites/ledger'
 import { buildHttpApi, createPermitNode, hashToken } from '../dist/index.js'
 import { record } from '../../../scripts/bench-record.mjs'
 
@@ -65,8 +65,8 @@ let frontier = []
 for (let start = 0; start < PERMITS; start += 500) {
   const evs = []
   for (let s = start + 1; s <= Math.min(PERMITS, start + 500); s++) {
-    const body = IssuedBody.encode({ signedXml: standIn, xmlSha256: xmlSha, documentType: 'E', destination: 'TH', exporterCountry: 'XF', validFrom: BigInt(Date.parse('2026-11-01')), validUntil: BigInt(Date.parse('2027-04-30')), issueTime: BigInt(NOW - 86400000), purpose: 'T', lines: [{ line: 'A', scientificName: 'Python regius', appendix: 'II', source: 'C', term: 'LIV', quantity: 50, unit: 'PCS', origin: 'XF', originPermit: '' }] })
-    const bytes = Event.encode({ author: 'XF', seq: BigInt(s), prevHash: prev, type: EventType.ISSUED, permitParty: 'XF', permitNumber: `26XF${s}`, body, time: BigInt(NOW - 1000), certSha256: certSha })
+    const body = IssuedBody.encode({ xmlSha256: xmlSha, documentType: 'E', destination: 'TH', exporterCountry: 'XF', validFrom: BigInt(Date.parse('2026-11-01')), validUntil: BigInt(Date.parse('2027-04-30')), issueTime: BigInt(NOW - 86400000), purpose: 'T', lines: [{ line: 'A', scientificName: 'Python regius', appendix: 'II', source: 'C', term: 'LIV', quantity: 50, unit: 'PCS', origin: 'XF', originPermit: '' }] })
+    const bytes = Event.encode({ author: 'XF', seq: BigInt(s), prevHash: prev, type: EventType.ISSUED, permitParty: 'XF', permitNumber: `26XF${s}`, body, time: BigInt(NOW - 1000), certSha256: certSha, version: EVENT_VERSION })
     prev = leafHash(bytes)
     frontier = frontierAppend(frontier, s - 1, prev)
     evs.push(bytes)
@@ -75,6 +75,8 @@ for (let start = 0; start < PERMITS; start += 500) {
   const cp = await signCheckpoint({ author: 'XF', size: BigInt(start + evs.length), root: frontierRoot(frontier), time: BigInt(NOW) }, xf)
   await node.internals.ledger.acceptEvents(evs.map((b, j) => SignedEvent.encode({ event: b, signature: new Uint8Array(sigs[j]) })), { checkpoint: cp.bytes })
 }
+// Every filler event must have been taken (a refused page would leave the ledger empty).
+if (node.internals.ledger.heads().get('XF')?.size !== PERMITS) throw new Error(`the ledger holds ${node.internals.ledger.heads().get('XF')?.size ?? 0} filler events, not ${PERMITS}`)
 await node.internals.ledger.waitForIndex()
 // 2. The permits customs will verify: real, signed, this node's own.
 const permit = read('permits/ch-export-th.json')
