@@ -35,8 +35,15 @@ export function leafHash (data: Uint8Array): Hash {
   return new Uint8Array(oneShot('sha256', scratch.subarray(0, data.length + 1), 'buffer'))
 }
 
+/** Reused for 0x01 || left || right (catch-up hashes about one node per event). */
+const nodeScratch = Buffer.allocUnsafe(65)
+
 export function nodeHash (left: Hash, right: Hash): Hash {
-  return digest([NODE, left, right])
+  if (oneShot === undefined || left.length !== 32 || right.length !== 32) return digest([NODE, left, right])
+  nodeScratch[0] = 1
+  nodeScratch.set(left, 1)
+  nodeScratch.set(right, 33)
+  return new Uint8Array(oneShot('sha256', nodeScratch, 'buffer'))
 }
 
 /** Largest power of two strictly smaller than n (n >= 2). */

@@ -23,7 +23,13 @@ import type { LedgerCore } from './context.js'
 import type { Indexer } from './indexer.js'
 import type { AcceptResult, LogHead } from './types.js'
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0
+// A plain loop: most comparisons are of 32-byte hashes, where making two Buffer views costs more than the compare.
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false
+  if (a.length > 64) return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
 
 export class Replica {
   readonly #core: LedgerCore
