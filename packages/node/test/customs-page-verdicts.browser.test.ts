@@ -76,8 +76,9 @@ describe.runIf(haveChromium)('what the officer sees is right and in view (Chromi
     const atTh = await verifyByNumber(by('TH').node, { party: 'CH', number: '26CHDPHONE1' })
     expect(atTh.valid).toBe(false)
     expect(atTh.checks.find((c) => c.name === 'destination')).toMatchObject({ status: 'INVALID', reason: { code: 'NOT_FOR_THIS_PARTY', message: 'Not for import into TH — made out to US' } })
-    // Every other check passes: only the destination says no.
-    expect(atTh.checks.filter((c) => c.status !== 'VALID').map((c) => c.name)).toEqual(['destination'])
+    // Only the destination says no; TH, not a party, holds the summary, not the document (r17).
+    expect(atTh.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR').map((c) => c.name)).toEqual(['destination'])
+    expect(atTh.checks.find((c) => c.name === 'integrity')).toMatchObject({ status: 'SKIPPED', reason: { code: 'DOCUMENT_NOT_PRESENTED' } })
     const atUs = await verifyByNumber(by('US').node, { party: 'CH', number: '26CHDPHONE1' })
     expect(atUs.valid).toBe(true)
     expect(atUs.checks.find((c) => c.name === 'destination')?.reason.code).toBe('OK')
