@@ -68,6 +68,8 @@ describe('the acting account across authorities', () => {
   it('a provisional use during a partition keeps the officer\'s account through the issuer\'s confirmation', async () => {
     await by('CH').node.issue(chPermit('26CHU00004'), { actor: CH_ISSUER })
     await waitFor(async () => (await by('TH').node.permit('CH', '26CHU00004')) !== undefined)
+    // r17: TH judges the permit from its replica before a provisional use, so it needs the document, delivered beside the event.
+    await waitFor(async () => await by('TH').node.internals.ledger.documentStatus('CH', '26CHU00004') === 'held', { what: 'the delivery to TH' })
     await by('TH').node.partition(['CH'])
     await by('CH').node.partition(['TH'])
     try {
