@@ -213,6 +213,11 @@ export async function partitionScenario (layout: PilotLayout, say: (line: string
         const r = await x.c(n.party).request('GET', `/v1/permits/CH/${p3}?wait=20000`, { role: 'viewer' })
         expect(r.status === 200, `${n.party} lacks ${p3}`)
       }
+      // TH judges P1 and P2 from its replica during the partition: it needs their documents, delivered beside the events.
+      for (const n of [p1, p2]) {
+        const r = await x.c('TH').request('GET', `/v1/permits/CH/${n}?wait=20000`, { role: 'viewer', accept: 'application/xml' })
+        expect(r.status === 200, `TH lacks the document of ${n}: ${r.status}`)
+      }
       return `${p1}, ${p2} (for TH), ${p3} (for US) on all ${x.layout.nodes.length} nodes`
     }],
     ['TH is cut off from every other authority', async (x) => {

@@ -3,21 +3,7 @@
  * chained log per authority (its own, and verified replicas of the others),
  * checkpoints over them, and indexes derived from the logs.
  *
- * This class is the facade. The work is done by:
- * - own-log.ts: the own log and its checkpoints (signing, appending);
- * - commands.ts: issue, endorse, cancel, replace, provisional use;
- * - use.ts: THE use decision (decideUse, and consume on the same rules);
- * - replica.ts: other authorities' events and checkpoints (forks, gaps);
- * - indexer.ts: derived state, caught up in the background;
- * - queries.ts: states, history, claims, lists, raw events, alerts;
- * - integrity.ts: verifyLog and Merkle proofs;
- * - cross-check.ts: a peer's copy of a log position compared with ours
- *   (split views), and the bounded read a sync answer needs;
- * - queues.ts: the delivery outbox, permit-check cursors, recorded alerts;
- * - documents.ts: permit documents, held apart by the parties only (r17);
- * - open.ts, upgrade-v1.ts: opening, and carrying a v1 ledger over;
- * - store.ts: the one write path (keeps the state cache coherent),
- *   codec.ts the typed stores, keys.ts every key, locks.ts the lock order.
+ * This class is the facade over one module per concern (README, "Layout").
  *
  * Every check-and-write on a permit runs inside a single-writer section for
  * that permit and lands in one atomic batch; the node's own events are

@@ -52,28 +52,35 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
    * kept only as the document the issuer registered. Best effort, within
    * the issuer's timeout: without it the verdict is the summary's.
    */
-  const fetchOwnDocument = async (p: string, number: string): Promise<void> => {
-    if (p === init.party || await ledger.documentStatus(p, number) !== 'absent') return
+  const fetchOwnDocument = async (p: string, number: string): Promise<boolean> => {
     const s = await ledger.status(p, number)
-    if (s === undefined || s.state.destination !== init.party) return
+    if (s === undefined || s.state.destination !== init.party) return false
     try {
       const issuer = init.peerOf(p)
       const got = await within(init.issuerTimeoutMs(), fetchDocument(libp2p, issuer, { party: p, number: s.state.number, sha256: s.state.xmlSha256 }))
       const [first] = await ledger.permitEvents(p, number) ?? []
-      if (got.status === 'OK' && first !== undefined) await ledger.putDocument(decodeEvent(first), got.document)
-      else log.debug({ code: got.status === 'OK' ? 'PERMIT_NOT_FOUND' : got.code, party: p, number }, 'the issuer did not give the document')
+      if (got.status === 'OK' && first !== undefined) {
+        await ledger.putDocument(decodeEvent(first), got.document)
+        return true
+      }
+      log.debug({ code: got.status === 'OK' ? 'PERMIT_NOT_FOUND' : got.code, party: p, number }, 'the issuer did not give the document')
     } catch (err) {
       log.debug({ code: errorCode(err, 'DOCUMENT_FETCH_FAILED'), party: p, number }, `the document could not be fetched from its issuer: ${errorMessage(err)}`)
     }
+    return false
   }
 
   const judge = async (p: string, number: string): Promise<NodeVerdict> => {
-    await fetchOwnDocument(p, number)
-    const claimsHeld = await ledger.claims(p, number)
     // r17: the document, when this node is a party to the trade and holds it;
     // else the verdict is the issuer's summary's (DOCUMENT_NOT_PRESENTED).
-    const [document, documentStatus] = await Promise.all([ledger.document(p, number), ledger.documentStatus(p, number)])
-    const withDocument = { ...(document !== undefined ? { document } : {}), documentErased: documentStatus === 'erased' }
+    let documentStatus = await ledger.documentStatus(p, number)
+    if (documentStatus === 'absent' && p !== init.party && await fetchOwnDocument(p, number)) documentStatus = 'held'
+    const claimsHeld = await ledger.claims(p, number)
+    // Decrypted only when a verdict is judged, not for a memoised one (the customs hot path).
+    const withDocument = async (): Promise<{ document?: Uint8Array, documentErased: boolean }> => {
+      const document = documentStatus === 'held' ? await ledger.document(p, number) : undefined
+      return { ...(document !== undefined ? { document } : {}), documentErased: documentStatus === 'erased' }
+    }
     const finish = (v: RemoteVerdict, source: NodeVerdict['source']): NodeVerdict => {
       const out: NodeVerdict = { valid: v.valid, checks: v.checks, party: p, number, source, claims: claimsHeld }
       if (v.state !== undefined) out.state = v.state
@@ -96,7 +103,7 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
       if (hit !== undefined && hit.stamp === stamp) return withValidityAt(hit.verdict, at)
       const events = await ledger.permitEvents(p, number)
       if (events === undefined) return notFound()
-      const v = finish(await judgePermitEvents(events, { party: p, number, trust, now: at, claims: claimsHeld, eventsFromOwnLedger: true, ...withDocument, ...(answeredBy !== undefined ? { answeredBy } : {}) }), answeredBy === p ? 'issuer' : 'replica')
+      const v = finish(await judgePermitEvents(events, { party: p, number, trust, now: at, claims: claimsHeld, eventsFromOwnLedger: true, ...await withDocument(), ...(answeredBy !== undefined ? { answeredBy } : {}) }), answeredBy === p ? 'issuer' : 'replica')
       if (verdictMemo.size >= VERDICT_MEMO) verdictMemo.delete(verdictMemo.keys().next().value as string)
       verdictMemo.set(memoKey, { stamp, verdict: v })
       return v
@@ -109,10 +116,11 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
       log.debug({ code: errorCode(err), party: p, number }, 'the issuer is not on the trust list: judged from the replica')
       return await local()
     }
+    const document = await withDocument()
     try {
       // Under load the request waits its turn in the issuer's lane (issue 16):
       // the issuer's timeout runs only once it is in flight.
-      return finish(await init.lanes.run(p, 'verify', async () => await within(init.issuerTimeoutMs(), verifyRemote(libp2p, issuer, { party: p, number, trust, now: new Date(init.now()), claims: claimsHeld, ...withDocument }))), 'issuer')
+      return finish(await init.lanes.run(p, 'verify', async () => await within(init.issuerTimeoutMs(), verifyRemote(libp2p, issuer, { party: p, number, trust, now: new Date(init.now()), claims: claimsHeld, ...document }))), 'issuer')
     } catch (err) {
       // The issuer's node answered, but wrongly: its fault, reported as such.
       if (err instanceof ProtocolError) {

@@ -28,6 +28,8 @@ describe('a partition between the issuer and the destination', () => {
     await meshFormed(nodes)
     for (const n of ['26CH80001', '26CH80002', '26CH80003']) await by('CH').node.issue(chPermit(n))
     await waitFor(async () => (await by('TH').node.internals.ledger.status('CH', '26CH80003')) !== undefined, { timeoutMs: 20_000, what: 'TH to hold the permits' })
+    // r17: TH judges a permit from its replica before a provisional use, so it needs the documents, delivered beside the events.
+    await waitFor(async () => (await Promise.all(['26CH80001', '26CH80002', '26CH80003'].map(async (n) => await by('TH').node.internals.ledger.documentStatus('CH', n)))).every((s) => s === 'held'), { timeoutMs: 20_000, what: 'the deliveries to TH' })
   })
   afterAll(async () => { await stopAll(nodes) })
 
