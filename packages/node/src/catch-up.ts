@@ -13,13 +13,19 @@
 import type { PeerId } from '@libp2p/interface'
 import type { Ledger } from '@cites/ledger'
 import type { TrustStore } from '@cites/trust-list'
-import { errorCode, errorMessage, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
-import { ClockOffsets, crossCheckPeer, logFor, syncLog, type AuthorisedNode } from '@cites/protocol'
+import { errorCode, errorMessage, FreshRuns, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
+import { ClockOffsets, crossCheckPeer, logFor, RemoteRefusedError, Status, syncLog, type AuthorisedNode } from '@cites/protocol'
 import { InvalidEventError } from '@cites/ledger'
 
 export interface CatchUp {
-  /** Catch `author`'s log up from `from` (one sync per author and peer at a time). Never throws: a failure is logged and retried later. */
-  syncAuthor: (author: string, from: PeerId) => Promise<void>
+  /**
+   * Catch `author`'s log up from `from`, by a sync that starts after this
+   * call (one sync per author and peer at a time: a call during a sync waits
+   * for it and shares the one that follows). Resolves true when caught up,
+   * false when the sync failed. Never throws: a failure is logged and
+   * retried later.
+   */
+  syncAuthor: (author: string, from: PeerId) => Promise<boolean>
   /** Catch every listed authority's log up now (joins a round in progress, then runs one more). */
   syncAll: () => Promise<void>
   readonly stats: WorkerStats
@@ -46,25 +52,26 @@ export interface CatchUpInit {
 export function startCatchUp (init: CatchUpInit): CatchUp {
   const { libp2p, ledger, trust } = init
   const log = logFor(init.log, 'sync')
-  const syncing = new Map<string, Promise<void>>()
+  const syncing = new FreshRuns<boolean>()
   // Aborted by stop(): a sync in progress ends at once instead of after its page.
   const abort = new AbortController()
   const clocks = new ClockOffsets()
 
-  const syncAuthor = async (author: string, from: PeerId): Promise<void> => {
-    const key = `${author}@${from.toString()}`
-    const running = syncing.get(key)
-    if (running !== undefined) return await running
-    const p = syncLog(libp2p, from, ledger, author, { signal: abort.signal }).then((r) => {
+  // A caller shares only a sync begun after its call (FreshRuns says why).
+  const syncAuthor = async (author: string, from: PeerId): Promise<boolean> => await syncing.run(`${author}@${from.toString()}`, async () => {
+    try {
+      const r = await syncLog(libp2p, from, ledger, author, { signal: abort.signal })
       if (r.accepted > 0) log.debug({ author, accepted: r.accepted, pages: r.pages, size: r.size }, 'caught up')
-    }, (err: unknown) => {
-      if (abort.signal.aborted) return // stopping
+      return true
+    } catch (err) {
+      if (abort.signal.aborted) return false // stopping
+      // The author's own node holds no log of itself: it signed nothing yet, so there is nothing to catch up.
+      if (err instanceof RemoteRefusedError && err.status === Status.NOT_FOUND && trust.byPeerId(from.toString())?.party === author) return true
       // Unreachable or refused: the next round retries. A forged page is the answerer's fault.
       log[err instanceof InvalidEventError ? 'warn' : 'debug']({ code: errorCode(err, 'SYNC_FAILED'), author, peer: trust.byPeerId(from.toString())?.party }, `sync failed: ${errorMessage(err)}`)
-    }).finally(() => syncing.delete(key))
-    syncing.set(key, p)
-    return await p
-  }
+      return false
+    }
+  })
 
   const syncAll = async (): Promise<void> => {
     const peers = init.connectedParties()
@@ -116,7 +123,7 @@ export function startCatchUp (init: CatchUpInit): CatchUp {
       libp2p.removeEventListener('peer:connect', onConnect)
       libp2p.removeEventListener('peer:disconnect', onDisconnect)
       await worker.stop()
-      await Promise.allSettled([...syncing.values()])
+      await Promise.allSettled(syncing.pending())
     }
   }
 }

@@ -31,6 +31,7 @@ export const NODE_CODES = defineCodes({
   IMPORT_PERMIT_QUANTITY_EXCEEDED: { kind: 'unprocessable', summary: 'this permit asks more than the cited import permit covers' },
   IMPORT_PERMIT_NOT_IN_FORCE: { kind: 'unprocessable', summary: 'the cited import permit is expired, cancelled or replaced' },
   IMPORT_PERMIT_USED: { kind: 'unprocessable', summary: 'the cited import permit was already used' },
+  IMPORT_PERMIT_CHECK_UNAVAILABLE: { kind: 'unavailable', summary: 'the cited import permit is not in this node\'s replica of the destination\'s log, and the destination\'s node could not be reached in time to catch it up; nothing was signed: retry' },
   // Quotas and re-export chains, checked before signing (issue 14; ledger.md §3.8, §3.9; quotas.ts, reexport-chains.ts).
   QUOTA_EXCEEDED: { kind: 'unprocessable', summary: 'this export would exceed an export quota of this party for the year (the used-to-date figure comes from this authority\'s ledger)' },
   QUOTA_FILE_INVALID: { kind: 'bad-request', summary: 'the quota register (quotas.json in the data folder) is not valid JSON of the expected shape' },
@@ -92,6 +93,8 @@ export class ImportPermitQuantityExceededError extends NodeError { readonly code
 export class ImportPermitNotInForceError extends NodeError { readonly code = 'IMPORT_PERMIT_NOT_IN_FORCE' }
 /** The cited import permit was already used. */
 export class ImportPermitUsedError extends NodeError { readonly code = 'IMPORT_PERMIT_USED' }
+/** The cited import permit is not in the replica, and the destination's log could not be caught up to tell whether it exists. */
+export class ImportPermitCheckUnavailableError extends NodeError { readonly code = 'IMPORT_PERMIT_CHECK_UNAVAILABLE' }
 
 /** The export would exceed a quota; `quota` holds the figures (year, taxon, quota, unit, usedToDate, requested). */
 export class QuotaExceededError extends NodeError {

@@ -9,8 +9,10 @@
  * destination that is not on the network cannot be checked: the issue
  * answer carries the warning IMPORT_PERMIT_UNCHECKED.
  *
- * The replica is caught up from the destination's node first (bounded), so
- * an import permit issued a moment ago, or used a moment ago, is seen.
+ * The replica is caught up from the destination's node first, by a sync
+ * begun after the request (bounded), so an import permit issued a moment
+ * ago, or used a moment ago, is seen. When that fails, a permit the replica
+ * does not hold is IMPORT_PERMIT_CHECK_UNAVAILABLE (retry), not NOT_FOUND.
  *
  * At the destination, the use of such an export also records the use of
  * the import permit it cites (useCitedImportPermits).
@@ -21,7 +23,7 @@ import { importPermit, permitDestination, permitParty, type Permit } from '@cite
 import type { TrustStore } from '@cites/trust-list'
 import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
 import {
-  ImportPermitNotFoundError, ImportPermitNotInForceError, ImportPermitOtherExporterError, ImportPermitQuantityExceededError,
+  ImportPermitCheckUnavailableError, ImportPermitNotFoundError, ImportPermitNotInForceError, ImportPermitOtherExporterError, ImportPermitQuantityExceededError,
   ImportPermitSpeciesNotCoveredError, ImportPermitUsedError
 } from './errors.js'
 
@@ -32,13 +34,13 @@ export interface ImportPermitCheckInit {
   party: string
   ledger: Ledger
   trust: TrustStore
-  /** Catch the replica of `author`'s log up from its node; rejects or times out when it cannot. */
-  syncAuthor: (author: string, from: PeerId) => Promise<void>
+  /** Catch the replica of `author`'s log up from its node by a sync begun after the call: true when caught up (CatchUp.syncAuthor). */
+  syncAuthor: (author: string, from: PeerId) => Promise<boolean>
   /** The destination's node, if it is a listed management authority. */
   peerOf: (party: string) => PeerId
   now: () => number
   log: Logger
-  /** How long to wait for the destination's log before judging from the replica as it is. @default 3000 */
+  /** How long to wait for the destination's log before judging from the replica as it is (a permit absent from it is then IMPORT_PERMIT_CHECK_UNAVAILABLE). @default 3000 */
   syncTimeoutMs?: number
 }
 
@@ -75,13 +77,15 @@ export function importPermitCheck (init: ImportPermitCheckInit): (permit: Permit
   const { ledger, trust, log } = init
   const listed = (p: string): boolean => trust.byParty(p).some((a) => a.role === 'management-authority' && a.status === 'granted')
 
-  const catchUp = async (destination: string): Promise<void> => {
+  /** True when the replica of the destination's log was caught up by a sync begun after this call. */
+  const catchUp = async (destination: string): Promise<boolean> => {
     try {
-      await within(init.syncTimeoutMs ?? 3000, init.syncAuthor(destination, init.peerOf(destination)))
+      if (await within(init.syncTimeoutMs ?? 3000, init.syncAuthor(destination, init.peerOf(destination)))) return true
+      log.info({ code: 'SYNC_FAILED', destination }, 'the destination\'s log could not be caught up before the import permit check')
     } catch (err) {
-      // Judged from the replica as it is; a permit it does not hold is refused (the officer may retry).
       log.info({ code: errorCode(err, 'SYNC_FAILED'), destination }, `the destination's log could not be caught up before the import permit check: ${errorMessage(err)}`)
     }
+    return false
   }
 
   return async (permit) => {
@@ -92,11 +96,15 @@ export function importPermitCheck (init: ImportPermitCheckInit): (permit: Permit
     if (!listed(destination)) {
       return refs.map((id) => ({ code: 'IMPORT_PERMIT_UNCHECKED', message: `${destination} is not on the network: its import permit ${id} could not be checked; check it with ${destination}'s Management Authority` }))
     }
-    await catchUp(destination)
+    const caughtUp = await catchUp(destination)
     for (const id of refs) {
       const label = `${destination}/${id}`
       const held = await ledger.status(destination, id)
-      if (held === undefined) throw new ImportPermitNotFoundError(`${label} is not in ${destination}'s log: ${destination} issued no import permit with that number`)
+      if (held === undefined) {
+        // Absent from a replica that could not be caught up is not "never issued": one issued a moment ago may not have reached it.
+        if (!caughtUp) throw new ImportPermitCheckUnavailableError(`${label} is not in this node's replica of ${destination}'s log, and ${destination}'s node could not be reached to catch it up: nothing was signed; retry`)
+        throw new ImportPermitNotFoundError(`${label} is not in ${destination}'s log: ${destination} issued no import permit with that number`)
+      }
       const s = held.state
       if (s.type !== 'I') throw new ImportPermitNotFoundError(`${label} is not an import permit (its type is ${s.type})`)
       if (s.exporter !== '' && s.exporter !== exporter) throw new ImportPermitOtherExporterError(`${label} is for imports from ${s.exporter}, not from ${exporter}`)

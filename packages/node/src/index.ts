@@ -22,7 +22,7 @@ export { startPermitChecker } from './permit-checks.js'
 export type { PermitChecker, PermitCheckerOptions, PermitCheckStats } from './permit-checks.js'
 export {
   NodeError, IssuerUnreachableError, NodeBusyError, PartyNotListedError, ConfigError, NodeFileError, NODE_CODES,
-  ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError,
+  ImportPermitNotFoundError, ImportPermitOtherExporterError, ImportPermitSpeciesNotCoveredError, ImportPermitQuantityExceededError, ImportPermitNotInForceError, ImportPermitUsedError, ImportPermitCheckUnavailableError,
   QuotaExceededError, QuotaFileError, ReexportOriginNotUsedError, ReexportOriginOtherPartyError, ReexportOriginSpeciesMismatchError, ReexportExceedsImportedError,
   KeyNotEncryptedError, KeyPassphraseMissingError, KeyPassphraseWrongError,
   OidcError, OidcStateUnknownError, OidcCodeRefusedError, OidcTokenInvalidError, OidcNoRoleError, OidcProviderUnreachableError,

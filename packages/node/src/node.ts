@@ -307,7 +307,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         trustList: trustListService({ port: trustStorePort(trust), ...childLog }),
         verify: verifyService({ port: ledgerVerifyPort(ledger), ...childLog }),
         consume: consumeService({
-          port: ledgerConsumePort({ ledger, trust, now, misbehaviour, catchUp: async (author, peer) => { await within(CLAIM_SYNC_TIMEOUT_MS, claimantSync?.syncAuthor(author, peer) ?? Promise.resolve()) }, ...childLog }),
+          port: ledgerConsumePort({ ledger, trust, now, misbehaviour, catchUp: async (author, peer) => { await within(CLAIM_SYNC_TIMEOUT_MS, claimantSync?.syncAuthor(author, peer) ?? Promise.resolve(false)) }, ...childLog }),
           ...childLog
         }),
         deliver: deliverService({ port: ledgerDeliverPort(ledger, { trust, signer: config.signer, now, ...childLog }), ...childLog }),

@@ -26,8 +26,8 @@ export interface ReexportChainInit {
   ledger: Ledger
   /** Is `party` a granted management authority on the trust list (on the network)? */
   listed: (party: string) => boolean
-  /** Catch the replica of `author`'s log up from its node; rejects or times out when it cannot. */
-  syncAuthor: (author: string, from: PeerId) => Promise<void>
+  /** Catch the replica of `author`'s log up from its node by a sync begun after the call: true when caught up (CatchUp.syncAuthor). */
+  syncAuthor: (author: string, from: PeerId) => Promise<boolean>
   peerOf: (party: string) => PeerId
   now: () => number
   log: Logger
@@ -72,12 +72,15 @@ export function reexportChainCheck (init: ReexportChainInit): (permit: Permit) =
     }
     return nameKey(name)
   }
-  const catchUp = async (issuer: string): Promise<void> => {
+  /** True when the replica of the issuer's log was caught up by a sync begun after this call. */
+  const catchUp = async (issuer: string): Promise<boolean> => {
     try {
-      await within(init.syncTimeoutMs ?? 3000, init.syncAuthor(issuer, init.peerOf(issuer)))
+      if (await within(init.syncTimeoutMs ?? 3000, init.syncAuthor(issuer, init.peerOf(issuer)))) return true
+      log.info({ code: 'SYNC_FAILED', issuer }, 'the cited permit\'s issuer log could not be caught up before the re-export check')
     } catch (err) {
       log.info({ code: errorCode(err, 'SYNC_FAILED'), issuer }, `the cited permit's issuer log could not be caught up before the re-export check: ${errorMessage(err)}`)
     }
+    return false
   }
 
   /** Earlier re-exports of this party (lines of `species` citing `cited`), other than `except`. */
@@ -114,7 +117,8 @@ export function reexportChainCheck (init: ReexportChainInit): (permit: Permit) =
   return async (permit) => {
     if (permit.type !== 'R') return []
     const warnings: ReexportWarning[] = []
-    const synced = new Set<string>()
+    // Per issuer: was its log caught up (once per permit)?
+    const synced = new Map<string, boolean>()
     // Lines grouped by the permit they cite, then by species and unit.
     const groups = new Map<string, { cited: CitedPermit, lines: PermitLine[] }>()
     for (const l of permit.lines) {
@@ -133,10 +137,12 @@ export function reexportChainCheck (init: ReexportChainInit): (permit: Permit) =
         warnings.push({ code: 'REEXPORT_ORIGIN_UNCHECKED', message: `line ${ids}: the ${cited.kind} ${label} could not be checked: ${cited.party === '' ? 'the line names no issuing country for it' : cited.party === party ? 'it names this party as its issuer' : `${cited.party} is not on the network`}; check it with the issuing Management Authority` })
         continue
       }
-      if (!synced.has(cited.party)) { synced.add(cited.party); await catchUp(cited.party) }
+      let caughtUp = synced.get(cited.party)
+      if (caughtUp === undefined) { caughtUp = await catchUp(cited.party); synced.set(cited.party, caughtUp) }
       const held = await ledger.status(cited.party, cited.number)
       if (held === undefined) {
-        warnings.push({ code: 'REEXPORT_ORIGIN_UNCHECKED', message: `line ${ids}: the ${cited.kind} ${label} is not in ${cited.party}'s log (a paper permit, or one issued before ${cited.party} joined the network): check it with ${cited.party}'s Management Authority` })
+        const why = caughtUp ? `is not in ${cited.party}'s log (a paper permit, or one issued before ${cited.party} joined the network)` : `is not in this node's replica of ${cited.party}'s log, and ${cited.party}'s node could not be reached to catch it up`
+        warnings.push({ code: 'REEXPORT_ORIGIN_UNCHECKED', message: `line ${ids}: the ${cited.kind} ${label} ${why}: check it with ${cited.party}'s Management Authority` })
         continue
       }
       const s = held.state

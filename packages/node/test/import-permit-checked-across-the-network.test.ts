@@ -125,4 +125,26 @@ describe('an export or re-export citing the destination\'s import permit is chec
     expect(imp?.state.consumption).toMatchObject({ port: 'USLAX', lines: [{ line: 'A', quantity: 10 }] })
     await refusedWith(thExport('26TH100051', '26US000009', { quantity: 2 }), 'IMPORT_PERMIT_USED')
   })
+
+  it('an import permit the destination issued while cut off from the issuer is not called "not found": IMPORT_PERMIT_CHECK_UNAVAILABLE (503, nothing signed), and accepted once the link is back', async () => {
+    await th.node.partition(['US'])
+    try {
+      await us.node.issue(usImport('26US000010'))
+      await refusedWith(thExport('26TH100060', '26US000010'), 'IMPORT_PERMIT_CHECK_UNAVAILABLE')
+      const T = { issuer: 'i-token', customs: 'c-token', viewer: 'v-token' }
+      const { app } = await buildHttpApi(th.node, { tokens: { issuer: hashToken(T.issuer), customs: hashToken(T.customs), viewer: hashToken(T.viewer) }, logger: false })
+      try {
+        const r = await app.inject({ method: 'POST', url: '/v1/permits', headers: { authorization: `Bearer ${T.issuer}` }, payload: thExport('26TH100061', '26US000010') })
+        expect(r.statusCode).toBe(503)
+        expect(r.json()).toMatchObject({ code: 'IMPORT_PERMIT_CHECK_UNAVAILABLE' })
+        expect(await th.node.internals.ledger.status('TH', '26TH100061')).toBeUndefined()
+      } finally {
+        await app.close()
+      }
+    } finally {
+      th.node.heal()
+    }
+    await meshFormed([th, us])
+    expect((await th.node.issue(thExport('26TH100062', '26US000010'))).state.status).toBe('ISSUED')
+  })
 })
