@@ -100,7 +100,7 @@ describe('cites node init / trust / start, and cites verify / consume against a 
     expect(cites(dir, 'verify', '--node', 'http://127.0.0.1:1', '--token', 'x', 'CH/1').err).toContain('NODE_UNREACHABLE')
   })
 
-  it('a stolen token revoked with cites users revoke is refused by the running node within a second, with no restart; a rotated token replaces the old one', async () => {
+  it('a stolen token revoked with cites users revoke is refused by the running node, with no restart; a rotated token replaces the old one', async () => {
     const call = async (token: string): Promise<{ status: number, code?: string }> => {
       const r = await fetch(`${thUrl}/v1/status`, { headers: { authorization: `Bearer ${token}` } })
       return { status: r.status, ...(r.status !== 200 ? { code: ((await r.json()) as { code: string }).code } : {}) }
@@ -109,13 +109,13 @@ describe('cites node init / trust / start, and cites verify / consume against a 
     expect(added.account).toMatchObject({ state: 'active' })
     expect(Date.parse(added.account.tokenExpires) - Date.now()).toBeGreaterThan(29 * 86_400_000)
     // The running node picks up the new account from its store (polled, no restart).
-    const deadline = Date.now() + 2000
+    const deadline = Date.now() + 10_000
     while ((await call(added.token)).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
     expect((await call(added.token)).status).toBe(200)
     const revokedAt = Date.now()
     ok('users', 'revoke', added.account.id, '--dir', 'nodes/TH')
     let answer = await call(added.token)
-    while (answer.status === 200 && Date.now() - revokedAt < 5000) { await new Promise((r) => setTimeout(r, 50)); answer = await call(added.token) }
+    while (answer.status === 200 && Date.now() - revokedAt < 10_000) { await new Promise((r) => setTimeout(r, 50)); answer = await call(added.token) }
     expect(answer).toEqual({ status: 401, code: 'TOKEN_REVOKED' })
     // (How soon is measured in packages/node/test/personal-accounts.test.ts, without CLI process starts in the way.)
     const list = JSON.parse(ok('users', 'list', '--dir', 'nodes/TH', '--json')) as { accounts: Array<{ id: string, state: string }> }
@@ -126,7 +126,7 @@ describe('cites node init / trust / start, and cites verify / consume against a 
     const rotated = JSON.parse(ok('users', 'rotate', viewer.id, '--dir', 'nodes/TH', '--json')) as { token: string }
     let old = await call(viewer.token)
     const t0 = Date.now()
-    while (old.status === 200 && Date.now() - t0 < 5000) { await new Promise((r) => setTimeout(r, 50)); old = await call(viewer.token) }
+    while (old.status === 200 && Date.now() - t0 < 10_000) { await new Promise((r) => setTimeout(r, 50)); old = await call(viewer.token) }
     expect(old).toEqual({ status: 401, code: 'TOKEN_INVALID' })
     expect((await call(rotated.token)).status).toBe(200)
     th.tokens.viewer = rotated.token
