@@ -5,7 +5,7 @@
  * issuer are decided in use.ts.
  */
 import {
-  SAFE_VALIDITY_ZONE, canonicalPermitNumber, checkIssue, permitParty, permitDestination, validityInstants, withExplicitValidity, type Permit, type ReplacementReason
+  SAFE_VALIDITY_ZONE, canonicalPermitNumber, checkIssue, importPermit, permitParty, permitDestination, validityInstants, withExplicitValidity, type Permit, type ReplacementReason
 } from '@cites/permit'
 import { PermitRefusedError, signPermit, verifySignedPermit } from '@cites/xml-signature'
 import { CancelledBody, EndorsedBody, EventType, ExportVoidedBody, IssuedBody, ProvisionalBody, ReplacedBody } from './pb/ledger.js'
@@ -21,6 +21,7 @@ import type { LedgerCore } from './context.js'
 import type { Indexer } from './indexer.js'
 import type { OwnLog } from './own-log.js'
 import type { Documents } from './documents.js'
+import { assertNoTraderData } from './free-text.js'
 import { checkedActor, officerBeside, type ActOptions } from './actor.js'
 import type { ActionInput, ClaimRecord, ClaimView, IssuePolicy, ProvisionalInput } from './types.js'
 
@@ -66,6 +67,17 @@ export class Commands {
   assertOwn (party: string): void {
     const me = this.#core.party
     if (party !== me) throw new NotIssuerError(`only ${party}'s node writes ${party}'s permits; this node is ${me}`)
+  }
+
+  /** The permit as its document says (its traders), or undefined when the document is not held here (erased). */
+  async #heldPermit (party: string, number: string): Promise<Permit | undefined> {
+    const bytes = await this.#documents.get(party, number)
+    if (bytes === undefined) return undefined
+    try {
+      return importPermit(Buffer.from(bytes).toString('utf8')).permit
+    } catch {
+      return undefined
+    }
   }
 
   /** The permit's state, or PERMIT_NOT_FOUND. */
@@ -122,6 +134,8 @@ export class Commands {
     const original = await this.existing(party, number)
     checkReplace(original)
     checkReplacementLines(original, permit.lines.map((l) => ({ line: l.id, scientificName: l.scientificName, quantity: l.quantity ?? 0, unit: l.unit ?? '' })))
+    // The details are signed into the REPLACED event, which every listed authority receives.
+    assertNoTraderData(r.details ?? '', 'replacement details', [permit, await this.#heldPermit(party, number)])
     return { original, reason: r.reason as ReplacementReason, details: r.details ?? '' }
   }
 
@@ -219,6 +233,7 @@ export class Commands {
     return await this.#core.locks.run('permit', permitKey(party, number), async () => {
       const prev = await this.existing(party, number)
       checkCancel(prev)
+      assertNoTraderData(reason, 'cancellation reason', [await this.#heldPermit(party, number)])
       return (await this.#own.appendPermitEvent(EventType.CANCELLED, number, CancelledBody.encode({ reason }), prev, { actor })).state
     })
   }
@@ -230,6 +245,7 @@ export class Commands {
     return await this.#core.locks.run('permit', permitKey(party, number), async () => {
       const prev = await this.existing(party, number)
       checkVoidExport(prev)
+      assertNoTraderData(reason, 'export void reason', [await this.#heldPermit(party, number)])
       return (await this.#own.appendPermitEvent(EventType.EXPORT_VOIDED, number, ExportVoidedBody.encode({ reason: reason.slice(0, 500) }), prev, { actor })).state
     })
   }

@@ -32,6 +32,7 @@ export const LEDGER_CODES = defineCodes({
   PERMIT_NOT_YET_VALID: { kind: 'unprocessable', summary: 'used or endorsed before the validity period' },
   PERMIT_NUMBER_INVALID: { kind: 'unprocessable', summary: 'a permit number with no canonical form (permit-profile.md §2.1)' },
   PERMIT_SIGNATURE_INVALID: { kind: 'unprocessable', summary: 'the permit XML is not validly signed by this party, or breaks the rules (also: the background check\'s alert)' },
+  FREE_TEXT_NAMES_TRADER: { kind: 'unprocessable', summary: 'a reason or details text to be signed into an event holds a trader\'s name or address from the permit (every listed authority receives events; ledger.md §2.4)' },
   ACTOR_INVALID: { kind: 'unprocessable', summary: 'an acting account ID that is not 1 to 64 of A-Z a-z 0-9 _ - (ledger.md §2.3)' },
   NOT_DESTINATION: { kind: 'unprocessable', summary: 'a use (or claim) asked by an authority that is not the permit\'s destination' },
   CLAIM_INVALID: { kind: 'unprocessable', summary: 'a claim reference or time of use that cannot be right, or that is not what the claimant\'s log holds' },
@@ -212,3 +213,6 @@ export class ActorInvalidError extends LedgerError { readonly code = 'ACTOR_INVA
 
 /** The claimed PROVISIONAL_CONSUMED event is not (yet) in this node's replica of the claimant's log. */
 export class ClaimUnknownError extends LedgerError { readonly code = 'CLAIM_UNKNOWN' }
+
+/** A free text to be signed into an event names a trader of the permit (ledger.md §2.4). */
+export class FreeTextNamesTraderError extends LedgerError { readonly code = 'FREE_TEXT_NAMES_TRADER' }

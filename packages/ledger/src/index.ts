@@ -27,7 +27,7 @@ export {
   LEDGER_CODES, LedgerError, PermitNotFoundError, PermitAlreadyIssuedError, PermitCancelledError, PermitReplacedError, AlreadyConsumedError,
   EndorsementAfterConsumptionError, AlreadyEndorsedError, PermitExpiredError, PermitNotYetValidError, QuantityExceededError,
   InvalidLinesError, NotIssuerError, PermitNotSignedError, InvalidEventError, LedgerOpenError, LedgerReadOnlyError,
-  PermitNumberInvalidError, DuplicateNumberError, ExportEndorsedError, NotEndorsedError, ReplacementExceedsError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError, ClaimInvalidError, ClaimUnknownError, ActorInvalidError
+  PermitNumberInvalidError, DuplicateNumberError, ExportEndorsedError, NotEndorsedError, ReplacementExceedsError, SignerNotTrustedError, NotDestinationError, ProvisionallyConsumedError, ClaimInvalidError, ClaimUnknownError, ActorInvalidError, FreeTextNamesTraderError
 } from './errors.js'
 export type { EventRejection, LedgerCode } from './errors.js'
 export { ACTOR_PATTERN, isActor, checkedActor } from './actor.js'

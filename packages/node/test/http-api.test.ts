@@ -131,6 +131,11 @@ describe('HTTP API', () => {
     expect((await ch.inject({ method: 'POST', url: '/v1/permits/CH/26CHH0002/cancellation', headers: auth('issuer'), payload: { reason: 'specimens seized' } })).json()).toMatchObject({ status: 409, code: 'EXPORT_ENDORSED' })
     const voided = await ch.inject({ method: 'POST', url: '/v1/permits/CH/26CHH0002/export-void', headers: auth('issuer'), payload: { reason: 'seized at the airport before departure' } })
     expect(voided.json()).toMatchObject({ status: 'ISSUED', voidedExports: [{ port: 'CHGVA', reason: 'seized at the airport before departure' }] })
+    // The trader's name in a reason would reach every authority (ledger.md §2.4 r18): refused, nothing written.
+    const named = await ch.inject({ method: 'POST', url: '/v1/permits/CH/26CHH0002/cancellation', headers: auth('issuer'), payload: { reason: 'seized from Siam Reptile Park Co. Ltd' } })
+    expect(named.statusCode).toBe(422)
+    expect(named.json()).toMatchObject({ code: 'FREE_TEXT_NAMES_TRADER' })
+    expect(JSON.stringify(named.json())).not.toContain('Siam Reptile')
     const cancel = await ch.inject({ method: 'POST', url: '/v1/permits/CH/26CHH0002/cancellation', headers: auth('issuer'), payload: { reason: 'specimens seized' } })
     expect(cancel.json()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'specimens seized' } })
     const v = (await th.inject({ method: 'POST', url: '/v1/verify', headers: auth('viewer'), payload: { party: 'CH', number: '26CHH0002' } })).json()
