@@ -1,7 +1,9 @@
 import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
-import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
+
+// One empty array shared by every absent bytes field (scripts/protons.mjs says why).
+const EMPTY_BYTES = new Uint8Array(0)
 
 export enum Status {
   STATUS_UNSPECIFIED = 'STATUS_UNSPECIFIED',
@@ -88,8 +90,8 @@ export namespace SyncRequest {
           author: '',
           fromSeq: 0n,
           limit: 0,
-          knownHash: uint8ArrayAlloc(0),
-          checkpoint: uint8ArrayAlloc(0),
+          knownHash: EMPTY_BYTES,
+          checkpoint: EMPTY_BYTES,
           heads: []
         }
 
@@ -307,7 +309,7 @@ export namespace HeldLog {
         const obj: any = {
           author: '',
           size: 0n,
-          hash: uint8ArrayAlloc(0)
+          hash: EMPTY_BYTES
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -482,11 +484,11 @@ export namespace SyncResponse {
         const obj: any = {
           status: Status.STATUS_UNSPECIFIED,
           events: [],
-          checkpoint: uint8ArrayAlloc(0),
+          checkpoint: EMPTY_BYTES,
           headSize: 0n,
           message: '',
-          conflict: uint8ArrayAlloc(0),
-          headCheckpoint: uint8ArrayAlloc(0),
+          conflict: EMPTY_BYTES,
+          headCheckpoint: EMPTY_BYTES,
           heads: []
         }
 
@@ -860,7 +862,7 @@ export namespace TrustListResponse {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           status: Status.STATUS_UNSPECIFIED,
-          trustList: uint8ArrayAlloc(0),
+          trustList: EMPTY_BYTES,
           sequence: 0n,
           message: ''
         }
@@ -1011,8 +1013,8 @@ export namespace Gossip {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          event: uint8ArrayAlloc(0),
-          checkpoint: uint8ArrayAlloc(0),
+          event: EMPTY_BYTES,
+          checkpoint: EMPTY_BYTES,
           trustListSequence: 0n
         }
 
@@ -1274,7 +1276,7 @@ export namespace VerifyResponse {
         const obj: any = {
           status: Status.STATUS_UNSPECIFIED,
           events: [],
-          checkpoint: uint8ArrayAlloc(0),
+          checkpoint: EMPTY_BYTES,
           headSize: 0n,
           message: ''
         }
@@ -1527,10 +1529,10 @@ export namespace ConsumeRequestBody {
           officer: '',
           requester: '',
           time: 0n,
-          certSha256: uint8ArrayAlloc(0),
-          nonce: uint8ArrayAlloc(0),
+          certSha256: EMPTY_BYTES,
+          nonce: EMPTY_BYTES,
           claimSeq: 0n,
-          claimHash: uint8ArrayAlloc(0),
+          claimHash: EMPTY_BYTES,
           usedAt: 0n
         }
 
@@ -1987,8 +1989,8 @@ export namespace SignedConsumeRequest {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          body: uint8ArrayAlloc(0),
-          signature: uint8ArrayAlloc(0)
+          body: EMPTY_BYTES,
+          signature: EMPTY_BYTES
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2093,7 +2095,7 @@ export namespace ConsumeRequest {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          request: uint8ArrayAlloc(0)
+          request: EMPTY_BYTES
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2202,7 +2204,7 @@ export namespace ConsumeResponse {
         const obj: any = {
           status: Status.STATUS_UNSPECIFIED,
           code: '',
-          event: uint8ArrayAlloc(0),
+          event: EMPTY_BYTES,
           message: ''
         }
 
@@ -2352,9 +2354,9 @@ export namespace DeliverRequest {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          event: uint8ArrayAlloc(0),
-          checkpoint: uint8ArrayAlloc(0),
-          document: uint8ArrayAlloc(0)
+          event: EMPTY_BYTES,
+          checkpoint: EMPTY_BYTES,
+          document: EMPTY_BYTES
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2488,7 +2490,7 @@ export namespace DeliverResponse {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           status: Status.STATUS_UNSPECIFIED,
-          ack: uint8ArrayAlloc(0),
+          ack: EMPTY_BYTES,
           message: ''
         }
 
@@ -2674,12 +2676,12 @@ export namespace AckBody {
         const obj: any = {
           party: '',
           number: '',
-          eventHash: uint8ArrayAlloc(0),
+          eventHash: EMPTY_BYTES,
           outcome: AckOutcome.ACK_OUTCOME_UNSPECIFIED,
           codes: [],
           receiver: '',
           time: 0n,
-          certSha256: uint8ArrayAlloc(0)
+          certSha256: EMPTY_BYTES
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2903,8 +2905,8 @@ export namespace SignedAck {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          body: uint8ArrayAlloc(0),
-          signature: uint8ArrayAlloc(0)
+          body: EMPTY_BYTES,
+          signature: EMPTY_BYTES
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -3023,7 +3025,7 @@ export namespace DocumentRequest {
         const obj: any = {
           party: '',
           number: '',
-          sha256: uint8ArrayAlloc(0)
+          sha256: EMPTY_BYTES
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -3163,7 +3165,7 @@ export namespace DocumentResponse {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           status: Status.STATUS_UNSPECIFIED,
-          document: uint8ArrayAlloc(0),
+          document: EMPTY_BYTES,
           code: '',
           message: ''
         }
