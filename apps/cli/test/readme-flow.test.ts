@@ -130,7 +130,8 @@ describe('cites: keys -> trust list -> permit -> sign -> verify', () => {
     expect(ok('ledger', 'verify-log', ...L, ...T).out).toContain('CH: 3 events')
     expect(JSON.parse(ok('ledger', 'show', 'CH', '26CH000300', ...L, '--json').out)).toMatchObject({ status: 'CONSUMED', state: { xmlSha256: createHash('sha256').update(readFileSync(join(dir, 'p300.xml'))).digest('hex') } })
     expect(cites(dir, 'ledger', 'purge', ...L, '--before', 'someday').code).toBe(2)
-  })
+    // 33 CLI processes, one after the other: 181 s of the suite's 240 s on a loaded 2-core run.
+  }, 480_000)
 
   it('ledger report: a species name that is a spreadsheet formula is written as text, to stdout and to --out (issue 16)', () => {
     const L = ['--db', 'ledger']
