@@ -8,21 +8,23 @@
  * guard against the officer's slip, not a proof: a name spelt otherwise is
  * not found (SECURITY.md §28).
  */
-import type { Permit, TradeParty } from '@cites/permit'
+import type { Permit } from '@cites/permit'
 import { FreeTextNamesTraderError } from './errors.js'
 
-/** Case, width and spacing do not hide a name. */
+/** Case, width, accents, invisible characters and spacing do not hide a name. */
 function folded (s: string): string {
-  return s.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim()
+  return s.normalize('NFKD').replace(/[\p{M}\p{Cf}]/gu, '').normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim()
 }
 
 // Shorter values ("Zoo", "1") would match ordinary words and numbers.
 const MIN_LENGTH = 4
 
-function traderTexts (p: TradeParty): string[] {
-  const a = p.address
-  const out = [p.name, a?.street, a?.postcode !== undefined && a.city !== undefined ? `${a.postcode} ${a.city}` : undefined]
-  return out.filter((s): s is string => s !== undefined).map(folded).filter((s) => s.length >= MIN_LENGTH)
+const blank = (s: string | undefined): boolean => s === undefined || s.trim() === ''
+
+/** `value` in `text` as whole words: trader "Mars" is not in "via Marseille". */
+function holds (text: string, value: string): boolean {
+  const escaped = value.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u').test(text)
 }
 
 /** Refuse `text` (the event field `field`) when it holds a trader's name or address of one of `permits`: FREE_TEXT_NAMES_TRADER. */
@@ -32,8 +34,14 @@ export function assertNoTraderData (text: string, field: string, permits: Readon
   for (const p of permits) {
     if (p === undefined) continue
     for (const [box, party] of [['Box 3 (importer)', p.consignee], ['Box 4 (exporter)', p.consignor]] as const) {
-      // The message names the box, never the data found.
-      if (traderTexts(party).some((v) => t.includes(v))) throw new FreeTextNamesTraderError(`the ${field} holds the name or address of the trader in ${box}: every listed authority receives it, so it may not; describe the circumstances without naming the trader`)
+      // The message names the box and the kind of value, never the value found.
+      const a = party.address
+      const found = [['name', party.name], ['street', a?.street], ['postcode and city', !blank(a?.postcode) && !blank(a?.city) ? `${a?.postcode ?? ''} ${a?.city ?? ''}` : undefined]] as const
+      for (const [kind, v] of found) {
+        if (v === undefined) continue
+        const f = folded(v)
+        if (f.length >= MIN_LENGTH && holds(t, f)) throw new FreeTextNamesTraderError(`the ${field} holds the trader's ${kind} from ${box}: every listed authority receives it, so it may not; describe the circumstances without naming the trader`)
+      }
     }
   }
 }

@@ -30,11 +30,11 @@ describe('a trader named in a free-text reason never leaves the issuer', () => {
   const t = ledgerPerTest('CH')
   const ch = (): Ledger => t.ledger
 
-  it('a cancellation reason naming the importer (upper case, doubled spaces, full-width letters) is refused; nothing is written', async () => {
+  it('a cancellation reason naming the importer (upper case, doubled spaces, full-width letters, accents, an invisible character) is refused; nothing is written', async () => {
     await ch().issue(tradersPermit('26CHF00001'))
     const before = (await ch().eventsFrom('CH', 1)).length
     const fullWidth = [...'Somchai'].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xFEE0)).join('')
-    for (const reason of [`withdrawn by ${IMPORTER}`, 'SOMCHAI  PAKNAMTONGDEE cancelled the order', `${fullWidth} Paknamtongdee withdrew`, `exporter at ${STREET.toLowerCase()} closed`]) {
+    for (const reason of [`withdrawn by ${IMPORTER}`, 'SOMCHAI  PAKNAMTONGDEE cancelled the order', `${fullWidth} Paknamtongdee withdrew`, 'Som\u200bchai Paknamtongdee withdrew', 'Sómchái Paknamtongdee withdrew', `exporter at ${STREET.toLowerCase()} closed`]) {
       await expect(ch().cancel('CH', '26CHF00001', reason)).rejects.toMatchObject({ code: 'FREE_TEXT_NAMES_TRADER' })
     }
     expect((await ch().eventsFrom('CH', 1)).length).toBe(before)
@@ -58,6 +58,9 @@ describe('a trader named in a free-text reason never leaves the issuer', () => {
     const replacement = { ...chPermit('26CHF00004'), replacement: { replaces: '26CHF00003', reason: 'lost' as const, details: `lost by ${IMPORTER}'s agent` } }
     await expect(ch().issue(replacement)).rejects.toMatchObject({ code: 'FREE_TEXT_NAMES_TRADER' })
     expect(await ch().status('CH', '26CHF00004')).toBeUndefined()
+    // The replacement's own importer, named in its details.
+    const newImporter = { ...replacement, consignee: { ...replacement.consignee, name: 'Kittipong Saetang' }, replacement: { ...replacement.replacement, details: 'reissued for kittipong saetang' } }
+    await expect(ch().issue(newImporter)).rejects.toMatchObject({ code: 'FREE_TEXT_NAMES_TRADER' })
     await ch().issue({ ...replacement, replacement: { ...replacement.replacement, details: 'lost in transit' } })
     expect((await ch().status('CH', '26CHF00003'))?.status).toBe('REPLACED')
 
@@ -66,5 +69,15 @@ describe('a trader named in a free-text reason never leaves the issuer', () => {
     expect(text).toContain('the shipment did not leave')
     expect(text).toContain('lost in transit')
     for (const name of [EXPORTER, IMPORTER, STREET]) expect(text).not.toContain(name)
+  })
+
+  it('ordinary reasons pass: a trader\'s name inside a longer word, a blank postcode or city, a value under 4 characters', async () => {
+    const p = tradersPermit('26CHF00005')
+    p.consignor = { name: 'Mars', address: { street: 'Zoo', postcode: '', city: 'Zurich', country: 'CH' } }
+    p.consignee = { ...p.consignee, address: { postcode: '8001', city: ' ', country: 'TH' } }
+    await ch().issue(p)
+    // "Mars" is not in "Marseille"; "Zurich" alone is not the address (its postcode is blank); "8001" is not in "18001".
+    await ch().cancel('CH', '26CHF00005', 'rerouted via Marseille and held at Zurich airport, 18001 PCS counted at the zoo')
+    expect((await ch().status('CH', '26CHF00005'))?.status).toBe('CANCELLED')
   })
 })

@@ -59,14 +59,17 @@ export function startCatchUp (init: CatchUpInit): CatchUp {
 
   // A caller shares only a sync begun after its call (FreshRuns says why).
   const syncAuthor = async (author: string, from: PeerId): Promise<boolean> => await syncing.run(`${author}@${from.toString()}`, async () => {
+    if (abort.signal.aborted) return false // stopping: a queued sync does not start
     try {
       const r = await syncLog(libp2p, from, ledger, author, { signal: abort.signal })
       if (r.accepted > 0) log.debug({ author, accepted: r.accepted, pages: r.pages, size: r.size }, 'caught up')
-      return true
+      // A sync can end short of the peer's log (a fork, a hole, a conflict, the page limit): not caught up.
+      return r.size >= r.peerSize
     } catch (err) {
       if (abort.signal.aborted) return false // stopping
-      // The author's own node holds no log of itself: it signed nothing yet, so there is nothing to catch up.
-      if (err instanceof RemoteRefusedError && err.status === Status.NOT_FOUND && trust.byPeerId(from.toString())?.party === author) return true
+      // The author's own node (its granted management authority) holds no log of itself: it signed nothing yet, so there is nothing to catch up.
+      const answerer = trust.byPeerId(from.toString())
+      if (err instanceof RemoteRefusedError && err.status === Status.NOT_FOUND && answerer?.party === author && answerer.role === 'management-authority' && answerer.status === 'granted') return true
       // Unreachable or refused: the next round retries. A forged page is the answerer's fault.
       log[err instanceof InvalidEventError ? 'warn' : 'debug']({ code: errorCode(err, 'SYNC_FAILED'), author, peer: trust.byPeerId(from.toString())?.party }, `sync failed: ${errorMessage(err)}`)
       return false
