@@ -101,6 +101,11 @@ const ACTION_BODY = {
   type: 'object', additionalProperties: false, required: ['lines', 'port'],
   properties: { lines: LINES, port: LOCODE, officer: { type: 'string', maxLength: 128 } }
 } as const
+// A use may carry the signed document the holder presented (a provisional use before its delivery arrived; UseInput).
+const CONSUME_BODY = {
+  ...ACTION_BODY,
+  properties: { ...ACTION_BODY.properties, document: { type: 'string', minLength: 1, maxLength: 262_144 } }
+} as const
 const PERMIT_PARAMS = { type: 'object', required: ['party', 'number'], properties: { party: PARTY, number: NUMBER } } as const
 
 /**
@@ -333,7 +338,7 @@ export async function buildHttpApi (node: PermitNode, opts: HttpApiOptions): Pro
       return await reply.code(202).send({ outcome: r.outcome, code: 'PROVISIONAL', message: PROVISIONAL_MESSAGE, claim })
     }
     throw new HttpProblem(r.code, r.message, r.receipt !== undefined ? { receipt: r.receipt } : {}, 422)
-  })
+  }, CONSUME_BODY)
 
   actionRoute('/v1/permits/:party/:number/cancellation', 'issuer', 'Cancel one of this authority\'s permits', async (party, number, body, reply, actor) => {
     const state = await node.cancel(party, number, String(body.reason), { actor })

@@ -15,6 +15,7 @@
  */
 export { createPermitNode } from './node.js'
 export type { PermitNode, PermitNodeInternals, PermitNodeConfig, ProvisionalPolicy, NodeVerdict, NodeConsumeResult, ConsumeOutcomeKind, NodeStatus } from './node.js'
+export type { UseInput } from './use.js'
 export type { ClaimSubmitter } from './claims.js'
 export type { RecordOperations, AuditReport, PeerConnection } from './records.js'
 export { permitViewJson } from './records.js'

@@ -30,7 +30,7 @@ import { startPermitChecker, type PermitChecker, type PermitCheckStats } from '.
 import { DEFAULT_DOCUMENT_YEARS, startRetention } from './retention.js'
 import { startCatchUp, type CatchUp } from './catch-up.js'
 import { verifyOperation } from './verify.js'
-import { consumeOperation } from './use.js'
+import { consumeOperation, type UseInput } from './use.js'
 import { IssuerLanes } from './issuer-lanes.js'
 import { recordOperations, type RecordOperations } from './records.js'
 import { importPermitCheck, type ImportPermitUse, type IssueWarning } from './import-permits.js'
@@ -215,9 +215,11 @@ export interface PermitNode extends RecordOperations {
   /**
    * Record a use at import: asked of the issuer; provisional if the issuer is
    * unreachable and the policy allows it. `input.actor` travels in the signed
-   * request, and the issuer writes it as the CONSUMED event's actor.
+   * request, and the issuer writes it as the CONSUMED event's actor. A
+   * presented `input.document` lets a provisional use be judged when the
+   * delivery has not reached this node.
    */
-  consume: (party: string, number: string, input: ActionInput) => Promise<NodeConsumeResult>
+  consume: (party: string, number: string, input: UseInput) => Promise<NodeConsumeResult>
   /** Catch every listed authority's log up from the network now. */
   syncAll: () => Promise<void>
   /**
@@ -380,6 +382,28 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
 
     let stopped = false
     let lastStatus: NodeStatus | undefined
+    // Read from the ledger; stopping closes it (status() then keeps the last).
+    const readStatus = async (): Promise<NodeStatus> => {
+      const deliveries: Record<DeliveryState, number> = { pending: 0, delivered: 0, failed: 0 }
+      for (const d of await ledger.deliveries()) deliveries[d.state]++
+      const logs = node.logSizes()
+      lastStatus = {
+        party,
+        peerId: libp2p.peerId.toString(),
+        addresses: node.addresses(),
+        peers: node.peerParties(),
+        logs,
+        deliveries,
+        openClaims: await node.openClaims(),
+        alerts: (await ledger.alerts()).length,
+        gossip: { ...gossip.stats },
+        permitChecks: { ...permitChecks.stats },
+        peerScores: node.peerScores(),
+        trustListSequence: trust.sequence,
+        refdata: { snapshotDate: refdata.data.snapshotDate, suspensions: refdata.suspensions }
+      }
+      return structuredClone(lastStatus)
+    }
     const node: PermitNode = {
       party,
       peerId: libp2p.peerId,
@@ -443,27 +467,13 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         connections?.refresh()
       },
       status: async () => {
-        // While the node stops, its ledger closes: the last status stands (a status poll must not fail then).
+        // While the node stops, its ledger closes: the last status stands (a status poll must not fail then,
+        // nor one that began just before the stop and reads the ledger as it closes).
         if (stopped && lastStatus !== undefined) return structuredClone(lastStatus)
-        const deliveries: Record<DeliveryState, number> = { pending: 0, delivered: 0, failed: 0 }
-        for (const d of await ledger.deliveries()) deliveries[d.state]++
-        const logs = node.logSizes()
-        lastStatus = {
-          party,
-          peerId: libp2p.peerId.toString(),
-          addresses: node.addresses(),
-          peers: node.peerParties(),
-          logs,
-          deliveries,
-          openClaims: await node.openClaims(),
-          alerts: (await ledger.alerts()).length,
-          gossip: { ...gossip.stats },
-          permitChecks: { ...permitChecks.stats },
-          peerScores: node.peerScores(),
-          trustListSequence: trust.sequence,
-          refdata: { snapshotDate: refdata.data.snapshotDate, suspensions: refdata.suspensions }
-        }
-        return structuredClone(lastStatus)
+        return await readStatus().catch((err: unknown) => {
+          if (stopped && lastStatus !== undefined) return structuredClone(lastStatus)
+          throw err
+        })
       },
       clockOffsets: () => {
         const samples = catchUp.clocks.current(now(), connectedParties().keys())

@@ -15,7 +15,7 @@
  * connected is NODE_BUSY (503, retry), never a provisional use.
  */
 import type { PeerId } from '@libp2p/interface'
-import { AlreadyConsumedError, LedgerError, checkConsumable, checkedActor, isDestination, type ActionInput, type Ledger, type Receipt } from '@cites/ledger'
+import { AlreadyConsumedError, LedgerError, checkConsumable, checkedActor, decodeEvent, isDestination, type ActionInput, type Ledger, type Receipt } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { TimeoutError, errorCode, errorMessage, within, type Logger } from '@cites/runtime'
@@ -24,6 +24,17 @@ import { IssuerUnreachableError, NodeBusyError } from './errors.js'
 import { issuerUnreachable, RETRY_AFTER_S, type IssuerLanes } from './issuer-lanes.js'
 import { useCitedImportPermits } from './import-permits.js'
 import type { NodeConsumeResult, NodeVerdict, ProvisionalPolicy } from './node.js'
+
+/** A use at import as the officer records it. */
+export interface UseInput extends ActionInput {
+  /**
+   * The signed document the holder presented (XML, as signed). Used only
+   * for a provisional use when this node, the destination, has no copy yet
+   * (its delivery cut off by the partition): it must hash to the issuer's
+   * record (DOCUMENT_HASH_MISMATCH) and is then kept (ledger.md §3.1, r18).
+   */
+  document?: string
+}
 
 export interface ConsumeOperationInit {
   party: string
@@ -61,7 +72,7 @@ function who (input: ActionInput): { officer?: string, actor?: string } {
 }
 
 /** The node's `consume(party, number, input)`. */
-export function consumeOperation (init: ConsumeOperationInit): (party: string, number: string, input: ActionInput) => Promise<NodeConsumeResult> {
+export function consumeOperation (init: ConsumeOperationInit): (party: string, number: string, input: UseInput) => Promise<NodeConsumeResult> {
   const { party, ledger, policy, log } = init
 
   /** This authority's own permit used at one of its own ports (rare: a permit for import into the issuing country). */
@@ -72,17 +83,45 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
     return { outcome: 'REFUSED', code: d.code, message: d.message, ...(d.receipt !== undefined ? { receipt: d.receipt } : {}) }
   }
 
-  /** Record a provisional use from the replica, after judging the permit there. */
-  const provisional = async (p: string, number: string, input: ActionInput, reason: string): Promise<NodeConsumeResult> => {
+  /**
+   * The document the holder presented (ledger.md §3.1, r18), taken as this
+   * destination's copy when the issuer's summary records its hash: a
+   * delivery the partition cut off. Another document is refused
+   * (DOCUMENT_HASH_MISMATCH); one already held or erased is not replaced.
+   */
+  const takePresented = async (p: string, number: string, xml: string): Promise<NodeConsumeResult | undefined> => {
+    if (await ledger.documentStatus(p, number) !== 'absent') return undefined
+    const [first] = await ledger.permitEvents(p, number) ?? []
+    if (first === undefined) return undefined // not in the replica: the verdict says so
+    try {
+      await ledger.putDocument(decodeEvent(first), Buffer.from(xml, 'utf8'))
+      log.info({ party: p, number }, 'the presented document hashes to the issuer\'s record: kept as this node\'s copy')
+      return undefined
+    } catch (err) {
+      if (!(err instanceof LedgerError)) throw err
+      return { outcome: 'REFUSED', code: err.code, message: `the presented document: ${err.message}` }
+    }
+  }
+
+  /** Record a provisional use from the replica, after judging the permit there (with the presented document, if the replica has none). */
+  const provisional = async (p: string, number: string, input: UseInput, reason: string): Promise<NodeConsumeResult> => {
+    if (input.document !== undefined) {
+      const refused = await takePresented(p, number, input.document)
+      if (refused !== undefined) return refused
+    }
     const v = await init.verify(p, number)
     if (!v.valid) {
-      const failing = v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR')
+      // A summary verdict (no document here) is never valid: its integrity check is SKIPPED, and says why.
+      const failing = v.checks.filter((c) => c.status === 'INVALID' || c.status === 'ERROR' || (c.name === 'integrity' && c.status === 'SKIPPED'))
       // A use already on record answers with the use check's own code (and the receipt); anything else is PERMIT_INVALID.
       const used = failing.find((c) => c.name === 'use')?.reason.code
-      return { outcome: 'REFUSED', code: used ?? 'PERMIT_INVALID', message: `refused from this node's replica: ${failing.map((c) => c.reason.code).join(', ')}`, ...(v.receipt !== undefined ? { receipt: v.receipt } : {}) }
+      const noDocument = failing.some((c) => c.reason.code === 'DOCUMENT_NOT_PRESENTED')
+      const hint = noDocument ? ': this node has no copy of the signed document yet (its delivery has not arrived); present the holder\'s signed document with the use' : ''
+      return { outcome: 'REFUSED', code: used ?? 'PERMIT_INVALID', message: `refused from this node's replica: ${failing.map((c) => c.reason.code).join(', ')}${hint}`, ...(v.receipt !== undefined ? { receipt: v.receipt } : {}) }
     }
     try {
-      const claim = await ledger.consumeProvisionally(p, number, { ...input, reason: reason.slice(0, 300) })
+      const { document: _document, ...action } = input
+      const claim = await ledger.consumeProvisionally(p, number, { ...action, reason: reason.slice(0, 300) })
       log.info({ party: p, number, seq: claim.seq }, 'use recorded provisionally: the issuer was unreachable')
       return { outcome: 'PROVISIONAL', code: 'PROVISIONAL', message: `recorded provisionally: not confirmed by issuer (${reason})`, claim }
     } catch (err) {
@@ -115,7 +154,7 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
 
   const connected = (peer: PeerId): boolean => init.libp2p.getConnections(peer).some((c) => c.status === 'open')
 
-  const decide = async (p: string, number: string, input: ActionInput): Promise<NodeConsumeResult> => {
+  const decide = async (p: string, number: string, input: UseInput): Promise<NodeConsumeResult> => {
     if (p === party) return await own(p, number, input)
     const known = await knownRefusal(p, number)
     if (known !== undefined) return known

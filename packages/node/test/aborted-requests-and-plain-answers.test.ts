@@ -43,6 +43,8 @@ describe('aborted requests are logged once at debug; 5xx and 202 answers say a c
     await meshFormed(nodes)
     await by('CH').node.issue(chPermit('26CHL0001'))
     await waitFor(async () => (await by('TH').node.internals.ledger.status('CH', '26CHL0001')) !== undefined, { timeoutMs: 20_000, what: 'TH to hold the permit' })
+    // r17: TH judges a provisional use from its replica with the document, delivered beside the event: wait for it before the cut.
+    await waitFor(async () => (await by('TH').node.internals.ledger.documentStatus('CH', '26CHL0001')) === 'held', { timeoutMs: 20_000, what: 'the delivery to TH' })
     const sink = new Writable({ write (chunk: Buffer, _enc, done) { for (const l of chunk.toString('utf8').split('\n')) if (l !== '') lines.push(JSON.parse(l) as Line); done() } })
     th = (await buildHttpApi(by('TH').node, { tokens, logger: createLogger({ level: 'debug', destination: sink }) })).app
     await th.listen({ host: '127.0.0.1', port: 0 })

@@ -173,12 +173,14 @@ export function nodeCommand (program: Command, io: Io): void {
     .requiredOption('--port <locode>', 'UN/LOCODE of the port of import, e.g. THBKK')
     .option('--line <LINE:QTY[:UNIT]>', 'quantity used per line (repeatable)', collect, [])
     .option('--officer <name>', 'the officer recording the use')
+    .option('--document <file>', 'the signed permit XML the holder presented: lets a provisional use be judged when the delivery has not reached the node')
     .option('--json', 'print the answer as JSON')
-    .action(async (id: string, o: TokenOptions & { node: string, port: string, line: string[], officer?: string, json?: boolean }) => {
+    .action(async (id: string, o: TokenOptions & { node: string, port: string, line: string[], officer?: string, document?: string, json?: boolean }) => {
       const { party, number } = parsePermitId(id)
       if (o.line.length === 0) throw new CliError('USAGE', 'give at least one --line A:50[:unit]')
       const lines = o.line.map(lineOption)
-      const r = await callNode(o.node, tokenOf(o), permitPath(party, number, '/consumptions'), { lines, port: o.port.toUpperCase(), ...(o.officer !== undefined ? { officer: o.officer } : {}) })
+      const document = o.document !== undefined ? readText(o.document, 'presented document') : undefined
+      const r = await callNode(o.node, tokenOf(o), permitPath(party, number, '/consumptions'), { lines, port: o.port.toUpperCase(), ...(o.officer !== undefined ? { officer: o.officer } : {}), ...(document !== undefined ? { document } : {}) })
       if (o.json === true) json(io, r.body)
       if (r.status === 201 || r.status === 202) {
         if (o.json !== true) io.out(r.status === 201 ? `${party}/${number}: use recorded, confirmed by the issuer\n` : `${party}/${number}: use recorded provisionally (not confirmed by issuer)\n`)
