@@ -21,9 +21,9 @@ export interface CatchUp {
   /**
    * Catch `author`'s log up from `from`, by a sync that starts after this
    * call (one sync per author and peer at a time: a call during a sync waits
-   * for it and shares the one that follows). Resolves true when caught up,
-   * false when the sync failed. Never throws: a failure is logged and
-   * retried later.
+   * for it and shares the one that follows). Resolves true when caught up
+   * to the peer's log, false when the sync failed or ended short of it.
+   * Never throws: a failure is logged and retried later.
    */
   syncAuthor: (author: string, from: PeerId) => Promise<boolean>
   /** Catch every listed authority's log up now (joins a round in progress, then runs one more). */
