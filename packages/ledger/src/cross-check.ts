@@ -16,7 +16,7 @@ import { checkpointEvidenceKey, checkpointKey, authorEnd, authorRange, eventEvid
 import { decodeCheckpoint, decodeEvent, hex, sha256, verifyEventSignature, type LoggedCheckpoint, type LoggedEvent } from './events.js'
 import { InvalidEventError } from './errors.js'
 import { checkpointSignatureOrRefuse, decodeCheckpointOrRefuse, decodeEventOrRefuse } from './decode.js'
-import { frontierRoot, rootOf, type Hash } from './merkle.js'
+import { frontierRoot, rootOf, sameBytes, type Hash } from './merkle.js'
 import { put } from './store.js'
 import { unhex } from './own-log.js'
 import type { LedgerCore } from './context.js'
@@ -41,7 +41,6 @@ export interface Equivocations {
   positions: number[]
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0
 
 /** Evidence positions listed per author at most (an author with more is no less under alert). */
 const MAX_POSITIONS = 100

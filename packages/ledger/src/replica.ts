@@ -15,21 +15,13 @@ import {
 import { InvalidEventError } from './errors.js'
 import { decodeEventOrRefuse, verifiedCheckpointOrRefuse } from './decode.js'
 import { authorOfKey, checkpointEvidenceKey, checkpointKey, eventEvidenceKey, headKey, logKey, seqOfKey } from './keys.js'
-import { frontierAppend, frontierRoot, rootOf, type Hash } from './merkle.js'
+import { frontierAppend, frontierRoot, rootOf, sameBytes, type Hash } from './merkle.js'
 import { del, put, type WriteOp } from './store.js'
 import { unhex } from './own-log.js'
 import { planHold, type HeldEvents } from './pending.js'
 import type { LedgerCore } from './context.js'
 import type { Indexer } from './indexer.js'
 import type { AcceptResult, LogHead } from './types.js'
-
-// A plain loop: most comparisons are of 32-byte hashes, where making two Buffer views costs more than the compare.
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
-  if (a.length !== b.length) return false
-  if (a.length > 64) return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
 
 export class Replica {
   readonly #core: LedgerCore

@@ -13,7 +13,7 @@
 import type { PeerId } from '@libp2p/interface'
 import type { Ledger } from '@cites/ledger'
 import type { TrustStore } from '@cites/trust-list'
-import { errorCode, errorMessage, FreshRuns, startWorker, type Logger, type WorkerStats } from '@cites/runtime'
+import { errorCode, errorMessage, FreshRuns, startWorker, within, type Logger, type WorkerStats } from '@cites/runtime'
 import { ClockOffsets, crossCheckPeer, logFor, RemoteRefusedError, Status, syncLog, type AuthorisedNode } from '@cites/protocol'
 import { InvalidEventError } from '@cites/ledger'
 
@@ -26,6 +26,12 @@ export interface CatchUp {
    * Never throws: a failure is logged and retried later.
    */
   syncAuthor: (author: string, from: PeerId) => Promise<boolean>
+  /**
+   * What a check that must see `author`'s log as it is now waits for (the
+   * import permit and re-export checks, a claim): syncAuthor, bounded by
+   * CHECK_SYNC_TIMEOUT_MS. False, logged for `before`, when not caught up in time.
+   */
+  caughtUp: (author: string, from: PeerId, before: string) => Promise<boolean>
   /** Catch every listed authority's log up now (joins a round in progress, then runs one more). */
   syncAll: () => Promise<void>
   readonly stats: WorkerStats
@@ -33,6 +39,9 @@ export interface CatchUp {
   readonly clocks: ClockOffsets
   stop: () => Promise<void>
 }
+
+/** How long a check waits for a log to be caught up before it judges the replica as it is. */
+export const CHECK_SYNC_TIMEOUT_MS = 3000
 
 export interface CatchUpInit {
   libp2p: AuthorisedNode
@@ -76,6 +85,16 @@ export function startCatchUp (init: CatchUpInit): CatchUp {
     }
   })
 
+  const caughtUp = async (author: string, from: PeerId, before: string): Promise<boolean> => {
+    try {
+      if (await within(CHECK_SYNC_TIMEOUT_MS, syncAuthor(author, from))) return true
+      log.info({ code: 'SYNC_FAILED', author }, `${author}'s log could not be caught up before ${before}`)
+    } catch (err) {
+      log.info({ code: errorCode(err, 'SYNC_FAILED'), author }, `${author}'s log could not be caught up before ${before}: ${errorMessage(err)}`)
+    }
+    return false
+  }
+
   const syncAll = async (): Promise<void> => {
     const peers = init.connectedParties()
     const anyPeer = [...peers.values()]
@@ -118,6 +137,7 @@ export function startCatchUp (init: CatchUpInit): CatchUp {
 
   return {
     syncAuthor,
+    caughtUp,
     syncAll: worker.trigger,
     stats: worker.stats,
     clocks,

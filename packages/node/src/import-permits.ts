@@ -17,11 +17,10 @@
  * At the destination, the use of such an export also records the use of
  * the import permit it cites (useCitedImportPermits).
  */
-import type { PeerId } from '@libp2p/interface'
 import { derivedStatus, type Ledger, type LineSummary } from '@cites/ledger'
 import { importPermit, permitDestination, permitParty, type Permit } from '@cites/permit'
 import type { TrustStore } from '@cites/trust-list'
-import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
+import { errorCode, errorMessage, type Logger } from '@cites/runtime'
 import {
   ImportPermitCheckUnavailableError, ImportPermitNotFoundError, ImportPermitNotInForceError, ImportPermitOtherExporterError, ImportPermitQuantityExceededError,
   ImportPermitSpeciesNotCoveredError, ImportPermitUsedError
@@ -34,14 +33,10 @@ export interface ImportPermitCheckInit {
   party: string
   ledger: Ledger
   trust: TrustStore
-  /** Catch the replica of `author`'s log up from its node by a sync begun after the call: true when caught up (CatchUp.syncAuthor). */
-  syncAuthor: (author: string, from: PeerId) => Promise<boolean>
-  /** The destination's node, if it is a listed management authority. */
-  peerOf: (party: string) => PeerId
+  /** Catch the replica of the destination's log up by a sync begun after the call, bounded: true when caught up (CatchUp.caughtUp). */
+  caughtUp: (destination: string) => Promise<boolean>
   now: () => number
   log: Logger
-  /** How long to wait for the destination's log before judging from the replica as it is (a permit absent from it is then IMPORT_PERMIT_CHECK_UNAVAILABLE). @default 3000 */
-  syncTimeoutMs?: number
 }
 
 /** The document types whose import permit reference is checked: export permits and re-export certificates. */
@@ -77,17 +72,6 @@ export function importPermitCheck (init: ImportPermitCheckInit): (permit: Permit
   const { ledger, trust, log } = init
   const listed = (p: string): boolean => trust.byParty(p).some((a) => a.role === 'management-authority' && a.status === 'granted')
 
-  /** True when the replica of the destination's log was caught up by a sync begun after this call. */
-  const catchUp = async (destination: string): Promise<boolean> => {
-    try {
-      if (await within(init.syncTimeoutMs ?? 3000, init.syncAuthor(destination, init.peerOf(destination)))) return true
-      log.info({ code: 'SYNC_FAILED', destination }, 'the destination\'s log could not be caught up before the import permit check')
-    } catch (err) {
-      log.info({ code: errorCode(err, 'SYNC_FAILED'), destination }, `the destination's log could not be caught up before the import permit check: ${errorMessage(err)}`)
-    }
-    return false
-  }
-
   return async (permit) => {
     const destination = permitDestination(permit) ?? ''
     const exporter = permitParty(permit) ?? ''
@@ -96,7 +80,7 @@ export function importPermitCheck (init: ImportPermitCheckInit): (permit: Permit
     if (!listed(destination)) {
       return refs.map((id) => ({ code: 'IMPORT_PERMIT_UNCHECKED', message: `${destination} is not on the network: its import permit ${id} could not be checked; check it with ${destination}'s Management Authority` }))
     }
-    const caughtUp = await catchUp(destination)
+    const caughtUp = await init.caughtUp(destination)
     for (const id of refs) {
       const label = `${destination}/${id}`
       const held = await ledger.status(destination, id)

@@ -11,7 +11,7 @@ import { KeyedMutex, Ledger, checkedActor, type ActOptions, type ActionInput, ty
 import type { Permit, Verdict } from '@cites/permit'
 import type { CertificateInfo, Signer } from '@cites/xml-signature'
 import type { Authority, TrustStore } from '@cites/trust-list'
-import { errorCode, errorMessage, within, type Logger, type WorkerStats } from '@cites/runtime'
+import { errorCode, errorMessage, type Logger, type WorkerStats } from '@cites/runtime'
 import {
   Misbehaviour, applyTrustList, consumeService, createAuthorisedNode, deliverService, keepConnected, ledgerConsumePort, ledgerDeliverPort, ledgerSyncPort, ledgerVerifyPort, logFor, loggedElsewhere,
   startDelivery, startEventGossip, gossipScore, syncService, trustListService, trustStorePort, verifyService, documentService, ledgerDocumentPort, versionRefusalServices, RefusalCounts,
@@ -24,7 +24,6 @@ import { checkAgainstReference, sharedReferenceData, type ReferenceData, type Re
 import { PermitRefusedError } from '@cites/xml-signature'
 
 /** How long the issuer syncs a claimant's log before answering a claim it does not hold yet (CLAIM_UNKNOWN). */
-const CLAIM_SYNC_TIMEOUT_MS = 3000
 import { startClaimSubmitter, type ClaimSubmitter } from './claims.js'
 import { startPermitChecker, type PermitChecker, type PermitCheckStats } from './permit-checks.js'
 import { DEFAULT_DOCUMENT_YEARS, startRetention } from './retention.js'
@@ -309,7 +308,7 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
         trustList: trustListService({ port: trustStorePort(trust), ...childLog }),
         verify: verifyService({ port: ledgerVerifyPort(ledger), ...childLog }),
         consume: consumeService({
-          port: ledgerConsumePort({ ledger, trust, now, misbehaviour, catchUp: async (author, peer) => { await within(CLAIM_SYNC_TIMEOUT_MS, claimantSync?.syncAuthor(author, peer) ?? Promise.resolve(false)) }, ...childLog }),
+          port: ledgerConsumePort({ ledger, trust, now, misbehaviour, catchUp: async (author, peer) => { await claimantSync?.caughtUp(author, peer, 'a claim check') }, ...childLog }),
           ...childLog
         }),
         deliver: deliverService({ port: ledgerDeliverPort(ledger, { trust, signer: config.signer, now, ...childLog }), ...childLog }),
@@ -374,10 +373,10 @@ export async function createPermitNode (config: PermitNodeConfig): Promise<Permi
     const verify = verifyOperation({ refdata, party, libp2p, ledger, trust, issuerTimeoutMs: () => policy.issuerTimeoutMs, peerOf, lanes, now, log: logFor(config.log, 'verify') })
     const consume = consumeOperation({ party, libp2p, ledger, trust, signer: config.signer, policy, peerOf, verify, keepEvent, lanes, now, log: logFor(config.log, 'consume') })
 
-    const checkImportPermits = importPermitCheck({ party, ledger, trust, syncAuthor: catchUp.syncAuthor, peerOf, now, log })
+    const checkImportPermits = importPermitCheck({ party, ledger, trust, caughtUp: async (p) => await catchUp.caughtUp(p, peerOf(p), 'the import permit check'), now, log })
     // Quotas and re-export balances (issue 14): one lane for the check and the signing, so two permits cannot both take the last of a quota or an import.
     const checkQuotas = quotaCheck({ party, ledger, file: config.quotaFile ?? quotaFileOf(config.dataDir), now, refdata: refdata.data, ...(config.issuePolicy?.timeZone !== undefined ? { timeZone: config.issuePolicy.timeZone } : {}) })
-    const checkReexportChain = reexportChainCheck({ party, ledger, listed: (p) => authorityOf(trust, p) !== undefined, syncAuthor: catchUp.syncAuthor, peerOf, now, log, refdata: refdata.data })
+    const checkReexportChain = reexportChainCheck({ party, ledger, listed: (p) => authorityOf(trust, p) !== undefined, caughtUp: async (p) => await catchUp.caughtUp(p, peerOf(p), 'the re-export check'), now, log, refdata: refdata.data })
     const balanceLane = new KeyedMutex()
 
     let stopped = false

@@ -4,7 +4,7 @@
  * permit with its history, the signed document, deliveries, the audit of
  * every log, the annual report, and the connected peers.
  */
-import { annualReport, annualReportCsv, type DeliveryRecord, type ReportKind, type DeliveryState, type Ledger, type PermitState, type PermitView } from '@cites/ledger'
+import { annualReport, annualReportCsv, isPartyTo, type DeliveryRecord, type ReportKind, type DeliveryState, type Ledger, type PermitState, type PermitView } from '@cites/ledger'
 import { paperPermitsFile, readPaperPermits } from './paper-permits.js'
 import type { TrustStore } from '@cites/trust-list'
 import type { AuthorisedNode } from '@cites/protocol'
@@ -70,27 +70,22 @@ export function permitStateJson (s: PermitState): Record<string, unknown> {
   return state
 }
 
-/** Poll this node's own ledger (one state read every 5 ms, never the network) until the permit is held or `waitMs` (at most 30 s) passes. */
-async function arrived (ledger: Ledger, party: string, number: string, waitMs: number): Promise<void> {
+/** Poll this node's own ledger (one read every 5 ms, never the network) until `held()` or `waitMs` (at most 30 s) passes. */
+async function until (held: () => Promise<boolean>, waitMs: number): Promise<void> {
   const end = Date.now() + Math.min(Math.max(waitMs, 0), 30_000)
-  while (Date.now() < end && await ledger.status(party, number) === undefined) await new Promise((resolve) => setTimeout(resolve, 5))
-}
-
-async function documentArrived (ledger: Ledger, party: string, number: string, waitMs: number): Promise<void> {
-  const end = Date.now() + Math.min(Math.max(waitMs, 0), 30_000)
-  while (Date.now() < end && await ledger.documentStatus(party, number) === 'absent') await new Promise((resolve) => setTimeout(resolve, 5))
+  while (Date.now() < end && !await held()) await new Promise((resolve) => setTimeout(resolve, 5))
 }
 
 export function recordOperations (o: { party: string, ledger: Ledger, libp2p: AuthorisedNode, trust: TrustStore, dataDir: string }): RecordOperations {
   const { ledger, libp2p, trust } = o
   return {
-    permit: async (party, number, waitMs = 0) => { await arrived(ledger, party, number, waitMs); return await ledger.getPermit(party, number) },
+    permit: async (party, number, waitMs = 0) => { await until(async () => await ledger.status(party, number) !== undefined, waitMs); return await ledger.getPermit(party, number) },
     signedXml: async (party, number, waitMs = 0) => {
       const start = Date.now()
-      await arrived(ledger, party, number, waitMs)
+      await until(async () => await ledger.status(party, number) !== undefined, waitMs)
       // The destination's document follows the event (its delivery): wait for it too, within the same bound.
       const s = (await ledger.status(party, number))?.state
-      if (s !== undefined && s.destination === o.party && s.party !== o.party) await documentArrived(ledger, party, number, waitMs - (Date.now() - start))
+      if (s !== undefined && isPartyTo(s, o.party) && s.party !== o.party) await until(async () => await ledger.documentStatus(party, number) !== 'absent', waitMs - (Date.now() - start))
       return await ledger.signedXml(party, number)
     },
     deliveries: async (state) => (await ledger.deliveries(state)).map(({ ack: _ack, ...d }) => d),

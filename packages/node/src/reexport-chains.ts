@@ -14,11 +14,10 @@
  * permit), cannot be checked: the issue answer carries the warning
  * REEXPORT_ORIGIN_UNCHECKED, as IMPORT_PERMIT_UNCHECKED does (import-permits.ts).
  */
-import type { PeerId } from '@libp2p/interface'
 import { derivedStatus, type Ledger, type PermitState } from '@cites/ledger'
 import { canonicalPermitNumber, canonicalUnit, importPermit, type Permit, type PermitLine } from '@cites/permit'
 import { nameKey, type ReferenceData } from '@cites/refdata'
-import { errorCode, errorMessage, within, type Logger } from '@cites/runtime'
+import type { Logger } from '@cites/runtime'
 import { ReexportExceedsImportedError, ReexportOriginNotUsedError, ReexportOriginOtherPartyError, ReexportOriginSpeciesMismatchError } from './errors.js'
 
 export interface ReexportChainInit {
@@ -26,15 +25,12 @@ export interface ReexportChainInit {
   ledger: Ledger
   /** Is `party` a granted management authority on the trust list (on the network)? */
   listed: (party: string) => boolean
-  /** Catch the replica of `author`'s log up from its node by a sync begun after the call: true when caught up (CatchUp.syncAuthor). */
-  syncAuthor: (author: string, from: PeerId) => Promise<boolean>
-  peerOf: (party: string) => PeerId
+  /** Catch the replica of `issuer`'s log up by a sync begun after the call, bounded: true when caught up (CatchUp.caughtUp). */
+  caughtUp: (issuer: string) => Promise<boolean>
   now: () => number
   log: Logger
   /** Synonyms compare as their accepted name when given. */
   refdata?: ReferenceData
-  /** @default 3000 */
-  syncTimeoutMs?: number
 }
 
 export interface ReexportWarning { code: 'REEXPORT_ORIGIN_UNCHECKED', message: string }
@@ -72,17 +68,6 @@ export function reexportChainCheck (init: ReexportChainInit): (permit: Permit) =
     }
     return nameKey(name)
   }
-  /** True when the replica of the issuer's log was caught up by a sync begun after this call. */
-  const catchUp = async (issuer: string): Promise<boolean> => {
-    try {
-      if (await within(init.syncTimeoutMs ?? 3000, init.syncAuthor(issuer, init.peerOf(issuer)))) return true
-      log.info({ code: 'SYNC_FAILED', issuer }, 'the cited permit\'s issuer log could not be caught up before the re-export check')
-    } catch (err) {
-      log.info({ code: errorCode(err, 'SYNC_FAILED'), issuer }, `the cited permit's issuer log could not be caught up before the re-export check: ${errorMessage(err)}`)
-    }
-    return false
-  }
-
   /** Earlier re-exports of this party (lines of `species` citing `cited`), other than `except`. */
   const reexportedBefore = async (cited: { party: string, number: string }, species: string, unit: string, except: string | undefined): Promise<number> => {
     let total = 0
@@ -138,7 +123,7 @@ export function reexportChainCheck (init: ReexportChainInit): (permit: Permit) =
         continue
       }
       let caughtUp = synced.get(cited.party)
-      if (caughtUp === undefined) { caughtUp = await catchUp(cited.party); synced.set(cited.party, caughtUp) }
+      if (caughtUp === undefined) { caughtUp = await init.caughtUp(cited.party); synced.set(cited.party, caughtUp) }
       const held = await ledger.status(cited.party, cited.number)
       if (held === undefined) {
         const why = caughtUp ? `is not in ${cited.party}'s log (a paper permit, or one issued before ${cited.party} joined the network)` : `is not in this node's replica of ${cited.party}'s log, and ${cited.party}'s node could not be reached to catch it up`

@@ -15,7 +15,7 @@
  * connected is NODE_BUSY (503, retry), never a provisional use.
  */
 import type { PeerId } from '@libp2p/interface'
-import { AlreadyConsumedError, LedgerError, checkConsumable, checkedActor, decodeEvent, isDestination, type ActionInput, type Ledger, type Receipt } from '@cites/ledger'
+import { AlreadyConsumedError, LedgerError, checkConsumable, checkedActor, isDestination, type ActionInput, type Ledger, type Receipt } from '@cites/ledger'
 import type { Signer } from '@cites/xml-signature'
 import type { TrustStore } from '@cites/trust-list'
 import { TimeoutError, errorCode, errorMessage, within, type Logger } from '@cites/runtime'
@@ -23,6 +23,7 @@ import { requestConsumption, ProtocolError, type AuthorisedNode } from '@cites/p
 import { IssuerUnreachableError, NodeBusyError } from './errors.js'
 import { issuerUnreachable, RETRY_AFTER_S, type IssuerLanes } from './issuer-lanes.js'
 import { useCitedImportPermits } from './import-permits.js'
+import { keepDocument } from './verify.js'
 import type { NodeConsumeResult, NodeVerdict, ProvisionalPolicy } from './node.js'
 
 /** A use at import as the officer records it. */
@@ -91,11 +92,9 @@ export function consumeOperation (init: ConsumeOperationInit): (party: string, n
    */
   const takePresented = async (p: string, number: string, xml: string): Promise<NodeConsumeResult | undefined> => {
     if (await ledger.documentStatus(p, number) !== 'absent') return undefined
-    const [first] = await ledger.permitEvents(p, number) ?? []
-    if (first === undefined) return undefined // not in the replica: the verdict says so
     try {
-      await ledger.putDocument(decodeEvent(first), Buffer.from(xml, 'utf8'))
-      log.info({ party: p, number }, 'the presented document hashes to the issuer\'s record: kept as this node\'s copy')
+      // Not in the replica: nothing kept, and the verdict says so.
+      if (await keepDocument(ledger, p, number, Buffer.from(xml, 'utf8'))) log.info({ party: p, number }, 'the presented document hashes to the issuer\'s record: kept as this node\'s copy')
       return undefined
     } catch (err) {
       if (!(err instanceof LedgerError)) throw err

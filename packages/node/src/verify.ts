@@ -12,7 +12,7 @@
  * reference data, with its snapshot's date).
  */
 import type { PeerId } from '@libp2p/interface'
-import { decodeEvent, type Ledger } from '@cites/ledger'
+import { decodeEvent, isPartyTo, type Ledger } from '@cites/ledger'
 import { judgePermitEvents, withDestination, withEquivocation, withReference, withValidityAt, type RemoteVerdict } from '@cites/verdict'
 import type { ReferenceData } from '@cites/refdata'
 import type { TrustStore } from '@cites/trust-list'
@@ -40,33 +40,49 @@ export interface VerifyOperationInit {
 }
 
 const VERDICT_MEMO = 50_000
+const NOT_GIVEN_MS = 30_000
+
+/**
+ * Keep `bytes` as this node's copy of a permit's document, checked against
+ * the hash its issuer's ISSUED event records (Ledger.putDocument: NOT_A_PARTY,
+ * DOCUMENT_HASH_MISMATCH, DOCUMENT_ERASED). False when the event is not held.
+ */
+export async function keepDocument (ledger: Ledger, party: string, number: string, bytes: Uint8Array): Promise<boolean> {
+  const [first] = await ledger.permitEvents(party, number) ?? []
+  if (first === undefined) return false
+  await ledger.putDocument(decodeEvent(first), bytes)
+  return true
+}
 
 /** The node's `verify(party, number)`. */
 export function verifyOperation (init: VerifyOperationInit): (party: string, number: string) => Promise<NodeVerdict> {
   const { ledger, trust, libp2p, log } = init
   const verdictMemo = new Map<string, { stamp: string, verdict: NodeVerdict }>()
 
+  // Permits whose document the issuer did not give lately: not asked again for a while (a refusing or erased issuer costs one round trip per 30 s, not per check).
+  const notGiven = new Map<string, number>()
+
   /**
    * The destination's document, when its delivery has not come (yet): asked
-   * of the issuer's node with /cites/document/1.0.0 (network.md §8.1) and
-   * kept only as the document the issuer registered. Best effort, within
-   * the issuer's timeout: without it the verdict is the summary's.
+   * of the issuer's node with /cites/document/1.0.0 (network.md §8.1), in the
+   * issuer's verify lane and only while it is connected, and kept only as
+   * the document the issuer registered. Best effort, within the issuer's
+   * timeout: without it the verdict is the summary's.
    */
-  const fetchOwnDocument = async (p: string, number: string): Promise<boolean> => {
+  const fetchOwnDocument = async (p: string, number: string, issuer: PeerId): Promise<boolean> => {
+    const key = `${p}/${number}`
+    if ((notGiven.get(key) ?? 0) > Date.now() || !libp2p.getConnections(issuer).some((c) => c.status === 'open')) return false
     const s = await ledger.status(p, number)
-    if (s === undefined || s.state.destination !== init.party) return false
+    if (s === undefined || !isPartyTo(s.state, init.party) || s.state.party === init.party) return false
     try {
-      const issuer = init.peerOf(p)
-      const got = await within(init.issuerTimeoutMs(), fetchDocument(libp2p, issuer, { party: p, number: s.state.number, sha256: s.state.xmlSha256 }))
-      const [first] = await ledger.permitEvents(p, number) ?? []
-      if (got.status === 'OK' && first !== undefined) {
-        await ledger.putDocument(decodeEvent(first), got.document)
-        return true
-      }
+      const got = await init.lanes.run(p, 'verify', async () => await within(init.issuerTimeoutMs(), fetchDocument(libp2p, issuer, { party: p, number: s.state.number, sha256: s.state.xmlSha256 })))
+      if (got.status === 'OK' && await keepDocument(ledger, p, number, got.document)) return true
       log.debug({ code: got.status === 'OK' ? 'PERMIT_NOT_FOUND' : got.code, party: p, number }, 'the issuer did not give the document')
     } catch (err) {
       log.debug({ code: errorCode(err, 'DOCUMENT_FETCH_FAILED'), party: p, number }, `the document could not be fetched from its issuer: ${errorMessage(err)}`)
     }
+    if (notGiven.size >= VERDICT_MEMO) notGiven.clear()
+    notGiven.set(key, Date.now() + NOT_GIVEN_MS)
     return false
   }
 
@@ -74,7 +90,6 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
     // r17: the document, when this node is a party to the trade and holds it;
     // else the verdict is the issuer's summary's (DOCUMENT_NOT_PRESENTED).
     let documentStatus = await ledger.documentStatus(p, number)
-    if (documentStatus === 'absent' && p !== init.party && await fetchOwnDocument(p, number)) documentStatus = 'held'
     const claimsHeld = await ledger.claims(p, number)
     // Decrypted only when a verdict is judged, not for a memoised one (the customs hot path).
     const withDocument = async (): Promise<{ document?: Uint8Array, documentErased: boolean }> => {
@@ -116,6 +131,7 @@ export function verifyOperation (init: VerifyOperationInit): (party: string, num
       log.debug({ code: errorCode(err), party: p, number }, 'the issuer is not on the trust list: judged from the replica')
       return await local()
     }
+    if (documentStatus === 'absent' && await fetchOwnDocument(p, number, issuer)) documentStatus = 'held'
     const document = await withDocument()
     try {
       // Under load the request waits its turn in the issuer's lane (issue 16):
